@@ -1,0 +1,3 @@
+from medevac.cli import main_exit
+
+main_exit()

@@ -1,0 +1,68 @@
+"""Ground travel times: the router interface and the no-roads estimate of spec v1.
+
+The engine asks a :class:`GroundRouter` for matrices of travel minutes between points and
+never looks inside it, so the road-network router plugs in without changing the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from medevac.geo import FloatArray, distance_matrix_km
+from medevac.model import Ground, Season
+
+
+class GroundRouter(Protocol):
+    """Travel minutes by ground between points, in the given season."""
+
+    def travel_min(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """Minutes from each origin (rows) to each destination (columns); ``inf`` if none."""
+        ...
+
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+        """Why a point has no ground access (for explanations), or ``None`` when it has."""
+        ...
+
+
+class GeodesicRouter:
+    """The no-roads estimate: geodesic km x detour factor, at ``road_kmh`` scaled by season.
+
+    >>> from medevac.model import Ground
+    >>> router = GeodesicRouter(Ground(detour_factor=1.0, road_kmh=60))
+    >>> import numpy as np
+    >>> minutes = router.travel_min(np.array([0.0]), np.array([0.0]), np.array([0.0]),
+    ...                             np.array([1.0]), "dry")
+    >>> round(float(minutes[0, 0]), 2)  # 111.32 km at 60 km/h
+    111.32
+    """
+
+    def __init__(self, ground: Ground) -> None:
+        self.ground = ground
+
+    def speed_kmh(self, season: Season) -> float:
+        """Speed on the notional road: convoy factor always, wet-season factor in the wet."""
+        wet = self.ground.wet_season_factor if season == "wet" else 1.0
+        return self.ground.road_kmh * self.ground.convoy_factor * wet
+
+    def travel_min(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        road_km = distance_matrix_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+        return np.asarray(road_km * self.ground.detour_factor / self.speed_kmh(season) * 60.0)
+
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+        return None

@@ -1,0 +1,234 @@
+"""Domain objects of a scenario (spec v1): frozen, validated on construction.
+
+These classes are both the in-memory model and the schema of the file format: every key
+of ``scenario-v1`` is a field here, unknown keys are rejected (a typo must never drop a
+constraint silently), and :func:`medevac.scenario.json_schema` is generated from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+Level = Literal["1", "1+", "2", "2+", "3"]
+Light = Literal["day", "night"]
+Season = Literal["dry", "wet"]
+StandardName = Literal["un-10-1-2", "nato-10-1-2-2", "custom"]
+
+LEVEL_RANK: dict[str, int] = {"1": 1, "1+": 1, "2": 2, "2+": 2, "3": 3}
+"""Capability rank of each level: 1 resuscitates, 2 operates, 3 does primary surgery."""
+
+Minutes = Annotated[float, Field(ge=0)]
+PositiveKmh = Annotated[float, Field(gt=0)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Location(_Frozen):
+    """A point in WGS84 degrees, always as named keys to avoid lat/lon swaps."""
+
+    lat: Latitude
+    lon: Longitude
+
+
+class Thresholds(_Frozen):
+    """Minutes from wounding by which each leg must be delivered (custom profile)."""
+
+    first_aid: Annotated[float, Field(gt=0)]
+    resuscitation: Annotated[float, Field(gt=0)]
+    surgery: Annotated[float, Field(gt=0)]
+    primary_surgery: Annotated[float, Field(gt=0)] | None = None
+
+
+class Conditions(_Frozen):
+    light: Light = "day"
+    season: Season = "dry"
+
+
+class Timeline(_Frozen):
+    """Components of the evacuation chain, minutes (spec v1 defaults)."""
+
+    request: Minutes = 10
+    approval: Minutes = 10
+    on_scene: Minutes = 10
+    handover: Minutes = 5
+    ground_departure: Minutes = 15
+    first_aid_on_site: Minutes = 5
+
+
+class Ground(_Frozen):
+    """How ground times are estimated, with or without a road layer."""
+
+    roads: str | None = None
+    detour_factor: Annotated[float, Field(ge=1)] = 1.4
+    road_kmh: PositiveKmh = 40
+    off_road_kmh: PositiveKmh = 5
+    wet_season_factor: Annotated[float, Field(gt=0, le=1)] = 0.5
+    convoy_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
+    max_snap_km: Annotated[float, Field(gt=0)] = 10
+
+
+def _level_as_text(value: object) -> object:
+    # YAML reads `level: 2` as an integer; planners should not have to quote it.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class Facility(_Frozen):
+    """A Level 1 to 3 medical facility; a landing place when it has a helipad or airstrip."""
+
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    level: Level
+    lat: Latitude
+    lon: Longitude
+    helipad: bool = True
+    airstrip: bool = False
+    ground_team: bool = True
+
+    _level_text = field_validator("level", mode="before")(_level_as_text)
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK[self.level]
+
+
+class Launch(_Frozen):
+    """Minutes from launch authorised to wheels-up, by day and by night."""
+
+    day: Minutes
+    night: Minutes | None = None
+
+    def minutes(self, light: Light) -> float:
+        if light == "night" and self.night is not None:
+            return self.night
+        return self.day
+
+
+def _mapping_or_other(mapping_tag: str, other_tag: str) -> Discriminator:
+    """Pick a union member by the value's shape, so errors come from that member only.
+
+    Tags are in angle brackets so they can never be mistaken for keys of the file.
+    """
+    return Discriminator(lambda value: mapping_tag if isinstance(value, dict | BaseModel) else other_tag)
+
+
+class Airframe(_Frozen):
+    """A CASEVAC helicopter or fixed-wing aircraft and its base."""
+
+    id: Annotated[str, Field(min_length=1)]
+    type: str = ""
+    kind: Literal["helicopter", "fixed_wing"] = "helicopter"
+    base: Annotated[
+        Annotated[Location, Tag("<point>")] | Annotated[str, Field(min_length=1), Tag("<facility>")],
+        _mapping_or_other("<point>", "<facility>"),
+    ]
+    cruise_kmh: PositiveKmh
+    range_km: Annotated[float, Field(gt=0)]
+    launch: Launch
+    night: bool = False
+    medical_team: bool = False
+    available: bool = True
+
+
+class Site(_Frozen):
+    """A deployment site: a point of wounding with its people and landing options."""
+
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    lat: Latitude
+    lon: Longitude
+    kind: Literal["camp", "team_site", "tob", "other"] = "other"
+    personnel: Annotated[int, Field(ge=0)] = 0
+    first_responders: bool = True
+    hls: bool = True
+    airstrip: bool = False
+
+
+class PathFile(_Frozen):
+    """A patrol path kept in a line file (GeoJSON, GeoPackage...), relative to the scenario."""
+
+    file: Annotated[str, Field(min_length=1)]
+
+
+class Patrol(_Frozen):
+    """A patrol route, checked as points every 5 km along it.
+
+    The path is a list of points, or ``file: route.geojson`` either under ``path`` or in
+    place of it.
+    """
+
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    personnel: Annotated[int, Field(ge=0)] = 0
+    path: Annotated[
+        Annotated[PathFile, Tag("<file>")]
+        | Annotated[tuple[Location, ...], Field(min_length=2), Tag("<points>")],
+        _mapping_or_other("<file>", "<points>"),
+    ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _file_beside_path(cls, data: object) -> object:
+        if isinstance(data, dict) and "file" in data and "path" not in data:
+            data = dict(data)
+            data["path"] = {"file": data.pop("file")}
+        return data
+
+
+class Scenario(_Frozen):
+    """A mission: its assets, sites, patrols, timeline and the standard it is held to."""
+
+    medevac: Literal[1]
+    name: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    standard: StandardName = "un-10-1-2"
+    thresholds: Thresholds | None = None
+    conditions: Conditions = Conditions()
+    timeline: Timeline = Timeline()
+    ground: Ground = Ground()
+    facilities: tuple[Facility, ...] = ()
+    airframes: tuple[Airframe, ...] = ()
+    sites: tuple[Site, ...] = ()
+    patrols: tuple[Patrol, ...] = ()
+
+    _source_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_dir(self) -> Path:
+        """Folder that relative paths in the file (roads, patrol files) are read from."""
+        return self._source_dir if self._source_dir is not None else Path.cwd()
+
+    def with_source_dir(self, folder: Path) -> Scenario:
+        copy = self.model_copy()
+        copy._source_dir = folder
+        return copy
+
+    def facility(self, facility_id: str) -> Facility:
+        for facility in self.facilities:
+            if facility.id == facility_id:
+                return facility
+        raise KeyError(facility_id)
+
+    def base_location(self, airframe: Airframe) -> Location:
+        """Where an airframe is based: its facility's position, or its own point."""
+        if isinstance(airframe.base, Location):
+            return airframe.base
+        facility = self.facility(airframe.base)
+        return Location(lat=facility.lat, lon=facility.lon)

@@ -1,0 +1,293 @@
+"""Read, validate and write scenario files (spec v1).
+
+Validation reports every problem at once, each naming the file, the key path
+(``airframes[2].launch.night``), the value found and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from medevac.errors import Problem, ScenarioError
+from medevac.model import (
+    Airframe,
+    Conditions,
+    Facility,
+    Ground,
+    Launch,
+    Location,
+    PathFile,
+    Patrol,
+    Scenario,
+    Site,
+    Thresholds,
+    Timeline,
+)
+
+_MODEL_OF_KEY: dict[str, type[BaseModel]] = {
+    "": Scenario,
+    "thresholds": Thresholds,
+    "conditions": Conditions,
+    "timeline": Timeline,
+    "ground": Ground,
+    "facilities": Facility,
+    "airframes": Airframe,
+    "launch": Launch,
+    "base": Location,
+    "sites": Site,
+    "patrols": Patrol,
+    "path": Location,
+}
+"""Which model sits under each key, to list the allowed keys when one is unknown."""
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ScenarioError([Problem(str(path), "", str(path), f"cannot be read ({reason})")]) from None
+    return parse_scenario(text, source=str(path), source_dir=path.parent)
+
+
+def parse_scenario(text: str, source: str = "<scenario>", source_dir: Path | None = None) -> Scenario:
+    """Validate the YAML text of a scenario; ``source`` names it in error messages."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ScenarioError([Problem(source, where, problem, "the file must be valid YAML")]) from None
+    return scenario_from_mapping(data, source=source, source_dir=source_dir)
+
+
+def scenario_from_mapping(
+    data: object, source: str = "<scenario>", source_dir: Path | None = None
+) -> Scenario:
+    """Validate an already-parsed scenario document (a mapping)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            [Problem(source, "", _type_name(data), "a scenario must be a YAML mapping of keys")]
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem_from_pydantic(source, data, item) for item in error.errors()]
+        # Cross-references can still be checked on the parts that did validate.
+        problems += _reference_problems(source, data)
+        raise ScenarioError(_unique(problems)) from None
+    problems = _reference_problems(source, data)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario.with_source_dir(source_dir) if source_dir is not None else scenario
+
+
+def scenario_to_mapping(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, keeping only what its author set (no injected defaults)."""
+    return scenario.model_dump(mode="json", exclude_unset=True)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """YAML text of a scenario; reading it back gives an equal scenario."""
+    return yaml.safe_dump(scenario_to_mapping(scenario), sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a scenario file; an existing file is never replaced unless ``overwrite``."""
+    path = Path(path)
+    mode = "w" if overwrite else "x"
+    try:
+        with path.open(mode, encoding="utf-8") as out:
+            out.write(dump_scenario(scenario))
+    except FileExistsError:
+        raise ScenarioError(
+            [Problem(str(path), "", str(path), "already exists; choose another name")]
+        ) from None
+    return path
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors (YAML language servers) and other tools."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "medevac scenario (format v1)"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2)
+
+
+# -- error messages -----------------------------------------------------------------------
+
+
+def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -> Problem:
+    keys = _keys_in_document(data, item["loc"])
+    path = _key_path(keys)
+    kind = item["type"]
+    context = item.get("ctx", {})
+    value: object = item.get("input")
+    if kind == "extra_forbidden":
+        parent = next((k for k in reversed(keys[:-1]) if isinstance(k, str)), "")
+        model = PathFile if "<file>" in item["loc"] else _MODEL_OF_KEY.get(parent)
+        allowed = ", ".join(model.model_fields) if model else "see `medevac schema`"
+        return Problem(source, path, keys[-1] if keys else value, f"unknown key; allowed keys: {allowed}")
+    if kind == "missing":
+        return Problem(source, path, None, "required key")
+    return Problem(source, path, value, _allowed_text(kind, context, item.get("msg", "")))
+
+
+def _allowed_text(kind: str, context: Mapping[str, Any], message: str) -> str:
+    bounds = {
+        "greater_than": "must be greater than {gt}",
+        "greater_than_equal": "must be at least {ge}",
+        "less_than": "must be less than {lt}",
+        "less_than_equal": "must be at most {le}",
+        "literal_error": "must be one of {expected}",
+        "too_short": "must have at least {min_length} item(s)",
+        "string_too_short": "must not be empty",
+    }
+    if kind in bounds:
+        return bounds[kind].format(**context)
+    plain = {
+        "bool_type": "must be true or false",
+        "bool_parsing": "must be true or false",
+        "float_type": "must be a number",
+        "float_parsing": "must be a number",
+        "int_type": "must be a whole number",
+        "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "string_type": "must be text",
+        "list_type": "must be a list",
+        "tuple_type": "must be a list",
+        "dict_type": "must be a mapping of keys",
+        "model_type": "must be a mapping of keys",
+        "model_attributes_type": "must be a mapping of keys",
+    }
+    return plain.get(kind, message)
+
+
+def _keys_in_document(data: object, loc: Iterable[object]) -> list[str | int]:
+    """The part of pydantic's error location that names real keys and indexes of the file.
+
+    Pydantic adds the names of union members (``str``, ``Location``) to locations; they are
+    not keys a planner wrote, so they are dropped by walking the document itself.
+    """
+    keys: list[str | int] = []
+    node: object = data
+    steps = list(loc)
+    for position, step in enumerate(steps):
+        if isinstance(node, Mapping) and step in node:
+            keys.append(step)  # type: ignore[arg-type]
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            keys.append(step)
+            node = node[step]
+        elif isinstance(node, Mapping) and position == len(steps) - 1:
+            keys.append(str(step))  # a missing key: name it
+    return keys
+
+
+def _key_path(keys: Iterable[str | int]) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text
+
+
+def _type_name(value: object) -> str:
+    return "empty file" if value is None else f"a {type(value).__name__}"
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    result = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            result.append(problem)
+    return result
+
+
+def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
+    """Problems between entries: duplicate ids, unknown bases, a custom profile's thresholds."""
+    problems: list[Problem] = []
+    entries: list[tuple[str, int, Mapping[str, Any]]] = []
+    for key in ("facilities", "airframes", "sites"):
+        items = data.get(key)
+        if isinstance(items, list):
+            entries += [(key, i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
+    counts = Counter(str(item.get("id")) for _, _, item in entries if "id" in item)
+    for key, index, item in entries:
+        if "id" in item and counts[str(item["id"])] > 1:
+            problems.append(
+                Problem(
+                    source,
+                    f"{key}[{index}].id",
+                    item["id"],
+                    "ids must be unique across facilities, airframes and sites",
+                )
+            )
+    patrols = data.get("patrols")
+    if isinstance(patrols, list):
+        patrol_ids = Counter(str(p.get("id")) for p in patrols if isinstance(p, Mapping))
+        for index, patrol in enumerate(patrols):
+            if isinstance(patrol, Mapping) and patrol_ids[str(patrol.get("id"))] > 1:
+                problems.append(
+                    Problem(source, f"patrols[{index}].id", patrol.get("id"), "patrol ids must be unique")
+                )
+    facility_ids = {str(item["id"]) for key, _, item in entries if key == "facilities" and "id" in item}
+    for key, index, item in entries:
+        base = item.get("base")
+        if key == "airframes" and isinstance(base, str) and base not in facility_ids:
+            allowed = ", ".join(sorted(facility_ids)) or "none defined"
+            problems.append(
+                Problem(
+                    source,
+                    f"airframes[{index}].base",
+                    base,
+                    f"must name a facility (facilities: {allowed}) or be {{lat:, lon:}}",
+                )
+            )
+    if data.get("standard") == "custom" and data.get("thresholds") is None:
+        problems.append(
+            Problem(
+                source,
+                "thresholds",
+                None,
+                "required with standard: custom (first_aid, resuscitation, surgery)",
+            )
+        )
+    return problems
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Things that are valid but probably not what the author meant."""
+    warnings = []
+    if scenario.thresholds is not None and scenario.standard != "custom":
+        warnings.append(
+            f"thresholds are ignored with standard: {scenario.standard} (set standard: custom to use them)"
+        )
+    return warnings
+
+
+__all__ = [
+    "dump_scenario",
+    "json_schema",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_from_mapping",
+    "scenario_to_mapping",
+    "scenario_warnings",
+    "write_scenario",
+]

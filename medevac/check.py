@@ -20,13 +20,17 @@ from medevac.standards import LEG_LABEL, LEG_MIN_RANK, Leg, Standard, standard_o
 from medevac.timeline import BoolArray, Engine, LegTimes, Pathway, WoundingPoints
 
 
-def make_router(scenario: Scenario) -> GroundRouter:
-    """The scenario's ground router: its road layer when it names one, else the estimate."""
+def make_router(scenario: Scenario, *, exact_distances: bool = True) -> GroundRouter:
+    """The scenario's ground router: its road layer when it names one, else the estimate.
+
+    ``exact_distances`` applies to the estimate (see :class:`medevac.timeline.Engine`).
+    """
     if scenario.ground.roads:
         from medevac.roads import road_router  # road support is optional at import time
 
-        return road_router(scenario)
-    return GeodesicRouter(scenario.ground)
+        router: GroundRouter = road_router(scenario)
+        return router
+    return GeodesicRouter(scenario.ground, exact_distances=exact_distances)
 
 
 def reported_min(time_min: FloatArray) -> FloatArray:

@@ -15,7 +15,12 @@ from medevac.model import Ground, Season
 
 
 class GroundRouter(Protocol):
-    """Travel minutes by ground between points, in the given season."""
+    """Travel minutes by ground between points, in the given season.
+
+    ``symmetric`` routers (the same time both ways) let the engine skip the reverse matrix.
+    """
+
+    symmetric: bool
 
     def travel_min(
         self,
@@ -45,8 +50,11 @@ class GeodesicRouter:
     111.32
     """
 
-    def __init__(self, ground: Ground) -> None:
+    symmetric = True
+
+    def __init__(self, ground: Ground, *, exact_distances: bool = True) -> None:
         self.ground = ground
+        self.exact_distances = exact_distances
 
     def speed_kmh(self, season: Season) -> float:
         """Speed on the notional road: convoy factor always, wet-season factor in the wet."""
@@ -61,7 +69,9 @@ class GeodesicRouter:
         to_lon_deg: FloatArray,
         season: Season,
     ) -> FloatArray:
-        road_km = distance_matrix_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+        road_km = distance_matrix_km(
+            from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=self.exact_distances
+        )
         return np.asarray(road_km * self.ground.detour_factor / self.speed_kmh(season) * 60.0)
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:

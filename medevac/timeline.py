@@ -214,7 +214,8 @@ class Engine:
     """Everything of a scenario that does not depend on the points, computed once.
 
     Build one per (scenario, light, season) and call :meth:`leg_times` on any points:
-    sites, patrol samples or grid cells all go through the same code.
+    sites, patrol samples or grid cells all go through the same code. ``exact_distances``
+    false trades pyproj's geodesic for a formula within 10 m of it (large grids).
     """
 
     def __init__(
@@ -224,8 +225,11 @@ class Engine:
         light: Light,
         season: Season,
         legs: tuple[Leg, ...],
+        *,
+        exact_distances: bool = True,
     ) -> None:
         self.scenario = scenario
+        self.exact_distances = exact_distances
         self.router = router
         self.light: Light = light
         self.season: Season = season
@@ -308,9 +312,13 @@ class Engine:
         road_to_facility = self.router.travel_min(
             points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, self.season
         )  # (S, F)
-        road_from_facility = self.router.travel_min(
-            a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, self.season
-        ).T  # (S, F)
+        road_from_facility = (
+            road_to_facility
+            if self.router.symmetric
+            else self.router.travel_min(
+                a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, self.season
+            ).T
+        )  # (S, F)
         candidates: dict[Leg, list[_Candidate]] = {leg: [] for leg in self.legs}
 
         def offer(legs: tuple[Leg, ...], pathway: Pathway, times: FloatArray, **index: IntArray) -> None:
@@ -371,11 +379,12 @@ class Engine:
         n = len(points)
         if len(a.airframe_ids) == 0 or len(a.facility_ids) == 0 or n == 0:
             return
+        exact = self.exact_distances
         base_to_point_km = distance_matrix_km(
-            a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg
+            a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
         )  # (A, S)
         point_to_facility_km = distance_matrix_km(
-            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg
+            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
         )  # (S, F)
         lands = a.can_pick_up_at(points.hls, points.airstrip) & a.usable[:, None]  # (A, S)
         at_point_min = self.wheels_up_min[:, None] + base_to_point_km / a.cruise_kmh[:, None] * 60

@@ -1,0 +1,494 @@
+"""What-if variants: a baseline scenario plus a short list of edits, and what they change.
+
+A variant is never a copy edited in place: it is the baseline and a tuple of small frozen
+edits (add a Level 2 here, move that helicopter there, make it night-capable). That keeps a
+variant describable ("+ Level 2 at Kidal (18.44, 1.41)"), cheap to store, re-appliable to a
+baseline seen under other conditions, and savable as an ordinary scenario file.
+
+Edits go through the scenario's plain mapping and are validated again by
+:func:`medevac.scenario.scenario_from_mapping`, so a bad edit gets the same clear errors as
+a bad file. Facility edits carry their airframes with them:
+
+- moving a facility moves the airframes based there (a base names the facility);
+- removing a facility **rebases** its airframes to the facility's position as a point base:
+  closing a hospital does not close the airfield next to it. :func:`describe` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+
+from medevac.check import CheckResult, check, reported_min
+from medevac.errors import Problem, ScenarioError
+from medevac.ground import GroundRouter
+from medevac.model import Level, Light, Scenario, Season, StandardName
+from medevac.scenario import scenario_from_mapping, scenario_to_mapping
+from medevac.standards import LEG_LABEL, Leg
+
+WHATIF_SOURCE = "<what-if>"
+"""Name of a variant in error messages: its problems come from edits, not from a file."""
+
+TIMELINE_KEYS: tuple[str, ...] = (
+    "request",
+    "approval",
+    "on_scene",
+    "handover",
+    "ground_departure",
+    "first_aid_on_site",
+)
+"""The timeline values of spec v1 that a what-if may set, in minutes."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """A place in WGS84 degrees, with an optional label (a town, a clicked cell)."""
+
+    lat: float
+    lon: float
+    label: str | None = None
+
+    def text(self) -> str:
+        where = f"({self.lat:.2f}, {self.lon:.2f})"
+        return f"{self.label} {where}" if self.label else where
+
+
+@dataclass(frozen=True)
+class AddFacility:
+    facility_id: str
+    level: Level
+    at: Point
+    helipad: bool = True
+    airstrip: bool = False
+    ground_team: bool = True
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class MoveFacility:
+    facility_id: str
+    to: Point
+
+
+@dataclass(frozen=True)
+class RemoveFacility:
+    facility_id: str
+
+
+@dataclass(frozen=True)
+class AddAirframe:
+    airframe_id: str
+    base: str | Point  # a facility id, or a point
+    cruise_kmh: float
+    range_km: float
+    launch_day_min: float
+    launch_night_min: float | None = None
+    night: bool = False
+    medical_team: bool = False
+    kind: Literal["helicopter", "fixed_wing"] = "helicopter"
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class MoveAirframe:
+    airframe_id: str
+    base: str | Point  # a facility id, or a point
+
+
+@dataclass(frozen=True)
+class SetAirframe:
+    """Change an airframe's state; fields left ``None`` keep their value."""
+
+    airframe_id: str
+    available: bool | None = None
+    night: bool | None = None
+    launch_day_min: float | None = None
+    launch_night_min: float | None = None
+    medical_team: bool | None = None
+
+
+@dataclass(frozen=True)
+class SetTimeline:
+    """Set timeline values (minutes), e.g. ``SetTimeline((("approval", 5.0),))``."""
+
+    values: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class SetConvoyFactor:
+    factor: float
+
+
+@dataclass(frozen=True)
+class SetConditions:
+    """Light, season and profile (standard) the variant is checked under; ``None`` keeps."""
+
+    light: Light | None = None
+    season: Season | None = None
+    standard: StandardName | None = None
+
+
+Edit: TypeAlias = (
+    AddFacility
+    | MoveFacility
+    | RemoveFacility
+    | AddAirframe
+    | MoveAirframe
+    | SetAirframe
+    | SetTimeline
+    | SetConvoyFactor
+    | SetConditions
+)
+
+
+# -- applying edits ------------------------------------------------------------------------
+
+
+def apply_edits(scenario: Scenario, edits: Iterable[Edit]) -> Scenario:
+    """The scenario with the edits applied in order, validated like a file.
+
+    Never mutates its inputs. Raises :class:`ScenarioError` naming the edit at fault when an
+    edit refers to something that does not exist, and the validator's own problems (with
+    key paths such as ``facilities[3].lat``) when the result is not a valid scenario.
+    """
+    edits = tuple(edits)
+    if not edits:
+        return scenario
+    data = scenario_to_mapping(scenario)  # a fresh plain copy: safe to change
+    for number, edit in enumerate(edits):
+        _apply(data, edit, number)
+    return scenario_from_mapping(data, source=WHATIF_SOURCE, source_dir=scenario.source_dir)
+
+
+def _problem(number: int, edit: Edit, value: object, allowed: str) -> ScenarioError:
+    return ScenarioError([Problem(WHATIF_SOURCE, f"edit {number + 1} ({describe(edit)})", value, allowed)])
+
+
+def _entry(data: dict[str, Any], key: str, entry_id: str, number: int, edit: Edit) -> dict[str, Any]:
+    for item in data.get(key, []):
+        if item.get("id") == entry_id:
+            return item  # type: ignore[no-any-return]
+    known = ", ".join(str(item.get("id")) for item in data.get(key, [])) or "none"
+    raise _problem(number, edit, entry_id, f"must name one of the {key} ({known})")
+
+
+def _location(point: Point) -> dict[str, float]:
+    return {"lat": float(point.lat), "lon": float(point.lon)}
+
+
+def _base(base: str | Point) -> str | dict[str, float]:
+    return base if isinstance(base, str) else _location(base)
+
+
+def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
+    if isinstance(edit, AddFacility):
+        facility: dict[str, Any] = {"id": edit.facility_id, "level": edit.level, **_location(edit.at)}
+        if edit.name or edit.at.label:
+            facility["name"] = edit.name or f"Level {edit.level}, {edit.at.label}"
+        facility |= {"helipad": edit.helipad, "airstrip": edit.airstrip, "ground_team": edit.ground_team}
+        data["facilities"] = [*data.get("facilities", []), facility]
+    elif isinstance(edit, MoveFacility):
+        _entry(data, "facilities", edit.facility_id, number, edit).update(_location(edit.to))
+    elif isinstance(edit, RemoveFacility):
+        gone = _entry(data, "facilities", edit.facility_id, number, edit)
+        data["facilities"] = [f for f in data["facilities"] if f is not gone]
+        for airframe in data.get("airframes", []):
+            if airframe.get("base") == edit.facility_id:
+                airframe["base"] = {"lat": gone["lat"], "lon": gone["lon"]}
+    elif isinstance(edit, AddAirframe):
+        launch: dict[str, float] = {"day": edit.launch_day_min}
+        if edit.launch_night_min is not None:
+            launch["night"] = edit.launch_night_min
+        airframe = {
+            "id": edit.airframe_id,
+            "type": edit.type,
+            "kind": edit.kind,
+            "base": _base(edit.base),
+            "cruise_kmh": edit.cruise_kmh,
+            "range_km": edit.range_km,
+            "launch": launch,
+            "night": edit.night,
+            "medical_team": edit.medical_team,
+        }
+        data["airframes"] = [*data.get("airframes", []), airframe]
+    elif isinstance(edit, MoveAirframe):
+        _entry(data, "airframes", edit.airframe_id, number, edit)["base"] = _base(edit.base)
+    elif isinstance(edit, SetAirframe):
+        airframe = _entry(data, "airframes", edit.airframe_id, number, edit)
+        for key in ("available", "night", "medical_team"):
+            if getattr(edit, key) is not None:
+                airframe[key] = getattr(edit, key)
+        launch = dict(airframe.get("launch", {}))
+        if edit.launch_day_min is not None:
+            launch["day"] = edit.launch_day_min
+        if edit.launch_night_min is not None:
+            launch["night"] = edit.launch_night_min
+        airframe["launch"] = launch
+    elif isinstance(edit, SetTimeline):
+        for key, _ in edit.values:
+            if key not in TIMELINE_KEYS:
+                raise _problem(number, edit, key, "timeline keys are " + ", ".join(TIMELINE_KEYS))
+        data["timeline"] = {**data.get("timeline", {}), **dict(edit.values)}
+    elif isinstance(edit, SetConvoyFactor):
+        data["ground"] = {**data.get("ground", {}), "convoy_factor": edit.factor}
+    elif isinstance(edit, SetConditions):
+        conditions = dict(data.get("conditions", {}))
+        if edit.light is not None:
+            conditions["light"] = edit.light
+        if edit.season is not None:
+            conditions["season"] = edit.season
+        data["conditions"] = conditions
+        if edit.standard is not None:
+            data["standard"] = edit.standard
+
+
+# -- describing edits ---------------------------------------------------------------------
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g} min"
+
+
+def describe(edit: Edit) -> str:
+    """One line a planner reads: ``+ Level 2 at Kidal (18.44, 1.41)``.
+
+    >>> describe(AddFacility("new-l2", "2", Point(18.44, 1.41, "Kidal")))
+    '+ Level 2 at Kidal (18.44, 1.41)'
+    >>> describe(SetAirframe("puma-1", night=True))
+    'puma-1: night-capable'
+    """
+    if isinstance(edit, AddFacility):
+        where = edit.at.text() if edit.at.label else f"{edit.facility_id} at {edit.at.text()}"
+        if edit.at.label:
+            where = f"at {where}"
+        return f"+ Level {edit.level} {where}"
+    if isinstance(edit, MoveFacility):
+        return f"move {edit.facility_id} to {edit.to.text()} (its airframes move with it)"
+    if isinstance(edit, RemoveFacility):
+        return f"- {edit.facility_id} (airframes based there stay at its position)"
+    if isinstance(edit, AddAirframe):
+        base = edit.base if isinstance(edit.base, str) else edit.base.text()
+        night = ", night-capable" if edit.night else ""
+        return f"+ {edit.kind.replace('_', ' ')} {edit.airframe_id} based at {base}{night}"
+    if isinstance(edit, MoveAirframe):
+        base = edit.base if isinstance(edit.base, str) else edit.base.text()
+        return f"rebase {edit.airframe_id} to {base}"
+    if isinstance(edit, SetAirframe):
+        parts = []
+        if edit.available is not None:
+            parts.append("available" if edit.available else "unavailable")
+        if edit.night is not None:
+            parts.append("night-capable" if edit.night else "day only")
+        if edit.launch_day_min is not None:
+            parts.append(f"launch by day {_minutes(edit.launch_day_min)}")
+        if edit.launch_night_min is not None:
+            parts.append(f"launch by night {_minutes(edit.launch_night_min)}")
+        if edit.medical_team is not None:
+            parts.append("medical team on board" if edit.medical_team else "no medical team")
+        return f"{edit.airframe_id}: " + ", ".join(parts or ["unchanged"])
+    if isinstance(edit, SetTimeline):
+        return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
+    if isinstance(edit, SetConvoyFactor):
+        return f"convoy factor {edit.factor:g}"
+    parts = [p for p in (edit.light, edit.season, edit.standard) if p is not None]
+    return "conditions: " + ", ".join(parts or ["unchanged"])
+
+
+def describe_variant(edits: Iterable[Edit]) -> str:
+    """All edits of a variant on one line, ``; ``-separated (``baseline`` when none)."""
+    texts = [describe(edit) for edit in edits]
+    return "; ".join(texts) if texts else "baseline"
+
+
+def evaluate(scenario: Scenario, router: GroundRouter | None = None) -> CheckResult:
+    """Check a scenario under its own conditions: the one call the app and the bench make."""
+    return check(scenario, router=router)
+
+
+# -- comparing results --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteChange:
+    site_id: str
+    before_min: float | None  # reported minutes; None = no pathway
+    after_min: float | None
+
+
+@dataclass(frozen=True)
+class LegDelta:
+    """What a variant gains and loses on one leg against the baseline."""
+
+    leg: Leg
+    sites_before: int
+    sites_after: int
+    personnel_before: int
+    personnel_after: int
+    sites_gained: tuple[str, ...]
+    sites_lost: tuple[str, ...]
+    personnel_gained: int
+    personnel_lost: int
+    changed: tuple[SiteChange, ...]  # sites whose reported time for this leg changed
+
+    @property
+    def label(self) -> str:
+        return LEG_LABEL[self.leg]
+
+
+def _time_or_none(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def compare(baseline: CheckResult, variant: CheckResult) -> tuple[LegDelta, ...]:
+    """Per leg of both profiles: sites and personnel gained or lost, and sites that changed.
+
+    Sites are matched by id, so a variant may add or drop sites; only sites in both count.
+    """
+    after_index = {site.id: i for i, site in enumerate(variant.scenario.sites)}
+    pairs = [(i, after_index[s.id]) for i, s in enumerate(baseline.scenario.sites) if s.id in after_index]
+    before_rows = np.array([i for i, _ in pairs], dtype=np.intp)
+    after_rows = np.array([j for _, j in pairs], dtype=np.intp)
+    ids = [baseline.scenario.sites[i].id for i, _ in pairs]
+    personnel = np.array([baseline.scenario.sites[i].personnel for i, _ in pairs], dtype=np.int64)
+    before_times = reported_min(baseline.times.time_min)
+    after_times = reported_min(variant.times.time_min)
+    deltas = []
+    for leg in (leg for leg in baseline.legs if leg in variant.legs):
+        was = baseline.meets[baseline.legs.index(leg)][before_rows]
+        now = variant.meets[variant.legs.index(leg)][after_rows]
+        t0 = before_times[baseline.times.leg_index(leg)][before_rows]
+        t1 = after_times[variant.times.leg_index(leg)][after_rows]
+        moved = ~((t0 == t1) | (np.isinf(t0) & np.isinf(t1)))
+        deltas.append(
+            LegDelta(
+                leg=leg,
+                sites_before=int(was.sum()),
+                sites_after=int(now.sum()),
+                personnel_before=int(personnel[was].sum()),
+                personnel_after=int(personnel[now].sum()),
+                sites_gained=tuple(ids[k] for k in np.flatnonzero(now & ~was)),
+                sites_lost=tuple(ids[k] for k in np.flatnonzero(was & ~now)),
+                personnel_gained=int(personnel[now & ~was].sum()),
+                personnel_lost=int(personnel[was & ~now].sum()),
+                changed=tuple(
+                    SiteChange(ids[k], _time_or_none(t0[k]), _time_or_none(t1[k]))
+                    for k in np.flatnonzero(moved)
+                ),
+            )
+        )
+    return tuple(deltas)
+
+
+# -- the planner's views of a result ------------------------------------------------------
+
+
+def first_failed_leg(result: CheckResult) -> list[Leg | None]:
+    """Per site, the first leg (in timeline order) it fails, ``None`` when it meets all."""
+    failed: list[Leg | None] = []
+    for s in range(len(result.scenario.sites)):
+        misses = [leg for i, leg in enumerate(result.legs) if not result.meets[i, s]]
+        failed.append(misses[0] if misses else None)
+    return failed
+
+
+def leg_summary(result: CheckResult) -> list[dict[str, Any]]:
+    """Per leg: sites meeting it, of all, and the personnel share (the app's top row)."""
+    personnel = np.array([s.personnel for s in result.scenario.sites], dtype=np.int64)
+    total = int(personnel.sum())
+    rows = []
+    for i, leg in enumerate(result.legs):
+        meets = result.meets[i]
+        people = int(personnel[meets].sum())
+        rows.append(
+            {
+                "leg": leg,
+                "label": LEG_LABEL[leg],
+                "threshold_min": result.standard.thresholds_min[leg],
+                "sites_meeting": int(meets.sum()),
+                "sites": len(result.scenario.sites),
+                "personnel_meeting": people,
+                "personnel": total,
+                "personnel_share": people / total if total else 1.0,
+            }
+        )
+    return rows
+
+
+def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
+    """Failing sites, worst first: the largest shortfall (minutes over a limit) leads.
+
+    A leg no pathway delivers has an infinite shortfall and sorts first; ties go by
+    personnel, largest first.
+    """
+    times = reported_min(result.times.time_min)
+    thresholds = np.array([result.standard.thresholds_min[leg] for leg in result.legs])
+    over = times - thresholds[:, None]
+    rows = []
+    for s, site in enumerate(result.scenario.sites):
+        failing = [leg for i, leg in enumerate(result.legs) if not result.meets[i, s]]
+        if not failing:
+            continue
+        shortfall = float(max(over[result.legs.index(leg), s] for leg in failing))
+        row: dict[str, Any] = {
+            "site_id": site.id,
+            "name": site.name or site.id,
+            "personnel": site.personnel,
+            "failing_legs": ", ".join(LEG_LABEL[leg] for leg in failing),
+            "shortfall_min": round(shortfall, 1) if np.isfinite(shortfall) else None,
+        }
+        for i, leg in enumerate(result.legs):
+            row[f"{leg}_min"] = _time_or_none(times[i, s])
+        row["limiting_factor"] = result.limiting_factor(s)
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (
+            -(r["shortfall_min"] if r["shortfall_min"] is not None else np.inf),
+            -r["personnel"],
+            r["site_id"],
+        )
+    )
+    return rows
+
+
+def variant_table(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
+    """One row per named result (baseline first, then variants): per leg sites and people."""
+    rows = []
+    for name, result in results.items():
+        row: dict[str, Any] = {"variant": name}
+        for item in leg_summary(result):
+            row[f"{item['label']}: sites"] = item["sites_meeting"]
+            row[f"{item['label']}: personnel"] = item["personnel_meeting"]
+        summary = result.summary()
+        row["all legs: sites"] = summary["sites_meeting_all"]
+        row["all legs: personnel"] = summary["personnel_meeting_all"]
+        rows.append(row)
+    return rows
+
+
+__all__ = [
+    "AddAirframe",
+    "AddFacility",
+    "Edit",
+    "LegDelta",
+    "MoveAirframe",
+    "MoveFacility",
+    "Point",
+    "RemoveFacility",
+    "SetAirframe",
+    "SetConditions",
+    "SetConvoyFactor",
+    "SetTimeline",
+    "SiteChange",
+    "apply_edits",
+    "compare",
+    "describe",
+    "describe_variant",
+    "evaluate",
+    "first_failed_leg",
+    "gap_rows",
+    "leg_summary",
+    "variant_table",
+]

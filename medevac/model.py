@@ -81,6 +81,24 @@ class Ground(_Frozen):
     wet_season_factor: Annotated[float, Field(gt=0, le=1)] = 0.5
     convoy_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
     max_snap_km: Annotated[float, Field(gt=0)] = 10
+    # With a road layer only (docs/roads.md): overrides of the default speed tables.
+    speeds_kmh: dict[str, PositiveKmh] = Field(default_factory=dict)
+    """Base speed by road class, replacing or adding to the defaults (motorway 90 ... path 10)."""
+    surface_factors: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+    """Speed multiplier by surface group: paved, compacted, unpaved, unknown (missing surface)."""
+    wet_factors: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    """Wet-season multiplier by road class, instead of ``wet_season_factor``; 0 closes the class."""
+    closures: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    """Polygon layers (flood areas, insecure zones) closing the roads that cross them."""
+
+    def __hash__(self) -> int:
+        # Frozen models hash their fields; the speed tables are dicts, so hash their items.
+        return hash(
+            tuple(
+                (name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+                for name, value in self
+            )
+        )
 
 
 def _level_as_text(value: object) -> object:

@@ -1,0 +1,202 @@
+"""The road-network ground router of a scenario (implements :class:`medevac.ground.GroundRouter`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from medevac.errors import RoadDataError
+from medevac.geo import FloatArray, distance_km
+from medevac.model import Ground, Scenario, Season
+from medevac.roads.io import read_closure_polygons, read_road_lines
+from medevac.roads.network import RoadNetwork, network_from_lines
+from medevac.roads.routing import road_min
+from medevac.roads.snapping import Snap, unit_vectors
+from medevac.roads.speeds import SpeedSettings, is_road, line_speeds
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius, only to pre-select pairs close enough to walk
+
+
+def load_network(roads: Path, settings: SpeedSettings, closures: tuple[Path, ...] = ()) -> RoadNetwork:
+    """The road layer at ``roads`` as a network, cached by file, modification time and settings.
+
+    The cached network is shared (by every Streamlit session too) and never mutated.
+    """
+    return _load_cached(_file_key(roads), settings, tuple(_file_key(p) for p in closures))
+
+
+def _file_key(path: Path) -> tuple[str, int]:
+    resolved = path.resolve()
+    try:
+        return str(resolved), resolved.stat().st_mtime_ns
+    except OSError:
+        return str(resolved), -1  # the reader reports the missing file
+
+
+@lru_cache(maxsize=8)
+def _load_cached(
+    roads: tuple[str, int], settings: SpeedSettings, closures: tuple[tuple[str, int], ...]
+) -> RoadNetwork:
+    path = Path(roads[0])
+    lines = read_road_lines(path)
+    lines = lines[is_road(pd.DataFrame(lines.drop(columns=lines.geometry.name)))].reset_index(drop=True)
+    if len(lines) == 0:
+        raise RoadDataError(f"{path}: the layer holds no drivable road")
+    table = pd.DataFrame(lines.drop(columns=lines.geometry.name))
+    speeds = line_speeds(table, settings, str(path))
+    polygons = [read_closure_polygons(Path(p)) for p, _ in closures]
+    closure = (
+        gpd.GeoDataFrame(pd.concat(polygons, ignore_index=True), geometry="geometry", crs=4326)
+        if polygons
+        else None
+    )
+    return network_from_lines(lines, speeds, str(path), closure)
+
+
+@lru_cache(maxsize=32)
+def _snap_cached(network: RoadNetwork, lat_bytes: bytes, lon_bytes: bytes) -> Snap:
+    lat = np.frombuffer(lat_bytes, dtype=np.float64)
+    lon = np.frombuffer(lon_bytes, dtype=np.float64)
+    return network.index.snap(lat, lon)
+
+
+def snap(network: RoadNetwork, lat_deg: FloatArray, lon_deg: FloatArray) -> Snap:
+    """Snap points, cached: the engine asks about the same points in both directions."""
+    lat = np.ascontiguousarray(lat_deg, dtype=np.float64)
+    lon = np.ascontiguousarray(lon_deg, dtype=np.float64)
+    return _snap_cached(network, lat.tobytes(), lon.tobytes())
+
+
+class RoadRouter:
+    """Ground times on a road network: an off-road leg to the nearest road, then the road.
+
+    A point joins the road at the nearest point of the nearest segment, walking there at
+    ``off_road_kmh``; farther than ``max_snap_km`` it has no road access (``inf``).
+    Two points within ``max_snap_km`` of each other may also go straight across at
+    ``off_road_kmh``, which makes a point to itself 0 minutes.
+    """
+
+    def __init__(
+        self,
+        network: RoadNetwork,
+        ground: Ground,
+        facility_lat_deg: FloatArray | None = None,
+        facility_lon_deg: FloatArray | None = None,
+    ) -> None:
+        self.network = network
+        self.ground = ground
+        self.symmetric = network.symmetric  # no one-way road: the engine may skip the reverse matrix
+        self.facility_lat_deg = np.asarray(facility_lat_deg if facility_lat_deg is not None else [], float)
+        self.facility_lon_deg = np.asarray(facility_lon_deg if facility_lon_deg is not None else [], float)
+
+    def access_min(self, snapped: Snap) -> FloatArray:
+        """Minutes of the off-road leg to the road; ``inf`` beyond ``max_snap_km``."""
+        within = snapped.access_km <= self.ground.max_snap_km
+        return np.where(within, snapped.access_km / self.ground.off_road_kmh * 60.0, np.inf)
+
+    def travel_min(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """Minutes from each origin (rows) to each destination (columns); ``inf`` if none.
+
+        Trees grow from the smaller side (its distinct points only); the other side is read
+        off them as arrays.
+        """
+        n_from, n_to = len(from_lat_deg), len(to_lat_deg)
+        if n_from == 0 or n_to == 0:
+            return np.zeros((n_from, n_to))
+        few_are_origins = n_from < n_to
+        if few_are_origins:
+            few_lat, few_lon, many_lat, many_lon = from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg
+        else:
+            few_lat, few_lon, many_lat, many_lon = to_lat_deg, to_lon_deg, from_lat_deg, from_lon_deg
+        distinct, back = np.unique(
+            np.column_stack([np.asarray(few_lat, float), np.asarray(few_lon, float)]),
+            axis=0,
+            return_inverse=True,
+        )
+        few_lat, few_lon = distinct[:, 0], distinct[:, 1]
+        many_lat = np.asarray(many_lat, dtype=np.float64)
+        many_lon = np.asarray(many_lon, dtype=np.float64)
+        few_snap = snap(self.network, few_lat, few_lon)
+        many_snap = snap(self.network, many_lat, many_lon)
+        times = road_min(self.network, season, few_snap, many_snap, few_are_origins=few_are_origins)
+        times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
+        self._walk_across(times, many_lat, many_lon, few_lat, few_lon)
+        times = times[:, back.ravel()]
+        return np.asarray(times.T if few_are_origins else times)
+
+    def _walk_across(
+        self, times: FloatArray, many_lat: FloatArray, many_lon: FloatArray, few_lat: FloatArray,
+        few_lon: FloatArray,
+    ) -> None:  # fmt: skip
+        """Lower ``times`` in place where going straight across, off-road, is quicker."""
+        limit_km = self.ground.max_snap_km
+        many_xyz = unit_vectors(many_lat, many_lon)
+        few_xyz = unit_vectors(few_lat, few_lon)
+        # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
+        limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
+        for j in range(len(few_lat)):
+            near = np.flatnonzero(np.linalg.norm(many_xyz - few_xyz[j], axis=1) <= limit_chord)
+            if len(near) == 0:
+                continue
+            across_km = distance_km(many_lat[near], many_lon[near], few_lat[j], few_lon[j])
+            walk_min = np.where(across_km <= limit_km, across_km / self.ground.off_road_kmh * 60.0, np.inf)
+            times[near, j] = np.minimum(times[near, j], walk_min)
+
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+        """Why a point has no ground access: too far from any road, or cut off from facilities."""
+        point_snap = snap(self.network, np.array([lat_deg]), np.array([lon_deg]))
+        gap_km = float(point_snap.access_km[0])
+        limit = self.ground.max_snap_km
+        if gap_km > limit:
+            return f"no road within {limit:g} km (nearest {gap_km:.1f} km)"
+        if len(self.facility_lat_deg) == 0:
+            return None
+        facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg)
+        if not np.isfinite(self.access_min(facility_snap)).any():
+            return f"no facility is within {limit:g} km of a road"
+        here_lat, here_lon = np.array([lat_deg]), np.array([lon_deg])
+        there_lat, there_lon = self.facility_lat_deg, self.facility_lon_deg
+
+        def connected(in_season: Season) -> bool:
+            out = self.travel_min(here_lat, here_lon, there_lat, there_lon, in_season)
+            back = self.travel_min(there_lat, there_lon, here_lat, here_lon, in_season)
+            return bool(np.isfinite(out).any() or np.isfinite(back).any())
+
+        if connected(season):
+            return None
+        if season == "wet" and connected("dry"):
+            return "in the wet season its road does not connect to any facility (roads closed)"
+        return "its road does not connect to any facility"
+
+
+def road_router(scenario: Scenario) -> RoadRouter:
+    """The scenario's road router: its ``ground.roads`` layer, closures and speed settings.
+
+    Paths are relative to the scenario's folder.
+    """
+    ground = scenario.ground
+    if not ground.roads:
+        raise RoadDataError(f"{scenario.name}: the scenario names no road layer (ground.roads)")
+    folder = scenario.source_dir
+    network = load_network(
+        folder / ground.roads,
+        SpeedSettings.from_ground(ground),
+        tuple(folder / p for p in ground.closures),
+    )
+    return RoadRouter(
+        network,
+        ground,
+        np.array([f.lat for f in scenario.facilities]),
+        np.array([f.lon for f in scenario.facilities]),
+    )

@@ -12,11 +12,11 @@ import copy
 from typing import Any
 
 import numpy as np
-from conftest import make_scenario
+from conftest import assert_spec_shape, make_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medevac.check import CheckResult, check
+from medevac.check import check
 from medevac.geo import FloatArray
 from medevac.model import Light, Scenario, Season
 from medevac.scenario import dump_scenario, parse_scenario
@@ -212,60 +212,6 @@ def test_an_unavailable_airframe_never_improves_anything(document: Document, dat
     grounded["airframes"][index]["available"] = False
     for light in ("day", "night"):
         assert never_worse(leg_times(document, light=light), leg_times(grounded, light=light))
-
-
-def assert_spec_shape(document: dict[str, Any], result: CheckResult) -> None:
-    """The JSON document of spec v1: exactly these keys, these types, null for unreachable."""
-    legs = list(result.legs)
-    assert list(document) == [
-        "scenario",
-        "standard",
-        "conditions",
-        "thresholds",
-        "sites",
-        "patrols",
-        "summary",
-    ]
-    assert isinstance(document["scenario"], str)
-    assert document["standard"] in ("un-10-1-2", "nato-10-1-2-2", "custom")
-    assert document["conditions"] == {"light": result.light, "season": result.season}
-    assert list(document["thresholds"]) == legs
-    assert all(isinstance(v, int | float) for v in document["thresholds"].values())
-    leg_keys = [f"{leg}_min" for leg in legs]
-    expected_keys = ["site_id", *leg_keys, "meets", "meets_all", "pathway", "limiting_factor"]
-    assert len(document["sites"]) == len(result.scenario.sites)
-    for s, row in enumerate(document["sites"]):
-        assert list(row) == expected_keys
-        assert row["site_id"] == result.scenario.sites[s].id
-        for i, leg in enumerate(legs):
-            minutes = float(result.times.time_min[i, s])
-            value = row[f"{leg}_min"]
-            if np.isfinite(minutes):
-                assert isinstance(value, float)
-                # Rounded to a tenth: within 0.05 min, and a whole number of tenths.
-                assert abs(value - minutes) <= 0.05 + 1e-9
-                assert abs(value * 10 - round(value * 10)) < 1e-6
-            else:
-                assert value is None
-                assert row["meets"][leg] is False
-                assert row["pathway"][leg] is None
-        assert list(row["meets"]) == legs
-        assert all(isinstance(v, bool) for v in row["meets"].values())
-        assert row["meets_all"] is all(row["meets"].values())
-        assert list(row["pathway"]) == legs
-        assert all(v is None or isinstance(v, str) for v in row["pathway"].values())
-        if row["meets_all"]:
-            assert row["limiting_factor"] is None
-        else:
-            assert isinstance(row["limiting_factor"], str)
-            assert row["limiting_factor"]
-    assert isinstance(document["patrols"], list)
-    summary = document["summary"]
-    assert list(summary) == ["sites", "sites_meeting_all", "personnel", "personnel_meeting_all"]
-    assert all(isinstance(v, int) and not isinstance(v, bool) for v in summary.values())
-    assert summary["sites"] == len(document["sites"])
-    assert summary["sites_meeting_all"] == sum(r["meets_all"] for r in document["sites"])
-    assert 0 <= summary["personnel_meeting_all"] <= summary["personnel"]
 
 
 @PROPERTY

@@ -8,11 +8,12 @@ spec's JSON document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from medevac.geo import FloatArray, distance_km
+from medevac.geo import FloatArray, distance_matrix_km
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import PatrolSamples, sample_patrol
@@ -78,6 +79,17 @@ class CheckResult:
     @property
     def legs(self) -> tuple[Leg, ...]:
         return self.standard.legs
+
+    @cached_property
+    def site_distances_km(self) -> tuple[FloatArray, FloatArray]:
+        """Geodesic km from each airframe base to each site (A, S) and site to facility (S, F)."""
+        a = self.engine.assets
+        lat = np.array([s.lat for s in self.scenario.sites])
+        lon = np.array([s.lon for s in self.scenario.sites])
+        return (
+            distance_matrix_km(a.base_lat_deg, a.base_lon_deg, lat, lon),
+            distance_matrix_km(lat, lon, a.facility_lat_deg, a.facility_lon_deg),
+        )
 
     @property
     def meets_all(self) -> BoolArray:
@@ -246,18 +258,15 @@ def _air_obstacles(result: CheckResult, leg: Leg, site_index: int) -> list[str]:
     if not (can_land_here & a.usable).any():
         missing = "helicopter landing site" if a.helicopter[a.usable].all() else "landing site"
         return [f"landing: no {missing} at {site.id}, casualties must first go by road"]
-    base_to_site = distance_km(a.base_lat_deg, a.base_lon_deg, site.lat, site.lon)
-    site_to_facility = distance_km(site.lat, site.lon, a.facility_lat_deg, a.facility_lon_deg)
-    for k, airframe_id in enumerate(a.airframe_ids):
-        if not (a.usable[k] and can_land_here[k]):
-            continue
-        destinations = providers & engine.land_at_facility[k]
-        if not destinations.any():
-            continue
-        sortie_km = base_to_site[k] + site_to_facility[destinations]
-        if sortie_km.min() > a.range_km[k]:
-            flown_km, range_km = sortie_km.min(), _number(a.range_km[k])
-            reasons.append(f"out of range: {airframe_id} would fly {flown_km:.0f} km, range {range_km}")
+    base_to_sites, sites_to_facility = result.site_distances_km
+    base_to_site = base_to_sites[:, site_index]
+    site_to_facility = sites_to_facility[site_index]
+    destinations = providers[None, :] & engine.land_at_facility  # (A, F)
+    sortie_km = np.where(destinations, base_to_site[:, None] + site_to_facility[None, :], np.inf).min(axis=1)
+    too_far = a.usable & can_land_here & np.isfinite(sortie_km) & (sortie_km > a.range_km)
+    for k in np.flatnonzero(too_far):
+        flown_km, range_km = sortie_km[k], _number(a.range_km[k])
+        reasons.append(f"out of range: {a.airframe_ids[k]} would fly {flown_km:.0f} km, range {range_km}")
     if result.light == "night":
         grounded = [af.id for af in available if not af.night]
         if grounded:

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from medevac.geo import FloatArray, distance_matrix_km
+from medevac.geo import FAST_DISTANCE_ERROR_KM, FloatArray, distance_km, distance_matrix_km
 from medevac.model import Ground, Season
 
 
@@ -29,8 +29,13 @@ class GroundRouter(Protocol):
         to_lat_deg: FloatArray,
         to_lon_deg: FloatArray,
         season: Season,
+        max_min: FloatArray | None = None,
     ) -> FloatArray:
-        """Minutes from each origin (rows) to each destination (columns); ``inf`` if none."""
+        """Minutes from each origin (rows) to each destination (columns); ``inf`` if none.
+
+        With ``max_min`` (one per origin), times above it are of no use to the caller and
+        may be returned as ``inf``: a router may use this to skip work.
+        """
         ...
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
@@ -68,11 +73,25 @@ class GeodesicRouter:
         to_lat_deg: FloatArray,
         to_lon_deg: FloatArray,
         season: Season,
+        max_min: FloatArray | None = None,
     ) -> FloatArray:
-        road_km = distance_matrix_km(
-            from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=self.exact_distances
+        minutes_per_km = self.ground.detour_factor / self.speed_kmh(season) * 60.0
+        if max_min is None or not self.exact_distances:
+            road_km = distance_matrix_km(
+                from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=self.exact_distances
+            )
+            return np.asarray(road_km * minutes_per_km)
+        # Exact geodesics only where the fast distance says the time may be within max_min:
+        # the fast one errs by less than FAST_DISTANCE_ERROR_KM, so nothing useful is lost.
+        fast_km = distance_matrix_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=False)
+        may_help = (fast_km - FAST_DISTANCE_ERROR_KM) * minutes_per_km <= np.asarray(max_min)[:, None]
+        rows, columns = np.nonzero(may_help)
+        minutes = np.full(fast_km.shape, np.inf)
+        minutes[rows, columns] = (
+            distance_km(from_lat_deg[rows], from_lon_deg[rows], to_lat_deg[columns], to_lon_deg[columns])
+            * minutes_per_km
         )
-        return np.asarray(road_km * self.ground.detour_factor / self.speed_kmh(season) * 60.0)
+        return minutes
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         return None

@@ -245,45 +245,58 @@ class Engine:
     # -- road then air: everything that does not depend on the point of wounding ---------
 
     def _prepare_pickups(self) -> None:
-        """For each (airframe, pick-up point): when the aircraft can be there, and onward.
+        """For each pick-up point, its airframes sorted by when they can be there.
 
-        Keeps only the pairs that can deliver some leg, flattened, so the per-point work is
-        one (points x pairs) array per leg.
+        Pathway 5 at a point is ``min over (a, H) of max(x_H, ready[a, H]) + onward[a, H]``
+        with ``x_H`` the casualty's arrival at H by road. For one H, with its airframes
+        sorted by ``ready``, the airframes already there when the casualty arrives give
+        ``x_H + min onward`` (a prefix minimum) and the others ``min (ready + onward)`` (a
+        suffix minimum). So each point needs one binary search per pick-up point instead of
+        one term per airframe: see :meth:`_offer_road_then_air`.
         """
         a, t = self.assets, self.timeline
+        exact = self.exact_distances
         base_to_pickup_km = distance_matrix_km(
-            a.base_lat_deg, a.base_lon_deg, a.pickup_lat_deg, a.pickup_lon_deg
+            a.base_lat_deg, a.base_lon_deg, a.pickup_lat_deg, a.pickup_lon_deg, exact=exact
         )  # (A, H)
         pickup_to_facility_km = distance_matrix_km(
-            a.pickup_lat_deg, a.pickup_lon_deg, a.facility_lat_deg, a.facility_lon_deg
+            a.pickup_lat_deg, a.pickup_lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
         )  # (H, F)
         lands = a.can_pick_up_at(a.pickup_helicopter, a.pickup_airstrip) & a.usable[:, None]
         ready_min = self.wheels_up_min[:, None] + base_to_pickup_km / a.cruise_kmh[:, None] * 60
-        in_range = (
-            base_to_pickup_km[:, :, None] + pickup_to_facility_km[None, :, :] <= a.range_km[:, None, None]
+        reachable = (
+            (base_to_pickup_km[:, :, None] + pickup_to_facility_km[None, :, :] <= a.range_km[:, None, None])
+            & self.land_at_facility[:, None, :]
+            & lands[:, :, None]
         )  # (A, H, F)
-        reachable = in_range & self.land_at_facility[:, None, :] & lands[:, :, None]
         onward_min = (
             t.on_scene + pickup_to_facility_km[None, :, :] / a.cruise_kmh[:, None, None] * 60 + t.handover
         )  # (A, H, F)
-        onward: dict[Leg, tuple[FloatArray, IntArray]] = {}
+        # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
+        # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
+        onward: dict[str, tuple[FloatArray, IntArray]] = {}
         for leg in self.legs:
             gives = reachable & (a.facility_rank >= LEG_MIN_RANK[leg])[None, None, :]
             onward[leg] = _argmin_rows(np.where(gives, onward_min, np.inf))
         team_ok = a.medical_team[:, None] & reachable.any(axis=2)  # (A, H)
-        useful = team_ok | np.logical_or.reduce([np.isfinite(onward[leg][0]) for leg in self.legs])
-        pair_airframe, pair_pickup = np.nonzero(useful)
-        self._pair_airframe = pair_airframe.astype(np.intp)
-        self._pair_pickup = pair_pickup.astype(np.intp)
-        self._pair_ready_min = ready_min[pair_airframe, pair_pickup]
-        self._pair_team = team_ok[pair_airframe, pair_pickup]
-        self._pair_onward = {
-            leg: (times[pair_airframe, pair_pickup], facility[pair_airframe, pair_pickup])
-            for leg, (times, facility) in onward.items()
-        }
-        used = np.unique(pair_pickup)
+        onward[_TEAM] = (np.where(team_ok, 0.0, np.inf), np.full(team_ok.shape, -1, dtype=np.intp))
+        useful = np.logical_or.reduce([np.isfinite(times) for times, _ in onward.values()])  # (A, H)
+        used = np.flatnonzero(useful.any(axis=0))
         self._used_pickups = used  # pick-up points the road leg must reach
-        self._pair_column = np.searchsorted(used, pair_pickup)
+
+        # Per used pick-up point, its useful airframes sorted by ready time, padded with inf.
+        width = int(useful.sum(axis=0).max()) if len(used) else 0
+        order = np.argsort(np.where(useful, ready_min, np.inf)[:, used].T, axis=1, kind="stable")[:, :width]
+        columns = used[:, None]
+        kept = useful[order, columns]  # (used, width)
+        self._ready_sorted = np.where(kept, ready_min[order, columns], np.inf)
+        self._airframe_sorted = np.where(kept, order, -1)
+        self._envelope: dict[str, _Envelope] = {}
+        for key, (times, facility) in onward.items():
+            onward_sorted = np.where(kept, times[order, columns], np.inf)
+            self._envelope[key] = _Envelope.build(
+                self._ready_sorted, onward_sorted, np.where(kept, facility[order, columns], -1)
+            )
 
     # -- the computation ------------------------------------------------------------------
 
@@ -291,7 +304,7 @@ class Engine:
         """Earliest time of each leg at each point, chunked so memory stays bounded."""
         n = len(points)
         a = self.assets
-        width = max(1, len(a.facility_ids) * max(1, len(a.airframe_ids)), len(self._pair_airframe))
+        width = max(1, len(a.facility_ids), len(a.airframe_ids), len(self._used_pickups))
         chunk = max(1, _CHUNK_ELEMENTS // width)
         parts = [self._leg_times_chunk(points.take(slice(i, i + chunk))) for i in range(0, n, chunk)]
         if not parts:
@@ -354,8 +367,12 @@ class Engine:
             offer((leg,), Pathway.GROUND_TEAM_BACK, best, facility=facility)
         # 4. Air evacuation from the point itself.
         self._offer_air_from_point(points, offer)
-        # 5. Road to a pick-up point, then air.
-        self._offer_road_then_air(points, offer)
+        # 5. Road to a pick-up point, then air. A road leg longer than the latest of the
+        # best times found so far cannot improve any leg, so the router may skip it.
+        latest_best_min = np.max(
+            [np.min([c.time_min for c in options], axis=0) for options in candidates.values()], axis=0
+        )
+        self._offer_road_then_air(points, offer, latest_best_min - t.ground_departure)
 
         shape = (len(self.legs), n)
         time_min = np.full(shape, np.inf)
@@ -375,6 +392,8 @@ class Engine:
         return LegTimes(legs=self.legs, time_min=time_min, **route)
 
     def _offer_air_from_point(self, points: WoundingPoints, offer: _Offer) -> None:
+        """Pathway 4. For one airframe and point the best facility is the nearest one it can
+        land at that gives the leg: nearest is both fastest and the most within range."""
         a, t = self.assets, self.timeline
         n = len(points)
         if len(a.airframe_ids) == 0 or len(a.facility_ids) == 0 or n == 0:
@@ -388,60 +407,150 @@ class Engine:
         )  # (S, F)
         lands = a.can_pick_up_at(points.hls, points.airstrip) & a.usable[:, None]  # (A, S)
         at_point_min = self.wheels_up_min[:, None] + base_to_point_km / a.cruise_kmh[:, None] * 60
-        reachable = (
-            (base_to_point_km[:, :, None] + point_to_facility_km[None, :, :] <= a.range_km[:, None, None])
-            & self.land_at_facility[:, None, :]
-            & lands[:, :, None]
-        )  # (A, S, F)
-        care_min = (
-            at_point_min[:, :, None]
-            + t.on_scene
-            + point_to_facility_km[None, :, :] / a.cruise_kmh[:, None, None] * 60
-            + t.handover
-        )
-        team_min = np.where(a.medical_team[:, None] & reachable.any(axis=2), at_point_min, np.inf)
+        range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
+
+        def nearest(destinations: BoolArray) -> tuple[FloatArray, IntArray]:
+            """(A, S): distance to and index of the nearest facility each airframe may use."""
+            by_kind = [
+                _argmin_rows(np.where(destinations & landing[None, :], point_to_facility_km, np.inf))
+                for landing in (a.facility_helipad, a.facility_airstrip)
+            ]
+            heli = a.helicopter[:, None]
+            distance = np.where(heli, by_kind[0][0][None, :], by_kind[1][0][None, :])
+            facility = np.where(heli, by_kind[0][1][None, :], by_kind[1][1][None, :])
+            ok = lands & (distance <= range_left_km)
+            return np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+
+        any_distance, _ = nearest(np.ones(len(a.facility_ids), dtype=bool))
+        team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
-        n_facilities = len(a.facility_ids)
         for leg in self.legs:
-            gives = reachable & (a.facility_rank >= LEG_MIN_RANK[leg])[None, None, :]
-            flat = np.where(gives, care_min, np.inf).transpose(1, 0, 2).reshape(n, -1)  # (S, A*F)
-            best, pair = _argmin_rows(flat)
-            airframe = np.where(pair >= 0, pair // n_facilities, -1)
-            facility = np.where(pair >= 0, pair % n_facilities, -1)
-            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=facility)
+            distance, facility = nearest(a.facility_rank >= LEG_MIN_RANK[leg])
+            care_min = at_point_min + t.on_scene + distance / a.cruise_kmh[:, None] * 60 + t.handover
+            best, airframe = _argmin_rows(care_min.T)
+            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=_pick_rows(facility.T, airframe))
 
-    def _offer_road_then_air(self, points: WoundingPoints, offer: _Offer) -> None:
+    def _offer_road_then_air(
+        self, points: WoundingPoints, offer: _Offer, useful_road_min: FloatArray
+    ) -> None:
+        """Pathway 5, with the sorted-ready envelope of :meth:`_prepare_pickups`.
+
+        ``useful_road_min``: per point, road times above it cannot win (the router may
+        return them as ``inf``).
+        """
         a, t = self.assets, self.timeline
-        if len(self._pair_airframe) == 0 or len(points) == 0:
-            return
         used = self._used_pickups
+        if len(used) == 0 or len(points) == 0:
+            return
         road_min = self.router.travel_min(
-            points.lat_deg, points.lon_deg, a.pickup_lat_deg[used], a.pickup_lon_deg[used], self.season
-        )  # (S, used pick-ups)
-        pickup_min = np.maximum(
-            t.ground_departure + road_min[:, self._pair_column], self._pair_ready_min[None, :]
-        )  # (S, pairs)
-        team = np.where(self._pair_team[None, :], pickup_min, np.inf)
-        best, pair = _argmin_rows(team)
-        offer(
-            TEAM_LEGS,
-            Pathway.ROAD_AIR_TEAM,
-            best,
-            airframe=_pick(self._pair_airframe, pair),
-            pickup=_pick(self._pair_pickup, pair),
-        )
-        for leg in self.legs:
-            onward_min, onward_facility = self._pair_onward[leg]
-            best, pair = _argmin_rows(pickup_min + onward_min[None, :])
+            points.lat_deg,
+            points.lon_deg,
+            a.pickup_lat_deg[used],
+            a.pickup_lon_deg[used],
+            self.season,
+            max_min=useful_road_min,
+        )  # (S, used)
+        arrive_min = t.ground_departure + road_min
+        # How many of each pick-up point's airframes are there before the casualty.
+        there = _count_at_most(self._ready_sorted, arrive_min)  # (S, used)
+        for key, pathway, legs in (
+            (_TEAM, Pathway.ROAD_AIR_TEAM, TEAM_LEGS),
+            *((leg, Pathway.ROAD_AIR, (leg,)) for leg in self.legs),
+        ):
+            times, rank, facility = self._envelope[key].evaluate(arrive_min, there)  # (S, used)
+            best, column = _argmin_rows(times)
+            slot = _pick_rows(rank, column)
             offer(
-                (leg,),
-                Pathway.ROAD_AIR,
+                legs,
+                pathway,
                 best,
-                airframe=_pick(self._pair_airframe, pair),
-                facility=_pick(onward_facility, pair),
-                pickup=_pick(self._pair_pickup, pair),
+                airframe=_pick_grid(self._airframe_sorted, column, slot),
+                facility=_pick_rows(facility, column),
+                pickup=_pick(used, column),
             )
+
+
+_TEAM = "team"
+"""Key of the medical-team pseudo-leg in the road-then-air envelopes."""
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    """``min over airframes of max(x, ready) + onward`` at one pick-up point, for any x.
+
+    Rows are pick-up points, columns their airframes sorted by ready time (inf-padded).
+    ``prefix_*[h, k]``: best onward among the first k airframes (already there);
+    ``suffix_*[h, k]``: best ``ready + onward`` among the others.
+    """
+
+    prefix_min: FloatArray  # (H, W + 1)
+    prefix_slot: IntArray
+    suffix_min: FloatArray  # (H, W + 1)
+    suffix_slot: IntArray
+    facility: IntArray  # (H, W): the onward facility of each slot
+
+    @classmethod
+    def build(cls, ready_sorted: FloatArray, onward_sorted: FloatArray, facility: IntArray) -> _Envelope:
+        rows, width = onward_sorted.shape
+        prefix_min = np.full((rows, width + 1), np.inf)
+        prefix_slot = np.full((rows, width + 1), -1, dtype=np.intp)
+        suffix_min = np.full((rows, width + 1), np.inf)
+        suffix_slot = np.full((rows, width + 1), -1, dtype=np.intp)
+        if width:
+            prefix_min[:, 1:] = np.minimum.accumulate(onward_sorted, axis=1)
+            prefix_slot[:, 1:] = _running_argmin(onward_sorted)
+            total = ready_sorted + onward_sorted
+            suffix_min[:, :-1] = np.minimum.accumulate(total[:, ::-1], axis=1)[:, ::-1]
+            from_end = _running_argmin(total[:, ::-1])[:, ::-1]
+            suffix_slot[:, :-1] = np.where(from_end >= 0, width - 1 - from_end, -1)
+        return cls(prefix_min, prefix_slot, suffix_min, suffix_slot, facility)
+
+    def evaluate(self, arrive_min: FloatArray, there: IntArray) -> tuple[FloatArray, IntArray, IntArray]:
+        """Best time at each (point, pick-up point), the airframe slot and facility used."""
+        rows = np.arange(self.prefix_min.shape[0])[None, :]
+        early = arrive_min + self.prefix_min[rows, there]  # casualty waits for nobody
+        late = self.suffix_min[rows, there]  # aircraft arrives after the casualty
+        use_early = early <= late
+        times = np.where(use_early, early, late)
+        slot = np.where(use_early, self.prefix_slot[rows, there], self.suffix_slot[rows, there])
+        facility = np.where(slot >= 0, self.facility[rows, np.clip(slot, 0, None)], -1)
+        return times, slot, facility
+
+
+def _running_argmin(values: FloatArray) -> IntArray:
+    """Per row, the column of the minimum of ``values[:, :j + 1]`` for each j; -1 while all inf.
+
+    A loop over the few columns (airframes at one pick-up point), vectorised over rows.
+    """
+    rows, width = values.shape
+    slots = np.full((rows, width), -1, dtype=np.intp)
+    best = np.full(rows, np.inf)
+    slot = np.full(rows, -1, dtype=np.intp)
+    for column in range(width):
+        better = values[:, column] < best
+        best = np.where(better, values[:, column], best)
+        slot = np.where(better, column, slot)
+        slots[:, column] = slot
+    return slots
+
+
+def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
+    """``counts[s, h]`` = how many of row h of ``sorted_rows`` are <= ``values[s, h]``.
+
+    A binary search run on all (s, h) at once: ceil(log2(W + 1)) rounds of array work.
+    """
+    width = sorted_rows.shape[1]
+    low = np.zeros(values.shape, dtype=np.intp)
+    high = np.full(values.shape, width, dtype=np.intp)
+    rows = np.arange(sorted_rows.shape[0])[None, :]
+    for _ in range(width.bit_length()):
+        active = low < high
+        middle = (low + high) // 2
+        at_or_below = sorted_rows[rows, np.minimum(middle, width - 1)] <= values
+        low = np.where(active & at_or_below, middle + 1, low)
+        high = np.where(active & ~at_or_below, middle, high)
+    return low
 
 
 class _Offer(Protocol):  # the signature of the ``offer`` callback, for type checkers
@@ -455,3 +564,19 @@ def _pick(values: IntArray, index: IntArray) -> IntArray:
     if len(values) == 0:
         return np.full(index.shape, -1, dtype=np.intp)
     return np.where(index >= 0, values[np.clip(index, 0, None)], -1).astype(np.intp)
+
+
+def _pick_rows(table: IntArray, column: IntArray) -> IntArray:
+    """``table[s, column[s]]`` for each row s, -1 where ``column`` is -1."""
+    if table.shape[1] == 0:
+        return np.full(column.shape, -1, dtype=np.intp)
+    values = table[np.arange(len(column)), np.clip(column, 0, None)]
+    return np.where(column >= 0, values, -1).astype(np.intp)
+
+
+def _pick_grid(table: IntArray, row: IntArray, column: IntArray) -> IntArray:
+    """``table[row[s], column[s]]``, -1 where either index is -1."""
+    if table.size == 0:
+        return np.full(row.shape, -1, dtype=np.intp)
+    values = table[np.clip(row, 0, None), np.clip(column, 0, None)]
+    return np.where((row >= 0) & (column >= 0), values, -1).astype(np.intp)

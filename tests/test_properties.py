@@ -9,6 +9,8 @@ times site by site (``inf`` where no pathway delivers a leg).
 from __future__ import annotations
 
 import copy
+import json
+from random import Random
 from typing import Any
 
 import numpy as np
@@ -214,11 +216,62 @@ def test_an_unavailable_airframe_never_improves_anything(document: Document, dat
         assert never_worse(leg_times(document, light=light), leg_times(grounded, light=light))
 
 
+CUSTOM_THRESHOLDS = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {"first_aid": st.floats(1, 30), "resuscitation": st.floats(30, 90), "surgery": st.floats(60, 240)},
+        optional={"primary_surgery": st.floats(120, 480)},
+    ),
+)
+
+
 @PROPERTY
-@given(documents(), st.sampled_from(["day", "night"]), st.sampled_from(["dry", "wet"]))
-def test_json_document_has_the_shape_of_the_spec(document: Document, light: Light, season: Season) -> None:
+@given(
+    documents(),
+    st.sampled_from(["day", "night"]),
+    st.sampled_from(["dry", "wet"]),
+    CUSTOM_THRESHOLDS,
+    st.lists(points(), min_size=2, max_size=4),
+)
+def test_json_document_has_the_shape_of_the_spec(
+    document: Document,
+    light: Light,
+    season: Season,
+    thresholds: dict[str, float] | None,
+    patrol_path: list[dict[str, float]],
+) -> None:
+    if thresholds is not None:
+        document = {**document, "standard": "custom", "thresholds": thresholds}
+    document = {**document, "patrols": [{"id": "p0", "personnel": 10, "path": patrol_path}]}
     result = check(build(document), light=light, season=season)
-    assert_spec_shape(result.to_json(), result)
+    json_document = result.to_json()
+    assert_spec_shape(json_document, result)
+    expected_legs = ["first_aid", "resuscitation", "surgery"]
+    if document["standard"] == "nato-10-1-2-2" or "primary_surgery" in (thresholds or {}):
+        expected_legs.append("primary_surgery")
+    assert list(json_document["thresholds"]) == expected_legs
+    # The document survives JSON text unchanged (no numpy types, no NaN).
+    assert json.loads(json.dumps(json_document, allow_nan=False)) == json_document
+
+
+@PROPERTY
+@given(documents(), st.randoms(use_true_random=False))
+def test_order_of_facilities_and_airframes_does_not_change_times(document: Document, rng: Random) -> None:
+    shuffled = copy.deepcopy(document)
+    rng.shuffle(shuffled["facilities"])
+    rng.shuffle(shuffled["airframes"])
+    for light in ("day", "night"):
+        assert np.allclose(leg_times(shuffled, light=light), leg_times(document, light=light), atol=1e-9)
+
+
+@PROPERTY
+@given(documents(), st.data())
+def test_adding_a_site_never_worsens_the_others(document: Document, data: st.DataObject) -> None:
+    # A new site is one more pick-up point for the others (its HLS or airstrip).
+    more = copy.deepcopy(document)
+    more["sites"].append(data.draw(site_docs("s-new")))
+    n_sites = len(document["sites"])
+    assert never_worse(leg_times(more)[:, :n_sites], leg_times(document))
 
 
 @PROPERTY

@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenario")
 
     commands.add_parser("schema", help="print the JSON Schema of scenario files")
+
+    from medevac.coverage.command import add_arguments as add_coverage_arguments
+
+    add_coverage_arguments(commands.add_parser("coverage", help="map coverage over the mission area"))
     return parser
 
 
@@ -61,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{len(scenario.patrols)} patrols)"
             )
             return EXIT_OK
+        if args.command == "coverage":
+            from medevac.coverage.command import run as run_coverage
+
+            return run_coverage(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
     except ScenarioError as error:
         for problem in error.problems:

@@ -1,0 +1,177 @@
+"""Benchmark: coverage surfaces over about 1,000,000 km2 at 2 km cells (about 250,000 cells).
+
+Builds a seeded, deterministic mission over a box of about 1,000 x 1,000 km of the Sahel
+(30 facilities, 20 airframes, 60 sites, 4 patrols) with the no-roads ground estimate (the
+road router is not in the package yet), then times:
+
+- the grid (cells in an equal-area projection, centres in WGS84),
+- the surfaces: every cell through the engine (three legs of un-10-1-2), plus the site
+  check and patrols, for the scenario's conditions,
+- the isochrones (meeting polygons and time bands, dissolved and made valid),
+
+and measures peak memory (resident set high-water mark, which includes the interpreter and
+libraries). It then applies the per-site check cell by cell (one engine call per cell, the
+engine prepared once) on a random sample of cells, checks it gives the same times, and
+scales its time up to all cells for the ratio.
+
+Run from the repository root: ``.venv/bin/python bench/coverage.py``. The last line
+printed states time, memory and ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import shapely
+
+from medevac.coverage.grid import MissionArea, grid_over
+from medevac.coverage.isochrones import isochrones
+from medevac.coverage.surface import coverage
+from medevac.scenario import scenario_from_mapping
+
+SEED = 20_260_513
+N_FACILITIES = 30
+N_AIRFRAMES = 20
+N_SITES = 60
+N_PATROLS = 4
+CELL_KM = 2.0
+
+# 9 degrees of latitude is 1,000 km; at 16.5 N a degree of longitude is 107 km.
+LAT_RANGE_DEG = (12.0, 21.0)
+LON_RANGE_DEG = (-3.5, 5.85)
+
+TIME_TARGET_S = 10.0
+MEMORY_TARGET_MB = 2048.0
+
+
+def _point(rng: np.random.Generator) -> dict[str, float]:
+    return {
+        "lat": round(float(rng.uniform(*LAT_RANGE_DEG)), 5),
+        "lon": round(float(rng.uniform(*LON_RANGE_DEG)), 5),
+    }
+
+
+def mission_mapping(seed: int = SEED) -> dict[str, Any]:
+    """The benchmark mission as a scenario document (spec v1), the same for a given seed."""
+    rng = np.random.default_rng(seed)
+    levels = rng.choice(["1", "1+", "2", "2+", "3"], size=N_FACILITIES, p=[0.5, 0.2, 0.16, 0.1, 0.04])
+    levels[:2] = ["3", "2"]
+    facilities = [
+        {
+            "id": f"fac-{i:02d}",
+            "level": str(levels[i]),
+            **_point(rng),
+            "helipad": bool(rng.random() < 0.8),
+            "airstrip": bool(i < 3 or rng.random() < 0.2),
+            "ground_team": bool(rng.random() < 0.85),
+        }
+        for i in range(N_FACILITIES)
+    ]
+    helipads = [str(f["id"]) for f in facilities if f["helipad"]]
+    strips = [str(f["id"]) for f in facilities if f["airstrip"]]
+    airframes = []
+    for i in range(N_AIRFRAMES):
+        fixed_wing = i % 8 == 7
+        airframes.append(
+            {
+                "id": f"air-{i:02d}",
+                "kind": "fixed_wing" if fixed_wing else "helicopter",
+                "base": str(rng.choice(strips if fixed_wing else helipads)),
+                "cruise_kmh": round(float(rng.uniform(380, 520) if fixed_wing else rng.uniform(200, 290))),
+                "range_km": round(float(rng.uniform(1500, 2600) if fixed_wing else rng.uniform(450, 850))),
+                "launch": {"day": float(rng.choice([15, 20, 30, 45]))},
+                "night": bool(rng.random() < 0.6),
+                "medical_team": bool(rng.random() < 0.7),
+            }
+        )
+    sites = [
+        {"id": f"site-{i:03d}", **_point(rng), "personnel": int(rng.integers(10, 800))}
+        for i in range(N_SITES)
+    ]
+    patrols = [
+        {"id": f"patrol-{i}", "personnel": 40, "path": [_point(rng) for _ in range(4)]}
+        for i in range(N_PATROLS)
+    ]
+    return {
+        "medevac": 1,
+        "name": f"Coverage benchmark, Sahel (seed {seed})",
+        "ground": {"detour_factor": 1.35, "road_kmh": 45},
+        "facilities": facilities,
+        "airframes": airframes,
+        "sites": sites,
+        "patrols": patrols,
+    }
+
+
+def peak_mb() -> float:
+    """Resident-set high-water mark of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cell-km", type=float, default=CELL_KM)
+    parser.add_argument("--sample", type=int, default=300, help="cells checked one by one for the ratio")
+    args = parser.parse_args(argv)
+
+    scenario = scenario_from_mapping(mission_mapping())
+    area = MissionArea.from_polygon(
+        shapely.box(LON_RANGE_DEG[0], LAT_RANGE_DEG[0], LON_RANGE_DEG[1], LAT_RANGE_DEG[1])
+    )
+
+    start = time.perf_counter()
+    grid = grid_over(area, args.cell_km)
+    grid_s = time.perf_counter() - start
+    start = time.perf_counter()
+    result = coverage(scenario, grid)
+    surface_s = time.perf_counter() - start
+    start = time.perf_counter()
+    polygons = isochrones(result)
+    isochrone_s = time.perf_counter() - start
+    total_s = grid_s + surface_s + isochrone_s
+    memory_mb = peak_mb()
+
+    surface = result.surfaces[0]
+    print(
+        f"area {area.area_km2:,.0f} km2, {len(grid):,} cells of {args.cell_km:g} km, "
+        f"{N_FACILITIES} facilities, {N_AIRFRAMES} airframes, {N_SITES} sites, {N_PATROLS} patrols"
+    )
+    print(
+        f"grid {grid_s:.2f} s, surfaces {surface_s:.2f} s, isochrones {isochrone_s:.2f} s "
+        f"({len(polygons)} polygons)"
+    )
+    for leg, share in surface.area_share().items():
+        print(f"  {leg}: {share:.1%} of the area")
+
+    # The per-site check, cell by cell: one engine call per cell on a sample.
+    rng = np.random.default_rng(SEED)
+    sample = rng.choice(len(grid), size=min(args.sample, len(grid)), replace=False)
+    points = grid.points()
+    engine = surface.engine
+    start = time.perf_counter()
+    one_by_one = [engine.leg_times(points.take(np.array([k]))).time_min[:, 0] for k in sample]
+    loop_s = (time.perf_counter() - start) / len(sample) * len(grid)
+    # Same times up to float noise: the fast distances go through a matrix product whose
+    # rounding depends on the shapes multiplied (seen: 2e-10 min).
+    same = np.allclose(np.array(one_by_one).T, surface.times.time_min[:, sample], rtol=0, atol=1e-6)
+    print(f"cell by cell: {loop_s:.1f} s for all cells (from {len(sample)}), same times: {same}")
+    if not same:
+        print("error: cell-by-cell times differ from the surface", file=sys.stderr)
+        return 1
+    ratio = loop_s / surface_s
+    verdict = "OK" if total_s < TIME_TARGET_S and memory_mb < MEMORY_TARGET_MB else "OVER TARGET"
+    print(
+        f"coverage of {len(grid):,} cells: {total_s:.2f} s, peak {memory_mb:,.0f} MB, "
+        f"{ratio:,.0f}x faster than cell by cell "
+        f"({verdict}: < {TIME_TARGET_S:g} s, < {MEMORY_TARGET_MB:,.0f} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

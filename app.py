@@ -1,0 +1,750 @@
+"""medevac planner app: see the 10-1-2 gaps of a mission, try fixes, keep the best variants.
+
+Run with ``make run`` (``streamlit run app.py``). Widgets call the core (:mod:`medevac.whatif`,
+:mod:`medevac.mapdata`) and render what it returns; no domain logic lives here. Checks are
+cached by the scenario's content (its YAML text and folder), shared across sessions and
+never mutated.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import streamlit as st
+
+from app_layers import build_deck
+from medevac.check import CheckResult
+from medevac.errors import MedevacError, ScenarioError
+from medevac.mapdata import (
+    FAIL_COLOUR,
+    LEVEL_COLOUR,
+    MEETS_ALL_COLOUR,
+    STATUS_CODE,
+    Bounds,
+    airfields,
+    band_legend,
+    country_outlines,
+    layers_geojson,
+    placement_grid,
+    result_layers,
+    scenario_bounds,
+    status_label,
+    towns,
+)
+from medevac.model import Level, Light, Scenario, Season, StandardName
+from medevac.scenario import dump_scenario, load_scenario, parse_scenario
+from medevac.standards import LEG_LABEL
+from medevac.whatif import (
+    TIMELINE_KEYS,
+    AddAirframe,
+    AddFacility,
+    Edit,
+    LegDelta,
+    MoveAirframe,
+    MoveFacility,
+    Point,
+    RemoveFacility,
+    SetAirframe,
+    SetConditions,
+    SetConvoyFactor,
+    SetTimeline,
+    apply_edits,
+    compare,
+    describe,
+    describe_variant,
+    evaluate,
+    gap_rows,
+    leg_summary,
+    variant_table,
+)
+
+ROOT = Path(__file__).resolve().parent
+SCENARIO_DIR = ROOT / "scenarios"
+DEFAULT_DEMO = "minusma-north.yaml"
+LEVELS = ("1", "1+", "2", "2+", "3")
+PROFILES = ("un-10-1-2", "nato-10-1-2-2")
+AirframeKind = Literal["helicopter", "fixed_wing"]
+
+st.set_page_config(page_title="medevac: 10-1-2 planner", layout="wide")
+
+# -- cached computation (content-keyed, shared, never mutated) -----------------------------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def checked(text: str, source_dir: str, _scenario: Scenario) -> CheckResult:
+    """The check of a scenario, keyed by its YAML text and folder (``_scenario`` is that text parsed)."""
+    return evaluate(_scenario)
+
+
+def check_of(scenario: Scenario) -> CheckResult:
+    return checked(dump_scenario(scenario), str(scenario.source_dir), scenario)
+
+
+@st.cache_data(show_spinner=False)
+def basemap() -> dict[str, Any]:
+    return country_outlines()
+
+
+@st.cache_data(show_spinner=False)
+def places_near(south: float, west: float, north: float, east: float) -> dict[str, list[dict[str, Any]]]:
+    bounds = Bounds(south, west, north, east)
+    return {"towns": towns(bounds), "airfields": airfields(bounds), "places": placement_grid(bounds)}
+
+
+def coverage_available() -> bool:
+    try:
+        import medevac.coverage  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def coverage_layer(text: str, source_dir: str, _scenario: Scenario) -> Any:
+    """The coverage surface of a scenario (its own conditions), or ``None`` without the module."""
+    from medevac.mapdata import coverage_view
+
+    return coverage_view(_scenario, router=check_of(_scenario).engine.router)
+
+
+# -- session state ---------------------------------------------------------------------------
+
+CONDITION_KEYS = ("light", "season", "profile", "convoy_factor")
+
+
+def reset_conditions() -> None:
+    """Forget the sidebar's condition widgets so they start from the new file's values."""
+    for key in list(st.session_state):
+        if key in CONDITION_KEYS or str(key).startswith(("timeline_", "af_")):
+            del st.session_state[key]
+
+
+def load(scenario: Scenario, label: str) -> None:
+    st.session_state.file_scenario = scenario
+    st.session_state.file_label = label
+    st.session_state.edits = []
+    st.session_state.variants = {}
+    st.session_state.picked = None
+    reset_conditions()
+
+
+def load_demo() -> None:
+    name = st.session_state.get("demo", DEFAULT_DEMO)
+    load(load_scenario(SCENARIO_DIR / name), name)
+
+
+def demos() -> list[str]:
+    names = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
+    return sorted(names, key=lambda n: n != DEFAULT_DEMO)
+
+
+def take_upload(scenario_file: Any, roads_file: Any) -> None:
+    """Load an uploaded scenario (and road layer); on any problem keep the current one."""
+    digest = hashlib.sha256(
+        scenario_file.getvalue() + (roads_file.getvalue() if roads_file else b"")
+    ).hexdigest()
+    if st.session_state.get("upload_digest") == digest:
+        return
+    st.session_state.upload_digest = digest
+    st.session_state.upload_errors = []
+    folder = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+    try:
+        text = scenario_file.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        st.session_state.upload_errors = [f"{scenario_file.name}: not UTF-8 text"]
+        return
+    try:
+        scenario = parse_scenario(text, source=scenario_file.name, source_dir=folder)
+        if roads_file is not None:
+            wanted = scenario.ground.roads or roads_file.name
+            target = (folder / wanted).resolve()
+            if folder.resolve() not in target.parents:
+                raise MedevacError(f"ground.roads: {wanted!r} must be a file name beside the scenario")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(roads_file.getvalue())
+            if scenario.ground.roads is None:
+                ground = scenario.ground.model_copy(update={"roads": wanted})
+                scenario = scenario.model_copy(update={"ground": ground}).with_source_dir(folder)
+        elif scenario.ground.roads:
+            raise MedevacError(
+                f"{scenario_file.name}: ground.roads names {scenario.ground.roads!r}: "
+                "upload that road layer too"
+            )
+        evaluate(scenario)  # road layer and patrol files are read here: fail now, not later
+    except ScenarioError as error:
+        st.session_state.upload_errors = [str(p) for p in error.problems]
+        return
+    except MedevacError as error:
+        st.session_state.upload_errors = str(error).splitlines()
+        return
+    load(scenario, scenario_file.name)
+
+
+# -- sidebar: the scenario and its conditions -------------------------------------------------
+
+
+def sidebar(file_scenario: Scenario) -> list[Edit]:
+    """Scenario choice and conditions; returns the edits that make the baseline."""
+    bar = st.sidebar
+    bar.header("Mission")
+    bar.selectbox("Bundled demo", demos(), key="demo", on_change=load_demo)
+    scenario_file = bar.file_uploader("or upload a scenario (YAML)", type=["yaml", "yml"], key="upload")
+    roads_file = bar.file_uploader(
+        "and its road layer (optional)",
+        type=["gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml"],
+        key="roads_upload",
+    )
+    if scenario_file is not None:
+        take_upload(scenario_file, roads_file)
+    bar.caption(f"Loaded: **{st.session_state.file_label}** ({file_scenario.name})")
+
+    bar.header("Conditions")
+    edits: list[Edit] = []
+    light = bar.radio(
+        "Light",
+        ("day", "night"),
+        horizontal=True,
+        key="light",
+        index=("day", "night").index(file_scenario.conditions.light),
+    )
+    season = bar.radio(
+        "Season",
+        ("dry", "wet"),
+        horizontal=True,
+        key="season",
+        index=("dry", "wet").index(file_scenario.conditions.season),
+    )
+    profiles = PROFILES if file_scenario.standard in PROFILES else (*PROFILES, file_scenario.standard)
+    profile = bar.selectbox("Profile", profiles, key="profile", index=profiles.index(file_scenario.standard))
+    if (light, season, profile) != (
+        file_scenario.conditions.light,
+        file_scenario.conditions.season,
+        file_scenario.standard,
+    ):
+        edits.append(
+            SetConditions(
+                light=cast(Light, light), season=cast(Season, season), standard=cast(StandardName, profile)
+            )
+        )
+
+    with bar.expander("Timeline (minutes)"):
+        values = []
+        for key in TIMELINE_KEYS:
+            was = float(getattr(file_scenario.timeline, key))
+            now = st.number_input(
+                key.replace("_", " "), min_value=0.0, value=was, step=5.0, key=f"timeline_{key}"
+            )
+            if now != was:
+                values.append((key, float(now)))
+        if values:
+            edits.append(SetTimeline(tuple(values)))
+    convoy = bar.slider(
+        "Convoy factor (road speed multiplier)",
+        min_value=0.1,
+        max_value=1.0,
+        value=float(file_scenario.ground.convoy_factor),
+        step=0.05,
+        key="convoy_factor",
+    )
+    if convoy != file_scenario.ground.convoy_factor:
+        edits.append(SetConvoyFactor(float(convoy)))
+
+    with bar.expander("Airframes", expanded=False):
+        for airframe in file_scenario.airframes:
+            st.markdown(f"**{airframe.id}** {airframe.type}")
+            available = st.checkbox("available", value=airframe.available, key=f"af_{airframe.id}_available")
+            night = st.checkbox("night-capable", value=airframe.night, key=f"af_{airframe.id}_night")
+            day_min = st.number_input(
+                "launch by day (min)",
+                min_value=0.0,
+                value=float(airframe.launch.day),
+                key=f"af_{airframe.id}_day",
+            )
+            night_was = float(airframe.launch.minutes("night"))
+            night_min = st.number_input(
+                "launch by night (min)", min_value=0.0, value=night_was, key=f"af_{airframe.id}_night_min"
+            )
+            change = SetAirframe(
+                airframe.id,
+                available=available if available != airframe.available else None,
+                night=night if night != airframe.night else None,
+                launch_day_min=day_min if day_min != airframe.launch.day else None,
+                launch_night_min=night_min if night_min != night_was else None,
+            )
+            if change != SetAirframe(airframe.id):
+                edits.append(change)
+    bar.checkbox("Online map tiles (needs internet)", key="online_tiles")
+    return edits
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+def legend_html(show_surface: bool) -> str:
+    def swatch(rgb: tuple[int, ...], text: str, mark: str = "&#9679;") -> str:
+        colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+        return f'<span style="color:{colour};font-size:1.3em">{mark}</span> {text}&nbsp;&nbsp;'
+
+    parts = ["<b>Sites</b>: ", swatch(MEETS_ALL_COLOUR, f"[{STATUS_CODE[None]}] meets all")]
+    parts += [swatch(c, f"[{STATUS_CODE[leg]}] {status_label(leg)}") for leg, c in FAIL_COLOUR.items()]
+    parts.append("<br/><b>Facilities</b>: ")
+    parts += [swatch(c, f"Level {r}", "&#9632;") for r, c in LEVEL_COLOUR.items()]
+    parts.append(
+        "(badges L1...L3) &nbsp; <b>Airframes</b>: &#9711; base, thin ring = radius of action, grey = "
+        "not flying; patrol stretches coloured like sites"
+    )
+    if show_surface:
+        parts.append("<br/><b>Coverage</b>: ")
+        parts += [swatch(c, text, "&#9632;") for text, c in band_legend()]
+    return "".join(parts)
+
+
+def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None:
+    rows = leg_summary(shown)
+    before = {row["leg"]: row for row in leg_summary(baseline)}
+    columns = st.columns(len(rows) + 1)
+    for column, row in zip(columns, rows, strict=False):
+        delta = None
+        if is_variant:
+            was = before.get(row["leg"])
+            if was is not None:
+                sites = row["sites_meeting"] - was["sites_meeting"]
+                people = row["personnel_meeting"] - was["personnel_meeting"]
+                delta = f"{sites:+d} sites, {people:+,d} personnel"
+        column.metric(
+            f"{row['label']} within {row['threshold_min']:g} min",
+            f"{row['sites_meeting']}/{row['sites']} sites · {row['personnel_share']:.0%} personnel",
+            delta=delta,
+        )
+    summary, was = shown.summary(), baseline.summary()
+    delta = None
+    if is_variant:
+        delta = f"{summary['sites_meeting_all'] - was['sites_meeting_all']:+d} sites"
+    columns[-1].metric("All legs", f"{summary['sites_meeting_all']}/{summary['sites']} sites", delta=delta)
+
+
+def delta_table(deltas: tuple[LegDelta, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "leg": d.label,
+            "sites before": d.sites_before,
+            "sites after": d.sites_after,
+            "gained": ", ".join(d.sites_gained),
+            "lost": ", ".join(d.sites_lost),
+            "personnel gained": d.personnel_gained,
+            "personnel lost": d.personnel_lost,
+            "sites with changed times": len(d.changed),
+        }
+        for d in deltas
+    ]
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) -> Point | None:
+    """Where to put something: the last map click, a town, or typed coordinates."""
+    how = st.radio("Place by", ("map click", "town", "coordinates"), horizontal=True, key=f"{key}_how")
+    if how == "map click":
+        picked: Point | None = st.session_state.get("picked")
+        if picked is None:
+            st.info("Click a place on the map (a site, town, airfield or any spot), then come back here.")
+        else:
+            st.write(f"Clicked: **{picked.text()}**")
+        return picked
+    if how == "town":
+        if not town_list:
+            st.info("No bundled towns near this mission; type coordinates instead.")
+            return None
+        names = [f"{t['label']} ({t['lat']:.2f}, {t['lon']:.2f})" for t in town_list]
+        chosen = st.selectbox("Town", range(len(names)), format_func=lambda i: names[i], key=f"{key}_town")
+        town = town_list[int(chosen)]
+        return Point(float(town["lat"]), float(town["lon"]), str(town["label"]))
+    lat0, lon0 = scenario_bounds(scenario).centre
+    left, right = st.columns(2)
+    lat = left.number_input(
+        "Latitude", -90.0, 90.0, round(lat0, 2), step=0.01, format="%.4f", key=f"{key}_lat"
+    )
+    lon = right.number_input(
+        "Longitude", -180.0, 180.0, round(lon0, 2), step=0.01, format="%.4f", key=f"{key}_lon"
+    )
+    return Point(float(lat), float(lon))
+
+
+def add_edit(baseline: Scenario, edit: Edit) -> None:
+    """Append an edit to the working variant if the result is a valid scenario."""
+    edits = [*st.session_state.edits, edit]
+    try:
+        apply_edits(baseline, edits)
+    except ScenarioError as error:
+        st.session_state.edit_errors = [str(p) for p in error.problems]
+        return
+    st.session_state.edit_errors = []
+    st.session_state.edits = edits
+
+
+def new_id(scenario: Scenario, stem: str) -> str:
+    taken = {f.id for f in scenario.facilities} | {a.id for a in scenario.airframes}
+    taken |= {s.id for s in scenario.sites}
+    n = 1
+    while f"{stem}-{n}" in taken:
+        n += 1
+    return f"{stem}-{n}"
+
+
+def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, Any]]) -> None:
+    st.write(
+        "Change the plan and see at once what it gains and loses against the baseline. "
+        "Edits stack up into the *working variant*; save it under a name to compare it later."
+    )
+    action = st.selectbox(
+        "Change",
+        (
+            "Add a facility",
+            "Move a facility",
+            "Remove a facility",
+            "Add an airframe",
+            "Move an airframe base",
+            "Change an airframe",
+            "Change the timeline",
+        ),
+        key="wi_action",
+    )
+    facility_ids = [f.id for f in shown.facilities]
+    airframe_ids = [a.id for a in shown.airframes]
+    edit: Edit | None = None
+    if action == "Add a facility":
+        level = st.selectbox("Level", LEVELS, index=2, key="wi_level")
+        left, right = st.columns(2)
+        helipad = left.checkbox("helipad", value=True, key="wi_helipad")
+        airstrip = right.checkbox("airstrip", value=False, key="wi_airstrip")
+        place = pick_place(shown, town_list, "wi_add")
+        if place is not None:
+            edit = AddFacility(
+                new_id(shown, f"new-l{level[0]}"),
+                cast(Level, level),
+                place,
+                helipad=helipad,
+                airstrip=airstrip,
+            )
+    elif action == "Move a facility" and facility_ids:
+        target = st.selectbox("Facility", facility_ids, key="wi_move_facility")
+        place = pick_place(shown, town_list, "wi_move")
+        if place is not None:
+            edit = MoveFacility(target, place)
+    elif action == "Remove a facility" and facility_ids:
+        edit = RemoveFacility(st.selectbox("Facility", facility_ids, key="wi_remove_facility"))
+        st.caption(
+            "Airframes based there stay where they are (the airfield does not close with the hospital)."
+        )
+    elif action == "Add an airframe":
+        left, right = st.columns(2)
+        kind = left.selectbox("Kind", ("helicopter", "fixed_wing"), key="wi_af_kind")
+        cruise = left.number_input("Cruise (km/h)", min_value=1.0, value=250.0, key="wi_af_cruise")
+        range_km = left.number_input("Range (km)", min_value=1.0, value=570.0, key="wi_af_range")
+        day = right.number_input("Launch by day (min)", min_value=0.0, value=30.0, key="wi_af_day")
+        night_min = right.number_input(
+            "Launch by night (min)", min_value=0.0, value=60.0, key="wi_af_night_min"
+        )
+        night = right.checkbox("night-capable", value=True, key="wi_af_night")
+        team = right.checkbox("medical team on board", value=True, key="wi_af_team")
+        at = st.radio("Base", ("a facility", "a place"), horizontal=True, key="wi_af_base_how")
+        base: str | Point | None
+        if at == "a facility" and facility_ids:
+            base = st.selectbox("Facility", facility_ids, key="wi_af_base")
+        else:
+            base = pick_place(shown, town_list, "wi_af")
+        if base is not None:
+            edit = AddAirframe(
+                new_id(shown, kind.replace("_", "-")),
+                base,
+                float(cruise),
+                float(range_km),
+                float(day),
+                float(night_min),
+                night=night,
+                medical_team=team,
+                kind=cast(AirframeKind, kind),
+            )
+    elif action == "Move an airframe base" and airframe_ids:
+        target = st.selectbox("Airframe", airframe_ids, key="wi_move_af")
+        at = st.radio("To", ("a facility", "a place"), horizontal=True, key="wi_move_af_how")
+        if at == "a facility" and facility_ids:
+            edit = MoveAirframe(target, st.selectbox("Facility", facility_ids, key="wi_move_af_base"))
+        else:
+            place = pick_place(shown, town_list, "wi_move_af")
+            if place is not None:
+                edit = MoveAirframe(target, place)
+    elif action == "Change an airframe" and airframe_ids:
+        target = st.selectbox("Airframe", airframe_ids, key="wi_set_af")
+        current = next(a for a in shown.airframes if a.id == target)
+        left, right = st.columns(2)
+        available = left.checkbox("available", value=current.available, key=f"wi_set_{target}_available")
+        night = left.checkbox("night-capable", value=current.night, key=f"wi_set_{target}_night")
+        team = left.checkbox("medical team on board", value=current.medical_team, key=f"wi_set_{target}_team")
+        day = right.number_input(
+            "Launch by day (min)", 0.0, value=float(current.launch.day), key=f"wi_set_{target}_day"
+        )
+        night_min = right.number_input(
+            "Launch by night (min)",
+            0.0,
+            value=float(current.launch.minutes("night")),
+            key=f"wi_set_{target}_nmin",
+        )
+        edit = SetAirframe(target, available, night, float(day), float(night_min), team)
+    elif action == "Change the timeline":
+        key = st.selectbox("Value", TIMELINE_KEYS, key="wi_tl_key")
+        minutes = st.number_input(
+            "Minutes", 0.0, value=float(getattr(shown.timeline, key)), step=5.0, key=f"wi_tl_{key}"
+        )
+        edit = SetTimeline(((key, float(minutes)),))
+    if edit is not None:
+        st.button(
+            f"Apply: {describe(edit)}",
+            key="wi_apply",
+            type="primary",
+            on_click=add_edit,
+            args=(baseline, edit),
+        )
+    for problem in st.session_state.get("edit_errors", []):
+        st.error(problem)
+
+    st.subheader("Working variant")
+    edits = st.session_state.edits
+    if not edits:
+        st.caption("No edits yet: the map shows the baseline.")
+    for edit_text in (describe(e) for e in edits):
+        st.markdown(f"- {edit_text}")
+    left, mid, right = st.columns(3)
+    left.button(
+        "Undo last edit",
+        key="wi_undo",
+        disabled=not edits,
+        on_click=lambda: st.session_state.edits.pop() if st.session_state.edits else None,
+    )
+    mid.button(
+        "Clear all edits",
+        key="wi_clear",
+        disabled=not edits,
+        on_click=lambda: st.session_state.update(edits=[]),
+    )
+    name = right.text_input(
+        "Variant name", value=f"variant {len(st.session_state.variants) + 1}", key="wi_name"
+    )
+    right.button("Save as variant", key="wi_save", disabled=not edits, on_click=save_variant, args=(name,))
+
+
+def save_variant(name: str) -> None:
+    st.session_state.variants = {
+        **st.session_state.variants,
+        name.strip() or "variant": tuple(st.session_state.edits),
+    }
+
+
+def main() -> None:
+    if "file_scenario" not in st.session_state:
+        load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+        st.session_state.upload_errors = []
+    file_scenario: Scenario = st.session_state.file_scenario
+    condition_edits = sidebar(file_scenario)
+    file_scenario = st.session_state.file_scenario  # an upload may have replaced it
+
+    st.title("medevac: 10-1-2 casualty evacuation planner")
+    for problem in st.session_state.get("upload_errors", []):
+        st.error(f"Upload not loaded: {problem}")
+
+    try:
+        baseline = apply_edits(file_scenario, condition_edits)
+    except ScenarioError as error:
+        for problem in error.problems:
+            st.error(str(problem))
+        baseline = file_scenario
+    try:
+        shown = apply_edits(baseline, st.session_state.edits)
+    except ScenarioError as error:  # edits that no longer fit a changed baseline
+        for problem in error.problems:
+            st.error(f"Working variant dropped: {problem}")
+        st.session_state.edits = []
+        shown = baseline
+    is_variant = bool(st.session_state.edits)
+    try:
+        base_result = check_of(baseline)
+        result = check_of(shown) if is_variant else base_result
+    except MedevacError as error:
+        st.error(f"The check could not run: {error}")
+        st.stop()
+
+    st.caption(
+        f"{shown.name} · {result.standard.name} · {result.light}, {result.season} season"
+        + (f" · working variant: {describe_variant(st.session_state.edits)}" if is_variant else " · baseline")
+    )
+    metrics(result, base_result, is_variant)
+
+    bounds = scenario_bounds(shown)
+    near = places_near(bounds.south, bounds.west, bounds.north, bounds.east)
+    layers = result_layers(result)
+    surface_records: list[dict[str, Any]] = []
+    surface_leg = None
+    area_change = None
+    if coverage_available():
+        surface_leg = st.selectbox(
+            "Coverage surface of",
+            [*result.legs, "none"],
+            index=min(1, len(result.legs) - 1),
+            format_func=lambda leg: LEG_LABEL.get(leg, "no surface"),
+            key="surface_leg",
+        )
+        if surface_leg != "none":
+            view = coverage_layer(dump_scenario(shown), str(shown.source_dir), shown)
+            surface_records = view.records(surface_leg)
+            if is_variant:
+                base_view = coverage_layer(dump_scenario(baseline), str(baseline.source_dir), baseline)
+                area_change = {
+                    leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
+                    for leg in view.covered_km2
+                }
+    deck = build_deck(
+        bounds=bounds,
+        countries=basemap(),
+        layers=layers,
+        towns=near["towns"],
+        airfields=near["airfields"],
+        places=near["places"],
+        surface=surface_records,
+        online_tiles=bool(st.session_state.get("online_tiles")),
+    )
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=620)
+    remember_click(event)
+    st.markdown(legend_html(bool(surface_records)), unsafe_allow_html=True)
+
+    gaps_tab, whatif, compare_tab, export_tab = st.tabs(["Gaps", "What-if", "Compare", "Export"])
+    with gaps_tab:
+        gaps = gap_rows(result)
+        st.write(
+            f"**{len(gaps)}** of {len(result.scenario.sites)} sites fail at least one leg, "
+            "worst shortfall first."
+        )
+        st.dataframe(gaps, width="stretch", hide_index=True, key="gap_table")
+        st.download_button(
+            "Download the gap table (CSV)", csv_text(gaps), "gaps.csv", "text/csv", key="dl_gaps"
+        )
+    with whatif:
+        whatif_tab(baseline, shown, near["towns"])
+        if is_variant:
+            st.subheader("Before / after")
+            st.dataframe(delta_table(compare(base_result, result)), hide_index=True, width="stretch")
+            if area_change is not None:
+                st.write(
+                    "Change in covered area: "
+                    + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
+                )
+    with compare_tab:
+        compare_view(baseline, base_result, shown, result)
+    with export_tab:
+        export_view(shown, result, layers)
+
+
+def remember_click(event: Any) -> None:
+    """Keep the last clicked object's place for what-ifs (sites, towns, airfields, any spot)."""
+    objects = getattr(getattr(event, "selection", None), "objects", None) or {}
+    for layer, picked in objects.items():
+        for obj in picked:
+            if isinstance(obj, dict) and "lat" in obj and "lon" in obj:
+                label = obj.get("name") or obj.get("label") if layer != "places" else None
+                st.session_state.picked = Point(float(obj["lat"]), float(obj["lon"]), label)
+                return
+
+
+def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, result: CheckResult) -> None:
+    variants: dict[str, tuple[Edit, ...]] = st.session_state.variants
+    results: dict[str, CheckResult] = {"baseline": base_result}
+    if st.session_state.edits:
+        results["working variant"] = result
+    scenarios: dict[str, Scenario] = {"baseline": baseline, "working variant": shown}
+    for name, edits in variants.items():
+        try:
+            scenarios[name] = apply_edits(baseline, edits)
+        except ScenarioError as error:
+            st.error(f"{name}: " + "; ".join(str(p) for p in error.problems))
+            continue
+        results[name] = check_of(scenarios[name])
+    if len(results) == 1:
+        st.info("Apply edits in the What-if tab and save them as a variant to compare it with the baseline.")
+    st.dataframe(variant_table(results), hide_index=True, width="stretch", key="compare_table")
+    for name, variant_result in results.items():
+        if name == "baseline":
+            continue
+        edits = tuple(st.session_state.edits) if name == "working variant" else variants[name]
+        with st.expander(f"{name}: {describe_variant(edits)}", expanded=True):
+            st.dataframe(delta_table(compare(base_result, variant_result)), hide_index=True, width="stretch")
+            st.download_button(
+                f"Save {name} as a scenario file",
+                dump_scenario(scenarios[name]),
+                file_name=f"{file_stem()}-{slug(name)}.yaml",
+                mime="application/x-yaml",
+                key=f"dl_variant_{slug(name)}",
+            )
+            if name != "working variant":
+                st.button(
+                    f"Load {name} into the working variant",
+                    key=f"load_{slug(name)}",
+                    on_click=lambda e=edits: st.session_state.update(edits=list(e)),
+                )
+
+
+def file_stem() -> str:
+    return Path(str(st.session_state.file_label)).stem
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "variant"
+
+
+def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Sequence[dict[str, Any]]]) -> None:
+    stem = file_stem() + ("-variant" if st.session_state.edits else "")
+    rows = []
+    for row in result.site_rows():
+        flat = {k: v for k, v in row.items() if k not in ("meets", "pathway")}
+        flat |= {f"meets_{leg}": ok for leg, ok in row["meets"].items()}
+        flat |= {f"pathway_{leg}": how for leg, how in row["pathway"].items()}
+        rows.append(flat)
+    st.download_button("Site results (CSV)", csv_text(rows), f"{stem}-sites.csv", "text/csv", key="dl_sites")
+    st.download_button(
+        "Map layers (GeoJSON)",
+        layers_geojson(layers),
+        f"{stem}-layers.geojson",
+        "application/geo+json",
+        key="dl_layers",
+    )
+    st.download_button(
+        "Check result (JSON, spec v1)",
+        json.dumps(result.to_json(), indent=2),
+        f"{stem}-check.json",
+        "application/json",
+        key="dl_json",
+    )
+    st.download_button(
+        "Scenario file of what is shown (YAML)",
+        dump_scenario(shown),
+        f"{stem}.yaml",
+        "application/x-yaml",
+        key="dl_scenario",
+    )
+    st.caption("Downloads never overwrite your own scenario file.")
+
+
+main()

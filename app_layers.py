@@ -1,0 +1,192 @@
+"""pydeck layers of the planner app: draws the records of :mod:`medevac.mapdata`.
+
+Kept beside ``app.py`` (not in the package) because the core never imports a drawing library.
+The basemap is drawn from the bundled geodata, so the map works with no internet; online
+tiles are only an option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
+
+from medevac.mapdata import Bounds
+
+PICKABLE_LAYERS = ("sites", "facilities", "towns", "airfields", "places")
+"""Layers whose objects can be clicked to pick a place for a what-if."""
+
+ONLINE_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+"""Optional online tiles (CARTO Positron); off by default: a field mission may be offline."""
+
+Records = Sequence[dict[str, Any]]
+
+
+def build_deck(
+    *,
+    bounds: Bounds,
+    countries: dict[str, Any],
+    layers: Mapping[str, Records],
+    towns: Records,
+    airfields: Records,
+    places: Records,
+    surface: Records = (),
+    online_tiles: bool = False,
+) -> pdk.Deck:
+    """The map: offline basemap, coverage surface, rings, patrols, facilities, bases, sites."""
+    lat, lon = bounds.centre
+    deck_layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            countries,
+            id="countries",
+            stroked=True,
+            filled=True,
+            get_fill_color=[245, 243, 238] if not online_tiles else [0, 0, 0, 0],
+            get_line_color=[120, 120, 120],
+            line_width_min_pixels=1,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(places),
+            id="places",
+            get_position=["lon", "lat"],
+            get_radius="radius_m",
+            get_fill_color=[0, 0, 0, 8],
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[0, 114, 178, 60],
+        ),
+    ]
+    if surface:
+        deck_layers.append(
+            pdk.Layer(
+                "PolygonLayer",
+                list(surface),
+                id="coverage",
+                get_polygon="polygon",
+                get_fill_color="colour",
+                stroked=False,
+                pickable=False,
+            )
+        )
+    deck_layers += [
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(airfields),
+            id="airfields",
+            get_position=["lon", "lat"],
+            get_radius=3,
+            radius_units="pixels",
+            get_fill_color=[90, 90, 90],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(towns),
+            id="towns",
+            get_position=["lon", "lat"],
+            get_radius=2,
+            radius_units="pixels",
+            get_fill_color=[60, 60, 60],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(towns[:40]),
+            id="town-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=11,
+            get_color=[90, 90, 90],
+            get_pixel_offset=[0, -10],
+        ),
+        pdk.Layer(
+            "PathLayer",
+            list(layers["range_rings"]),
+            id="range-rings",
+            get_path="path",
+            get_color="colour",
+            width_min_pixels=1,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            list(layers["patrol_stretches"]),
+            id="patrols",
+            get_path="path",
+            get_color="colour",
+            width_min_pixels=4,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(layers["airframe_bases"]),
+            id="bases",
+            get_position=["lon", "lat"],
+            get_radius=14,
+            radius_units="pixels",
+            stroked=True,
+            filled=False,
+            get_line_color="colour",
+            line_width_min_pixels=2,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(layers["sites"]),
+            id="sites",
+            get_position=["lon", "lat"],
+            get_radius=7,
+            radius_units="pixels",
+            get_fill_color="colour",
+            stroked=True,
+            get_line_color=[0, 0, 0],
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(layers["sites"]),
+            id="site-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_color=[20, 20, 20],
+            get_pixel_offset=[0, 14],
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(layers["facilities"]),
+            id="facilities",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=13,
+            get_color="text_colour",
+            background=True,
+            get_background_color="colour",
+            get_border_color=[0, 0, 0],
+            get_border_width=1,
+            background_padding=[3, 2],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(layers["airframe_bases"]),
+            id="base-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=11,
+            get_color="colour",
+            get_pixel_offset=[0, -22],
+        ),
+    ]
+    return pdk.Deck(
+        layers=deck_layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
+        map_style=ONLINE_STYLE if online_tiles else None,
+        map_provider="carto" if online_tiles else None,
+        tooltip={"html": "{tooltip}", "style": {"fontSize": "12px", "maxWidth": "420px"}},
+    )

@@ -1,0 +1,511 @@
+"""Map layers of a check as plain records and GeoJSON: what the app draws and exports.
+
+Each layer is a list of flat dicts (position, colour, label, tooltip text) that any front end
+can draw, and the same records become GeoJSON for download, so the file a planner takes away
+shows exactly what the map showed. No drawing library is imported here.
+
+Colours come from the Okabe-Ito palette, which readers with the common colour-vision
+deficiencies can tell apart; every site also carries a text code (``ok``, ``S`` ...) so
+colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medevac.check import CheckResult, reported_min
+from medevac.geo import WGS84, FloatArray
+from medevac.ground import GroundRouter
+from medevac.model import Scenario
+from medevac.standards import LEG_LABEL, Leg
+from medevac.whatif import first_failed_leg
+
+RGB = tuple[int, int, int]
+
+MEETS_ALL_COLOUR: RGB = (0, 114, 178)  # Okabe-Ito blue
+FAIL_COLOUR: dict[Leg, RGB] = {
+    "first_aid": (213, 94, 0),  # vermillion
+    "resuscitation": (230, 159, 0),  # orange
+    "surgery": (204, 121, 167),  # reddish purple
+    "primary_surgery": (86, 180, 233),  # sky blue
+}
+"""A site's colour: the first leg it fails (in timeline order)."""
+
+STATUS_CODE: dict[Leg | None, str] = {
+    None: "ok",
+    "first_aid": "FA",
+    "resuscitation": "R",
+    "surgery": "S",
+    "primary_surgery": "PS",
+}
+"""Short text beside each site, so the status never rests on colour alone."""
+
+LEVEL_COLOUR: dict[int, RGB] = {1: (255, 255, 255), 2: (153, 153, 153), 3: (0, 0, 0)}
+"""Facility badge fill by capability rank (Level 1 white, 2 grey, 3 black)."""
+
+PATROL_MEETS_COLOUR: RGB = (0, 158, 115)  # Okabe-Ito bluish green
+
+TIME_BANDS_MIN: tuple[float, ...] = (30.0, 60.0, 90.0, 120.0, 240.0)
+"""Upper edges of the coverage surface's colour bands (minutes); beyond the last: no colour."""
+
+BAND_COLOURS: tuple[RGB, ...] = (
+    (0, 114, 178),
+    (86, 180, 233),
+    (240, 228, 66),
+    (230, 159, 0),
+    (213, 94, 0),
+)
+
+GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+"""The bundled offline basemap: country outlines, towns and airfields (see geodata/README.md)."""
+
+
+def status_label(leg: Leg | None) -> str:
+    return "meets all legs" if leg is None else f"fails {LEG_LABEL[leg]} first"
+
+
+def _minutes_text(value: float) -> str:
+    return f"{value:.1f} min" if np.isfinite(value) else "no pathway"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A lat/lon box around a scenario (degrees), for the view and to clip the basemap."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.south + self.north) / 2, (self.west + self.east) / 2
+
+    def zoom(self) -> float:
+        """A web-map zoom that shows the box in about 1,000 pixels."""
+        span_deg = max(self.north - self.south, self.east - self.west, 0.05)
+        return float(np.clip(np.log2(360.0 * 1000 / 256 / span_deg) - 0.3, 1, 12))
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+
+def scenario_bounds(scenario: Scenario, margin_deg: float = 0.5) -> Bounds:
+    """The box of the scenario's facilities, bases and sites, widened by a margin."""
+    lat = [f.lat for f in scenario.facilities] + [s.lat for s in scenario.sites]
+    lon = [f.lon for f in scenario.facilities] + [s.lon for s in scenario.sites]
+    for airframe in scenario.airframes:
+        base = scenario.base_location(airframe)
+        lat.append(base.lat)
+        lon.append(base.lon)
+    if not lat:
+        return Bounds(-35.0, -20.0, 38.0, 52.0)  # Africa
+    return Bounds(min(lat) - margin_deg, min(lon) - margin_deg, max(lat) + margin_deg, max(lon) + margin_deg)
+
+
+# -- layers of a result --------------------------------------------------------------------
+
+
+def site_records(result: CheckResult) -> list[dict[str, Any]]:
+    """One record per site: position, status colour and code, and a tooltip of times."""
+    reported = reported_min(result.times.time_min)
+    records = []
+    for s, (site, failed) in enumerate(zip(result.scenario.sites, first_failed_leg(result), strict=True)):
+        lines = [
+            f"<b>{site.name or site.id}</b> ({site.id}), {site.personnel} personnel",
+            status_label(failed),
+        ]
+        for i, leg in enumerate(result.legs):
+            verdict = "meets" if result.meets[i, s] else "FAILS"
+            how = result.pathway_text(leg, s)
+            lines.append(
+                f"{LEG_LABEL[leg]}: {_minutes_text(reported[i, s])} {verdict}" + (f", {how}" if how else "")
+            )
+        factor = result.limiting_factor(s)
+        if factor:
+            lines.append(f"limiting: {factor}")
+        records.append(
+            {
+                "kind": "site",
+                "id": site.id,
+                "name": site.name or site.id,
+                "lat": site.lat,
+                "lon": site.lon,
+                "personnel": site.personnel,
+                "status": status_label(failed),
+                "code": STATUS_CODE[failed],
+                "label": f"{site.name or site.id} [{STATUS_CODE[failed]}]",
+                "colour": list(FAIL_COLOUR[failed] if failed else MEETS_ALL_COLOUR),
+                "tooltip": "<br/>".join(lines),
+            }
+        )
+    return records
+
+
+def facility_records(scenario: Scenario) -> list[dict[str, Any]]:
+    """Facilities as badges labelled by level (``L2``), filled by capability."""
+    records = []
+    for facility in scenario.facilities:
+        landing = [
+            name for name, has in (("helipad", facility.helipad), ("airstrip", facility.airstrip)) if has
+        ]
+        records.append(
+            {
+                "kind": "facility",
+                "id": facility.id,
+                "name": facility.name or facility.id,
+                "level": facility.level,
+                "lat": facility.lat,
+                "lon": facility.lon,
+                "label": f"L{facility.level}",
+                "colour": list(LEVEL_COLOUR[facility.rank]),
+                "text_colour": [0, 0, 0] if facility.rank < 3 else [255, 255, 255],
+                "tooltip": f"<b>{facility.name or facility.id}</b> ({facility.id})<br/>Level {facility.level}"
+                + (f"; {', '.join(landing)}" if landing else "; no landing")
+                + ("; ground team" if facility.ground_team else ""),
+            }
+        )
+    return records
+
+
+def _flies(result: CheckResult, airframe_index: int) -> bool:
+    return bool(result.engine.assets.usable[airframe_index])
+
+
+def base_records(result: CheckResult) -> list[dict[str, Any]]:
+    """Airframes at their bases; ``flies`` is false when unavailable or grounded by night."""
+    records = []
+    for k, airframe in enumerate(result.scenario.airframes):
+        base = result.scenario.base_location(airframe)
+        flies = _flies(result, k)
+        state = "flies" if flies else ("unavailable" if not airframe.available else "grounded at night")
+        launch = airframe.launch.minutes(result.light)
+        records.append(
+            {
+                "kind": "airframe",
+                "id": airframe.id,
+                "lat": base.lat,
+                "lon": base.lon,
+                "flies": flies,
+                "label": airframe.id,
+                "colour": [0, 0, 0] if flies else [150, 150, 150],
+                "tooltip": f"<b>{airframe.id}</b> {airframe.type} ({airframe.kind.replace('_', ' ')})<br/>"
+                f"{state}; cruise {airframe.cruise_kmh:g} km/h, range {airframe.range_km:g} km; "
+                f"launch {launch:g} min ({result.light})"
+                + ("; night-capable" if airframe.night else "")
+                + ("; medical team on board" if airframe.medical_team else ""),
+            }
+        )
+    return records
+
+
+def circle_path(lat: float, lon: float, radius_km: float, vertices: int = 72) -> list[list[float]]:
+    """A geodesic circle as a closed ``[[lon, lat], ...]`` path."""
+    azimuth = np.linspace(0.0, 360.0, vertices + 1)
+    ring_lon, ring_lat, _ = WGS84.fwd(
+        np.full(vertices + 1, lon),
+        np.full(vertices + 1, lat),
+        azimuth,
+        np.full(vertices + 1, radius_km * 1000),
+    )
+    return [[float(x), float(y)] for x, y in zip(ring_lon, ring_lat, strict=True)]
+
+
+def range_ring_records(result: CheckResult) -> list[dict[str, Any]]:
+    """Each airframe's radius of action: half its range, the farthest pick-up it can fly to
+    and back from (a sortie is base -> pick-up -> facility within the range)."""
+    records = []
+    for k, airframe in enumerate(result.scenario.airframes):
+        base = result.scenario.base_location(airframe)
+        radius_km = airframe.range_km / 2
+        records.append(
+            {
+                "kind": "range ring",
+                "id": airframe.id,
+                "radius_km": radius_km,
+                "path": circle_path(base.lat, base.lon, radius_km),
+                "colour": [0, 0, 0, 180] if _flies(result, k) else [150, 150, 150, 120],
+                "tooltip": f"<b>{airframe.id}</b>: radius of action {radius_km:g} km "
+                f"(half of range {airframe.range_km:g} km)",
+            }
+        )
+    return records
+
+
+def patrol_records(result: CheckResult) -> list[dict[str, Any]]:
+    """Patrol stretches coloured like sites: each sample's stretch by the first leg it fails.
+
+    A sample stands for the route between the midpoints to its neighbours; consecutive
+    samples of the same status are drawn as one path.
+    """
+    records = []
+    for patrol in result.patrols:
+        samples = patrol.samples
+        n = len(samples.lat_deg)
+        failed: list[Leg | None] = []
+        for j in range(n):
+            misses = [leg for i, leg in enumerate(result.legs) if not patrol.meets[i, j]]
+            failed.append(misses[0] if misses else None)
+        lat, lon = samples.lat_deg, samples.lon_deg
+        mid_lat = np.concatenate([[lat[0]], (lat[1:] + lat[:-1]) / 2, [lat[-1]]])
+        mid_lon = np.concatenate([[lon[0]], (lon[1:] + lon[:-1]) / 2, [lon[-1]]])
+        start = 0
+        for j in range(1, n + 1):
+            if j < n and failed[j] == failed[start]:
+                continue
+            path = [[float(mid_lon[start]), float(mid_lat[start])]]
+            path += [[float(lon[k]), float(lat[k])] for k in range(start, j)]
+            path.append([float(mid_lon[j]), float(mid_lat[j])])
+            km = float(samples.weight_km[start:j].sum())
+            leg = failed[start]
+            records.append(
+                {
+                    "kind": "patrol stretch",
+                    "id": patrol.patrol_id,
+                    "status": status_label(leg),
+                    "length_km": round(km, 1),
+                    "path": path,
+                    "colour": list(FAIL_COLOUR[leg] if leg else PATROL_MEETS_COLOUR),
+                    "tooltip": f"<b>patrol {patrol.patrol_id}</b>: {km:.0f} km that {status_label(leg)}",
+                }
+            )
+            start = j
+    return records
+
+
+def band_colour(time_min: float) -> list[int]:
+    """Colour of a coverage cell by its time band; transparent beyond the last band."""
+    for edge, colour in zip(TIME_BANDS_MIN, BAND_COLOURS, strict=True):
+        if time_min <= edge:
+            return [*colour, 110]
+    return [0, 0, 0, 0]
+
+
+def band_legend() -> list[tuple[str, RGB]]:
+    lower = [0.0, *TIME_BANDS_MIN[:-1]]
+    return [(f"{a:g}-{b:g} min", c) for a, b, c in zip(lower, TIME_BANDS_MIN, BAND_COLOURS, strict=True)]
+
+
+def placement_grid(bounds: Bounds, cells_per_side: int = 40) -> list[dict[str, Any]]:
+    """Candidate places to click on the map: a regular lat/lon lattice over the box."""
+    lat = np.linspace(bounds.south, bounds.north, cells_per_side)
+    lon = np.linspace(bounds.west, bounds.east, cells_per_side)
+    spacing_km = float(
+        max(
+            (bounds.north - bounds.south) / max(1, cells_per_side - 1) * 111.0,
+            (bounds.east - bounds.west)
+            / max(1, cells_per_side - 1)
+            * 111.0
+            * np.cos(np.radians(bounds.centre[0])),
+        )
+    )
+    return [
+        {
+            "kind": "place",
+            "lat": round(float(y), 4),
+            "lon": round(float(x), 4),
+            "radius_m": spacing_km * 1000 * 0.75,
+            "tooltip": f"click to place here ({y:.2f}, {x:.2f})",
+        }
+        for y in lat
+        for x in lon
+    ]
+
+
+# -- the coverage surface -----------------------------------------------------------------
+
+COVERAGE_MAX_CELLS = 4000
+"""Cells drawn in the app: enough to see the shape of coverage, few enough to redraw at once."""
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """A scenario's coverage surface (its own light and season) ready to draw and compare."""
+
+    legs: tuple[Leg, ...]
+    cell_km: float
+    polygons: tuple[list[list[float]], ...]  # each cell's ring, [[lon, lat], ...]
+    time_min: FloatArray  # (legs, cells), reported minutes
+    covered_km2: dict[Leg, float]  # area meeting each leg
+
+    def records(self, leg: Leg) -> list[dict[str, Any]]:
+        """Cells within the last time band, coloured by band, for the chosen leg."""
+        row = self.time_min[self.legs.index(leg)]
+        return [
+            {
+                "polygon": ring,
+                "time_min": float(row[k]),
+                "colour": band_colour(float(row[k])),
+                "tooltip": f"{LEG_LABEL[leg]}: {row[k]:.0f} min here",
+            }
+            for k, ring in enumerate(self.polygons)
+            if row[k] <= TIME_BANDS_MIN[-1]
+        ]
+
+
+def coverage_view(
+    scenario: Scenario, router: GroundRouter | None = None, max_cells: int = COVERAGE_MAX_CELLS
+) -> CoverageView:
+    """The coverage surface on a grid coarse enough to stay under ``max_cells`` cells.
+
+    Uses :mod:`medevac.coverage` (the same engine as the site check, cell by cell).
+    """
+    from medevac.coverage import coverage, grid_over, scenario_area
+
+    area = scenario_area(scenario)
+    cell_km = float(max(1.0, np.ceil(np.sqrt(area.area_km2 / max_cells))))
+    grid = grid_over(area, cell_km)
+    surface = coverage(scenario, grid, router=router).surfaces[0]
+    rings = tuple(
+        [[float(x), float(y)] for x, y in polygon.exterior.coords] for polygon in grid.polygons_deg()
+    )
+    legs = surface.check.legs
+    return CoverageView(
+        legs=legs,
+        cell_km=cell_km,
+        polygons=rings,
+        time_min=reported_min(surface.times.time_min),
+        covered_km2={leg: float(surface.meets[i].sum()) * grid.cell_area_km2 for i, leg in enumerate(legs)},
+    )
+
+
+# -- the offline basemap ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _read_geojson(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _features(path: Path) -> list[dict[str, Any]]:
+    document = json.loads(_read_geojson(path))
+    return list(document.get("features", []))
+
+
+def country_outlines(geodata_dir: Path = GEODATA_DIR) -> dict[str, Any]:
+    """Africa's country outlines (Natural Earth) as a GeoJSON FeatureCollection, or empty."""
+    path = geodata_dir / "africa_countries.geojson"
+    if not path.exists():
+        return {"type": "FeatureCollection", "features": []}
+    return {"type": "FeatureCollection", "features": _features(path)}
+
+
+def _points_in(name: str, bounds: Bounds, geodata_dir: Path) -> list[dict[str, Any]]:
+    """Point features of every mission's ``name`` file that fall in the box, deduplicated."""
+    seen: set[tuple[float, float]] = set()
+    records = []
+    for path in sorted(geodata_dir.glob(f"*/{name}")):
+        for feature in _features(path):
+            geometry = feature.get("geometry") or {}
+            if geometry.get("type") != "Point":
+                continue
+            lon, lat = (float(v) for v in geometry["coordinates"][:2])
+            key = (round(lat, 4), round(lon, 4))
+            if key in seen or not bounds.contains(lat, lon):
+                continue
+            seen.add(key)
+            records.append({"lat": lat, "lon": lon, **(feature.get("properties") or {})})
+    return records
+
+
+def towns(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any]]:
+    """Towns of the bundled geodata (GeoNames) inside the box, largest first."""
+    records = _points_in("towns.geojson", bounds, geodata_dir)
+    for record in records:
+        record["kind"] = "town"
+        record["label"] = str(record.get("name", "?"))
+        record["tooltip"] = f"<b>{record['label']}</b> (town, population {record.get('population', '?')})"
+    records.sort(key=lambda r: (-int(r.get("population") or 0), r["label"]))
+    return records
+
+
+def airfields(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any]]:
+    """Airports, strips and heliports of the bundled geodata (OurAirports) inside the box."""
+    records = _points_in("airfields.geojson", bounds, geodata_dir)
+    for record in records:
+        record["kind"] = "airfield"
+        record["label"] = str(record.get("name", "?"))
+        runway = record.get("runway_m")
+        record["tooltip"] = f"<b>{record['label']}</b> ({str(record.get('type', '')).replace('_', ' ')}" + (
+            f", runway {runway:.0f} m)" if isinstance(runway, int | float) else ")"
+        )
+    return records
+
+
+# -- GeoJSON export -----------------------------------------------------------------------
+
+_DRAWING_KEYS = {"colour", "text_colour", "tooltip", "path", "lat", "lon", "radius_m", "label"}
+
+
+def _properties(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in _DRAWING_KEYS}
+
+
+def feature_collection(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Records with ``lat``/``lon`` (points) or ``path`` (lines) as a GeoJSON FeatureCollection."""
+    features = []
+    for record in records:
+        if "path" in record:
+            geometry: dict[str, Any] = {"type": "LineString", "coordinates": record["path"]}
+        else:
+            geometry = {"type": "Point", "coordinates": [record["lon"], record["lat"]]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": _properties(record)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def result_layers(result: CheckResult) -> dict[str, list[dict[str, Any]]]:
+    """Every layer of a result by name: sites, facilities, airframe bases, rings, patrols."""
+    return {
+        "sites": site_records(result),
+        "facilities": facility_records(result.scenario),
+        "airframe_bases": base_records(result),
+        "range_rings": range_ring_records(result),
+        "patrol_stretches": patrol_records(result),
+    }
+
+
+def layers_geojson(layers: Mapping[str, Sequence[dict[str, Any]]]) -> str:
+    """All layers in one GeoJSON FeatureCollection, each feature tagged with its ``layer``."""
+    features = []
+    for name, records in layers.items():
+        for feature in feature_collection(records)["features"]:
+            feature["properties"] = {"layer": name, **feature["properties"]}
+            features.append(feature)
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+__all__ = [
+    "BAND_COLOURS",
+    "FAIL_COLOUR",
+    "GEODATA_DIR",
+    "LEVEL_COLOUR",
+    "MEETS_ALL_COLOUR",
+    "STATUS_CODE",
+    "Bounds",
+    "CoverageView",
+    "airfields",
+    "band_colour",
+    "band_legend",
+    "base_records",
+    "circle_path",
+    "country_outlines",
+    "coverage_view",
+    "facility_records",
+    "feature_collection",
+    "layers_geojson",
+    "patrol_records",
+    "placement_grid",
+    "range_ring_records",
+    "result_layers",
+    "scenario_bounds",
+    "site_records",
+    "status_label",
+    "towns",
+]

@@ -1,0 +1,168 @@
+"""The planner app driven headless with Streamlit's AppTest: the flows a planner follows.
+
+Expected numbers come from the core called directly (check, apply_edits, gap_rows), so the
+test asserts that the page shows what the engine computes, for the bundled demo.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from medevac.check import CheckResult, check
+from medevac.scenario import load_scenario, parse_scenario, scenario_to_mapping
+from medevac.standards import LEG_LABEL
+from medevac.whatif import AddFacility, Point, SetConditions, apply_edits, compare, gap_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+DEMO = ROOT / "scenarios" / "minusma-north.yaml"
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None) -> str:
+        file_id = original(self, data, mimetype, kind, filename)
+        if isinstance(data, bytes):
+            stored[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return stored
+
+
+@pytest.fixture
+def app(downloads: dict[str, bytes]) -> Iterator[AppTest]:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    yield at
+
+
+def downloaded(at: AppTest, key: str, stored: dict[str, bytes]) -> bytes:
+    button = next(b for b in at.get("download_button") if b.key == key)
+    file_id = Path(button.proto.url).stem
+    return stored[file_id]
+
+
+def metric(at: AppTest, leg: str) -> tuple[str, str]:
+    label = LEG_LABEL[leg]  # type: ignore[index]
+    found = next(m for m in at.metric if m.label.startswith(f"{label} within"))
+    return found.value, found.delta
+
+
+def sites_text(result: CheckResult, leg: str) -> str:
+    row = result.legs.index(leg)  # type: ignore[arg-type]
+    return f"{int(result.meets[row].sum())}/{len(result.scenario.sites)} sites"
+
+
+def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, downloads: dict[str, bytes]) -> None:
+    expected = check(load_scenario(DEMO))
+    assert len(app.get("deck_gl_json_chart")) == 1
+    for leg in expected.legs:
+        value, delta = metric(app, leg)
+        assert value.startswith(sites_text(expected, leg))
+        assert not delta  # no variant yet
+    gaps = gap_rows(expected)
+    table = app.dataframe(key="gap_table").value
+    assert list(table["site_id"]) == [g["site_id"] for g in gaps]
+    rows = list(csv.DictReader(io.StringIO(downloaded(app, "dl_gaps", downloads).decode())))
+    assert [r["site_id"] for r in rows] == [g["site_id"] for g in gaps]
+    assert rows[0]["limiting_factor"] == gaps[0]["limiting_factor"]
+
+
+def test_switch_to_night(app: AppTest) -> None:
+    day = {leg: metric(app, leg)[0] for leg in ("resuscitation", "surgery")}
+    app.radio(key="light").set_value("night").run()
+    assert not app.exception
+    night = check(apply_edits(load_scenario(DEMO), [SetConditions(light="night")]))
+    for leg in ("resuscitation", "surgery"):
+        assert metric(app, leg)[0].startswith(sites_text(night, leg))
+    assert {leg: metric(app, leg)[0] for leg in day} != day  # the demo has few night-capable aircraft
+
+
+def _failing_surgery_site() -> tuple[str, float, float]:
+    scenario = load_scenario(DEMO)
+    result = check(scenario)
+    row = result.legs.index("surgery")
+    index = next(s for s in range(len(scenario.sites)) if not result.meets[row, s])
+    site = scenario.sites[index]
+    return site.id, site.lat, site.lon
+
+
+def add_level_2_at(at: AppTest, lat: float, lon: float) -> None:
+    at.selectbox(key="wi_action").set_value("Add a facility").run()
+    at.selectbox(key="wi_level").set_value("2").run()
+    at.radio(key="wi_add_how").set_value("coordinates").run()
+    at.number_input(key="wi_add_lat").set_value(lat)
+    at.number_input(key="wi_add_lon").set_value(lon).run()
+    at.button(key="wi_apply").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_add_a_facility_compare_and_download_the_variant(app: AppTest, downloads: dict[str, bytes]) -> None:
+    demo_text = DEMO.read_text(encoding="utf-8")
+    site_id, lat, lon = _failing_surgery_site()
+    add_level_2_at(app, lat, lon)
+    baseline = load_scenario(DEMO)
+    # A Level 2 on the site itself: surgery by the unit's own vehicle at ground departure
+    # 15 + 0 km + handover 5 = 20 min, inside 120, so the site must be gained.
+    edit = AddFacility("new-l2-1", "2", Point(round(lat, 4), round(lon, 4)))
+    variant = apply_edits(baseline, [edit])
+    before, after = check(baseline), check(variant)
+    surgery = next(d for d in compare(before, after) if d.leg == "surgery")
+    assert site_id in surgery.sites_gained
+    value, delta = metric(app, "surgery")
+    assert value.startswith(sites_text(after, "surgery"))
+    gained = surgery.sites_after - surgery.sites_before
+    assert delta.startswith(f"{gained:+d} sites, {surgery.personnel_gained - surgery.personnel_lost:+,d}")
+
+    app.text_input(key="wi_name").set_value("L2 forward").run()
+    app.button(key="wi_save").click().run()
+    table = app.dataframe(key="compare_table").value
+    assert list(table["variant"]) == ["baseline", "working variant", "L2 forward"]
+    surgery_column = table["surgery: sites"].tolist()
+    assert surgery_column == [surgery.sites_before, surgery.sites_after, surgery.sites_after]
+
+    saved = downloaded(app, "dl_variant_l2-forward", downloads).decode()
+    assert scenario_to_mapping(parse_scenario(saved)) == scenario_to_mapping(variant)
+    assert yaml.safe_load(saved)["facilities"][-1]["id"] == "new-l2-1"
+    assert DEMO.read_text(encoding="utf-8") == demo_text  # the user's file is never written
+
+
+def test_an_invalid_upload_shows_its_errors_and_keeps_the_scenario(app: AppTest) -> None:
+    before = [m.value for m in app.metric]
+    bad = b"medevac: 1\nname: bad\nfacilities:\n  - {id: a, level: 7, lat: 100, lon: 0}\n"
+    app.file_uploader(key="upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "bad.yaml: facilities[0].level: must be one of" in errors
+    assert "bad.yaml: facilities[0].lat: must be at most 90" in errors
+    assert [m.value for m in app.metric] == before
+    assert "minusma-north.yaml" in " ".join(c.value for c in app.sidebar.caption)
+
+
+def test_a_valid_upload_replaces_the_scenario(app: AppTest) -> None:
+    good = (
+        b"medevac: 1\nname: two camps\n"
+        b"facilities: [{id: h, level: 2, lat: 0, lon: 0}]\n"
+        b"sites: [{id: near, lat: 0, lon: 0.1, personnel: 10}, {id: far, lat: 0, lon: 9, personnel: 5}]\n"
+    )
+    app.file_uploader(key="upload").set_value(("two.yaml", good, "application/x-yaml")).run()
+    assert not app.exception
+    assert not app.error
+    # near is 11 km from the Level 2 (15 + 11.13 * 1.4 / 40 * 60 + 5 = 43.4 min of surgery); far
+    # is 1,000 km away: it fails surgery by road.
+    assert metric(app, "surgery")[0].startswith("1/2 sites")

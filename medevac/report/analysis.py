@@ -1,0 +1,106 @@
+"""Everything a gap report says, computed once: checks, tables, factors, fixes, comparisons.
+
+The writers (HTML, PDF, workbook, GeoPackage, CSV) only format a :class:`ReportData`, so
+every output states the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from medevac.check import CheckResult, make_router
+from medevac.ground import GroundRouter
+from medevac.model import Scenario
+from medevac.report.factors import FactorGroup, Finding, group_findings, limiting_factors
+from medevac.report.recommend import Recommendation, recommend
+from medevac.report.summary import CONDITIONS, Condition, LegShare, check_conditions, leg_shares, site_table
+from medevac.standards import LEG_LABEL
+from medevac.whatif import LegDelta, apply_edits, compare
+
+Step = Callable[[str], None]
+"""Called with the name of each step as it starts (a progress bar's hook)."""
+
+
+@dataclass(frozen=True)
+class VariantComparison:
+    """A variant scenario against the baseline, under each of the four conditions."""
+
+    name: str
+    scenario: Scenario
+    results: dict[Condition, CheckResult]
+    deltas: dict[Condition, tuple[LegDelta, ...]]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    scenario: Scenario
+    condition: Condition  # the scenario's own conditions: the per-site table's
+    results: dict[Condition, CheckResult]
+    shares: list[LegShare]
+    table: pd.DataFrame
+    findings: list[Finding]
+    groups: list[FactorGroup]
+    recommendations: list[Recommendation]
+    with_recommendations: dict[Condition, CheckResult]
+    comparisons: list[VariantComparison]
+
+    @property
+    def result(self) -> CheckResult:
+        """The check under the scenario's own conditions."""
+        return self.results[self.condition]
+
+
+def factor_column(findings: list[Finding], condition: Condition) -> dict[str, str]:
+    """Per site, its failing legs' factor groups under one condition: ``surgery: night, range``."""
+    texts: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.condition == condition:
+            texts.setdefault(finding.site_id, []).append(
+                f"{LEG_LABEL[finding.leg]}: {', '.join(finding.factors)}"
+            )
+    return {site: "; ".join(parts) for site, parts in texts.items()}
+
+
+def analyse(
+    scenario: Scenario,
+    variants: Sequence[tuple[str, Scenario]] = (),
+    *,
+    router: GroundRouter | None = None,
+    step: Step | None = None,
+) -> ReportData:
+    """Run every check a report needs; ``variants`` are (name, scenario) pairs to compare."""
+    say = step or (lambda _: None)
+    router = router or make_router(scenario)
+    say("checks")
+    results = check_conditions(scenario, router)
+    condition: Condition = (scenario.conditions.light, scenario.conditions.season)
+    say("limiting factors")
+    findings = limiting_factors(results, router)
+    table = site_table(results[condition], results)
+    factors = factor_column(findings, condition)
+    table["factor_groups"] = [factors.get(site, "") for site in table["site_id"]]
+    say("recommendations")
+    recommendations = recommend(scenario, router)
+    improved = apply_edits(scenario, [r.edit for r in recommendations])
+    with_recommendations = check_conditions(improved, router, patrols=False)
+    comparisons = []
+    for name, variant in variants:
+        say(f"variant {name}")
+        variant_results = check_conditions(variant, make_router(variant))
+        deltas = {c: compare(results[c], variant_results[c]) for c in CONDITIONS}
+        comparisons.append(VariantComparison(name, variant, variant_results, deltas))
+    return ReportData(
+        scenario=scenario,
+        condition=condition,
+        results=results,
+        shares=leg_shares(results),
+        table=table,
+        findings=findings,
+        groups=group_findings(findings),
+        recommendations=recommendations,
+        with_recommendations=with_recommendations,
+        comparisons=comparisons,
+    )

@@ -1,0 +1,345 @@
+"""The report's content: what a Force Commander reads, as blocks for the HTML and PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from medevac.report.analysis import ReportData, Step
+from medevac.report.assumptions import assumptions
+from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
+from medevac.report.factors import FACTOR_MEANING
+from medevac.report.maps import change_map, conditions_map, status_map
+from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
+from medevac.standards import LEG_LABEL
+
+
+def share_text(part: int, whole: int) -> str:
+    """``83 %``, or ``n/a`` when there is nothing to share."""
+    return f"{100 * part / whole:.0f} %" if whole else "n/a"
+
+
+def leg_name(leg: str) -> str:
+    return "every leg" if leg == ALL_LEGS else LEG_LABEL[leg]  # type: ignore[index]
+
+
+def _minutes(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "none"
+    return f"{float(value):.1f}"  # type: ignore[arg-type]
+
+
+def _shortfall_text(failing: list[str], shortfall: object) -> str:
+    if not failing:
+        return "0.0"
+    text = _minutes(shortfall)
+    return "no pathway" if text == "none" else text
+
+
+def _headline(data: ReportData) -> list[Block]:
+    lines = []
+    for condition in CONDITIONS:
+        result = data.results[condition]
+        summary = result.summary()
+        own = " (the scenario's conditions)" if condition == data.condition else ""
+        lines.append(
+            f"{condition_label(condition).capitalize()}{own}: {summary['sites_meeting_all']} of "
+            f"{summary['sites']} sites and {summary['personnel_meeting_all']:,} of "
+            f"{summary['personnel']:,} personnel meet every leg."
+        )
+    blocks: list[Block] = [Bullets(tuple(lines))]
+    if data.recommendations:
+        blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+    return blocks
+
+
+def _summary_table(data: ReportData) -> Table:
+    thresholds = data.result.standard.thresholds_min
+    rows = []
+    for share in data.shares:
+        threshold = "" if share.leg == ALL_LEGS else f"{thresholds[share.leg]:g}"  # type: ignore[index]
+        rows.append(
+            (
+                condition_label(share.condition),
+                leg_name(share.leg),
+                threshold,
+                str(share.sites_meeting),
+                str(share.sites),
+                share_text(share.sites_meeting, share.sites),
+                str(share.personnel_meeting),
+                str(share.personnel),
+                share_text(share.personnel_meeting, share.personnel),
+            )
+        )
+    return Table(
+        "summary",
+        (
+            "condition",
+            "leg",
+            "limit (min)",
+            "sites meeting",
+            "sites",
+            "share of sites",
+            "personnel meeting",
+            "personnel",
+            "share of personnel",
+        ),
+        tuple(rows),
+        caption="Sites and personnel meeting each leg, by day and night, dry and wet season",
+    )
+
+
+def _site_table(data: ReportData) -> Table:
+    legs = data.result.legs
+    frame = data.table
+    columns = (
+        "site",
+        "personnel",
+        *(f"{LEG_LABEL[leg]} (min)" for leg in legs),
+        "failing legs",
+        "shortfall (min)",
+        "limiting factors",
+        *(f"meets all: {c[0]}, {c[1]}" for c in CONDITIONS),
+    )
+    rows = []
+    for record in frame.to_dict("records"):
+        failing = [LEG_LABEL[leg] for leg in legs if not record[f"meets_{leg}"]]
+        rows.append(
+            (
+                str(record["site_id"]),
+                str(record["personnel"]),
+                *(_minutes(record[f"{leg}_min"]) + ("" if record[f"meets_{leg}"] else " !") for leg in legs),
+                ", ".join(failing) or "-",
+                _shortfall_text(failing, record["shortfall_min"]),
+                str(record["factor_groups"]) or "-",
+                *("yes" if record[f"meets_all_{c[0]}_{c[1]}"] else "no" for c in CONDITIONS),
+            )
+        )
+    widths = (1.2, 0.8, *(0.8 for _ in legs), 1.2, 0.9, 3.2, *(0.6 for _ in CONDITIONS))
+    return Table(
+        "sites",
+        columns,
+        tuple(rows),
+        caption="Sites sorted by shortfall (minutes over the limit of the worst leg), "
+        f"{condition_label(data.condition)}; ! marks a leg over its limit",
+        widths=widths,
+    )
+
+
+def _factors(data: ReportData) -> list[Block]:
+    if not data.groups:
+        return [Paragraph("No site fails any leg under any condition.")]
+    rows = []
+    for group in data.groups:
+        sites = group.sites()
+        personnel = sum({f.site_id: f.personnel for f in group.findings}.values())
+        rows.append((group.factor, group.meaning, str(len(sites)), str(personnel), group.summary_text()))
+    return [
+        Paragraph(
+            "Each failing leg was re-checked with one constraint lifted at a time; a factor is listed "
+            "when lifting it alone makes the leg meet. A leg may have several factors."
+        ),
+        Table(
+            "factors",
+            ("factor", "what it means", "sites", "personnel", "failing legs and conditions"),
+            tuple(rows),
+            widths=(1.2, 2.2, 0.5, 0.7, 5.0),
+        ),
+    ]
+
+
+def _recommendations(data: ReportData) -> list[Block]:
+    if not data.recommendations:
+        return [Paragraph("No single change tried closes a gap (see Method for the changes tried).")]
+    blocks: list[Block] = [
+        Paragraph(
+            "Each change below was applied to the scenario and the check re-run under all four "
+            "conditions; its effect is the verified difference, on top of the changes listed before it."
+        ),
+        Bullets(tuple(r.text() for r in data.recommendations), numbered=True),
+    ]
+    rows = []
+    for condition in CONDITIONS:
+        before = data.results[condition].summary()
+        after = data.with_recommendations[condition].summary()
+        rows.append(
+            (
+                condition_label(condition),
+                f"{before['sites_meeting_all']} of {before['sites']}",
+                f"{after['sites_meeting_all']} of {after['sites']}",
+                f"{before['personnel_meeting_all']:,}",
+                f"{after['personnel_meeting_all']:,}",
+            )
+        )
+    blocks.append(
+        Table(
+            "recommendations",
+            (
+                "condition",
+                "sites meeting every leg now",
+                "with all changes",
+                "personnel now",
+                "with all changes",
+            ),
+            tuple(rows),
+            caption="All recommended changes applied together",
+        )
+    )
+    return blocks
+
+
+def _patrols(data: ReportData) -> list[Block]:
+    if not data.scenario.patrols:
+        return []
+    legs = data.result.legs
+    rows = []
+    for patrol in data.scenario.patrols:
+        for condition in CONDITIONS:
+            result = next(p for p in data.results[condition].patrols if p.patrol_id == patrol.id)
+            shares = result.share_meeting(legs)
+            rows.append(
+                (
+                    patrol.id,
+                    str(patrol.personnel),
+                    condition_label(condition),
+                    f"{result.samples.length_km:.0f}",
+                    *(f"{100 * shares[leg]:.0f} %" for leg in legs),
+                )
+            )
+    return [
+        Heading("Patrols"),
+        Table(
+            "patrols",
+            (
+                "patrol",
+                "personnel",
+                "condition",
+                "length (km)",
+                *(f"{LEG_LABEL[leg]}: share met" for leg in legs),
+            ),
+            tuple(rows),
+            caption="Share of each route's length meeting each leg (points every 5 km)",
+        ),
+    ]
+
+
+def _comparisons(data: ReportData, step: Step) -> list[Block]:
+    if not data.comparisons:
+        return []
+    blocks: list[Block] = [Heading("Comparison with variants")]
+    for number, comparison in enumerate(data.comparisons, start=1):
+        step(f"map of {comparison.name}")
+        blocks.append(Heading(f"Variant {number}: {comparison.name}", level=3))
+        rows = []
+        for condition in CONDITIONS:
+            for delta in comparison.deltas[condition]:
+                rows.append(
+                    (
+                        condition_label(condition),
+                        delta.label,
+                        str(delta.sites_before),
+                        str(delta.sites_after),
+                        ", ".join(delta.sites_gained) or "-",
+                        ", ".join(delta.sites_lost) or "-",
+                        str(delta.personnel_gained),
+                        str(delta.personnel_lost),
+                    )
+                )
+        blocks.append(
+            Table(
+                f"compare-{number}",
+                (
+                    "condition",
+                    "leg",
+                    "sites before",
+                    "sites after",
+                    "sites gained",
+                    "sites lost",
+                    "personnel gained",
+                    "personnel lost",
+                ),
+                tuple(rows),
+                caption=f"Baseline against {comparison.name}: sites and personnel gained or lost per leg",
+            )
+        )
+        blocks.append(
+            Figure(
+                change_map(
+                    data.result,
+                    comparison.results[data.condition],
+                    f"{comparison.name}: sites that changed ({condition_label(data.condition)})",
+                ),
+                f"Sites whose verdict on every leg changed in {comparison.name}, "
+                f"{condition_label(data.condition)}",
+            )
+        )
+    return blocks
+
+
+def _assumptions(data: ReportData) -> Table:
+    rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario))
+    return Table(
+        "assumptions",
+        ("group", "item", "value", "set by", "source"),
+        rows,
+        widths=(0.8, 1.3, 3.0, 1.0, 4.0),
+    )
+
+
+def _method(data: ReportData) -> Paragraph:
+    lifts = ", ".join(f"{name} ({meaning})" for name, meaning in FACTOR_MEANING.items())
+    return Paragraph(
+        "Times run from the moment of wounding (NATO COMEDS 2011) over five pathways: first aid on site, "
+        "road to a facility, a facility's ground team, air evacuation from the site, and road to a "
+        "landing site then air (medevac scenario format v1). Each leg's time is the fastest pathway; a "
+        "leg meets when its time, rounded to 0.1 min, is within its limit. The four conditions are the "
+        "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
+        f"wet season (road speeds times the wet-season factor). Limiting factors: {lifts}. "
+        "Recommendations are searched greedily among: making each airframe night-capable, returning "
+        "unserviceable ones to service, a 15-minute standby, cutting approval to 10 and 5 minutes, "
+        "basing a copy of the fastest helicopter at each facility, rebasing each helicopter, and a "
+        "facility of the level a failing leg needs at each lower facility and at each failing site."
+    )
+
+
+def build_document(data: ReportData, step: Step | None = None) -> Document:
+    """The report's blocks, maps drawn as it goes."""
+    say = step or (lambda _: None)
+    scenario = data.scenario
+    blocks: list[Block] = [Heading("Executive summary"), *_headline(data), _summary_table(data)]
+    say("map of the four conditions")
+    blocks.append(Figure(conditions_map(data.results), "Site status under the four conditions"))
+    say("site map")
+    blocks += [
+        Heading(f"Sites, worst first ({condition_label(data.condition)})"),
+        Figure(
+            status_map(data.result, f"{scenario.name}: {condition_label(data.condition)}"),
+            "Sites by the first leg they fail; L1/L2 facilities; triangles are airframe bases "
+            "(hollow: grounded); patrol stretches coloured by the leg they fail",
+        ),
+        _site_table(data),
+    ]
+    reasons = [
+        f"{r['site_id']}: {r['limiting_factor']}"
+        for r in data.table.to_dict("records")
+        if r["limiting_factor"]
+    ]
+    if reasons:
+        blocks += [Heading("Why each site fails", level=3), Bullets(tuple(reasons))]
+    blocks += [Heading("Limiting factors"), *_factors(data)]
+    blocks += [Heading("Recommendations"), *_recommendations(data)]
+    blocks += _patrols(data)
+    blocks += _comparisons(data, say)
+    blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]
+    subtitle = (
+        f"Profile {data.result.standard.name}; {len(scenario.sites)} sites, {len(scenario.facilities)} "
+        f"facilities, {len(scenario.airframes)} airframes, {len(scenario.patrols)} patrols; "
+        f"produced by medevac on {date.today().isoformat()}"
+    )
+    if scenario.description:
+        subtitle += f". {scenario.description}"
+    return Document(f"10-1-2 gap report: {scenario.name}", subtitle, tuple(blocks))
+
+
+__all__ = ["Condition", "build_document", "share_text"]

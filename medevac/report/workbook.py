@@ -1,0 +1,208 @@
+"""The report as an Excel workbook (openpyxl): one sheet per table, numbers kept as numbers.
+
+Sheets: summary, sites, patrols, facilities, airframes, assumptions, and when present
+limiting_factors, recommendations and comparison. Times are numbers (minutes) and blanks
+where no pathway delivers a leg, so planners can sort and filter them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from medevac.report.analysis import ReportData
+from medevac.report.assumptions import assumptions
+from medevac.report.summary import CONDITIONS, condition_label
+
+Cell = str | int | float | bool | None
+
+
+def _cell(value: object) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Worksheet:
+    sheet: Worksheet = book.create_sheet(title)
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, len(name) + 2))
+    return sheet
+
+
+def write_workbook(data: ReportData, path: Path) -> Path:
+    """Write the workbook to ``path`` (the caller has checked it may be written)."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    thresholds = data.result.standard.thresholds_min
+    _sheet(
+        book,
+        "summary",
+        (
+            "light",
+            "season",
+            "leg",
+            "threshold_min",
+            "sites_meeting",
+            "sites",
+            "personnel_meeting",
+            "personnel",
+        ),
+        (
+            (
+                s.condition[0],
+                s.condition[1],
+                s.leg,
+                thresholds.get(s.leg),  # type: ignore[call-overload]
+                s.sites_meeting,
+                s.sites,
+                s.personnel_meeting,
+                s.personnel,
+            )
+            for s in data.shares
+        ),
+    )
+    table = data.table
+    _sheet(book, "sites", [str(c) for c in table.columns], table.itertuples(index=False))
+    legs = data.result.legs
+    patrol_rows = []
+    for condition in CONDITIONS:
+        for patrol, result in zip(data.scenario.patrols, data.results[condition].patrols, strict=True):
+            shares = result.share_meeting(legs)
+            patrol_rows.append(
+                (
+                    patrol.id,
+                    patrol.personnel,
+                    *condition,
+                    round(result.samples.length_km, 3),
+                    *(shares[leg] for leg in legs),
+                )
+            )
+    _sheet(
+        book,
+        "patrols",
+        ("patrol_id", "personnel", "light", "season", "length_km", *(f"share_meeting_{leg}" for leg in legs)),
+        patrol_rows,
+    )
+    _sheet(
+        book,
+        "facilities",
+        ("facility_id", "name", "level", "lat", "lon", "helipad", "airstrip", "ground_team"),
+        (
+            (f.id, f.name, f.level, f.lat, f.lon, f.helipad, f.airstrip, f.ground_team)
+            for f in data.scenario.facilities
+        ),
+    )
+    airframe_rows = []
+    for a in data.scenario.airframes:
+        base = data.scenario.base_location(a)
+        airframe_rows.append(
+            (
+                a.id,
+                a.type,
+                a.kind,
+                a.base if isinstance(a.base, str) else "",
+                base.lat,
+                base.lon,
+                a.cruise_kmh,
+                a.range_km,
+                a.launch.day,
+                a.launch.minutes("night"),
+                a.night,
+                a.medical_team,
+                a.available,
+            )
+        )
+    _sheet(
+        book,
+        "airframes",
+        (
+            "airframe_id",
+            "type",
+            "kind",
+            "base",
+            "base_lat",
+            "base_lon",
+            "cruise_kmh",
+            "range_km",
+            "launch_day_min",
+            "launch_night_min",
+            "night",
+            "medical_team",
+            "available",
+        ),
+        airframe_rows,
+    )
+    _sheet(
+        book,
+        "assumptions",
+        ("group", "item", "value", "set_by", "source"),
+        ((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario)),
+    )
+    _sheet(
+        book,
+        "limiting_factors",
+        ("light", "season", "site_id", "personnel", "leg", "factors"),
+        ((*f.condition, f.site_id, f.personnel, f.leg, "; ".join(f.factors)) for f in data.findings),
+    )
+    _sheet(
+        book,
+        "recommendations",
+        ("rank", "change", "effect", "condition_site_legs_gained", "personnel_gained"),
+        (
+            (n, r.candidate.action, r.text(), r.legs_gained, r.personnel_gained)
+            for n, r in enumerate(data.recommendations, start=1)
+        ),
+    )
+    if data.comparisons:
+        _sheet(
+            book,
+            "comparison",
+            (
+                "variant",
+                "condition",
+                "leg",
+                "sites_before",
+                "sites_after",
+                "sites_gained",
+                "sites_lost",
+                "personnel_gained",
+                "personnel_lost",
+            ),
+            (
+                (
+                    c.name,
+                    condition_label(condition),
+                    d.leg,
+                    d.sites_before,
+                    d.sites_after,
+                    ", ".join(d.sites_gained),
+                    ", ".join(d.sites_lost),
+                    d.personnel_gained,
+                    d.personnel_lost,
+                )
+                for c in data.comparisons
+                for condition in CONDITIONS
+                for d in c.deltas[condition]
+            ),
+        )
+    book.save(path)
+    return path

@@ -136,7 +136,7 @@ def network_from_lines(
     )
 
 
-def assemble(  # noqa: PLR0917 - the network's arrays, one argument each
+def assemble(
     source: str,
     node_lat_deg: FloatArray,
     node_lon_deg: FloatArray,

@@ -105,11 +105,13 @@ class RoadRouter:
         to_lat_deg: FloatArray,
         to_lon_deg: FloatArray,
         season: Season,
+        max_min: FloatArray | None = None,
     ) -> FloatArray:
         """Minutes from each origin (rows) to each destination (columns); ``inf`` if none.
 
         Trees grow from the smaller side (its distinct points only); the other side is read
-        off them as arrays.
+        off them as arrays. ``max_min`` is accepted (protocol) but not needed: reading a
+        time off a cached tree costs less than deciding to skip it.
         """
         n_from, n_to = len(from_lat_deg), len(to_lat_deg)
         if n_from == 0 or n_to == 0:
@@ -175,6 +177,10 @@ class RoadRouter:
 
         if connected(season):
             return None
+        forward, backward = self.network.seg_min[season]
+        segment = int(point_snap.segment[0])
+        if np.isinf(forward[segment]) and np.isinf(backward[segment]):
+            return "its nearest road is closed" + (" in the wet season" if season == "wet" else "")
         if season == "wet" and connected("dry"):
             return "in the wet season its road does not connect to any facility (roads closed)"
         return "its road does not connect to any facility"

@@ -59,8 +59,12 @@ def node_tree_min(network: RoadNetwork, season: Season, reverse: bool, node: int
 
 
 def along_min(fraction: FloatArray, minutes: FloatArray) -> FloatArray:
-    """Minutes for a fraction of a segment; ``inf`` stays ``inf`` even for fraction 0."""
-    return np.where(np.isinf(minutes), np.inf, fraction * np.where(np.isinf(minutes), 0.0, minutes))
+    """Minutes for a fraction of a segment: 0 at its end even when closed, else ``inf`` if closed.
+
+    A point snapped to a segment's end node stands on that node, whatever the segment.
+    """
+    closed = np.isinf(minutes)
+    return np.where(fraction <= 0, 0.0, np.where(closed, np.inf, fraction * np.where(closed, 0.0, minutes)))
 
 
 def road_min(

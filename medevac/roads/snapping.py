@@ -56,7 +56,11 @@ class SegmentIndex:
         cls, node_lat_deg: FloatArray, node_lon_deg: FloatArray, seg_u: IntArray, seg_v: IntArray,
         seg_length_km: FloatArray,
     ) -> SegmentIndex:  # fmt: skip
-        """Sample every segment at both ends and every ``SAMPLE_KM`` between."""
+        """Sample every segment at both ends and every ``SAMPLE_KM`` between.
+
+        Closed roads are indexed too: a point joins its nearest road whatever its state, so
+        closing a road can never shorten a time (the point is then cut off, and told so).
+        """
         counts = np.ceil(seg_length_km / SAMPLE_KM).astype(np.intp) + 1
         segment = np.repeat(np.arange(len(seg_u), dtype=np.intp), counts)
         starts = np.cumsum(counts) - counts

@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     from medevac.coverage.command import add_arguments as add_coverage_arguments
 
     add_coverage_arguments(commands.add_parser("coverage", help="map coverage over the mission area"))
+
+    from medevac.report.command import add_arguments as add_report_arguments
+
+    add_report_arguments(commands.add_parser("report", help="write a gap report (HTML, PDF, workbook, GIS)"))
     return parser
 
 
@@ -69,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from medevac.coverage.command import run as run_coverage
 
             return run_coverage(scenario, args)
+        if args.command == "report":
+            from medevac.report.command import run as run_report
+
+            return run_report(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
     except ScenarioError as error:
         for problem in error.problems:

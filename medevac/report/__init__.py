@@ -1,21 +1,8 @@
 """Gap reports for commanders: HTML and PDF report, Excel workbook, GeoPackage, CSV.
 
-:func:`analyse` computes everything a report states (four checks, the per-site table,
-limiting factors, recommendations verified by re-running the check, comparisons with
-variants); the writers only format it. :func:`write_report` is ``medevac report``.
+:func:`medevac.report.analysis.analyse` computes everything a report states (four checks,
+the per-site table, limiting factors, recommendations verified by re-running the check,
+comparisons with variants); the writers only format it, and
+:func:`medevac.report.build.write_report` is ``medevac report``. Nothing is imported here,
+so the command line starts without loading matplotlib and reportlab.
 """
-
-from medevac.report.analysis import ReportData, VariantComparison, analyse
-from medevac.report.build import OUTPUTS, Written, write_report
-from medevac.report.recommend import Recommendation, recommend
-
-__all__ = [
-    "OUTPUTS",
-    "Recommendation",
-    "ReportData",
-    "VariantComparison",
-    "Written",
-    "analyse",
-    "recommend",
-    "write_report",
-]

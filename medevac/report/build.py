@@ -15,7 +15,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from medevac.check import make_router
-from medevac.export import ensure_writable
+from medevac.export import OutputExistsError, ensure_writable
+from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.content import build_document
 from medevac.report.html import render_html
@@ -51,24 +52,26 @@ def variant_name(path: Path, taken: set[str]) -> str:
 
 
 def write_report(
-    scenario_path: str | Path,
+    scenario: Scenario,
     out_dir: str | Path,
     *,
-    compare: Sequence[str | Path] = (),
+    variants: Sequence[tuple[str, Scenario]] = (),
     force: bool = False,
     progress: bool = True,
     cell_km: float | None = None,
 ) -> Written:
-    """Analyse a scenario (and variants), then write the five outputs into ``out_dir``."""
+    """Analyse a scenario (and named variants), then write the five outputs into ``out_dir``.
+
+    Raises :class:`medevac.export.OutputExistsError` before any work when a file is already
+    there and ``force`` is false, or when ``out_dir`` is a file.
+    """
     started = time.perf_counter()
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
-        from medevac.export import OutputExistsError
-
-        raise OutputExistsError(f"--out {folder} is a file; give a folder for the report")
+        raise OutputExistsError(f"--out {folder} is a file: give a folder for the report")
     paths = tuple(folder / name for name in OUTPUTS)
     ensure_writable(paths, force=force)
-    steps = 4 + 2 * len(compare) + 2 + len(OUTPUTS)
+    steps = 3 + 2 * len(variants) + 2 + len(OUTPUTS)
     bar = tqdm(total=steps, desc="report", unit="step", file=sys.stderr, disable=not progress, leave=False)
 
     def step(name: str) -> None:
@@ -76,14 +79,6 @@ def write_report(
         bar.update(1)
 
     try:
-        step("reading scenarios")
-        scenario = load_scenario(scenario_path)
-        taken: set[str] = set()
-        variants = []
-        for variant_path in compare:
-            name = variant_name(Path(variant_path), taken)
-            taken.add(name)
-            variants.append((name, load_scenario(variant_path)))
         data = analyse(scenario, variants, router=make_router(scenario), step=step)
         document = build_document(data, step)
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,3 +95,14 @@ def write_report(
     finally:
         bar.close()
     return Written(data, paths, time.perf_counter() - started)
+
+
+def load_variants(paths: Sequence[str | Path]) -> list[tuple[str, Scenario]]:
+    """Variant files as (name, scenario), named by file name, unique."""
+    taken: set[str] = set()
+    variants = []
+    for path in paths:
+        name = variant_name(Path(path), taken)
+        taken.add(name)
+        variants.append((name, load_scenario(path)))
+    return variants

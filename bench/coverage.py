@@ -30,7 +30,7 @@ import numpy as np
 import shapely
 
 from medevac.coverage.grid import MissionArea, grid_over
-from medevac.coverage.isochrones import isochrones
+from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import coverage
 from medevac.scenario import scenario_from_mapping
 

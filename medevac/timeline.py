@@ -372,7 +372,7 @@ class Engine:
         latest_best_min = np.max(
             [np.min([c.time_min for c in options], axis=0) for options in candidates.values()], axis=0
         )
-        self._offer_road_then_air(points, offer, latest_best_min - t.ground_departure)
+        self._offer_road_then_air(points, offer, road_to_facility, latest_best_min - t.ground_departure)
 
         shape = (len(self.legs), n)
         time_min = np.full(shape, np.inf)
@@ -432,43 +432,50 @@ class Engine:
             offer((leg,), Pathway.AIR, best, airframe=airframe, facility=_pick_rows(facility.T, airframe))
 
     def _offer_road_then_air(
-        self, points: WoundingPoints, offer: _Offer, useful_road_min: FloatArray
+        self,
+        points: WoundingPoints,
+        offer: _Offer,
+        road_to_facility: FloatArray,
+        useful_road_min: FloatArray,
     ) -> None:
         """Pathway 5, with the sorted-ready envelope of :meth:`_prepare_pickups`.
 
-        ``useful_road_min``: per point, road times above it cannot win (the router may
-        return them as ``inf``).
+        Pick-up points that are facilities reuse ``road_to_facility``; for the others,
+        road times above ``useful_road_min`` (per point) cannot win, and the router may
+        return them as ``inf``.
         """
         a, t = self.assets, self.timeline
         used = self._used_pickups
         if len(used) == 0 or len(points) == 0:
             return
-        road_min = self.router.travel_min(
+        n_facilities = len(a.facility_ids)
+        at_sites = used[used >= n_facilities]
+        road_min = np.empty((len(points), len(used)))
+        road_min[:, : len(used) - len(at_sites)] = road_to_facility[:, used[used < n_facilities]]
+        road_min[:, len(used) - len(at_sites) :] = self.router.travel_min(
             points.lat_deg,
             points.lon_deg,
-            a.pickup_lat_deg[used],
-            a.pickup_lon_deg[used],
+            a.pickup_lat_deg[at_sites],
+            a.pickup_lon_deg[at_sites],
             self.season,
             max_min=useful_road_min,
-        )  # (S, used)
-        arrive_min = t.ground_departure + road_min
-        # How many of each pick-up point's airframes are there before the casualty.
-        there = _count_at_most(self._ready_sorted, arrive_min)  # (S, used)
+        )  # (S, used): `used` is sorted, facilities first
+        arrive_min = road_min
+        arrive_min += t.ground_departure
+        # Flat index into each envelope row at "how many airframes are there already".
+        there = _count_at_most(self._ready_sorted, arrive_min)
+        there += np.arange(len(used)) * (self._ready_sorted.shape[1] + 1)
         for key, pathway, legs in (
             (_TEAM, Pathway.ROAD_AIR_TEAM, TEAM_LEGS),
             *((leg, Pathway.ROAD_AIR, (leg,)) for leg in self.legs),
         ):
-            times, rank, facility = self._envelope[key].evaluate(arrive_min, there)  # (S, used)
+            envelope = self._envelope[key]
+            times = envelope.prefix_min.ravel().take(there)
+            times += arrive_min  # casualty there last: it waits for nobody
+            np.minimum(times, envelope.suffix_min.ravel().take(there), out=times)
             best, column = _argmin_rows(times)
-            slot = _pick_rows(rank, column)
-            offer(
-                legs,
-                pathway,
-                best,
-                airframe=_pick_grid(self._airframe_sorted, column, slot),
-                facility=_pick_rows(facility, column),
-                pickup=_pick(used, column),
-            )
+            airframe, facility = envelope.winner(arrive_min, there, column, self._airframe_sorted)
+            offer(legs, pathway, best, airframe=airframe, facility=facility, pickup=_pick(used, column))
 
 
 _TEAM = "team"
@@ -506,16 +513,25 @@ class _Envelope:
             suffix_slot[:, :-1] = np.where(from_end >= 0, width - 1 - from_end, -1)
         return cls(prefix_min, prefix_slot, suffix_min, suffix_slot, facility)
 
-    def evaluate(self, arrive_min: FloatArray, there: IntArray) -> tuple[FloatArray, IntArray, IntArray]:
-        """Best time at each (point, pick-up point), the airframe slot and facility used."""
-        rows = np.arange(self.prefix_min.shape[0])[None, :]
-        early = arrive_min + self.prefix_min[rows, there]  # casualty waits for nobody
-        late = self.suffix_min[rows, there]  # aircraft arrives after the casualty
-        use_early = early <= late
-        times = np.where(use_early, early, late)
-        slot = np.where(use_early, self.prefix_slot[rows, there], self.suffix_slot[rows, there])
-        facility = np.where(slot >= 0, self.facility[rows, np.clip(slot, 0, None)], -1)
-        return times, slot, facility
+    def winner(
+        self, arrive_min: FloatArray, there: IntArray, column: IntArray, airframe_sorted: IntArray
+    ) -> tuple[IntArray, IntArray]:
+        """Airframe and facility of the best pick-up point ``column`` of each point.
+
+        ``there`` is the flat index into the envelope rows, as in the caller.
+        """
+        rows = np.arange(len(column))
+        found = column >= 0
+        column = np.where(found, column, 0)
+        flat = there[rows, column]
+        early = arrive_min[rows, column] + self.prefix_min.ravel()[flat]
+        use_early = early <= self.suffix_min.ravel()[flat]
+        slot = np.where(use_early, self.prefix_slot.ravel()[flat], self.suffix_slot.ravel()[flat])
+        ok = found & (slot >= 0)
+        slot = np.where(ok, slot, 0)
+        airframe = np.where(ok, airframe_sorted[column, slot], -1).astype(np.intp)
+        facility = np.where(ok, self.facility[column, slot], -1).astype(np.intp)
+        return airframe, facility
 
 
 def _running_argmin(values: FloatArray) -> IntArray:
@@ -538,19 +554,15 @@ def _running_argmin(values: FloatArray) -> IntArray:
 def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
     """``counts[s, h]`` = how many of row h of ``sorted_rows`` are <= ``values[s, h]``.
 
-    A binary search run on all (s, h) at once: ceil(log2(W + 1)) rounds of array work.
+    One comparison per column: the rows are a pick-up point's few airframes, so this is a
+    short loop of whole-array work, stopped at the first column that is all padding.
     """
-    width = sorted_rows.shape[1]
-    low = np.zeros(values.shape, dtype=np.intp)
-    high = np.full(values.shape, width, dtype=np.intp)
-    rows = np.arange(sorted_rows.shape[0])[None, :]
-    for _ in range(width.bit_length()):
-        active = low < high
-        middle = (low + high) // 2
-        at_or_below = sorted_rows[rows, np.minimum(middle, width - 1)] <= values
-        low = np.where(active & at_or_below, middle + 1, low)
-        high = np.where(active & ~at_or_below, middle, high)
-    return low
+    counts = np.zeros(values.shape, dtype=np.intp)
+    for column in sorted_rows.T:
+        if not np.isfinite(column).any():
+            break
+        counts += column[None, :] <= values
+    return counts
 
 
 class _Offer(Protocol):  # the signature of the ``offer`` callback, for type checkers
@@ -572,11 +584,3 @@ def _pick_rows(table: IntArray, column: IntArray) -> IntArray:
         return np.full(column.shape, -1, dtype=np.intp)
     values = table[np.arange(len(column)), np.clip(column, 0, None)]
     return np.where(column >= 0, values, -1).astype(np.intp)
-
-
-def _pick_grid(table: IntArray, row: IntArray, column: IntArray) -> IntArray:
-    """``table[row[s], column[s]]``, -1 where either index is -1."""
-    if table.size == 0:
-        return np.full(row.shape, -1, dtype=np.intp)
-    values = table[np.clip(row, 0, None), np.clip(column, 0, None)]
-    return np.where((row >= 0) & (column >= 0), values, -1).astype(np.intp)

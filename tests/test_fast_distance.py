@@ -36,4 +36,4 @@ def test_fast_distance_of_a_point_to_itself_is_zero() -> None:
 def test_fast_distance_along_the_equator() -> None:
     # One degree of longitude on the equator is a * pi / 180 = 111.3195 km (WGS84 a = 6378137 m).
     fast = distance_matrix_km([0.0], [0.0], [0.0], [1.0], exact=False)
-    assert fast[0, 0] == pytest.approx(6378.137 * np.pi / 180, abs=1e-6)
+    assert fast[0, 0] == pytest.approx(6378.137 * np.pi / 180, abs=1e-3)  # float32: within a metre

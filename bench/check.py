@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -131,35 +132,62 @@ def mission_mapping(seed: int = SEED) -> dict[str, Any]:
     }
 
 
-def best_of(repeats: int, run: Callable[[], object]) -> float:
-    """Shortest wall time of ``repeats`` runs (the least disturbed by the machine)."""
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    """Best wall time (``time.perf_counter``) and best CPU time of this process, seconds.
+
+    The machine is shared: when others load it the wall time grows, the CPU time much less;
+    the targets are judged on the wall time, the CPU time says what the code itself costs.
+    """
+
+    wall_s: float
+    cpu_s: float
+
+
+def best_of(repeats: int, run: Callable[[], object]) -> Timing:
+    """Shortest times of ``repeats`` runs (the least disturbed by the machine)."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start_wall, start_cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        wall.append(time.perf_counter() - start_wall)
+        cpu.append(time.process_time() - start_cpu)
+    return Timing(min(wall), min(cpu))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The baseline loop on the sampled sites, and how its leg times compare to the engine's."""
+
+    sites: int
+    setup_s: float
+    sites_s: float
+    max_abs_diff_min: float
+    mismatches: tuple[str, ...]
+
+    @property
+    def scaled_s(self) -> float:
+        """The loop's set-up once, plus its per-site time scaled up to every site."""
+        return self.setup_s + self.sites_s / self.sites * N_SITES
 
 
 @dataclass(frozen=True)
 class Row:
     light: Light
     season: Season
-    check_s: float
-    engine_s: float
-    loop_sites: int
-    loop_setup_s: float
-    loop_sites_s: float
-    max_abs_diff_min: float
-
-    @property
-    def loop_scaled_s(self) -> float:
-        """The loop's set-up once, plus its per-site time scaled up to every site."""
-        return self.loop_setup_s + self.loop_sites_s / self.loop_sites * N_SITES
+    check: Timing
+    engine: Timing
+    loop: Comparison
 
     @property
     def speedup(self) -> float:
-        return self.loop_scaled_s / self.check_s
+        """Scaled loop over the whole check (wall): the figure the target is set on."""
+        return self.loop.scaled_s / self.check.wall_s
+
+    @property
+    def engine_speedup(self) -> float:
+        """Scaled loop over the engine alone: like for like (both compute leg times only)."""
+        return self.loop.scaled_s / self.engine.wall_s
 
 
 def whole_check(scenario: Scenario, light: Light, season: Season) -> str:
@@ -168,97 +196,108 @@ def whole_check(scenario: Scenario, light: Light, season: Season) -> str:
 
 
 def engine_only(scenario: Scenario, light: Light, season: Season) -> None:
+    """The engine part of the check: build the engine, leg times of every site."""
     legs = standard_of(scenario).legs
     engine = Engine(scenario, make_router(scenario), light, season, legs)
     engine.leg_times(WoundingPoints.from_sites(scenario.sites))
 
 
-def compare(
-    scenario: Scenario, light: Light, season: Season, sample: list[int]
-) -> tuple[float, float, float]:
-    """Run the loop on the sampled sites and assert the engine gives the same times there.
+def compare(scenario: Scenario, light: Light, season: Season, sample: list[int]) -> Comparison:
+    """Run the loop on the sampled sites and compare its leg times with the engine's there.
 
-    Returns the loop's set-up and per-sample times and the largest difference (minutes).
+    Equal means within 1e-6 min, and unreachable (inf) in both at the same places.
     """
     legs = standard_of(scenario).legs
     engine = Engine(scenario, make_router(scenario), light, season, legs)
     engine_min = engine.leg_times(WoundingPoints.from_sites(scenario.sites)).time_min[:, sample]
     loop = baseline_leg_times(scenario, light, season, legs, sample)
     loop_min = np.array(loop.time_min, dtype=np.float64)
-    same_inf = np.array_equal(np.isinf(engine_min), np.isinf(loop_min))
-    close = np.allclose(engine_min, loop_min, rtol=0.0, atol=1e-6)
     finite = np.isfinite(engine_min) & np.isfinite(loop_min)
     max_diff = float(np.abs(engine_min[finite] - loop_min[finite]).max()) if finite.any() else 0.0
-    if not (same_inf and close):
-        bad = np.argwhere(~np.isclose(engine_min, loop_min, rtol=0.0, atol=1e-6))
-        lines = [
-            f"  {legs[leg]} at {scenario.sites[sample[col]].id}: engine {engine_min[leg, col]:.6f}"
-            f" min, loop {loop_min[leg, col]:.6f} min"
-            for leg, col in bad[:10]
-        ]
-        raise AssertionError(
-            f"engine and baseline loop disagree ({light}, {season}) on {len(bad)} times:\n" + "\n".join(lines)
-        )
-    return loop.setup_s, loop.sites_s, max_diff
+    # isclose takes inf == inf as close and inf vs a number as not: both rules of "equal".
+    bad = np.argwhere(~np.isclose(engine_min, loop_min, rtol=0.0, atol=1e-6))
+    mismatches = tuple(
+        f"{light}, {season}: {legs[leg]} at {scenario.sites[sample[col]].id}: "
+        f"engine {engine_min[leg, col]:.6f} min, loop {loop_min[leg, col]:.6f} min"
+        for leg, col in bad
+    )
+    return Comparison(len(sample), loop.setup_s, loop.sites_s, max_diff, mismatches)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Time, compare, print the table; exit 1 if the engine and the loop disagree."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sample", type=int, default=30, help="sites the baseline loop runs on (default 30)")
     parser.add_argument(
-        "--repeats", type=int, default=5, help="timed runs of the check, best kept (default 5)"
+        "--repeats", type=int, default=5, help="timed runs of the check and engine, best kept (default 5)"
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the mission and of the sample")
     args = parser.parse_args(argv)
+    if not 1 <= args.sample <= N_SITES or args.repeats < 1:
+        parser.error(f"--sample must be in 1..{N_SITES} and --repeats at least 1")
 
     scenario = scenario_from_mapping(mission_mapping(args.seed), source="<benchmark mission>")
-    usable_night = sum(a.available and a.night for a in scenario.airframes)
+    airframes = scenario.airframes
     print(
         f"mission: {len(scenario.sites):,} sites, {len(scenario.facilities)} facilities, "
-        f"{len(scenario.airframes)} airframes ({sum(a.kind == 'fixed_wing' for a in scenario.airframes)}"
-        f" fixed wing, {sum(not a.available for a in scenario.airframes)} unavailable, "
-        f"{usable_night} usable at night), standard {scenario.standard}, seed {args.seed}"
+        f"{len(airframes)} airframes ({sum(a.kind == 'fixed_wing' for a in airframes)} fixed wing, "
+        f"{sum(not a.available for a in airframes)} unavailable, "
+        f"{sum(a.available and a.night for a in airframes)} usable at night); "
+        f"standard {scenario.standard}; seed {args.seed}"
     )
+    cores = os.cpu_count() or 1
+    load = os.getloadavg()[0]
+    busy = " (busy: other work shares the CPUs, wall times are inflated)" if load > cores / 2 else ""
+    print(f"machine: {cores} cores, load average {load:.1f}{busy}")
     sample = sorted(
         int(i) for i in np.random.default_rng(args.seed + 1).choice(N_SITES, size=args.sample, replace=False)
     )
     rows = []
     for light, season in CONDITIONS:
         whole_check(scenario, light, season)  # warm-up: imports, caches
-        check_s = best_of(args.repeats, partial(whole_check, scenario, light, season))
-        engine_s = best_of(args.repeats, partial(engine_only, scenario, light, season))
-        setup_s, sites_s, max_diff = compare(scenario, light, season, sample)
-        rows.append(Row(light, season, check_s, engine_s, len(sample), setup_s, sites_s, max_diff))
+        check_time = best_of(args.repeats, partial(whole_check, scenario, light, season))
+        engine_time = best_of(args.repeats, partial(engine_only, scenario, light, season))
+        rows.append(Row(light, season, check_time, engine_time, compare(scenario, light, season, sample)))
 
     print()
     print(
-        f"{'conditions':<12} {'check s':>8} {'engine s':>9} {'loop s/site':>12} {'loop set-up s':>14} "
-        f"{'loop scaled s':>14} {'speed-up':>9} {'max |diff| min':>15}"
+        f"{'conditions':<11} {'check s':>8} {'(cpu s)':>8} {'engine s':>9} {'(cpu s)':>8} "
+        f"{'loop s/site':>12} {'loop scaled s':>14} {'check x':>8} {'engine x':>9} {'max |diff| min':>15}"
     )
     for r in rows:
         print(
-            f"{r.light + ', ' + r.season:<12} {r.check_s:>8.3f} {r.engine_s:>9.3f} "
-            f"{r.loop_sites_s / r.loop_sites:>12.3f} {r.loop_setup_s:>14.2f} {r.loop_scaled_s:>14.1f} "
-            f"{r.speedup:>8.0f}x {r.max_abs_diff_min:>15.1e}"
+            f"{r.light + ', ' + r.season:<11} {r.check.wall_s:>8.3f} {r.check.cpu_s:>8.3f} "
+            f"{r.engine.wall_s:>9.3f} {r.engine.cpu_s:>8.3f} {r.loop.sites_s / r.loop.sites:>12.3f} "
+            f"{r.loop.scaled_s:>14.1f} {r.speedup:>7.0f}x {r.engine_speedup:>8.0f}x "
+            f"{r.loop.max_abs_diff_min:>15.1e}"
         )
     print()
     print(
-        f"check = medevac.check.check + to_json + json.dumps on all {N_SITES:,} sites, best of "
-        f"{args.repeats}; engine = Engine(...) + leg_times alone."
+        f"check = medevac.check.check + to_json + json.dumps on all {N_SITES:,} sites; "
+        f"engine = Engine(...) + leg_times alone; best of {args.repeats} (wall, and CPU of this process)."
     )
     print(
         f"loop = bench/baseline_loop.py run on {len(sample)} random sites and SCALED UP to {N_SITES:,}: "
         f"set-up once + (time on {len(sample)} sites) x {N_SITES:,}/{len(sample)}."
     )
-    print(f"engine and loop leg times equal on the {len(sample)} sampled sites (atol 1e-6 min, inf equal).")
-    worst = max(rows, key=lambda r: r.check_s)
-    slowest_ratio = min(rows, key=lambda r: r.speedup)
+    mismatches = [m for r in rows for m in r.loop.mismatches]
+    if mismatches:
+        print(f"FAILED: engine and loop leg times differ on {len(mismatches)} (leg, site) pairs:")
+        for line in mismatches[:20]:
+            print("  " + line)
+    else:
+        print(
+            f"engine and loop leg times equal on the {len(sample)} sampled sites, day and night "
+            "(atol 1e-6 min, inf in the same places)."
+        )
+    worst = max(rows, key=lambda r: r.check.wall_s)
+    least = min(rows, key=lambda r: r.speedup)
     print(
-        f"check: {worst.check_s:.2f} s for {N_SITES:,} sites (target < {CHECK_TARGET_S:g} s); "
-        f"baseline loop (scaled from {len(sample)} sites): {slowest_ratio.loop_scaled_s:.1f} s; "
-        f"speed-up {slowest_ratio.speedup:.0f}x (target >= {SPEEDUP_TARGET:g}x)"
+        f"check: {worst.check.wall_s:.2f} s for {N_SITES:,} sites (target < {CHECK_TARGET_S:g} s); "
+        f"baseline loop (scaled from {len(sample)} sites): {least.loop.scaled_s:.1f} s; "
+        f"speed-up {least.speedup:.0f}x (target >= {SPEEDUP_TARGET:g}x)"
     )
-    return 0
+    return 1 if mismatches else 0
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from medevac.whatif import (
     SetTimeline,
     apply_edits,
     compare,
+    content_key,
     describe,
     describe_variant,
     evaluate,
@@ -78,24 +79,27 @@ st.set_page_config(page_title="medevac: 10-1-2 planner", layout="wide")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def checked(text: str, source_dir: str, _scenario: Scenario) -> CheckResult:
-    """The check of a scenario, keyed by its YAML text and folder (``_scenario`` is that text parsed)."""
+def checked(key: str, _scenario: Scenario) -> CheckResult:
+    """The check of a scenario, cached under its :func:`content_key` (``_scenario`` is not hashed)."""
     return evaluate(_scenario)
 
 
 def check_of(scenario: Scenario) -> CheckResult:
-    return checked(dump_scenario(scenario), str(scenario.source_dir), scenario)
+    return checked(content_key(scenario), scenario)
 
 
 @st.cache_data(show_spinner=False)
-def basemap() -> dict[str, Any]:
-    return country_outlines()
-
-
-@st.cache_data(show_spinner=False)
-def places_near(south: float, west: float, north: float, east: float) -> dict[str, list[dict[str, Any]]]:
+def places_near(south: float, west: float, north: float, east: float) -> dict[str, Any]:
+    """Basemap and pickable places around a box: country outlines, towns, airfields, a lattice."""
     bounds = Bounds(south, west, north, east)
-    return {"towns": towns(bounds), "airfields": airfields(bounds), "places": placement_grid(bounds)}
+    places, radius_m = placement_grid(bounds)
+    return {
+        "countries": country_outlines(bounds),
+        "towns": towns(bounds),
+        "airfields": airfields(bounds),
+        "places": places,
+        "place_radius_m": radius_m,
+    }
 
 
 def coverage_available() -> bool:
@@ -107,7 +111,7 @@ def coverage_available() -> bool:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def coverage_layer(text: str, source_dir: str, _scenario: Scenario) -> Any:
+def coverage_layer(key: str, _scenario: Scenario) -> Any:
     """The coverage surface of a scenario (its own conditions), or ``None`` without the module."""
     from medevac.mapdata import coverage_view
 
@@ -320,14 +324,19 @@ def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None
                 delta = f"{sites:+d} sites, {people:+,d} personnel"
         column.metric(
             f"{row['label']} within {row['threshold_min']:g} min",
-            f"{row['sites_meeting']}/{row['sites']} sites · {row['personnel_share']:.0%} personnel",
+            f"{row['sites_meeting']}/{row['sites']}",
             delta=delta,
+        )
+        column.caption(
+            f"sites meeting it; {row['personnel_share']:.0%} of personnel "
+            f"({row['personnel_meeting']:,} of {row['personnel']:,})"
         )
     summary, was = shown.summary(), baseline.summary()
     delta = None
     if is_variant:
         delta = f"{summary['sites_meeting_all'] - was['sites_meeting_all']:+d} sites"
-    columns[-1].metric("All legs", f"{summary['sites_meeting_all']}/{summary['sites']} sites", delta=delta)
+    columns[-1].metric("All legs", f"{summary['sites_meeting_all']}/{summary['sites']}", delta=delta)
+    columns[-1].caption(f"sites meeting every leg; {summary['personnel_meeting_all']:,} personnel")
 
 
 def delta_table(deltas: tuple[LegDelta, ...]) -> list[dict[str, Any]]:
@@ -527,8 +536,8 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
     edits = st.session_state.edits
     if not edits:
         st.caption("No edits yet: the map shows the baseline.")
-    for edit_text in (describe(e) for e in edits):
-        st.markdown(f"- {edit_text}")
+    for number, edit_text in enumerate((describe(e) for e in edits), start=1):
+        st.text(f"{number}. {edit_text}")
     left, mid, right = st.columns(3)
     left.button(
         "Undo last edit",
@@ -598,6 +607,7 @@ def main() -> None:
     near = places_near(bounds.south, bounds.west, bounds.north, bounds.east)
     layers = result_layers(result)
     surface_records: list[dict[str, Any]] = []
+    surface_cell_km = 0.0
     surface_leg = None
     area_change = None
     if coverage_available():
@@ -609,22 +619,25 @@ def main() -> None:
             key="surface_leg",
         )
         if surface_leg != "none":
-            view = coverage_layer(dump_scenario(shown), str(shown.source_dir), shown)
+            view = coverage_layer(content_key(shown), shown)
             surface_records = view.records(surface_leg)
+            surface_cell_km = view.cell_km
             if is_variant:
-                base_view = coverage_layer(dump_scenario(baseline), str(baseline.source_dir), baseline)
+                base_view = coverage_layer(content_key(baseline), baseline)
                 area_change = {
                     leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
                     for leg in view.covered_km2
                 }
     deck = build_deck(
         bounds=bounds,
-        countries=basemap(),
+        countries=near["countries"],
         layers=layers,
         towns=near["towns"],
         airfields=near["airfields"],
         places=near["places"],
+        place_radius_m=near["place_radius_m"],
         surface=surface_records,
+        surface_cell_km=surface_cell_km,
         online_tiles=bool(st.session_state.get("online_tiles")),
     )
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=620)

@@ -31,7 +31,9 @@ def build_deck(
     towns: Records,
     airfields: Records,
     places: Records,
+    place_radius_m: float,
     surface: Records = (),
+    surface_cell_km: float = 0.0,
     online_tiles: bool = False,
 ) -> pdk.Deck:
     """The map: offline basemap, coverage surface, rings, patrols, facilities, bases, sites."""
@@ -53,7 +55,7 @@ def build_deck(
             list(places),
             id="places",
             get_position=["lon", "lat"],
-            get_radius="radius_m",
+            get_radius=place_radius_m,
             get_fill_color=[0, 0, 0, 8],
             pickable=True,
             auto_highlight=True,
@@ -62,13 +64,16 @@ def build_deck(
     ]
     if surface:
         deck_layers.append(
-            pdk.Layer(
-                "PolygonLayer",
+            pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
+                "ColumnLayer",
                 list(surface),
                 id="coverage",
-                get_polygon="polygon",
+                get_position=["lon", "lat"],
                 get_fill_color="colour",
-                stroked=False,
+                disk_resolution=4,
+                radius=surface_cell_km * 1000 / 2**0.5,
+                angle=45,
+                extruded=False,
                 pickable=False,
             )
         )

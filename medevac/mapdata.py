@@ -88,10 +88,13 @@ class Bounds:
     def centre(self) -> tuple[float, float]:
         return (self.south + self.north) / 2, (self.west + self.east) / 2
 
-    def zoom(self) -> float:
-        """A web-map zoom that shows the box in about 1,000 pixels."""
-        span_deg = max(self.north - self.south, self.east - self.west, 0.05)
-        return float(np.clip(np.log2(360.0 * 1000 / 256 / span_deg) - 0.3, 1, 12))
+    def zoom(self, width_px: float = 800.0, height_px: float = 600.0) -> float:
+        """The web-map zoom that fits the box in a map of this size (512-pixel world tiles)."""
+        lat = np.radians(np.clip([self.south, self.north], -85.0, 85.0))
+        mercator_span = float(np.abs(np.diff(np.log(np.tan(np.pi / 4 + lat / 2))))[0]) / (2 * np.pi)
+        lon_span = max(self.east - self.west, 0.01) / 360.0
+        fit = min(width_px / 512.0 / lon_span, height_px / 512.0 / max(mercator_span, 1e-4))
+        return float(np.clip(np.log2(fit), 1.0, 14.0))
 
     def contains(self, lat: float, lon: float) -> bool:
         return self.south <= lat <= self.north and self.west <= lon <= self.east
@@ -141,7 +144,7 @@ def site_records(result: CheckResult) -> list[dict[str, Any]]:
                 "personnel": site.personnel,
                 "status": status_label(failed),
                 "code": STATUS_CODE[failed],
-                "label": f"{site.name or site.id} [{STATUS_CODE[failed]}]",
+                "label": f"{site.id} [{STATUS_CODE[failed]}]",
                 "colour": list(FAIL_COLOUR[failed] if failed else MEETS_ALL_COLOUR),
                 "tooltip": "<br/>".join(lines),
             }
@@ -284,7 +287,7 @@ def band_colour(time_min: float) -> list[int]:
     """Colour of a coverage cell by its time band; transparent beyond the last band."""
     for edge, colour in zip(TIME_BANDS_MIN, BAND_COLOURS, strict=True):
         if time_min <= edge:
-            return [*colour, 110]
+            return [*colour, 80]
     return [0, 0, 0, 0]
 
 
@@ -293,35 +296,23 @@ def band_legend() -> list[tuple[str, RGB]]:
     return [(f"{a:g}-{b:g} min", c) for a, b, c in zip(lower, TIME_BANDS_MIN, BAND_COLOURS, strict=True)]
 
 
-def placement_grid(bounds: Bounds, cells_per_side: int = 40) -> list[dict[str, Any]]:
-    """Candidate places to click on the map: a regular lat/lon lattice over the box."""
-    lat = np.linspace(bounds.south, bounds.north, cells_per_side)
-    lon = np.linspace(bounds.west, bounds.east, cells_per_side)
-    spacing_km = float(
-        max(
-            (bounds.north - bounds.south) / max(1, cells_per_side - 1) * 111.0,
-            (bounds.east - bounds.west)
-            / max(1, cells_per_side - 1)
-            * 111.0
-            * np.cos(np.radians(bounds.centre[0])),
-        )
-    )
-    return [
-        {
-            "kind": "place",
-            "lat": round(float(y), 4),
-            "lon": round(float(x), 4),
-            "radius_m": spacing_km * 1000 * 0.75,
-            "tooltip": f"click to place here ({y:.2f}, {x:.2f})",
-        }
-        for y in lat
-        for x in lon
-    ]
+def placement_grid(bounds: Bounds, cells_per_side: int = 30) -> tuple[list[dict[str, float]], float]:
+    """Candidate places to click on the map: a regular lat/lon lattice over the box.
+
+    Returns the points and the radius (m) that makes their discs cover the box.
+    """
+    lat = np.round(np.linspace(bounds.south, bounds.north, cells_per_side), 4)
+    lon = np.round(np.linspace(bounds.west, bounds.east, cells_per_side), 4)
+    steps = max(1, cells_per_side - 1)
+    east_west_km = (bounds.east - bounds.west) * 111.0 * np.cos(np.radians(bounds.centre[0]))
+    spacing_km = float(max((bounds.north - bounds.south) * 111.0, east_west_km)) / steps
+    points = [{"lat": float(y), "lon": float(x)} for y in lat for x in lon]
+    return points, spacing_km * 1000 * 0.75
 
 
 # -- the coverage surface -----------------------------------------------------------------
 
-COVERAGE_MAX_CELLS = 4000
+COVERAGE_MAX_CELLS = 2500
 """Cells drawn in the app: enough to see the shape of coverage, few enough to redraw at once."""
 
 
@@ -331,22 +322,23 @@ class CoverageView:
 
     legs: tuple[Leg, ...]
     cell_km: float
-    polygons: tuple[list[list[float]], ...]  # each cell's ring, [[lon, lat], ...]
+    lat_deg: FloatArray  # cell centres
+    lon_deg: FloatArray
     time_min: FloatArray  # (legs, cells), reported minutes
     covered_km2: dict[Leg, float]  # area meeting each leg
 
     def records(self, leg: Leg) -> list[dict[str, Any]]:
-        """Cells within the last time band, coloured by band, for the chosen leg."""
+        """Cells within the last time band (centre and band colour) for the chosen leg.
+
+        Kept small on purpose: the map is re-sent to the browser after every what-if.
+        """
         row = self.time_min[self.legs.index(leg)]
+        shown = np.flatnonzero(row <= TIME_BANDS_MIN[-1])
+        lat = np.round(self.lat_deg[shown], 4).tolist()
+        lon = np.round(self.lon_deg[shown], 4).tolist()
         return [
-            {
-                "polygon": ring,
-                "time_min": float(row[k]),
-                "colour": band_colour(float(row[k])),
-                "tooltip": f"{LEG_LABEL[leg]}: {row[k]:.0f} min here",
-            }
-            for k, ring in enumerate(self.polygons)
-            if row[k] <= TIME_BANDS_MIN[-1]
+            {"lon": x, "lat": y, "colour": band_colour(float(t))}
+            for x, y, t in zip(lon, lat, row[shown].tolist(), strict=True)
         ]
 
 
@@ -363,14 +355,12 @@ def coverage_view(
     cell_km = float(max(1.0, np.ceil(np.sqrt(area.area_km2 / max_cells))))
     grid = grid_over(area, cell_km)
     surface = coverage(scenario, grid, router=router).surfaces[0]
-    rings = tuple(
-        [[float(x), float(y)] for x, y in polygon.exterior.coords] for polygon in grid.polygons_deg()
-    )
     legs = surface.check.legs
     return CoverageView(
         legs=legs,
         cell_km=cell_km,
-        polygons=rings,
+        lat_deg=grid.lat_deg,
+        lon_deg=grid.lon_deg,
         time_min=reported_min(surface.times.time_min),
         covered_km2={leg: float(surface.meets[i].sum()) * grid.cell_area_km2 for i, leg in enumerate(legs)},
     )
@@ -389,12 +379,51 @@ def _features(path: Path) -> list[dict[str, Any]]:
     return list(document.get("features", []))
 
 
-def country_outlines(geodata_dir: Path = GEODATA_DIR) -> dict[str, Any]:
-    """Africa's country outlines (Natural Earth) as a GeoJSON FeatureCollection, or empty."""
+def _rounded(coordinates: Any, digits: int) -> Any:
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [round(float(v), digits) for v in coordinates]
+    return [_rounded(part, digits) for part in coordinates]
+
+
+def _box(coordinates: Any) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of nested GeoJSON coordinates."""
+    xy = np.array(_flat(coordinates), dtype=np.float64).reshape(-1, 2)
+    return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
+
+
+def _flat(coordinates: Any) -> list[float]:
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [float(coordinates[0]), float(coordinates[1])]
+    return [v for part in coordinates for v in _flat(part)]
+
+
+def country_outlines(
+    bounds: Bounds | None = None, geodata_dir: Path = GEODATA_DIR, margin_deg: float = 10.0
+) -> dict[str, Any]:
+    """Africa's country outlines (Natural Earth) as GeoJSON: those near ``bounds``, or all.
+
+    Coordinates are rounded to 0.001 degree (about 100 m): plenty for a basemap, and the
+    map is re-sent to the browser after every change.
+    """
     path = geodata_dir / "africa_countries.geojson"
     if not path.exists():
         return {"type": "FeatureCollection", "features": []}
-    return {"type": "FeatureCollection", "features": _features(path)}
+    features = []
+    for feature in _features(path):
+        geometry = feature.get("geometry") or {}
+        if not geometry.get("coordinates"):
+            continue
+        west, south, east, north = _box(geometry["coordinates"])
+        if bounds is not None and (
+            west > bounds.east + margin_deg
+            or east < bounds.west - margin_deg
+            or south > bounds.north + margin_deg
+            or north < bounds.south - margin_deg
+        ):
+            continue
+        rounded = {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], 3)}
+        features.append({"type": "Feature", "geometry": rounded, "properties": feature.get("properties", {})})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _points_in(name: str, bounds: Bounds, geodata_dir: Path) -> list[dict[str, Any]]:

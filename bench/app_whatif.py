@@ -1,0 +1,131 @@
+"""How long a what-if takes in the planner app, warm, on the larger demo (target < 0.5 s).
+
+Runs the same functions the app runs when a planner applies an edit: validate the variant
+(:func:`medevac.whatif.apply_edits`), its content key (:func:`medevac.scenario.dump_scenario`),
+the check, the coverage surface when :mod:`medevac.coverage` is installed, the before/after
+comparison, the map layers and gap table, and the pydeck map the page sends. "Warm" means
+the baseline is already checked and the road network loaded, as in a running app; every
+variant is new (a cache miss), as when a planner places a facility somewhere new.
+
+Usage: ``python bench/app_whatif.py [SCENARIO]`` (default: the demo with the most sites).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from medevac.check import CheckResult
+from medevac.mapdata import (
+    CoverageView,
+    airfields,
+    country_outlines,
+    coverage_view,
+    placement_grid,
+    result_layers,
+    scenario_bounds,
+    towns,
+)
+from medevac.model import Scenario
+from medevac.scenario import load_scenario
+from medevac.whatif import (
+    AddFacility,
+    Point,
+    apply_edits,
+    compare,
+    content_key,
+    evaluate,
+    gap_rows,
+    leg_summary,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # app_layers.py sits beside app.py, outside the package
+
+from app_layers import build_deck  # noqa: E402
+
+TARGET_S = 0.5
+
+
+def larger_demo() -> Path:
+    demos = sorted((ROOT / "scenarios").glob("*.yaml"))
+    return max(demos, key=lambda path: len(load_scenario(path).sites))
+
+
+def has_coverage() -> bool:
+    try:
+        import medevac.coverage  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def one_whatif(
+    baseline: Scenario, base_result: CheckResult, base_view: CoverageView | None, place: Point
+) -> float:
+    """Seconds for one what-if, through the app's own calls, from edit to map JSON.
+
+    ``base_result`` and ``base_view`` are the baseline's check and surface, which the app
+    holds in its cache.
+    """
+    start = time.perf_counter()
+    variant = apply_edits(baseline, [AddFacility("bench-l2", "2", place)])
+    content_key(variant)  # the cache key
+    result = evaluate(variant)
+    surface: list[dict[str, Any]] = []
+    cell_km = 0.0
+    if base_view is not None:
+        view = coverage_view(variant, router=result.engine.router)
+        surface, cell_km = view.records("surgery"), view.cell_km
+        area_change_km2 = {
+            leg: km2 - base_view.covered_km2.get(leg, 0.0) for leg, km2 in view.covered_km2.items()
+        }
+        assert set(area_change_km2) == set(result.legs)
+    compare(base_result, result)
+    leg_summary(result)
+    gap_rows(result)
+    layers = result_layers(result)
+    bounds = scenario_bounds(variant)
+    places, radius_m = placement_grid(bounds)
+    deck = build_deck(
+        bounds=bounds,
+        countries=country_outlines(bounds),
+        layers=layers,
+        towns=towns(bounds),
+        airfields=airfields(bounds),
+        places=places,
+        place_radius_m=radius_m,
+        surface=surface,
+        surface_cell_km=cell_km,
+    )
+    deck.to_json()  # what st.pydeck_chart serialises
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else larger_demo()
+    baseline = load_scenario(path)
+    started = time.perf_counter()
+    base_result = evaluate(baseline)
+    base_view = coverage_view(baseline, router=base_result.engine.router) if has_coverage() else None
+    cold_s = time.perf_counter() - started
+    print(
+        f"scenario: {path.name}: {len(baseline.sites)} sites, {len(baseline.facilities)} facilities, "
+        f"{len(baseline.airframes)} airframes; coverage layer: {'yes' if base_view else 'no'}"
+    )
+    print(f"cold start (road network, baseline check and surface): {cold_s:.2f} s")
+    one_whatif(
+        baseline, base_result, base_view, Point(baseline.sites[0].lat, baseline.sites[0].lon)
+    )  # warm imports
+    timings = [
+        one_whatif(baseline, base_result, base_view, Point(site.lat, site.lon)) for site in baseline.sites
+    ]
+    median_s, worst_s = statistics.median(timings), max(timings)
+    print(f"what-ifs timed: {len(timings)} (a Level 2 placed at each site in turn)")
+    print(
+        f"what-if warm: median {median_s:.3f} s, worst {worst_s:.3f} s; target {TARGET_S} s: "
+        f"{'met' if worst_s < TARGET_S else 'MISSED'}"
+    )

@@ -1,0 +1,163 @@
+"""End to end in a real browser: serve the app, drive Debian's chromium with selenium.
+
+Checks what AppTest cannot: the page renders in a browser with no internet (the map canvas
+and the gap table appear), and a what-if typed into the page changes the numbers on it.
+A screenshot is kept in ``artifacts/`` (gitignored) for CI to keep.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from medevac.check import check
+from medevac.scenario import load_scenario
+from medevac.whatif import AddFacility, Point, apply_edits
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "artifacts"
+DEMO = ROOT / "scenarios" / "minusma-north.yaml"
+APPLY_BUTTON = "//button[.//p[starts-with(normalize-space(.), 'Apply: + Level 2')]]"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs /usr/bin/chromium and /usr/bin/chromedriver "
+        "(apt-get install chromium chromium-driver; .ci/run installs them)",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    command = [
+        *(sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")),
+        *("--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"),
+        *("--browser.gatherUsageStats", "false"),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    log.seek(0)
+                    pytest.fail(f"streamlit exited: {log.read().decode(errors='replace')}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="medevac-chromium-")
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_map_gap_table_and_a_whatif_in_a_real_browser(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 90)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
+
+    def metric_texts() -> list[str]:
+        return [m.text for m in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')]
+
+    def surgery_value() -> str:
+        for metric in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]'):
+            label = metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]').text
+            if label.startswith("surgery"):
+                return str(metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]').text)
+        return ""
+
+    scenario = load_scenario(DEMO)
+    result = check(scenario)
+    surgery = result.legs.index("surgery")
+    meeting = int(result.meets[surgery].sum())
+    before = metric_texts()
+    assert surgery_value() == f"{meeting}/{len(scenario.sites)}", before
+
+    # The what-if: a Level 2 typed in at a site that fails surgery (it must then meet it:
+    # ground departure 15 + 0 km + handover 5 = 20 min).
+    target = next(s for s in range(len(scenario.sites)) if not result.meets[surgery, s])
+    site = scenario.sites[target]
+    tab = next(
+        t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if "What-if" in t.text
+    )
+    tab.click()
+    coordinates = wait.until(ec.element_to_be_clickable((By.XPATH, "//label[.//p[text()='coordinates']]")))
+    coordinates.click()
+    for label, value in (("Latitude", site.lat), ("Longitude", site.lon)):
+        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'input[aria-label="{label}"]')))
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(f"{value:.4f}", Keys.ENTER)
+        time.sleep(1.0)
+    apply = wait.until(ec.element_to_be_clickable((By.XPATH, APPLY_BUTTON)))
+    apply.click()
+    variant = check(apply_edits(scenario, [AddFacility("new-l2-1", "2", Point(site.lat, site.lon))]))
+    expected = f"{int(variant.meets[surgery].sum())}/{len(scenario.sites)}"
+    assert bool(variant.meets[surgery, target])
+    wait.until(lambda _: surgery_value() == expected)
+    after = metric_texts()
+    assert after != before
+    ARTIFACTS.mkdir(exist_ok=True)
+    top = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+    driver.execute_script("arguments[0].scrollIntoView()", top)
+    time.sleep(1.0)
+    assert driver.save_screenshot(str(ARTIFACTS / "app-whatif.png"))

@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sample", type=int, default=30, help="sites the baseline loop runs on (default 30)")
     parser.add_argument(
-        "--repeats", type=int, default=5, help="timed runs of the check and engine, best kept (default 5)"
+        "--repeats", type=int, default=7, help="timed runs of the check and engine, best kept (default 7)"
     )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the mission and of the sample")
     args = parser.parse_args(argv)

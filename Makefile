@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml $(BIN)/activate
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/medevac check $(DEMO)
+	$(BIN)/streamlit run app.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

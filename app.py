@@ -326,6 +326,7 @@ def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None
             f"{row['label']} within {row['threshold_min']:g} min",
             f"{row['sites_meeting']}/{row['sites']}",
             delta=delta,
+            delta_color="off" if delta and delta.startswith("+0 sites, +0 ") else "normal",
         )
         column.caption(
             f"sites meeting it; {row['personnel_share']:.0%} of personnel "

@@ -15,7 +15,11 @@ import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
 from medevac.mapdata import Bounds
 
 PICKABLE_LAYERS = ("sites", "facilities", "towns", "airfields", "places")
-"""Layers whose objects can be clicked to pick a place for a what-if."""
+"""Layers whose objects can be clicked to pick a place for a what-if.
+
+Point sizes are fixed in pixels by equal ``radius_min_pixels`` and ``radius_max_pixels``:
+pydeck turns a plain string such as ``radius_units="pixels"`` into an expression.
+"""
 
 ONLINE_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
 """Optional online tiles (CARTO Positron); off by default: a field mission may be offline."""
@@ -56,7 +60,7 @@ def build_deck(
             id="places",
             get_position=["lon", "lat"],
             get_radius=place_radius_m,
-            get_fill_color=[0, 0, 0, 8],
+            get_fill_color=[0, 0, 0, 3],
             pickable=True,
             auto_highlight=True,
             highlight_color=[0, 114, 178, 60],
@@ -83,8 +87,9 @@ def build_deck(
             list(airfields),
             id="airfields",
             get_position=["lon", "lat"],
-            get_radius=3,
-            radius_units="pixels",
+            get_radius=1,
+            radius_min_pixels=3,
+            radius_max_pixels=3,
             get_fill_color=[90, 90, 90],
             pickable=True,
         ),
@@ -93,8 +98,9 @@ def build_deck(
             list(towns),
             id="towns",
             get_position=["lon", "lat"],
-            get_radius=2,
-            radius_units="pixels",
+            get_radius=1,
+            radius_min_pixels=2,
+            radius_max_pixels=2,
             get_fill_color=[60, 60, 60],
             pickable=True,
         ),
@@ -131,8 +137,9 @@ def build_deck(
             list(layers["airframe_bases"]),
             id="bases",
             get_position=["lon", "lat"],
-            get_radius=14,
-            radius_units="pixels",
+            get_radius=1,
+            radius_min_pixels=14,
+            radius_max_pixels=14,
             stroked=True,
             filled=False,
             get_line_color="colour",
@@ -144,8 +151,9 @@ def build_deck(
             list(layers["sites"]),
             id="sites",
             get_position=["lon", "lat"],
-            get_radius=7,
-            radius_units="pixels",
+            get_radius=1,
+            radius_min_pixels=7,
+            radius_max_pixels=7,
             get_fill_color="colour",
             stroked=True,
             get_line_color=[0, 0, 0],

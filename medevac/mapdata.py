@@ -12,6 +12,7 @@ colour is never the only cue.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -444,12 +445,21 @@ def _points_in(name: str, bounds: Bounds, geodata_dir: Path) -> list[dict[str, A
     return records
 
 
+def ascii_label(text: str) -> str:
+    """A map label in the characters every map font has (``Ménaka`` -> ``Menaka``).
+
+    >>> ascii_label("Ménaka")
+    'Menaka'
+    """
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def towns(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any]]:
     """Towns of the bundled geodata (GeoNames) inside the box, largest first."""
     records = _points_in("towns.geojson", bounds, geodata_dir)
     for record in records:
         record["kind"] = "town"
-        record["label"] = str(record.get("name", "?"))
+        record["label"] = ascii_label(str(record.get("name", "?")))
         record["tooltip"] = f"<b>{record['label']}</b> (town, population {record.get('population', '?')})"
     records.sort(key=lambda r: (-int(r.get("population") or 0), r["label"]))
     return records

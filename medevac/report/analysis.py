@@ -16,7 +16,15 @@ from medevac.ground import GroundRouter
 from medevac.model import Scenario
 from medevac.report.factors import FactorGroup, Finding, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
-from medevac.report.summary import CONDITIONS, Condition, LegShare, check_conditions, leg_shares, site_table
+from medevac.report.summary import (
+    CONDITIONS,
+    CachedRouter,
+    Condition,
+    LegShare,
+    check_conditions,
+    leg_shares,
+    site_table,
+)
 from medevac.standards import LEG_LABEL
 from medevac.whatif import LegDelta, apply_edits, compare
 
@@ -73,7 +81,7 @@ def analyse(
 ) -> ReportData:
     """Run every check a report needs; ``variants`` are (name, scenario) pairs to compare."""
     say = step or (lambda _: None)
-    router = router or make_router(scenario)
+    router = CachedRouter(router or make_router(scenario))
     say("checks")
     results = check_conditions(scenario, router)
     condition: Condition = (scenario.conditions.light, scenario.conditions.season)

@@ -19,7 +19,7 @@ from medevac.coverage.layers import isochrones_frame, patrol_gaps_frame
 from medevac.coverage.surface import coverage
 from medevac.export import write_layers
 from medevac.report.analysis import ReportData
-from medevac.report.summary import CONDITIONS
+from medevac.report.summary import CONDITIONS, CachedRouter
 
 CRS = "EPSG:4326"
 LAYER_NAMES = ("sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps")
@@ -102,6 +102,8 @@ def layer_frames(data: ReportData, cell_km: float | None = None) -> dict[str, An
     """Every layer of the GeoPackage, keyed by layer name."""
     grid = grid_over(scenario_area(data.scenario), cell_km or isochrone_cell_km(data))
     router = data.result.engine.router
+    if isinstance(router, CachedRouter):
+        router = router.inner  # grid matrices are used once: caching them only costs memory
     surfaces = coverage(data.scenario, grid, conditions=CONDITIONS, router=router)
     return {
         "sites": sites_frame(data),

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from medevac.check import CheckResult
+from medevac.check import CheckResult, check, make_router
 from medevac.geo import distance_km
 from medevac.ground import GroundRouter
 from medevac.model import Airframe, Scenario
-from medevac.report.summary import CONDITIONS, Condition, check_conditions, personnel_of
+from medevac.report.summary import CONDITIONS, CachedRouter, Condition, check_conditions, personnel_of
 from medevac.standards import LEG_LABEL, LEG_MIN_RANK, Leg
 from medevac.whatif import (
     AddAirframe,
@@ -41,6 +41,12 @@ STANDBY_LAUNCH_MIN = 15.0
 
 MAX_RECOMMENDATIONS = 5
 
+MAX_PER_KIND = 2
+"""Changes of one kind kept at most, so the list shows the range of fixes, not five hospitals."""
+
+DAY: tuple[Condition, ...] = tuple(c for c in CONDITIONS if c[0] == "day")
+NIGHT: tuple[Condition, ...] = tuple(c for c in CONDITIONS if c[0] == "night")
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -49,6 +55,15 @@ class Candidate:
     edit: Edit
     action: str
     base_lat_lon: tuple[float, float] | None = None  # where a new or moved airframe sits
+    conditions: tuple[Condition, ...] = CONDITIONS  # the only conditions it can change
+
+    @property
+    def kind(self) -> str:
+        """The family of change (a new facility, a timeline cut, a launch time...)."""
+        edit = self.edit
+        if isinstance(edit, SetAirframe):
+            return "night" if edit.night else "service" if edit.available else "launch"
+        return type(edit).__name__
 
 
 @dataclass(frozen=True)
@@ -185,6 +200,7 @@ def candidates(scenario: Scenario, results: dict[Condition, CheckResult]) -> Ite
             yield Candidate(
                 SetAirframe(airframe.id, night=True),
                 f"make {airframe.id}{_type(airframe)} night-capable (night-vision crews and aircraft)",
+                conditions=NIGHT,
             )
         if not airframe.available:
             yield Candidate(SetAirframe(airframe.id, available=True), f"return {airframe.id} to service")
@@ -193,6 +209,7 @@ def candidates(scenario: Scenario, results: dict[Condition, CheckResult]) -> Ite
                 SetAirframe(airframe.id, launch_day_min=STANDBY_LAUNCH_MIN),
                 f"put {airframe.id} on {STANDBY_LAUNCH_MIN:g}-minute standby by day "
                 f"(launch now {airframe.launch.day:g} min)",
+                conditions=DAY,
             )
         night_launch = airframe.launch.minutes("night")
         if airframe.night and night_launch > STANDBY_LAUNCH_MIN:
@@ -200,6 +217,7 @@ def candidates(scenario: Scenario, results: dict[Condition, CheckResult]) -> Ite
                 SetAirframe(airframe.id, launch_night_min=STANDBY_LAUNCH_MIN),
                 f"put {airframe.id} on {STANDBY_LAUNCH_MIN:g}-minute standby at night "
                 f"(launch now {night_launch:g} min)",
+                conditions=NIGHT,
             )
     for target in APPROVAL_TARGETS_MIN:
         if scenario.timeline.approval > target:
@@ -294,6 +312,20 @@ def _score(gains: tuple[Gain, ...]) -> tuple[int, int]:
     )
 
 
+def _trial(
+    scenario: Scenario,
+    candidate: Candidate,
+    results: dict[Condition, CheckResult],
+    router: GroundRouter,
+) -> dict[Condition, CheckResult]:
+    """The four checks with the change applied; conditions it cannot change are reused."""
+    changed = apply_edits(scenario, [candidate.edit])
+    return {
+        c: check(changed, light=c[0], season=c[1], router=router) if c in candidate.conditions else results[c]
+        for c in CONDITIONS
+    }
+
+
 def recommend(
     scenario: Scenario,
     router: GroundRouter | None = None,
@@ -304,23 +336,54 @@ def recommend(
 
     A change is kept only when it gains more (condition, site, leg) triples than it loses;
     ties go to more personnel, then to the first candidate generated (airframe settings and
-    timeline cuts before new bases and new facilities).
+    timeline cuts before new bases and new facilities). After the first round the search
+    is lazy (as in CELF): candidates are re-checked in order of their last gain, and the
+    round stops when no remaining candidate gained more last time than the best found now,
+    since a change rarely gains more once other gaps are closed. At most
+    :data:`MAX_PER_KIND` changes of one kind are kept. Every kept change is
+    re-checked in the round it is chosen, so its stated effect is always verified.
     """
     scenario = scenario.model_copy(update={"patrols": ()})
+    router = router or CachedRouter(make_router(scenario))
     results = check_conditions(scenario, router, patrols=False)
-    router = router or next(iter(results.values())).engine.router
     chosen: list[Recommendation] = []
+    last_score: dict[str, tuple[int, int]] = {}
     while len(chosen) < limit and not all(r.meets_all.all() for r in results.values()):
-        best: tuple[tuple[int, int], Candidate, tuple[Gain, ...], dict[Condition, CheckResult]] | None = None
-        for candidate in candidates(scenario, results):
-            trial = check_conditions(apply_edits(scenario, [candidate.edit]), router, patrols=False)
+        pool = sorted(
+            enumerate(candidates(scenario, results)),
+            key=lambda item: (
+                tuple(-v for v in last_score.get(item[1].action, (_UNSEEN, _UNSEEN))),
+                item[0],
+            ),
+        )
+        best: (
+            tuple[tuple[tuple[int, int], int], Candidate, tuple[Gain, ...], dict[Condition, CheckResult]]
+            | None
+        )
+        best = None
+        for order, candidate in pool:
+            if sum(r.candidate.kind == candidate.kind for r in chosen) >= MAX_PER_KIND:
+                continue
+            bound = last_score.get(candidate.action, (_UNSEEN, _UNSEEN))
+            if best is not None and bound < best[0][0]:
+                break
+            trial = _trial(scenario, candidate, results, router)
             gains = gains_between(results, trial)
             score = _score(gains)
-            if score[0] > 0 and (best is None or score > best[0]):
-                best = (score, candidate, gains, trial)
+            last_score[candidate.action] = score
+            if score[0] > 0 and (best is None or (score, -order) > best[0]):
+                best = ((score, -order), candidate, gains, trial)
         if best is None:
             break
         _, candidate, gains, results = best
         chosen.append(Recommendation(candidate, gains, _reach_km(candidate, scenario, gains)))
         scenario = apply_edits(scenario, [candidate.edit])
+        del last_score[candidate.action]
     return chosen
+
+
+_Best = tuple[tuple[tuple[int, int], int], Candidate, tuple[Gain, ...], dict[Condition, CheckResult]]
+"""((score, -order), candidate, its gains, its checks): the best of a round so far."""
+
+_UNSEEN = 1 << 30
+"""Bound of a candidate never evaluated: above any real gain, so it is always tried."""

@@ -33,6 +33,42 @@ def condition_label(condition: Condition) -> str:
     return f"{light}, {season} season"
 
 
+class CachedRouter:
+    """A ground router that remembers its matrices: what-if searches ask the same ones often.
+
+    Edits to airframes and timelines leave every site, facility and pick-up point where it
+    was, so the road matrices of hundreds of re-checks are the same few. The full matrix is
+    cached (``max_min`` is only a hint a router may use to skip work, so ignoring it is
+    exact).
+    """
+
+    def __init__(self, inner: GroundRouter) -> None:
+        self.inner = inner
+        self.symmetric = inner.symmetric
+        self._matrices: dict[tuple[bytes, str], FloatArray] = {}
+
+    def travel_min(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+        max_min: FloatArray | None = None,
+    ) -> FloatArray:
+        arrays = (from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+        shapes = np.array([len(a) for a in arrays], dtype=np.float64)
+        key = (np.concatenate([shapes, *(np.asarray(a, dtype=np.float64) for a in arrays)]).tobytes(), season)
+        if key not in self._matrices:
+            matrix = self.inner.travel_min(*arrays, season)
+            matrix.setflags(write=False)  # shared between checks: nobody may change it
+            self._matrices[key] = matrix
+        return self._matrices[key]
+
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+        return self.inner.access_problem(lat_deg, lon_deg, season)
+
+
 def check_conditions(
     scenario: Scenario, router: GroundRouter | None = None, *, patrols: bool = True
 ) -> dict[Condition, CheckResult]:

@@ -1,0 +1,407 @@
+"""Gap reports: figures, limiting factors and recommendations by hand, every output read back.
+
+The fixture is a line of places on the equator, ground at one km a minute in the dry season
+(``ONE_KM_A_MINUTE``) and half that in the wet (default ``wet_season_factor`` 0.5), default
+timeline (request 10, approval 10, on scene 10, handover 5, ground departure 15, first aid
+5). A Level 2 ``l2`` at km 0, a Level 1 ``l1`` at km 120, one day-only helicopter ``heli``
+at ``l2`` flying 4 km a minute with a medical team, launch 20 min: wheels-up at 40 min.
+
+Hand arithmetic, minutes from wounding (resuscitation / surgery):
+
+- ``near`` (km 50, 100 people). Day: air team 40 + 50/4 = 52.5; surgery by road to l2
+  15 + 50 + 5 = 70. Night: ground team from l2 10 + 50 = 60; road 70. Wet night: ground
+  team 10 + 100 = 110 (fails), road 15 + 100 + 5 = 120 (meets: equal).
+- ``mid`` (km 120, 200 people, beside l1). Resuscitation: l1's ground team 10 + 0 = 10.
+  Surgery by day: air 40 + 120/4 = 70 at mid, + 10 + 30 + 5 = 115. At night by road:
+  15 + 120 + 5 = 140 (dry), 15 + 240 + 5 = 260 (wet): fails.
+- ``far`` (km 200, 300 people). Day dry: l1's ground team 10 + 80 = 90 = air team
+  40 + 200/4; surgery by road to l1 then air: max(15 + 80, 40 + 30) + 10 + 30 + 5 = 140.
+  Fails both legs in every condition.
+
+Meeting every leg (sites, personnel): day dry near+mid (2, 300); night dry near (1, 100);
+day wet near+mid (2, 300); night wet none (0, 0).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+from conftest import ONE_KM_A_MINUTE, airframe, facility, make_scenario, on_equator, site
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from medevac.check import check
+from medevac.cli import main
+from medevac.model import Scenario
+from medevac.report.analysis import ReportData, analyse
+from medevac.report.build import OUTPUTS, write_report
+from medevac.report.factors import NIGHT, WET_SEASON, group_findings, limiting_factors, reach_label
+from medevac.report.recommend import recommend
+from medevac.report.summary import CONDITIONS, CachedRouter, Condition, check_conditions, leg_shares
+from medevac.scenario import dump_scenario, load_scenario
+from medevac.whatif import AddFacility, SetAirframe, apply_edits
+
+CELL_KM = 10.0  # isochrone grid of the fixture: a few hundred cells
+
+HAND_ALL_LEGS: dict[Condition, tuple[int, int]] = {
+    ("day", "dry"): (2, 300),
+    ("night", "dry"): (1, 100),
+    ("day", "wet"): (2, 300),
+    ("night", "wet"): (0, 0),
+}
+"""Sites and personnel meeting every leg, from the module docstring's arithmetic."""
+
+HEADLINES: dict[Condition, str] = {
+    ("day", "dry"): "Day, dry season (the scenario's conditions): 2 of 3 sites and 300 of 600 personnel",
+    ("night", "dry"): "Night, dry season: 1 of 3 sites and 100 of 600 personnel",
+    ("day", "wet"): "Day, wet season: 2 of 3 sites and 300 of 600 personnel",
+    ("night", "wet"): "Night, wet season: 0 of 3 sites and 0 of 600 personnel",
+}
+
+
+def fixture_scenario() -> Scenario:
+    return make_scenario(
+        ground=ONE_KM_A_MINUTE,
+        facilities=[facility("l2", 0, "2"), facility("l1", 120, "1")],
+        airframes=[airframe("heli", "l2", medical_team=True)],
+        sites=[
+            site("near", 50, personnel=100),
+            site("mid", 120, personnel=200),
+            site("far", 200, personnel=300),
+        ],
+        patrols=[{"id": "line", "personnel": 20, "path": [on_equator(50), on_equator(200)]}],
+    )
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReportData]:
+    folder = tmp_path_factory.mktemp("report")
+    variant = apply_edits(fixture_scenario(), [SetAirframe("heli", night=True)])
+    result = write_report(
+        fixture_scenario(), folder, variants=[("night-heli", variant)], progress=False, cell_km=CELL_KM
+    )
+    return folder, result.data
+
+
+# -- figures -------------------------------------------------------------------------------
+
+
+def test_four_conditions_match_hand_arithmetic() -> None:
+    results = check_conditions(fixture_scenario())
+    for condition, (sites, personnel) in HAND_ALL_LEGS.items():
+        share = next(s for s in leg_shares({condition: results[condition]}) if s.leg == "all")
+        assert (share.sites_meeting, share.personnel_meeting) == (sites, personnel), condition
+    far = 2
+    day_dry = results[("day", "dry")]
+    assert day_dry.times.time_min[1, far] == pytest.approx(90.0)  # resuscitation
+    assert day_dry.times.time_min[2, far] == pytest.approx(140.0)  # surgery, road to l1 then air
+    assert results[("night", "wet")].times.time_min[2, 0] == pytest.approx(120.0)  # near, equal meets
+
+
+def test_cached_router_gives_the_same_times() -> None:
+    scenario = fixture_scenario()
+    plain = check_conditions(scenario)
+    cached = check_conditions(scenario, CachedRouter(plain[("day", "dry")].engine.router))
+    for condition in CONDITIONS:
+        np.testing.assert_array_equal(plain[condition].times.time_min, cached[condition].times.time_min)
+
+
+def test_limiting_factors_from_relaxed_checks() -> None:
+    findings = limiting_factors(check_conditions(fixture_scenario()))
+    by_key = {(f.condition, f.site_id, f.leg): f.factors for f in findings}
+    # mid's surgery fails only at night: 115 min by air by day.
+    assert by_key[(("night", "dry"), "mid", "surgery")] == (NIGHT,)
+    assert by_key[(("night", "wet"), "mid", "surgery")] == (NIGHT,)
+    # near's resuscitation at night in the wet: 52.5 by day (air team), 60 in the dry (road).
+    assert set(by_key[(("night", "wet"), "near", "resuscitation")]) == {NIGHT, WET_SEASON}
+    # far by day, dry: no approval delay gives an air team at 80 min, still over 60.
+    assert by_key[(("day", "dry"), "far", "resuscitation")] == (reach_label("resuscitation"),)
+    groups = {g.factor: g for g in group_findings(findings)}
+    # Night holds back mid's surgery (both seasons) and near's wet-night resuscitation only.
+    assert set(groups[NIGHT].sites()) == {"mid", "near"}
+
+
+def test_recommendations_are_verified_by_rechecking() -> None:
+    """Round 1: a Level 2 at far closes both of far's legs in all four conditions, and mid's
+    surgery at night in the dry (road 15 + 80 + 5 = 100; wet 15 + 160 + 5 = 180 fails): 9,
+    more than a helicopter at l1 (7: far's resuscitation x 4, mid's surgery at night x 2,
+    near's wet-night resuscitation). Round 2: night capability for heli closes the last two
+    (mid's wet-night surgery by air 115; near's wet-night resuscitation by air team 52.5),
+    tying with a helicopter at l1 (85 and 40 + 70/4 = 57.5): the first generated wins."""
+    scenario = fixture_scenario()
+    recommendations = recommend(scenario)
+    assert len(recommendations) == 2
+    first, second = recommendations
+    assert isinstance(first.edit, AddFacility)
+    assert first.edit.level == "2"
+    assert (first.edit.at.lat, first.edit.at.lon) == pytest.approx((0.0, on_equator(200)["lon"]))
+    assert {(g.condition, g.leg, g.sites_gained) for g in first.gains} == {
+        (c, leg, ("mid", "far") if (c, leg) == (("night", "dry"), "surgery") else ("far",))
+        for c in CONDITIONS
+        for leg in ("resuscitation", "surgery")
+    }
+    assert first.legs_gained == 9
+    assert second.edit == SetAirframe("heli", night=True)
+    assert second.legs_gained == 2
+    assert "closes the surgery gap at 1 site (mid) at night, in the wet season" in second.text()
+    # Independent verification: apply the edits and re-run the plain check.
+    after_first = apply_edits(scenario, [first.edit])
+    for light, season in CONDITIONS:
+        result = check(after_first, light=light, season=season)
+        assert result.meets[:, 2].all()  # far meets every leg
+    after_both = apply_edits(after_first, [second.edit])
+    for light, season in CONDITIONS:
+        assert check(after_both, light=light, season=season).meets_all.all()
+
+
+# -- the outputs, read back by their own readers --------------------------------------------
+
+
+class _Tables(HTMLParser):
+    """Rows of every ``<table id=...>`` and every image source, as a browser would parse them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.images: list[str] = []
+        self.text: list[str] = []
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "table":
+            self._table = values.get("id") or ""
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table is not None:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "img":
+            self.images.append(values.get("src") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._table = None
+        elif tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self.tables[self._table][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html(folder: Path) -> _Tables:
+    parser = _Tables()
+    parser.feed((folder / "report.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_all_five_outputs(written: tuple[Path, ReportData]) -> None:
+    folder, _ = written
+    assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUTS)
+
+
+def test_html_summary_figures(written: tuple[Path, ReportData]) -> None:
+    folder, _ = written
+    html = _html(folder)
+    header, *rows = html.tables["summary"]
+    assert header[:2] == ["condition", "leg"]
+    every_leg = {row[0]: (int(row[3]), int(row[6])) for row in rows if row[1] == "every leg"}
+    for (light, season), figures in HAND_ALL_LEGS.items():
+        assert every_leg[f"{light}, {season} season"] == figures
+    surgery_day_dry = next(r for r in rows if r[0] == "day, dry season" and r[1] == "surgery")
+    assert surgery_day_dry[3:9] == ["2", "3", "67 %", "300", "600", "50 %"]
+    text = " ".join("".join(html.text).split())
+    for headline in HEADLINES.values():
+        assert headline in text
+    # Self-contained: every image is inline PNG, nothing is fetched.
+    assert html.images and all(src.startswith("data:image/png;base64,") for src in html.images)
+    assert not re.search(r"(src|href)=\"https?:", (folder / "report.html").read_text())
+
+
+def test_html_site_table_sorted_by_shortfall(written: tuple[Path, ReportData]) -> None:
+    folder, _ = written
+    header, *rows = _html(folder).tables["sites"]
+    assert [r[0] for r in rows] == ["far", "mid", "near"]  # far 30 min over (resuscitation 90)
+    shortfall = header.index("shortfall (min)")
+    assert [r[shortfall] for r in rows] == ["30.0", "0.0", "0.0"]
+    assert rows[0][header.index("surgery (min)")] == "140.0 !"
+
+
+def test_pdf_numbers_equal_the_check(written: tuple[Path, ReportData]) -> None:
+    folder, data = written
+    text = " ".join(page.extract_text() for page in PdfReader(folder / "report.pdf").pages)
+    text = " ".join(text.split())
+    for condition, headline in HEADLINES.items():
+        summary = data.results[condition].summary()
+        assert f"{summary['sites_meeting_all']} of {summary['sites']} sites" in headline
+        assert headline in text
+    for recommendation in data.recommendations:
+        assert " ".join(recommendation.candidate.action.split()) in text
+    assert "Comparison with variants" in text
+
+
+def test_workbook_sheets(written: tuple[Path, ReportData]) -> None:
+    folder, _ = written
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    for name in ("summary", "sites", "patrols", "facilities", "airframes", "assumptions"):
+        assert name in book.sheetnames
+    summary = [list(r) for r in book["summary"].iter_rows(values_only=True)]
+    header = summary[0]
+    for light, season, leg, *_rest in summary[1:]:
+        assert light in ("day", "night") and season in ("dry", "wet") and leg
+    rows = {(r[0], r[1], r[2]): dict(zip(header, r, strict=True)) for r in summary[1:]}
+    for (light, season), (sites, personnel) in HAND_ALL_LEGS.items():
+        row = rows[(light, season, "all")]
+        assert (row["sites_meeting"], row["personnel_meeting"]) == (sites, personnel)
+    site_rows = [list(r) for r in book["sites"].iter_rows(values_only=True)]
+    columns = site_rows[0]
+    assert [r[0] for r in site_rows[1:]] == ["far", "mid", "near"]
+    far = dict(zip(columns, site_rows[1], strict=True))
+    assert far["resuscitation_min"] == pytest.approx(90.0)
+    assert far["surgery_min"] == pytest.approx(140.0)
+    airframes = list(book["airframes"].iter_rows(values_only=True))
+    assert airframes[1][0] == "heli" and len(airframes) == 2
+    assumptions = [r[1] for r in book["assumptions"].iter_rows(values_only=True)]
+    assert "approval" in assumptions and "surgery threshold" in assumptions
+
+
+def _failing_runs(meets: np.ndarray) -> int:
+    """Runs of consecutive failing samples, counted by walking the array."""
+    runs, inside = 0, False
+    for ok in meets:
+        if not ok and not inside:
+            runs += 1
+        inside = not ok
+    return runs
+
+
+def test_geopackage_layers(written: tuple[Path, ReportData]) -> None:
+    folder, data = written
+    path = folder / "layers.gpkg"
+    names = [name for name, _ in pyogrio.list_layers(path)]
+    assert names == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps"]
+    expected = {"sites": 3, "facilities": 2, "airframe_bases": 1}
+    for name in names:
+        frame = gpd.read_file(path, layer=name)
+        assert frame.crs is not None and frame.crs.to_epsg() == 4326, name
+        if name in expected:
+            assert len(frame) == expected[name], name
+    sites = gpd.read_file(path, layer="sites")
+    assert list(sites["site_id"]) == ["far", "mid", "near"]
+    assert sites.geometry.x.iloc[0] == pytest.approx(on_equator(200)["lon"])
+    isochrones = gpd.read_file(path, layer="isochrones")
+    assert set(zip(isochrones["light"], isochrones["season"], strict=True)) == set(CONDITIONS)
+    gaps = gpd.read_file(path, layer="patrol_gaps")
+    runs = sum(
+        _failing_runs(patrol.meets[i])
+        for result in data.results.values()
+        for patrol in result.patrols
+        for i in range(len(result.legs))
+    )
+    assert len(gaps) == runs > 0
+
+
+def test_csv_is_the_site_table(written: tuple[Path, ReportData]) -> None:
+    folder, data = written
+    frame = pd.read_csv(folder / "sites.csv")
+    assert list(frame["site_id"]) == ["far", "mid", "near"]
+    assert frame.loc[0, "shortfall_min"] == pytest.approx(30.0)
+    assert list(frame.columns) == list(data.table.columns)
+
+
+def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:
+    """A night-capable heli: mid's surgery at night (115 by air) and near's wet-night
+    resuscitation (air team 52.5) are gained; nothing is lost, nothing changes by day."""
+    folder, _ = written
+    header, *rows = _html(folder).tables["compare-1"]
+    cells = [dict(zip(header, r, strict=True)) for r in rows]
+    gained = {(c["condition"], c["leg"]): c["sites gained"] for c in cells if c["sites gained"] != "-"}
+    assert gained == {
+        ("night, dry season", "surgery"): "mid",
+        ("night, wet season", "resuscitation"): "near",
+        ("night, wet season", "surgery"): "mid",
+    }
+    assert all(c["sites lost"] == "-" for c in cells)
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    rows_xlsx = list(book["comparison"].iter_rows(values_only=True))
+    assert sum(1 for r in rows_xlsx[1:] if r[5]) == 3
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_refuses_to_overwrite_then_forces(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario_file = tmp_path / "fixture.yaml"
+    scenario_file.write_text(dump_scenario(fixture_scenario()), encoding="utf-8")
+    variant_file = tmp_path / "variant.yaml"
+    variant_file.write_text(
+        dump_scenario(apply_edits(load_scenario(scenario_file), [SetAirframe("heli", night=True)])),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["report", str(scenario_file), "--compare", str(variant_file), "--out", str(out), "--no-progress"]
+    args += ["--cell-km", str(CELL_KM)]
+    assert main(args) == 0
+    assert re.search(r"report written to .*out in \d+\.\d s", capsys.readouterr().out)
+    before = (out / "report.html").stat().st_mtime_ns
+    assert main(args) == 2
+    error = capsys.readouterr().err
+    assert "already exists" in error and "--force" in error
+    assert (out / "report.html").stat().st_mtime_ns == before
+    assert main([*args, "--force"]) == 0
+
+
+def test_cli_bad_cell_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario_file = tmp_path / "fixture.yaml"
+    scenario_file.write_text(dump_scenario(fixture_scenario()), encoding="utf-8")
+    assert main(["report", str(scenario_file), "--out", str(tmp_path / "o"), "--cell-km", "0"]) == 2
+    assert "--cell-km" in capsys.readouterr().err
+
+
+# -- a demo ----------------------------------------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "unmiss.yaml"
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="demo scenario not present")
+def test_demo_report_with_comparison(tmp_path: Path) -> None:
+    scenario = load_scenario(DEMO)
+    data: Any = analyse(scenario)
+    assert data.recommendations, "the demo has gaps a change can close"
+    edits = [r.edit for r in data.recommendations]
+    variant = apply_edits(scenario, edits[:1])
+    written = write_report(scenario, tmp_path, variants=[("first-fix", variant)], progress=False)
+    assert written.seconds < 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUTS)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "report.pdf").pages).split())
+    for light, season in CONDITIONS:
+        summary = check(scenario, light=light, season=season).summary()
+        assert (
+            f"{summary['sites_meeting_all']} of {summary['sites']} sites and "
+            f"{summary['personnel_meeting_all']:,} of {summary['personnel']:,} personnel"
+        ) in text
+    # Each recommendation's stated gain is what a plain re-check finds, step by step.
+    current = scenario
+    for recommendation in written.data.recommendations:
+        changed = apply_edits(current, [recommendation.edit])
+        gained = 0
+        for light, season in CONDITIONS:
+            before = check(current, light=light, season=season).meets
+            after = check(changed, light=light, season=season).meets
+            gained += int((after & ~before).sum()) - int((before & ~after).sum())
+        assert gained == recommendation.legs_gained > 0
+        current = changed
+    compare_rows = _html(tmp_path).tables["compare-1"]
+    assert len(compare_rows) == 1 + 4 * len(written.data.result.legs)

@@ -758,7 +758,34 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
         "application/x-yaml",
         key="dl_scenario",
     )
+    if report_available():
+        if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
+            with st.spinner("Analysing every condition and testing recommendations..."):
+                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+        report = st.session_state.get("report")
+        if report is not None and report[0] == content_key(shown):
+            st.download_button(
+                "Gap report (HTML)", report[1], f"{stem}-report.html", "text/html", key="dl_report"
+            )
     st.caption("Downloads never overwrite your own scenario file.")
+
+
+def report_available() -> bool:
+    try:
+        import medevac.report.content  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def gap_report_html(key: str, _scenario: Scenario) -> str:
+    """The commanders' gap report (medevac report) of a scenario, as one HTML page."""
+    from medevac.report.analysis import analyse
+    from medevac.report.content import build_document
+    from medevac.report.html import render_html
+
+    return render_html(build_document(analyse(_scenario)))
 
 
 main()

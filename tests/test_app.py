@@ -171,3 +171,17 @@ def test_a_valid_upload_replaces_the_scenario(app: AppTest) -> None:
     # near is 11 km from the Level 2 (15 + 11.13 * 1.4 / 40 * 60 + 5 = 43.4 min of surgery); far
     # is 1,000 km away: it fails surgery by road.
     assert metric(app, "surgery")[0] == "1/2"
+
+
+def test_export_downloads_and_the_gap_report(app: AppTest, downloads: dict[str, bytes]) -> None:
+    expected = check(load_scenario(DEMO))
+    sites = list(csv.DictReader(io.StringIO(downloaded(app, "dl_sites", downloads).decode())))
+    assert [row["site_id"] for row in sites] == [s.id for s in expected.scenario.sites]
+    layers = yaml.safe_load(downloaded(app, "dl_layers", downloads))  # JSON is YAML
+    site_features = [f for f in layers["features"] if f["properties"]["layer"] == "sites"]
+    assert len(site_features) == len(expected.scenario.sites)
+    app.button(key="build_report").click().run()
+    assert not app.exception
+    report = downloaded(app, "dl_report", downloads).decode()
+    assert "<html" in report.lower()
+    assert expected.scenario.name in report

@@ -144,7 +144,7 @@ def _sites(ax: Axes, result: CheckResult, labels: bool) -> None:
             ax.annotate(site.id, (site.lon, site.lat), xytext=(4, 3), textcoords="offset points", fontsize=6)
 
 
-def _status_legend(ax: Axes, result: CheckResult) -> None:
+def _status_handles(result: CheckResult) -> list[Line2D]:
     handles = [
         Line2D([], [], marker=MARKER[None], color=_hex(MEETS_ALL_COLOUR), linestyle="none", label="meets all")
     ]
@@ -161,7 +161,12 @@ def _status_legend(ax: Axes, result: CheckResult) -> None:
         for leg in result.legs
     ]
     handles.append(Line2D([], [], marker="^", color="black", linestyle="none", label="airframe base"))
-    ax.legend(handles=handles, fontsize=6, loc="lower left", framealpha=0.9)
+    return handles
+
+
+def _legend_beside(ax: Axes, handles: list[Line2D]) -> None:
+    """Legends sit beside the map, never over a site or a base."""
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
 
 
 def _png(figure: Figure) -> bytes:
@@ -179,7 +184,7 @@ def status_map(result: CheckResult, title: str) -> bytes:
     _patrols(ax, result)
     _assets(ax, result)
     _sites(ax, result, labels=True)
-    _status_legend(ax, result)
+    _legend_beside(ax, _status_handles(result))
     ax.set_title(title, fontsize=9)
     return _png(figure)
 
@@ -197,8 +202,9 @@ def conditions_map(results: dict[Condition, CheckResult]) -> bytes:
         ax.set_title(
             f"{condition_label(condition)}: {meeting} of {len(result.meets_all)} sites meet all", fontsize=8
         )
-    _status_legend(axes[0], next(iter(results.values())))
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    handles = _status_handles(next(iter(results.values())))
+    figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=7, frameon=False)
     return _png(figure)
 
 
@@ -240,6 +246,6 @@ def change_map(baseline: CheckResult, variant: CheckResult, title: str) -> bytes
         Line2D([], [], marker="v", color=LOST_COLOUR, linestyle="none", label="no longer meets every leg"),
         Line2D([], [], marker="o", color=UNCHANGED_COLOUR, linestyle="none", label="unchanged"),
     ]
-    ax.legend(handles=handles, fontsize=7, loc="lower left", framealpha=0.9)
+    _legend_beside(ax, handles)
     ax.set_title(title, fontsize=9)
     return _png(figure)

@@ -1,0 +1,42 @@
+"""``medevac report SCENARIO [--compare VARIANT ...] --out DIR [--force]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from medevac.coverage.grid import CoverageInputError
+from medevac.errors import Problem
+from medevac.model import Scenario
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="scenario file (YAML, format v1)")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="folder to write report.html, report.pdf, workbook.xlsx, layers.gpkg and sites.csv into",
+    )
+    parser.add_argument(
+        "--compare", nargs="+", default=[], metavar="VARIANT", help="variant scenario files to compare"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite existing files in the folder")
+    parser.add_argument("--cell-km", type=float, help="cell size of the isochrones (default: automatic)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+
+
+def run(scenario: Scenario, args: argparse.Namespace) -> int:
+    """Write the report and say where, and how long it took."""
+    if args.cell_km is not None and not args.cell_km > 0:
+        raise CoverageInputError(Problem("--cell-km", "", args.cell_km, "a cell size in km greater than 0"))
+    from medevac.report.build import load_variants, write_report
+
+    written = write_report(
+        scenario,
+        args.out,
+        variants=load_variants(args.compare),
+        force=args.force,
+        progress=not args.no_progress,
+        cell_km=args.cell_km,
+    )
+    print(f"report written to {args.out} in {written.seconds:.1f} s")
+    return 0

@@ -1,10 +1,11 @@
 """Shortest road times with scipy's csgraph Dijkstra, cached by tree.
 
 A travel-time query pairs FEW points (facilities, pick-up points) with MANY (sites, patrol
-samples, grid cells). One shortest-path tree is grown per end node of each few point's
-segment, on the reversed matrix when the few points are destinations, and cached by
-(network, season, direction, node): a what-if that moves one facility grows only that
-facility's trees. The many points are then read off the trees as arrays.
+samples, grid cells). One shortest-path tree is grown per few point, from a virtual node
+standing where the point meets its road segment (on the reversed matrix when the few points
+are destinations), and cached by (network, season, direction, segment, fraction): a what-if
+that moves one facility grows only that facility's tree. The many points are then read off
+the trees as arrays.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csgraph
+from scipy.sparse import csgraph, csr_matrix
 
 from medevac.geo import FloatArray
 from medevac.model import Season
@@ -51,9 +52,42 @@ def shortest_min(
 
 
 @lru_cache(maxsize=TREE_CACHE_SIZE)
-def node_tree_min(network: RoadNetwork, season: Season, reverse: bool, node: int) -> FloatArray:
-    """One cached tree: minutes from ``node`` to every node (to it when ``reverse``); read-only."""
-    tree: FloatArray = shortest_min(network, season, np.array([node], dtype=np.intp), reverse=reverse)[0]
+def point_tree_min(
+    network: RoadNetwork, season: Season, reverse: bool, segment: int, fraction: float
+) -> FloatArray:
+    """One cached tree: minutes from a point on a segment to every node (to it when
+    ``reverse``); read-only.
+
+    The point becomes a virtual node joined to the segment's two ends by the part of the
+    segment on each side, so one Dijkstra serves it instead of one per end node.
+    """
+    a_all, b_all = network.seg_min[season]
+    u, v = int(network.seg_u[segment]), int(network.seg_v[segment])
+    at = np.array([fraction])
+    if reverse:  # arrive at u and drive forwards to the point, or at v and drive back
+        weights = (
+            along_min(at, a_all[segment : segment + 1]),
+            along_min(1 - at, b_all[segment : segment + 1]),
+        )
+    else:  # leave backwards to u or forwards to v
+        weights = (
+            along_min(at, b_all[segment : segment + 1]),
+            along_min(1 - at, a_all[segment : segment + 1]),
+        )
+    ends = [(node, float(w[0])) for node, w in ((u, weights[0]), (v, weights[1])) if np.isfinite(w[0])]
+    matrix = network.csr[season, reverse]
+    n = network.n_nodes
+    augmented = csr_matrix(
+        (
+            np.concatenate([matrix.data, [w for _, w in ends]]),
+            np.concatenate(
+                [matrix.indices, np.array([node for node, _ in ends], dtype=matrix.indices.dtype)]
+            ),
+            np.concatenate([matrix.indptr, [matrix.nnz + len(ends)]]).astype(matrix.indptr.dtype),
+        ),
+        shape=(n + 1, n + 1),
+    )
+    tree = np.asarray(csgraph.dijkstra(augmented, directed=True, indices=n), dtype=np.float64)[:n]
     tree.flags.writeable = False
     return tree
 
@@ -82,24 +116,13 @@ def road_min(
     ap, bp = a_all[sp], b_all[sp]
     out = np.empty((len(sp), len(few.segment)))
     for j, (sx, fx) in enumerate(zip(few.segment, few.fraction, strict=True)):
-        ax, bx = a_all[sx : sx + 1], b_all[sx : sx + 1]
-        fx_arr = np.array([fx])
+        tree = point_tree_min(network, season, not few_are_origins, int(sx), float(fx))
         if few_are_origins:
-            # Leave X's segment backwards to u or forwards to v, then grow out from there.
-            tree = np.minimum(
-                along_min(fx_arr, bx) + node_tree_min(network, season, False, int(u_all[sx])),
-                along_min(1 - fx_arr, ax) + node_tree_min(network, season, False, int(v_all[sx])),
-            )
             # Reach P's segment at u and drive forwards, or at v and drive backwards.
             times = np.minimum(tree[u_all[sp]] + along_min(fp, ap), tree[v_all[sp]] + along_min(1 - fp, bp))
             ahead = fp >= fx
             direct = np.where(ahead, along_min(fp - fx, ap), along_min(fx - fp, bp))
         else:
-            # Times from every node to X: arrive at u and drive forwards, or at v and back.
-            tree = np.minimum(
-                node_tree_min(network, season, True, int(u_all[sx])) + along_min(fx_arr, ax),
-                node_tree_min(network, season, True, int(v_all[sx])) + along_min(1 - fx_arr, bx),
-            )
             times = np.minimum(along_min(1 - fp, ap) + tree[v_all[sp]], along_min(fp, bp) + tree[u_all[sp]])
             ahead = fx >= fp
             direct = np.where(ahead, along_min(fx - fp, ap), along_min(fp - fx, bp))

@@ -17,6 +17,16 @@ import pytest
 import rasterio
 import shapely
 import yaml
+from conftest import (
+    GEOD,
+    KM_PER_DEGREE_EQUATOR,
+    ONE_KM_A_MINUTE,
+    airframe,
+    facility,
+    make_scenario,
+    on_equator,
+    site,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import CRS
@@ -37,16 +47,6 @@ from medevac.export import OutputExistsError
 from medevac.geo import FAST_DISTANCE_ERROR_KM
 from medevac.standards import Leg
 from medevac.timeline import Pathway
-from tests.conftest import (
-    GEOD,
-    KM_PER_DEGREE_EQUATOR,
-    ONE_KM_A_MINUTE,
-    airframe,
-    facility,
-    make_scenario,
-    on_equator,
-    site,
-)
 
 # About 111 x 111 km around the origin: small grids keep every test fast.
 AREA = MissionArea.from_polygon(shapely.box(-0.5, -0.5, 0.5, 0.5))

@@ -405,3 +405,13 @@ def test_demo_report_with_comparison(tmp_path: Path) -> None:
         current = changed
     compare_rows = _html(tmp_path).tables["compare-1"]
     assert len(compare_rows) == 1 + 4 * len(written.data.result.legs)
+
+
+def test_scenario_without_sites_still_reports(tmp_path: Path) -> None:
+    scenario = make_scenario(facilities=[facility("l2", 0, "2")])
+    written = write_report(scenario, tmp_path, progress=False, cell_km=CELL_KM)
+    assert written.data.recommendations == []
+    assert len(gpd.read_file(tmp_path / "layers.gpkg", layer="sites")) == 0
+    assert pd.read_csv(tmp_path / "sites.csv").empty
+    _, *rows = _html(tmp_path).tables["summary"]
+    assert all(row[4] == "0" and row[5] == "n/a" for row in rows)  # no sites: no share

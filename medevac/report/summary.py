@@ -185,7 +185,21 @@ def site_table(result: CheckResult, by_condition: dict[Condition, CheckResult] |
         for condition, other in (by_condition or {}).items():
             row[f"meets_all_{condition[0]}_{condition[1]}"] = bool(other.meets_all[s])
         records.append(row)
-    frame = pd.DataFrame.from_records(records)
+    columns = [
+        "site_id",
+        "name",
+        "kind",
+        "personnel",
+        *(f"{leg}_min" for leg in result.legs),
+        *(f"meets_{leg}" for leg in result.legs),
+        "meets_all",
+        "worst_leg",
+        "shortfall_min",
+        *(f"pathway_{leg}" for leg in result.legs),
+        "limiting_factor",
+        *(f"meets_all_{light}_{season}" for light, season in (by_condition or {})),
+    ]
+    frame = pd.DataFrame.from_records(records, columns=columns)
     if frame.empty:
         return frame
     order = np.lexsort(

@@ -8,12 +8,11 @@ spec's JSON document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from medevac.geo import FloatArray, distance_matrix_km
+from medevac.geo import FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import PatrolSamples, sample_patrol
@@ -80,15 +79,16 @@ class CheckResult:
     def legs(self) -> tuple[Leg, ...]:
         return self.standard.legs
 
-    @cached_property
+    @property
     def site_distances_km(self) -> tuple[FloatArray, FloatArray]:
-        """Geodesic km from each airframe base to each site (A, S) and site to facility (S, F)."""
-        a = self.engine.assets
-        lat = np.array([s.lat for s in self.scenario.sites])
-        lon = np.array([s.lon for s in self.scenario.sites])
+        """Geodesic km from each airframe base to each site (A, S) and site to facility (S, F).
+
+        The engine's pick-up points are the facilities, then the sites: these are its rows.
+        """
+        first_site = len(self.scenario.facilities)
         return (
-            distance_matrix_km(a.base_lat_deg, a.base_lon_deg, lat, lon),
-            distance_matrix_km(lat, lon, a.facility_lat_deg, a.facility_lon_deg),
+            self.engine.base_to_pickup_km[:, first_site:],
+            self.engine.pickup_to_facility_km[first_site:],
         )
 
     @property

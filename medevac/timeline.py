@@ -262,6 +262,9 @@ class Engine:
         pickup_to_facility_km = distance_matrix_km(
             a.pickup_lat_deg, a.pickup_lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
         )  # (H, F)
+        # Kept: pick-up points are the facilities then the sites, so explanations read the
+        # sites' distances here instead of computing them again.
+        self.base_to_pickup_km, self.pickup_to_facility_km = base_to_pickup_km, pickup_to_facility_km
         lands = a.can_pick_up_at(a.pickup_helicopter, a.pickup_airstrip) & a.usable[:, None]
         ready_min = self.wheels_up_min[:, None] + base_to_pickup_km / a.cruise_kmh[:, None] * 60
         reachable = (

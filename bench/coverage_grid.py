@@ -1,8 +1,10 @@
 """Benchmark: coverage surfaces over about 1,000,000 km2 at 2 km cells (about 250,000 cells).
 
 Builds a seeded, deterministic mission over a box of about 1,000 x 1,000 km of the Sahel
-(30 facilities, 20 airframes, 60 sites, 4 patrols) with the no-roads ground estimate (the
-road router is not in the package yet), then times:
+(30 facilities, 20 airframes, 60 sites, 4 patrols) on a road-like graph of about 207,000
+nodes and 550,000 directed edges over the same box (bench/roads.py's generator; its build
+is timed apart, being done once per mission), or with ``--no-roads`` on the no-roads
+estimate, then times:
 
 - the grid (cells in an equal-area projection, centres in WGS84),
 - the surfaces: every cell through the engine (three legs of un-10-1-2), plus the site
@@ -14,7 +16,7 @@ libraries). It then applies the per-site check cell by cell (one engine call per
 engine prepared once) on a random sample of cells, checks it gives the same times, and
 scales its time up to all cells for the ratio.
 
-Run from the repository root: ``.venv/bin/python bench/coverage.py``. The last line
+Run from the repository root: ``.venv/bin/python bench/coverage_grid.py``. The last line
 printed states time, memory and ratio.
 """
 
@@ -27,11 +29,15 @@ import time
 from typing import Any
 
 import numpy as np
+import roads as road_bench
 import shapely
 
 from medevac.coverage.grid import MissionArea, grid_over
 from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import coverage
+from medevac.ground import GroundRouter
+from medevac.model import Scenario
+from medevac.roads import RoadRouter
 from medevac.scenario import scenario_from_mapping
 
 SEED = 20_260_513
@@ -108,6 +114,23 @@ def mission_mapping(seed: int = SEED) -> dict[str, Any]:
     }
 
 
+def bench_road_router(scenario: Scenario) -> RoadRouter:
+    """A road-like graph of about 207,000 nodes (bench/roads.py) spread over the mission box."""
+    side = road_bench.SIDE
+    step = (
+        (LAT_RANGE_DEG[1] - LAT_RANGE_DEG[0]) / (side - 1),
+        (LON_RANGE_DEG[1] - LON_RANGE_DEG[0]) / (side - 1),
+    )
+    arrays = road_bench.road_like_arrays(south_west_deg=(LAT_RANGE_DEG[0], LON_RANGE_DEG[0]), step_deg=step)
+    network = road_bench.build_network(*arrays)
+    return RoadRouter(
+        network,
+        scenario.ground,
+        np.array([f.lat for f in scenario.facilities]),
+        np.array([f.lon for f in scenario.facilities]),
+    )
+
+
 def peak_mb() -> float:
     """Resident-set high-water mark of this process (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -117,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--cell-km", type=float, default=CELL_KM)
     parser.add_argument("--sample", type=int, default=300, help="cells checked one by one for the ratio")
+    parser.add_argument(
+        "--no-roads", action="store_true", help="the no-roads estimate instead of a road graph"
+    )
     args = parser.parse_args(argv)
 
     scenario = scenario_from_mapping(mission_mapping())
@@ -124,11 +150,21 @@ def main(argv: list[str] | None = None) -> int:
         shapely.box(LON_RANGE_DEG[0], LAT_RANGE_DEG[0], LON_RANGE_DEG[1], LAT_RANGE_DEG[1])
     )
 
+    router: GroundRouter | None = None
+    if not args.no_roads:
+        start = time.perf_counter()
+        router = bench_road_router(scenario)
+        network = router.network
+        print(
+            f"road graph: {network.n_nodes:,} nodes, {network.csr['dry', False].nnz:,} directed edges, "
+            f"built in {time.perf_counter() - start:.2f} s (not counted below: built once per mission)"
+        )
+
     start = time.perf_counter()
     grid = grid_over(area, args.cell_km)
     grid_s = time.perf_counter() - start
     start = time.perf_counter()
-    result = coverage(scenario, grid)
+    result = coverage(scenario, grid, router=router)
     surface_s = time.perf_counter() - start
     start = time.perf_counter()
     polygons = isochrones(result)

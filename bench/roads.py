@@ -33,12 +33,21 @@ ONE_WAY_SHARE = 0.1
 SPEEDS_KMH = np.array([63.0, 54.0, 45.0, 28.0, 27.0, 14.0])  # primary ... track, surfaces applied
 
 
-def road_like_arrays(seed: int = 42) -> tuple[FloatArray, FloatArray, np.ndarray, np.ndarray, np.ndarray]:
-    """Node positions and directed street pieces (u, v, one_way) of a perturbed grid."""
+def road_like_arrays(
+    seed: int = 42,
+    *,
+    south_west_deg: tuple[float, float] = (10.0, 20.0),
+    step_deg: tuple[float, float] = (0.01, 0.01),
+) -> tuple[FloatArray, FloatArray, np.ndarray, np.ndarray, np.ndarray]:
+    """Node positions and directed street pieces (u, v, one_way) of a perturbed grid.
+
+    ``SIDE`` x ``SIDE`` nodes from ``south_west_deg`` (lat, lon), ``step_deg`` apart.
+    """
     rng = np.random.default_rng(seed)
     i, j = np.divmod(np.arange(SIDE * SIDE), SIDE)
-    lat = 10.0 + i * 0.01 + rng.uniform(-0.003, 0.003, i.size)
-    lon = 20.0 + j * 0.01 + rng.uniform(-0.003, 0.003, j.size)
+    (lat0, lon0), (dlat, dlon) = south_west_deg, step_deg
+    lat = lat0 + i * dlat + rng.uniform(-0.3, 0.3, i.size) * dlat
+    lon = lon0 + j * dlon + rng.uniform(-0.3, 0.3, j.size) * dlon
     node = np.arange(SIDE * SIDE).reshape(SIDE, SIDE)
     u = np.concatenate([node[:, :-1].ravel(), node[:-1, :].ravel()])
     v = np.concatenate([node[:, 1:].ravel(), node[1:, :].ravel()])

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
 from medevac.errors import RoadDataError
 from medevac.geo import FloatArray, distance_km
@@ -147,10 +148,11 @@ class RoadRouter:
         few_xyz = unit_vectors(few_lat, few_lon)
         # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
         limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
-        for j in range(len(few_lat)):
-            near = np.flatnonzero(np.linalg.norm(many_xyz - few_xyz[j], axis=1) <= limit_chord)
-            if len(near) == 0:
+        nearby = cKDTree(many_xyz).query_ball_point(few_xyz, r=limit_chord)
+        for j, near_list in enumerate(nearby):
+            if not near_list:
                 continue
+            near = np.asarray(near_list, dtype=np.intp)
             across_km = distance_km(many_lat[near], many_lon[near], few_lat[j], few_lon[j])
             walk_min = np.where(across_km <= limit_km, across_km / self.ground.off_road_kmh * 60.0, np.inf)
             times[near, j] = np.minimum(times[near, j], walk_min)

@@ -111,21 +111,25 @@ def road_min(
     segment also go straight along it.
     """
     a_all, b_all = network.seg_min[season]
-    u_all, v_all = network.seg_u, network.seg_v
     sp, fp = many.segment, many.fraction
     ap, bp = a_all[sp], b_all[sp]
+    u_of_many, v_of_many = network.seg_u[sp], network.seg_v[sp]
+    # The many points' own legs to the ends of their segments, the same for every tree.
+    if few_are_origins:  # reach P's segment at u and drive forwards, or at v and backwards
+        from_u, from_v = along_min(fp, ap), along_min(1 - fp, bp)
+    else:  # leave P's segment forwards to v, or backwards to u
+        from_v, from_u = along_min(1 - fp, ap), along_min(fp, bp)
     out = np.empty((len(sp), len(few.segment)))
     for j, (sx, fx) in enumerate(zip(few.segment, few.fraction, strict=True)):
         tree = point_tree_min(network, season, not few_are_origins, int(sx), float(fx))
-        if few_are_origins:
-            # Reach P's segment at u and drive forwards, or at v and drive backwards.
-            times = np.minimum(tree[u_all[sp]] + along_min(fp, ap), tree[v_all[sp]] + along_min(1 - fp, bp))
-            ahead = fp >= fx
-            direct = np.where(ahead, along_min(fp - fx, ap), along_min(fx - fp, bp))
-        else:
-            times = np.minimum(along_min(1 - fp, ap) + tree[v_all[sp]], along_min(fp, bp) + tree[u_all[sp]])
-            ahead = fx >= fp
-            direct = np.where(ahead, along_min(fx - fp, ap), along_min(fp - fx, bp))
-        same = sp == sx
-        out[:, j] = np.where(same, np.minimum(times, direct), times)
+        column = out[:, j]
+        np.add(tree[u_of_many], from_u, out=column)
+        np.minimum(column, tree[v_of_many] + from_v, out=column)
+        same = np.flatnonzero(sp == sx)  # on X's own segment: also straight along it
+        if len(same):
+            f_same = fp[same]
+            ahead = f_same >= fx if few_are_origins else fx >= f_same
+            gap = np.abs(f_same - fx)
+            direct = np.where(ahead, along_min(gap, ap[same]), along_min(gap, bp[same]))
+            column[same] = np.minimum(column[same], direct)
     return out

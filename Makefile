@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO ?= scenarios/minusma-north.yaml
 
 .PHONY: run test lint typecheck pytest bench clean
 
@@ -22,15 +21,19 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy medevac bench tests
+	$(BIN)/mypy medevac bench tests scripts app.py app_layers.py
 
 pytest: $(VENV)/.installed
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
+# Benchmarks: not part of the tests; each prints ratios against its baseline (bench/README.md).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/roads.py
+	$(BIN)/python bench/coverage_grid.py
+	$(BIN)/python bench/app_whatif.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

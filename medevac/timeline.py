@@ -251,8 +251,8 @@ class Engine:
         with ``x_H`` the casualty's arrival at H by road. For one H, with its airframes
         sorted by ``ready``, the airframes already there when the casualty arrives give
         ``x_H + min onward`` (a prefix minimum) and the others ``min (ready + onward)`` (a
-        suffix minimum). So each point needs one binary search per pick-up point instead of
-        one term per airframe: see :meth:`_offer_road_then_air`.
+        suffix minimum). So each point needs only a count of the airframes there before it
+        and two lookups per pick-up point, whatever the leg: see :meth:`_offer_road_then_air`.
         """
         a, t = self.assets, self.timeline
         exact = self.exact_distances

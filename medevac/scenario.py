@@ -91,6 +91,8 @@ def scenario_from_mapping(
         problems += _reference_problems(source, data)
         raise ScenarioError(_unique(problems)) from None
     problems = _reference_problems(source, data)
+    if source_dir is not None:
+        problems += _missing_file_problems(source, scenario, source_dir)
     if problems:
         raise ScenarioError(problems)
     return scenario.with_source_dir(source_dir) if source_dir is not None else scenario
@@ -287,6 +289,28 @@ def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def _missing_file_problems(source: str, scenario: Scenario, source_dir: Path) -> list[Problem]:
+    """Files the scenario names (road layer, closures, patrol lines) that are not there.
+
+    Only existence is checked here, so `medevac validate` stays quick; the readers report
+    what is wrong inside a file.
+    """
+    named: list[tuple[str, str]] = []
+    if scenario.ground.roads:
+        named.append(("ground.roads", scenario.ground.roads))
+    named += [(f"ground.closures[{i}]", path) for i, path in enumerate(scenario.ground.closures)]
+    named += [
+        (f"patrols[{i}].path.file", patrol.path.file)
+        for i, patrol in enumerate(scenario.patrols)
+        if isinstance(patrol.path, PathFile)
+    ]
+    return [
+        Problem(source, key, path, f"no such file (looked in {source_dir})")
+        for key, path in named
+        if not (source_dir / path).exists()
+    ]
 
 
 def scenario_warnings(scenario: Scenario) -> list[str]:

@@ -14,7 +14,7 @@ import shapely
 from pyproj import Transformer
 
 from medevac.check import check
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, ScenarioError
 from medevac.geo import WGS84
 from medevac.model import Ground, Season
 from medevac.roads import RoadRouter, SpeedSettings, load_network, shortest_min, to_networkx
@@ -137,9 +137,10 @@ def test_road_router_reads_paths_relative_to_the_scenario(tmp_path: Path) -> Non
     text = (DATA / "equator.yaml").read_text().replace("closures: [flood.geojson]", "")
     scenario = parse_scenario(text, source="x.yaml", source_dir=DATA)
     assert road_router(scenario).network.source.endswith("equator.geojson")
-    elsewhere = parse_scenario(text, source="x.yaml", source_dir=tmp_path)
+    with pytest.raises(ScenarioError, match=r"x\.yaml: ground\.roads: no such file"):
+        parse_scenario(text, source="x.yaml", source_dir=tmp_path)  # validation finds it first
     with pytest.raises(RoadDataError, match=r"equator\.geojson: road layer not found"):
-        road_router(elsewhere)
+        road_router(scenario.with_source_dir(tmp_path))
 
 
 def write_bad(tmp_path: Path, kind: str) -> Path:

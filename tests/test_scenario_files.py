@@ -336,3 +336,10 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert messages[1] == f"{file}: airframes[2].launch.night: must be at least 0.0 (got -5)"
     assert messages[2].startswith(f"{file}: sites[0].hsl: unknown key; allowed keys: ")
     assert "hls" in messages[2]
+
+
+def test_files_the_scenario_names_must_exist(tmp_path: Path) -> None:
+    text = HEAD + "ground: {roads: roads.gpkg}\npatrols:\n  - {id: p, file: route.geojson}\n"
+    _, messages = problems_of(tmp_path, text)
+    assert any("ground.roads: no such file" in m and "roads.gpkg" in m for m in messages), messages
+    assert any("patrols[0].path.file: no such file" in m and "route.geojson" in m for m in messages), messages

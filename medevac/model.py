@@ -91,6 +91,9 @@ class Ground(_Frozen):
     """Wet-season multiplier by road class, instead of ``wet_season_factor``; 0 closes the class."""
     closures: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     """Polygon layers (flood areas, insecure zones) closing the roads that cross them."""
+    snap_to: Literal["node", "segment"] = "node"
+    """Where a point joins the roads: its nearest road node (vertex), or the nearest point of
+    the nearest segment (for coarse layers of long straight legs between towns)."""
 
     def __hash__(self) -> int:
         # Frozen models hash their fields; the speed tables are dicts, so hash their items.

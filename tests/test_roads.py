@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import networkx as nx
@@ -83,8 +83,20 @@ def test_time_along_a_road_is_length_over_class_speed() -> None:
     assert minutes(r, (0.0, 0.0), (0.0, 0.2), "wet") == pytest.approx(4 * along, rel=1e-6)
 
 
+def test_point_beside_the_road_walks_to_its_nearest_node_then_drives() -> None:
+    r = router(network(STRAIGHT))  # snap_to: node, the default
+    # P is 0.01 degree north of the road at lon 0.04: its nearest node is A (0, 0), at
+    # sqrt(1.10574^2 + 4.45278^2) = 4.58802 km (pyproj: 4.5880 km) off-road at 5 km/h, then
+    # the whole road A-B, 0.1 degree (11.13195 km), at 63 km/h.
+    walk = distance_km(0.01, 0.04, 0.0, 0.0) / 5 * 60
+    assert float(walk) == pytest.approx(4.58802 / 5 * 60, rel=1e-4)
+    drive = KM_PER_TENTH_LON / PRIMARY_PAVED_KMH * 60
+    assert minutes(r, (0.01, 0.04), (0.0, 0.1)) == pytest.approx(float(walk) + drive, rel=1e-6)
+    assert minutes(r, (0.0, 0.1), (0.01, 0.04)) == pytest.approx(float(walk) + drive, rel=1e-6)
+
+
 def test_point_beside_the_road_walks_to_its_nearest_point_then_drives() -> None:
-    r = router(network(STRAIGHT))
+    r = router(network(STRAIGHT), Ground(snap_to="segment"))
     # P is 0.01 degree north of the road at lon 0.05: 1.10574 km off-road at 5 km/h,
     # then 0.05 degree (5.56597 km) of primary road at 63 km/h to B.
     walk = KM_PER_TENTH_LAT / 10 / 5 * 60
@@ -95,7 +107,7 @@ def test_point_beside_the_road_walks_to_its_nearest_point_then_drives() -> None:
 
 def test_two_points_on_one_long_segment_drive_straight_between_them() -> None:
     one_leg = [{"coords": [(0.0, 0.0), (1.0, 0.0)], "class": "primary", "surface": "paved"}]
-    r = router(network(one_leg))
+    r = router(network(one_leg), Ground(snap_to="segment"))
     # 0.3 to 0.7 degree: 0.4 degree = 44.5278 km at 63 km/h, no detour to a vertex.
     assert minutes(r, (0.0, 0.3), (0.0, 0.7)) == pytest.approx(4 * KM_PER_TENTH_LON / 63 * 60, rel=1e-6)
 
@@ -256,13 +268,19 @@ def test_csgraph_times_equal_networkx_dijkstra(seed: int) -> None:
 def reference_travel_min(r: RoadRouter, lat: FloatArray, lon: FloatArray, season: Season) -> FloatArray:
     """A second method: insert each point's foot into the networkx graph, then Dijkstra."""
     net = r.network
-    snapped = net.index.snap(lat, lon)
+    snapped = net.index.snap_to_node(lat, lon) if r.ground.snap_to == "node" else net.index.snap(lat, lon)
     graph = nx.DiGraph()
     graph.add_nodes_from(range(net.n_nodes))
     a_all, b_all = net.seg_min[season]
     feet: dict[int, list[tuple[float, object]]] = {}
+    at_node = r.ground.snap_to == "node"  # then the foot is the node itself, on every road
     for p, (s, f) in enumerate(zip(snapped.segment, snapped.fraction, strict=True)):
-        feet.setdefault(int(s), []).append((float(f), ("foot", p)))
+        if at_node:
+            node = int(net.seg_u[s] if f == 0 else net.seg_v[s])
+            graph.add_edge(("foot", p), node, w=0.0)
+            graph.add_edge(node, ("foot", p), w=0.0)
+        else:
+            feet.setdefault(int(s), []).append((float(f), ("foot", p)))
     for s in range(net.n_segments):
         chain = [
             (0.0, int(net.seg_u[s])),
@@ -291,13 +309,16 @@ def reference_travel_min(r: RoadRouter, lat: FloatArray, lon: FloatArray, season
     return out
 
 
+@pytest.mark.parametrize("snap_to", ["node", "segment"])
 @pytest.mark.parametrize("seed", [4, 5])
-def test_router_equals_a_second_method_on_random_points(seed: int) -> None:
+def test_router_equals_a_second_method_on_random_points(
+    seed: int, snap_to: Literal["node", "segment"]
+) -> None:
     net = from_networkx(random_road_graph(seed, n=40))
     rng = np.random.default_rng(seed)
     lat, lon = rng.uniform(-0.05, 0.55, 30), rng.uniform(-0.05, 0.55, 30)
     lat[1], lon[1] = lat[0], lon[0]  # a duplicated point
-    ground = Ground(max_snap_km=3)
+    ground = Ground(max_snap_km=3 if snap_to == "segment" else 8, snap_to=snap_to)
     r = RoadRouter(net, ground)
     for season in SEASONS:
         expected = reference_travel_min(r, lat, lon, season)

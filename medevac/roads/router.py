@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -58,25 +59,30 @@ def _load_cached(
     return network_from_lines(lines, speeds, str(path), closure)
 
 
+SnapTo = Literal["node", "segment"]
+
+
 @lru_cache(maxsize=32)
-def _snap_cached(network: RoadNetwork, lat_bytes: bytes, lon_bytes: bytes) -> Snap:
+def _snap_cached(network: RoadNetwork, lat_bytes: bytes, lon_bytes: bytes, to: SnapTo) -> Snap:
     lat = np.frombuffer(lat_bytes, dtype=np.float64)
     lon = np.frombuffer(lon_bytes, dtype=np.float64)
-    return network.index.snap(lat, lon)
+    return network.index.snap_to_node(lat, lon) if to == "node" else network.index.snap(lat, lon)
 
 
-def snap(network: RoadNetwork, lat_deg: FloatArray, lon_deg: FloatArray) -> Snap:
-    """Snap points, cached: the engine asks about the same points in both directions."""
+def snap(network: RoadNetwork, lat_deg: FloatArray, lon_deg: FloatArray, to: SnapTo = "node") -> Snap:
+    """Snap points to nodes or segments, cached: the engine asks about the same points in
+    both directions."""
     lat = np.ascontiguousarray(lat_deg, dtype=np.float64)
     lon = np.ascontiguousarray(lon_deg, dtype=np.float64)
-    return _snap_cached(network, lat.tobytes(), lon.tobytes())
+    return _snap_cached(network, lat.tobytes(), lon.tobytes(), to)
 
 
 class RoadRouter:
     """Ground times on a road network: an off-road leg to the nearest road, then the road.
 
-    A point joins the road at the nearest point of the nearest segment, walking there at
-    ``off_road_kmh``; farther than ``max_snap_km`` it has no road access (``inf``).
+    A point joins the road at its nearest road node, or with ``ground.snap_to: segment`` at
+    the nearest point of the nearest segment, going there at ``off_road_kmh``; farther than
+    ``max_snap_km`` it has no road access (``inf``).
     Two points within ``max_snap_km`` of each other may also go straight across at
     ``off_road_kmh``, which makes a point to itself 0 minutes.
     """
@@ -130,8 +136,8 @@ class RoadRouter:
         few_lat, few_lon = distinct[:, 0], distinct[:, 1]
         many_lat = np.asarray(many_lat, dtype=np.float64)
         many_lon = np.asarray(many_lon, dtype=np.float64)
-        few_snap = snap(self.network, few_lat, few_lon)
-        many_snap = snap(self.network, many_lat, many_lon)
+        few_snap = snap(self.network, few_lat, few_lon, self.ground.snap_to)
+        many_snap = snap(self.network, many_lat, many_lon, self.ground.snap_to)
         times = road_min(self.network, season, few_snap, many_snap, few_are_origins=few_are_origins)
         times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
         self._walk_across(times, many_lat, many_lon, few_lat, few_lon)
@@ -159,14 +165,14 @@ class RoadRouter:
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""
-        point_snap = snap(self.network, np.array([lat_deg]), np.array([lon_deg]))
+        point_snap = snap(self.network, np.array([lat_deg]), np.array([lon_deg]), self.ground.snap_to)
         gap_km = float(point_snap.access_km[0])
         limit = self.ground.max_snap_km
         if gap_km > limit:
             return f"no road within {limit:g} km (nearest {gap_km:.1f} km)"
         if len(self.facility_lat_deg) == 0:
             return None
-        facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg)
+        facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg, self.ground.snap_to)
         if not np.isfinite(self.access_min(facility_snap)).any():
             return f"no facility is within {limit:g} km of a road"
         here_lat, here_lon = np.array([lat_deg]), np.array([lon_deg])

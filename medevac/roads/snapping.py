@@ -1,8 +1,11 @@
-"""Snapping points to the nearest point of the nearest road segment.
+"""Snapping points to the road network: to the nearest road node, or to the nearest point
+of the nearest segment (``ground.snap_to``).
 
-A KD-tree on 3-D unit vectors holds sample points every :data:`SAMPLE_KM` along every
-segment; the few segments of a point's nearest samples are then projected on exactly,
-so a site beside a long straight road joins it where it is nearest, not at a far vertex.
+Nodes: a KD-tree on 3-D unit vectors of the nodes. Segments: a KD-tree holds sample points
+every :data:`SAMPLE_KM` along every segment; the few segments of a point's nearest samples
+are then projected on exactly, so a site beside a long straight road joins it where it is
+nearest, not at a far vertex. Either way the result is a :class:`Snap` (a segment and the
+fraction along it; a node is the end of one of its segments), so routing is the same.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class SegmentIndex:
     node_lon_deg: FloatArray
     seg_u: IntArray
     seg_v: IntArray
+    node_tree: cKDTree
+    node_segment: IntArray  # a segment that ends at each node ...
+    node_fraction: FloatArray  # ... and where: 0 at its u end, 1 at its v end
 
     @classmethod
     def build(
@@ -68,7 +74,36 @@ class SegmentIndex:
         lat = node_lat_deg[seg_u][segment] + fraction * (node_lat_deg[seg_v] - node_lat_deg[seg_u])[segment]
         dlon = _wrap_deg(node_lon_deg[seg_v] - node_lon_deg[seg_u])
         lon = node_lon_deg[seg_u][segment] + fraction * dlon[segment]
-        return cls(cKDTree(unit_vectors(lat, lon)), segment, node_lat_deg, node_lon_deg, seg_u, seg_v)
+        # Every node ends some segment (nodes come from lines): as a u end if it is one.
+        n_nodes = len(node_lat_deg)
+        node_segment = np.zeros(n_nodes, dtype=np.intp)
+        node_fraction = np.ones(n_nodes)
+        order = np.arange(len(seg_u), dtype=np.intp)
+        node_segment[seg_v[::-1]] = order[::-1]  # first segment wins: assigned last
+        node_segment[seg_u[::-1]] = order[::-1]
+        node_fraction[seg_u] = 0.0
+        return cls(
+            cKDTree(unit_vectors(lat, lon)),
+            segment,
+            node_lat_deg,
+            node_lon_deg,
+            seg_u,
+            seg_v,
+            cKDTree(unit_vectors(node_lat_deg, node_lon_deg)),
+            node_segment,
+            node_fraction,
+        )
+
+    def snap_to_node(self, lat_deg: FloatArray, lon_deg: FloatArray) -> Snap:
+        """The nearest road node of each point, as the end of a segment, with its distance."""
+        lat_deg = np.asarray(lat_deg, dtype=np.float64)
+        lon_deg = np.asarray(lon_deg, dtype=np.float64)
+        if len(lat_deg) == 0:
+            return Snap(np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0))
+        _, node = self.node_tree.query(unit_vectors(lat_deg, lon_deg))
+        node = np.asarray(node, dtype=np.intp)
+        access_km = distance_km(lat_deg, lon_deg, self.node_lat_deg[node], self.node_lon_deg[node])
+        return Snap(self.node_segment[node], self.node_fraction[node], access_km)
 
     def snap(self, lat_deg: FloatArray, lon_deg: FloatArray) -> Snap:
         """The nearest point on the network for each point, with its geodesic distance."""

@@ -32,5 +32,9 @@ class ScenarioError(ValueError, MedevacError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class RoadDataError(ValueError, MedevacError):
+class LayerError(ValueError, MedevacError):
+    """A vector layer (roads, closures, a patrol line, an area) that cannot be used."""
+
+
+class RoadDataError(LayerError):
     """A road layer that cannot be read or routed: names the file and what is wrong."""

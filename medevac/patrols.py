@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import LayerError, Problem, ScenarioError
 from medevac.geo import FloatArray, sample_line
+from medevac.layers import LINE_TYPES, read_layer_wgs84
 from medevac.model import PathFile, Patrol
 
 PATROL_SPACING_KM = 5.0
@@ -47,7 +48,6 @@ def sample_patrol(patrol: Patrol, source_dir: Path, spacing_km: float = PATROL_S
 
 def _line_from_file(patrol_id: str, path: Path) -> tuple[FloatArray, FloatArray]:
     """One line from a vector file: the only feature, or the one whose ``id`` is the patrol's."""
-    import geopandas as gpd
     from shapely import LineString, MultiLineString
 
     where = f"patrols[{patrol_id}].path.file"
@@ -56,12 +56,9 @@ def _line_from_file(patrol_id: str, path: Path) -> tuple[FloatArray, FloatArray]
         return ScenarioError([Problem(str(path), where, value, allowed)])
 
     try:
-        frame = gpd.read_file(path)
-    except Exception as error:  # pyogrio raises several types for unreadable files
-        raise fail(str(path), f"cannot be read as a vector layer ({error})") from None
-    if frame.crs is None:
-        raise fail("no CRS", "the layer must declare its coordinate reference system")
-    frame = frame.to_crs(4326)
+        frame = read_layer_wgs84(path, LINE_TYPES, "line")
+    except LayerError as error:
+        raise fail(path.name, str(error)) from None
     if len(frame) > 1:
         if "id" not in frame.columns:
             raise fail(f"{len(frame)} features", "one line, or an `id` column naming the patrol")

@@ -16,8 +16,9 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from medevac.errors import MedevacError, Problem
+from medevac.errors import LayerError, MedevacError, Problem
 from medevac.geo import FloatArray
+from medevac.layers import POLYGON_TYPES, read_layer_wgs84
 from medevac.model import Scenario
 from medevac.patrols import patrol_line
 from medevac.timeline import BoolArray, IntArray, WoundingPoints
@@ -133,7 +134,6 @@ def scenario_area(scenario: Scenario, buffer_km: float = HULL_BUFFER_KM) -> Miss
 
 def read_polygons(path: str | Path, what: str) -> BaseGeometry:
     """The union of the polygons of a vector file, in WGS84 (an area or no-landing zones)."""
-    import geopandas as gpd
 
     def fail(value: object, allowed: str) -> CoverageInputError:
         return CoverageInputError(Problem(str(path), what, value, allowed))
@@ -141,15 +141,9 @@ def read_polygons(path: str | Path, what: str) -> BaseGeometry:
     if not Path(path).is_file():
         raise fail("no such file", "a polygon layer (GeoPackage, GeoJSON, shapefile)")
     try:
-        frame = gpd.read_file(path)
-    except Exception as error:  # pyogrio raises several types for unreadable files
-        raise fail(str(path), f"a readable vector layer ({error})") from None
-    if frame.crs is None:
-        raise fail("no CRS", "a layer that declares its coordinate reference system")
-    geometry = frame.to_crs(WGS84_CRS).geometry
-    kinds = set(geometry.geom_type.dropna())
-    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        raise fail(", ".join(sorted(kinds)) or "no features", "Polygon or MultiPolygon features")
+        geometry = read_layer_wgs84(Path(path), POLYGON_TYPES, "polygon").geometry
+    except LayerError as error:
+        raise fail(Path(path).name, str(error)) from None
     union = shapely.union_all(shapely.make_valid(np.asarray(geometry.array)))
     if union.is_empty or union.area == 0:
         raise fail("empty polygons", "polygons with an area")

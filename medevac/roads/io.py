@@ -14,9 +14,7 @@ import numpy as np
 import shapely
 
 from medevac.errors import RoadDataError
-
-LINE_TYPES = frozenset({"LineString", "MultiLineString"})
-POLYGON_TYPES = frozenset({"Polygon", "MultiPolygon"})
+from medevac.layers import LINE_TYPES, POLYGON_TYPES, read_layer_wgs84
 
 
 def read_road_lines(path: Path) -> gpd.GeoDataFrame:
@@ -33,7 +31,7 @@ def read_road_lines(path: Path) -> gpd.GeoDataFrame:
     elif suffix.endswith(".graphml"):
         frame = _read_graphml(path)
     else:
-        frame = _read_vector(path, LINE_TYPES, "line")
+        frame = read_layer_wgs84(path, LINE_TYPES, "line", error_type=RoadDataError)
     return _single_lines(frame, path)
 
 
@@ -45,7 +43,7 @@ def read_closure_polygons(path: Path) -> gpd.GeoDataFrame:
     """
     if not path.is_file():
         raise RoadDataError(f"{path}: closure layer not found")
-    frame = _read_vector(path, POLYGON_TYPES, "polygon")
+    frame = read_layer_wgs84(path, POLYGON_TYPES, "polygon", error_type=RoadDataError)
     when = frame["when"] if "when" in frame.columns else None
     text = (
         np.full(len(frame), "always")
@@ -59,49 +57,6 @@ def read_closure_polygons(path: Path) -> gpd.GeoDataFrame:
             f"{path}: column 'when', polygon {row}: expected 'wet' or 'always' (got {text[row]!r})"
         )
     return gpd.GeoDataFrame({"when": text}, geometry=frame.geometry.to_numpy(), crs=frame.crs)
-
-
-def _read_vector(path: Path, allowed: frozenset[str], kind: str) -> gpd.GeoDataFrame:
-    """One layer of a vector file, checked for a CRS, its geometry type, and content."""
-    import pyogrio
-
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception as error:
-        raise RoadDataError(f"{path}: cannot read as a vector layer ({error})") from error
-    if len(layers) == 0:
-        raise RoadDataError(f"{path}: the file holds no layer")
-    layer = str(layers[0][0])
-    if len(layers) > 1:
-        fitting = [str(name) for name, geometry_type in layers if _geometry_fits(geometry_type, allowed)]
-        named = [name for name in fitting if name.lower() in {"roads", "closures"}]
-        if len(fitting) == 1 or named:
-            layer = (named or fitting)[0]
-        else:
-            names = [str(name) for name, _ in layers]
-            raise RoadDataError(
-                f"{path}: several layers {names}; keep one {kind} layer in the file or name it 'roads'"
-            )
-    try:
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except Exception as error:
-        raise RoadDataError(f"{path}: cannot read layer {layer!r} ({error})") from error
-    if frame.crs is None:
-        raise RoadDataError(f"{path}: the layer has no coordinate reference system (CRS); set one")
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if len(frame) == 0:
-        raise RoadDataError(f"{path}: the layer is empty (no {kind} geometry)")
-    types = sorted(set(frame.geom_type))
-    if not set(types) <= allowed:
-        raise RoadDataError(
-            f"{path}: expected {kind}s ({', '.join(sorted(allowed))}), found {', '.join(types)}"
-        )
-    return frame.to_crs(4326)
-
-
-def _geometry_fits(geometry_type: object, allowed: frozenset[str]) -> bool:
-    text = str(geometry_type).replace(" Z", "").replace(" M", "")
-    return text in allowed
 
 
 def _read_pbf(path: Path) -> gpd.GeoDataFrame:

@@ -1,0 +1,63 @@
+"""Reading vector layers (GeoPackage, GeoJSON, Shapefile...) into WGS84, checked.
+
+Shared by road layers, closure polygons, patrol lines and coverage areas, so every file a
+planner names is refused the same way: missing CRS, wrong geometry, empty, unreadable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+
+from medevac.errors import LayerError
+
+LINE_TYPES = frozenset({"LineString", "MultiLineString"})
+POLYGON_TYPES = frozenset({"Polygon", "MultiPolygon"})
+
+
+def read_layer_wgs84(
+    path: Path, allowed: frozenset[str], kind: str, *, error_type: type[LayerError] = LayerError
+) -> gpd.GeoDataFrame:
+    """One layer of a vector file in WGS84, checked for a CRS, its geometry type, content.
+
+    With several layers, the one of the right geometry type, or the one named ``roads`` or
+    ``closures``. Problems raise ``error_type`` with a message naming the file.
+    """
+    import pyogrio
+
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception as cause:
+        raise error_type(f"{path}: cannot read as a vector layer ({cause})") from cause
+    if len(layers) == 0:
+        raise error_type(f"{path}: the file holds no layer")
+    layer = str(layers[0][0])
+    if len(layers) > 1:
+        fitting = [str(name) for name, geometry_type in layers if _geometry_fits(geometry_type, allowed)]
+        named = [name for name in fitting if name.lower() in {"roads", "closures"}]
+        if len(fitting) == 1 or named:
+            layer = (named or fitting)[0]
+        else:
+            names = [str(name) for name, _ in layers]
+            raise error_type(
+                f"{path}: several layers {names}; keep one {kind} layer in the file or name it 'roads'"
+            )
+    try:
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except Exception as cause:
+        raise error_type(f"{path}: cannot read layer {layer!r} ({cause})") from cause
+    if frame.crs is None:
+        raise error_type(f"{path}: the layer has no coordinate reference system (CRS); set one")
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if len(frame) == 0:
+        raise error_type(f"{path}: the layer is empty (no {kind} geometry)")
+    types = sorted(set(frame.geom_type))
+    if not set(types) <= allowed:
+        raise error_type(f"{path}: expected {kind}s ({', '.join(sorted(allowed))}), found {', '.join(types)}")
+    return frame.to_crs(4326)
+
+
+def _geometry_fits(geometry_type: object, allowed: frozenset[str]) -> bool:
+    text = str(geometry_type).replace(" Z", "").replace(" M", "")
+    return text in allowed

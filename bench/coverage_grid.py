@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import roads as road_bench
 import shapely
+from check import LAT_RANGE_DEG, LON_RANGE_DEG, _point  # the same Sahel box as the check bench
 
 from medevac.coverage.grid import MissionArea, grid_over
 from medevac.coverage.polygons import isochrones
@@ -47,19 +48,8 @@ N_SITES = 60
 N_PATROLS = 4
 CELL_KM = 2.0
 
-# 9 degrees of latitude is 1,000 km; at 16.5 N a degree of longitude is 107 km.
-LAT_RANGE_DEG = (12.0, 21.0)
-LON_RANGE_DEG = (-3.5, 5.85)
-
 TIME_TARGET_S = 10.0
 MEMORY_TARGET_MB = 2048.0
-
-
-def _point(rng: np.random.Generator) -> dict[str, float]:
-    return {
-        "lat": round(float(rng.uniform(*LAT_RANGE_DEG)), 5),
-        "lon": round(float(rng.uniform(*LON_RANGE_DEG)), 5),
-    }
 
 
 def mission_mapping(seed: int = SEED) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from medevac.geo import FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
@@ -33,9 +34,17 @@ def make_router(scenario: Scenario, *, exact_distances: bool = True) -> GroundRo
     return GeodesicRouter(scenario.ground, exact_distances=exact_distances)
 
 
-def reported_min(time_min: FloatArray) -> FloatArray:
-    """Times as reported: minutes rounded to 0.1 (``inf`` stays ``inf``)."""
-    return np.round(time_min, 1)
+def reported_min(time_min: npt.ArrayLike) -> FloatArray:
+    """Times as reported: minutes rounded half up to 0.1 (spec v1.1); ``inf`` stays ``inf``.
+
+    ``floor(t * 10 + 0.5 + 1e-9) / 10``: 10.05 reports 10.1 (and fails a 10-minute leg),
+    where numpy's half-to-even rounding of the binary 10.05 would give 10.0.
+
+    >>> reported_min([10.05, 9.95, 131.04, float("inf")]).tolist()
+    [10.1, 10.0, 131.0, inf]
+    """
+    time = np.asarray(time_min, dtype=np.float64)
+    return np.floor(time * 10.0 + 0.5 + 1e-9) / 10.0
 
 
 def judge(time_min: FloatArray, standard: Standard) -> BoolArray:

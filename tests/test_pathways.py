@@ -9,6 +9,8 @@ by day, so an aircraft reaches a point ``k`` km from its base at ``10 + 10 + 20 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -784,3 +786,53 @@ def test_patrol_share_meeting() -> None:
     assert share["share_meeting"]["resuscitation"] == pytest.approx(0.425, abs=1e-4)
     # Surgery likewise: 15 + x + 5 <= 120 for x <= 100: the whole route.
     assert share["share_meeting"]["surgery"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("on_site_min", "reported", "meets"),
+    [
+        (10.05, 10.1, False),  # half up (spec v1.1): 10.05 reports 10.1 and fails
+        (9.95, 10.0, True),  # 9.95 reports 10.0 and meets
+        (10.04, 10.0, True),
+    ],
+)
+def test_rounding_half_up(on_site_min: float, reported: float, meets: bool) -> None:
+    scenario = make_scenario(timeline={"first_aid_on_site": on_site_min}, sites=[site("s", 0)])
+    row = row_of(run(scenario), "s")
+    assert row["first_aid_min"] == reported
+    assert row["meets"]["first_aid"] is meets
+
+
+def test_multilinestring_patrol_gaps_are_not_route(tmp_path: Path) -> None:
+    # Two pieces on the equator, 0-20 km and 80-100 km: 40 km of route, not 100. f2 at 0 km,
+    # roads 1 km a minute, no ground team: surgery = 15 + x + 5 <= 120 for x <= 100 km, so
+    # every point meets surgery; resuscitation within 60 needs x <= 40: the first piece only.
+    route = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": "split"},
+                "geometry": {
+                    "type": "MultiLineString",
+                    "coordinates": [
+                        [[on_equator(0)["lon"], 0.0], [on_equator(20)["lon"], 0.0]],
+                        [[on_equator(80)["lon"], 0.0], [on_equator(100)["lon"], 0.0]],
+                    ],
+                },
+            }
+        ],
+    }
+    (tmp_path / "route.geojson").write_text(json.dumps(route))
+    scenario = make_scenario(
+        ground=ONE_KM_A_MINUTE,
+        facilities=[facility("f2", 0, ground_team=False)],
+        patrols=[{"id": "split", "path": {"file": "route.geojson"}}],
+    ).with_source_dir(tmp_path)
+    result = run(scenario)
+    samples = result.patrols[0].samples
+    assert samples.length_km == pytest.approx(40.0, abs=0.01)
+    assert samples.piece.tolist() == [0] * 5 + [1] * 5  # 0, 5, ..., 20 and 80, ..., 100
+    share = result.to_json()["patrols"][0]["share_meeting"]
+    assert share["surgery"] == 1.0
+    assert share["resuscitation"] == 0.5

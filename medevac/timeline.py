@@ -12,7 +12,8 @@ precomputed once per scenario and independent of the points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Protocol
 
@@ -21,7 +22,7 @@ import numpy.typing as npt
 
 from medevac.geo import FloatArray, distance_matrix_km
 from medevac.ground import GroundRouter
-from medevac.model import Light, Scenario, Season, Site, Timeline
+from medevac.model import Airframe, Facility, Light, Location, Scenario, Season, Site, Timeline
 from medevac.standards import LEG_MIN_RANK, TEAM_LEGS, Leg
 
 BoolArray = npt.NDArray[np.bool_]
@@ -100,10 +101,14 @@ class WoundingPoints:
 
 @dataclass(frozen=True)
 class Assets:
-    """A scenario's facilities, airframes and pick-up points as arrays, for one light.
+    """A scenario's facilities, airframes and pick-up points as arrays, and a variant's state.
 
-    Airframes that cannot fly (unavailable, or at night without night capability) are kept
-    with ``usable`` false so indexes match the scenario's lists.
+    The figures (positions, levels, speeds, both launch times) never change; the state says
+    which facilities and airframes are *on* and which airframes fly with their night figures
+    (``airframe_night``, per airframe, so an hour of the day can be a variant). Airframes that
+    cannot fly (off, unavailable, or at night without night capability) are kept with
+    ``usable`` false, and facilities that are off keep their row, so indexes always match the
+    lists they came from. Pick-up points are the facilities, then the sites.
     """
 
     facility_ids: tuple[str, ...]
@@ -118,22 +123,31 @@ class Assets:
     base_lon_deg: FloatArray
     cruise_kmh: FloatArray
     range_km: FloatArray
-    launch_min: FloatArray
+    launch_day_min: FloatArray
+    launch_night_min: FloatArray
+    night_capable: BoolArray
+    available: BoolArray
     medical_team: BoolArray
     helicopter: BoolArray
-    usable: BoolArray
-    pickup_ids: tuple[str, ...]
-    pickup_lat_deg: FloatArray
-    pickup_lon_deg: FloatArray
-    pickup_helicopter: BoolArray  # a helicopter can land: facility helipad or site HLS
-    pickup_airstrip: BoolArray
+    site_ids: tuple[str, ...]
+    site_lat_deg: FloatArray
+    site_lon_deg: FloatArray
+    site_hls: BoolArray
+    site_airstrip: BoolArray
+    facility_on: BoolArray
+    airframe_on: BoolArray
+    airframe_night: BoolArray
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, light: Light) -> Assets:
-        facilities = scenario.facilities
-        airframes = scenario.airframes
-        bases = [scenario.base_location(a) for a in airframes]
-        sites = scenario.sites
+    def of(
+        cls,
+        facilities: Sequence[Facility],
+        airframes: Sequence[Airframe],
+        bases: Sequence[Location],
+        sites: Sequence[Site],
+        light: Light,
+    ) -> Assets:
+        """Arrays of these assets, every one on, every airframe flying by ``light``."""
         return cls(
             facility_ids=tuple(f.id for f in facilities),
             facility_lat_deg=np.array([f.lat for f in facilities], dtype=np.float64),
@@ -147,24 +161,87 @@ class Assets:
             base_lon_deg=np.array([b.lon for b in bases], dtype=np.float64),
             cruise_kmh=np.array([a.cruise_kmh for a in airframes], dtype=np.float64),
             range_km=np.array([a.range_km for a in airframes], dtype=np.float64),
-            launch_min=np.array([a.launch.minutes(light) for a in airframes], dtype=np.float64),
+            launch_day_min=np.array([a.launch.minutes("day") for a in airframes], dtype=np.float64),
+            launch_night_min=np.array([a.launch.minutes("night") for a in airframes], dtype=np.float64),
+            night_capable=np.array([a.night for a in airframes], dtype=bool),
+            available=np.array([a.available for a in airframes], dtype=bool),
             medical_team=np.array([a.medical_team for a in airframes], dtype=bool),
             helicopter=np.array([a.kind == "helicopter" for a in airframes], dtype=bool),
-            usable=np.array([a.available and (light == "day" or a.night) for a in airframes], dtype=bool),
-            pickup_ids=tuple(f.id for f in facilities) + tuple(s.id for s in sites),
-            pickup_lat_deg=np.array([f.lat for f in facilities] + [s.lat for s in sites]),
-            pickup_lon_deg=np.array([f.lon for f in facilities] + [s.lon for s in sites]),
-            pickup_helicopter=np.array([f.helipad for f in facilities] + [s.hls for s in sites], dtype=bool),
-            pickup_airstrip=np.array(
-                [f.airstrip for f in facilities] + [s.airstrip for s in sites], dtype=bool
-            ),
+            site_ids=tuple(s.id for s in sites),
+            site_lat_deg=np.array([s.lat for s in sites], dtype=np.float64),
+            site_lon_deg=np.array([s.lon for s in sites], dtype=np.float64),
+            site_hls=np.array([s.hls for s in sites], dtype=bool),
+            site_airstrip=np.array([s.airstrip for s in sites], dtype=bool),
+            facility_on=np.ones(len(facilities), dtype=bool),
+            airframe_on=np.ones(len(airframes), dtype=bool),
+            airframe_night=np.full(len(airframes), light == "night"),
         )
 
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, light: Light) -> Assets:
+        airframes = scenario.airframes
+        bases = [scenario.base_location(a) for a in airframes]
+        return cls.of(scenario.facilities, airframes, bases, scenario.sites, light)
+
+    def with_state(
+        self,
+        facility_on: BoolArray | None = None,
+        airframe_on: BoolArray | None = None,
+        airframe_night: BoolArray | None = None,
+    ) -> Assets:
+        """The same assets in another state (arrays left ``None`` keep theirs)."""
+        changes = {
+            key: np.asarray(value, dtype=bool)
+            for key, value in (
+                ("facility_on", facility_on),
+                ("airframe_on", airframe_on),
+                ("airframe_night", airframe_night),
+            )
+            if value is not None
+        }
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def usable(self) -> BoolArray:
+        """Airframes that fly in this state: on, available, and night-capable if at night."""
+        return np.asarray(self.airframe_on & self.available & (~self.airframe_night | self.night_capable))
+
+    @property
+    def launch_min(self) -> FloatArray:
+        """Minutes from launch authorised to wheels-up, by each airframe's own light."""
+        return np.where(self.airframe_night, self.launch_night_min, self.launch_day_min)
+
+    def provides(self, leg: Leg) -> BoolArray:
+        """(facility): on, and of a level that delivers ``leg`` to a casualty in its care."""
+        return np.asarray(self.facility_on & (self.facility_rank >= LEG_MIN_RANK[leg]))
+
+    @property
+    def pickup_ids(self) -> tuple[str, ...]:
+        return self.facility_ids + self.site_ids
+
+    @property
+    def pickup_lat_deg(self) -> FloatArray:
+        return np.concatenate([self.facility_lat_deg, self.site_lat_deg])
+
+    @property
+    def pickup_lon_deg(self) -> FloatArray:
+        return np.concatenate([self.facility_lon_deg, self.site_lon_deg])
+
+    @property
+    def pickup_helicopter(self) -> BoolArray:
+        """A helicopter can land: the helipad of a facility that is on, or a site's HLS."""
+        return np.concatenate([self.facility_helipad & self.facility_on, self.site_hls])
+
+    @property
+    def pickup_airstrip(self) -> BoolArray:
+        return np.concatenate([self.facility_airstrip & self.facility_on, self.site_airstrip])
+
     def can_land_at_facility(self) -> BoolArray:
-        """(airframe, facility): the airframe can land there (helipad or airstrip)."""
-        return np.where(
+        """(airframe, facility): the airframe can land there (helipad or airstrip, and on)."""
+        lands = np.where(
             self.helicopter[:, None], self.facility_helipad[None, :], self.facility_airstrip[None, :]
         )
+        return np.asarray(lands & self.facility_on[None, :])
 
     def can_pick_up_at(self, hls: BoolArray, airstrip: BoolArray) -> BoolArray:
         """(airframe, point): the airframe can land at points with these flags."""
@@ -210,12 +287,52 @@ def _argmin_rows(times: FloatArray) -> tuple[FloatArray, IntArray]:
     return best, np.where(np.isfinite(best), index, -1).astype(np.intp)
 
 
+@dataclass(frozen=True)
+class PickupDistances:
+    """Geodesic km that no variant's state changes: bases to pick-up points (A, H) and
+    pick-up points to facilities (H, F). A variant core computes them once for all."""
+
+    base_to_pickup_km: FloatArray
+    pickup_to_facility_km: FloatArray
+
+    @classmethod
+    def of(cls, assets: Assets, *, exact: bool = True) -> PickupDistances:
+        a = assets
+        return cls(
+            distance_matrix_km(
+                a.base_lat_deg, a.base_lon_deg, a.pickup_lat_deg, a.pickup_lon_deg, exact=exact
+            ),
+            distance_matrix_km(
+                a.pickup_lat_deg, a.pickup_lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class PointTables:
+    """What the engine needs of fixed points that no variant's state changes, per season.
+
+    Ground minutes to and from every facility (S, F) and to every site as a pick-up point
+    (S, sites), in full (no ``max_min`` cut: what cannot win in one variant may in
+    another), and the air km from every base (A, S) and to every facility (S, F).
+    """
+
+    road_to_facility_min: FloatArray
+    road_from_facility_min: FloatArray
+    road_to_site_min: FloatArray
+    base_to_point_km: FloatArray
+    point_to_facility_km: FloatArray
+
+
 class Engine:
     """Everything of a scenario that does not depend on the points, computed once.
 
     Build one per (scenario, light, season) and call :meth:`leg_times` on any points:
     sites, patrol samples or grid cells all go through the same code. ``exact_distances``
     false trades pyproj's geodesic for a formula within 10 m of it (large grids).
+
+    A variant core passes ``assets`` (its own, in a variant's state) and the distances it
+    has computed once (``pickup_km``); the scenario then only gives the timeline.
     """
 
     def __init__(
@@ -227,6 +344,8 @@ class Engine:
         legs: tuple[Leg, ...],
         *,
         exact_distances: bool = True,
+        assets: Assets | None = None,
+        pickup_km: PickupDistances | None = None,
     ) -> None:
         self.scenario = scenario
         self.exact_distances = exact_distances
@@ -235,16 +354,16 @@ class Engine:
         self.season: Season = season
         self.legs = legs
         self.timeline: Timeline = scenario.timeline
-        self.assets = assets = Assets.from_scenario(scenario, light)
+        self.assets = assets = assets if assets is not None else Assets.from_scenario(scenario, light)
         t = self.timeline
         # Minutes from wounding to wheels-up of each airframe.
         self.wheels_up_min = t.request + t.approval + assets.launch_min
         self.land_at_facility = assets.can_land_at_facility() & assets.usable[:, None]
-        self._prepare_pickups()
+        self._prepare_pickups(pickup_km or PickupDistances.of(assets, exact=exact_distances))
 
     # -- road then air: everything that does not depend on the point of wounding ---------
 
-    def _prepare_pickups(self) -> None:
+    def _prepare_pickups(self, pickup_km: PickupDistances) -> None:
         """For each pick-up point, its airframes sorted by when they can be there.
 
         Pathway 5 at a point is ``min over (a, H) of max(x_H, ready[a, H]) + onward[a, H]``
@@ -255,31 +374,24 @@ class Engine:
         and two lookups per pick-up point, whatever the leg: see :meth:`_offer_road_then_air`.
         """
         a, t = self.assets, self.timeline
-        exact = self.exact_distances
-        base_to_pickup_km = distance_matrix_km(
-            a.base_lat_deg, a.base_lon_deg, a.pickup_lat_deg, a.pickup_lon_deg, exact=exact
-        )  # (A, H)
-        pickup_to_facility_km = distance_matrix_km(
-            a.pickup_lat_deg, a.pickup_lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
-        )  # (H, F)
+        base_to_pickup_km = pickup_km.base_to_pickup_km  # (A, H)
+        pickup_to_facility_km = pickup_km.pickup_to_facility_km  # (H, F)
         # Kept: pick-up points are the facilities then the sites, so explanations read the
         # sites' distances here instead of computing them again.
         self.base_to_pickup_km, self.pickup_to_facility_km = base_to_pickup_km, pickup_to_facility_km
         lands = a.can_pick_up_at(a.pickup_helicopter, a.pickup_airstrip) & a.usable[:, None]
-        ready_min = self.wheels_up_min[:, None] + base_to_pickup_km / a.cruise_kmh[:, None] * 60
+        ready_min = aircraft_at_min(self.wheels_up_min, base_to_pickup_km, a.cruise_kmh)
         reachable = (
             (base_to_pickup_km[:, :, None] + pickup_to_facility_km[None, :, :] <= a.range_km[:, None, None])
             & self.land_at_facility[:, None, :]
             & lands[:, :, None]
         )  # (A, H, F)
-        onward_min = (
-            t.on_scene + pickup_to_facility_km[None, :, :] / a.cruise_kmh[:, None, None] * 60 + t.handover
-        )  # (A, H, F)
+        onward_min = pickup_onward_min(t, pickup_to_facility_km, a.cruise_kmh)  # (A, H, F)
         # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
         # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
         onward: dict[str, tuple[FloatArray, IntArray]] = {}
         for leg in self.legs:
-            gives = reachable & (a.facility_rank >= LEG_MIN_RANK[leg])[None, None, :]
+            gives = reachable & a.provides(leg)[None, None, :]
             onward[leg] = _argmin_rows(np.where(gives, onward_min, np.inf))
         team_ok = a.medical_team[:, None] & reachable.any(axis=2)  # (A, H)
         onward[_TEAM] = (np.where(team_ok, 0.0, np.inf), np.full(team_ok.shape, -1, dtype=np.intp))
@@ -303,8 +415,43 @@ class Engine:
 
     # -- the computation ------------------------------------------------------------------
 
-    def leg_times(self, points: WoundingPoints) -> LegTimes:
-        """Earliest time of each leg at each point, chunked so memory stays bounded."""
+    def point_tables(self, points: WoundingPoints) -> PointTables:
+        """Everything :meth:`leg_times` asks of the router and of geodesics for these points,
+        for every asset whatever its state: what a variant core keeps and reuses."""
+        a, season = self.assets, self.season
+        exact = self.exact_distances
+        road_to_facility = self.router.travel_min(
+            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, season
+        )
+        road_from_facility = (
+            road_to_facility
+            if self.router.symmetric
+            else self.router.travel_min(
+                a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, season
+            ).T
+        )
+        return PointTables(
+            road_to_facility_min=road_to_facility,
+            road_from_facility_min=road_from_facility,
+            road_to_site_min=self.router.travel_min(
+                points.lat_deg, points.lon_deg, a.site_lat_deg, a.site_lon_deg, season
+            ),
+            base_to_point_km=distance_matrix_km(
+                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
+            ),
+            point_to_facility_km=distance_matrix_km(
+                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
+            ),
+        )
+
+    def leg_times(self, points: WoundingPoints, tables: PointTables | None = None) -> LegTimes:
+        """Earliest time of each leg at each point, chunked so memory stays bounded.
+
+        With ``tables`` (from :meth:`point_tables` for these points) nothing is asked of the
+        router or of geodesics: a variant costs array arithmetic only.
+        """
+        if tables is not None:
+            return self._leg_times_chunk(points, tables)
         n = len(points)
         a = self.assets
         width = max(1, len(a.facility_ids), len(a.airframe_ids), len(self._used_pickups))
@@ -321,20 +468,24 @@ class Engine:
             pickup=np.concatenate([p.pickup for p in parts], axis=1),
         )
 
-    def _leg_times_chunk(self, points: WoundingPoints) -> LegTimes:
+    def _leg_times_chunk(self, points: WoundingPoints, tables: PointTables | None = None) -> LegTimes:
         a, t = self.assets, self.timeline
         n = len(points)
         none = np.full(n, -1, dtype=np.intp)
-        road_to_facility = self.router.travel_min(
-            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, self.season
-        )  # (S, F)
-        road_from_facility = (
-            road_to_facility
-            if self.router.symmetric
-            else self.router.travel_min(
-                a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, self.season
-            ).T
-        )  # (S, F)
+        if tables is not None:
+            road_to_facility = tables.road_to_facility_min  # (S, F)
+            road_from_facility = tables.road_from_facility_min  # (S, F)
+        else:
+            road_to_facility = self.router.travel_min(
+                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, self.season
+            )
+            road_from_facility = (
+                road_to_facility
+                if self.router.symmetric
+                else self.router.travel_min(
+                    a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, self.season
+                ).T
+            )
         candidates: dict[Leg, list[_Candidate]] = {leg: [] for leg in self.legs}
 
         def offer(legs: tuple[Leg, ...], pathway: Pathway, times: FloatArray, **index: IntArray) -> None:
@@ -357,25 +508,28 @@ class Engine:
             np.where(points.first_responders, t.first_aid_on_site, np.inf),
         )
         # 2. Self-evacuation by road; 3. a facility's ground team.
-        team_arrives = np.where(a.facility_ground_team[None, :], t.request + road_from_facility, np.inf)
+        team_sent = a.facility_ground_team & a.facility_on
+        team_arrives = np.where(team_sent[None, :], ground_team_at_min(t, road_from_facility), np.inf)
         best, facility = _argmin_rows(team_arrives)
         offer(TEAM_LEGS, Pathway.GROUND_TEAM, best, facility=facility)
-        team_back = team_arrives + t.on_scene + road_to_facility + t.handover
-        self_road = t.ground_departure + road_to_facility + t.handover
+        team_back = ground_team_back_min(t, team_arrives, road_to_facility)
+        self_road = self_evacuation_min(t, road_to_facility)
         for leg in self.legs:
-            gives = (a.facility_rank >= LEG_MIN_RANK[leg])[None, :]
+            gives = a.provides(leg)[None, :]
             best, facility = _argmin_rows(np.where(gives, self_road, np.inf))
             offer((leg,), Pathway.ROAD, best, facility=facility)
             best, facility = _argmin_rows(np.where(gives, team_back, np.inf))
             offer((leg,), Pathway.GROUND_TEAM_BACK, best, facility=facility)
         # 4. Air evacuation from the point itself.
-        self._offer_air_from_point(points, offer)
+        self._offer_air_from_point(points, offer, tables)
         # 5. Road to a pick-up point, then air. A road leg longer than the latest of the
         # best times found so far cannot improve any leg, so the router may skip it.
         latest_best_min = np.max(
             [np.min([c.time_min for c in options], axis=0) for options in candidates.values()], axis=0
         )
-        self._offer_road_then_air(points, offer, road_to_facility, latest_best_min - t.ground_departure)
+        self._offer_road_then_air(
+            points, offer, road_to_facility, latest_best_min - t.ground_departure, tables
+        )
 
         shape = (len(self.legs), n)
         time_min = np.full(shape, np.inf)
@@ -394,7 +548,9 @@ class Engine:
                 route[key][row] = np.where(found, values, -1)
         return LegTimes(legs=self.legs, time_min=time_min, **route)
 
-    def _offer_air_from_point(self, points: WoundingPoints, offer: _Offer) -> None:
+    def _offer_air_from_point(
+        self, points: WoundingPoints, offer: _Offer, tables: PointTables | None = None
+    ) -> None:
         """Pathway 4. For one airframe and point the best facility is the nearest one it can
         land at that gives the leg: nearest is both fastest and the most within range."""
         a, t = self.assets, self.timeline
@@ -402,14 +558,17 @@ class Engine:
         if len(a.airframe_ids) == 0 or len(a.facility_ids) == 0 or n == 0:
             return
         exact = self.exact_distances
-        base_to_point_km = distance_matrix_km(
-            a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
-        )  # (A, S)
-        point_to_facility_km = distance_matrix_km(
-            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
-        )  # (S, F)
+        if tables is not None:
+            base_to_point_km, point_to_facility_km = tables.base_to_point_km, tables.point_to_facility_km
+        else:
+            base_to_point_km = distance_matrix_km(
+                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
+            )  # (A, S)
+            point_to_facility_km = distance_matrix_km(
+                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
+            )  # (S, F)
         lands = a.can_pick_up_at(points.hls, points.airstrip) & a.usable[:, None]  # (A, S)
-        at_point_min = self.wheels_up_min[:, None] + base_to_point_km / a.cruise_kmh[:, None] * 60
+        at_point_min = aircraft_at_min(self.wheels_up_min, base_to_point_km, a.cruise_kmh)
         range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
 
         def nearest(destinations: BoolArray) -> tuple[FloatArray, IntArray]:
@@ -424,13 +583,13 @@ class Engine:
             ok = lands & (distance <= range_left_km)
             return np.where(ok, distance, np.inf), np.where(ok, facility, -1)
 
-        any_distance, _ = nearest(np.ones(len(a.facility_ids), dtype=bool))
+        any_distance, _ = nearest(a.facility_on)
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
         for leg in self.legs:
-            distance, facility = nearest(a.facility_rank >= LEG_MIN_RANK[leg])
-            care_min = at_point_min + t.on_scene + distance / a.cruise_kmh[:, None] * 60 + t.handover
+            distance, facility = nearest(a.provides(leg))
+            care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
             offer((leg,), Pathway.AIR, best, airframe=airframe, facility=_pick_rows(facility.T, airframe))
 
@@ -440,6 +599,7 @@ class Engine:
         offer: _Offer,
         road_to_facility: FloatArray,
         useful_road_min: FloatArray,
+        tables: PointTables | None = None,
     ) -> None:
         """Pathway 5, with the sorted-ready envelope of :meth:`_prepare_pickups`.
 
@@ -455,14 +615,17 @@ class Engine:
         at_sites = used[used >= n_facilities]
         road_min = np.empty((len(points), len(used)))
         road_min[:, : len(used) - len(at_sites)] = road_to_facility[:, used[used < n_facilities]]
-        road_min[:, len(used) - len(at_sites) :] = self.router.travel_min(
-            points.lat_deg,
-            points.lon_deg,
-            a.pickup_lat_deg[at_sites],
-            a.pickup_lon_deg[at_sites],
-            self.season,
-            max_min=useful_road_min,
-        )  # (S, used): `used` is sorted, facilities first
+        if tables is not None:
+            road_min[:, len(used) - len(at_sites) :] = tables.road_to_site_min[:, at_sites - n_facilities]
+        else:
+            road_min[:, len(used) - len(at_sites) :] = self.router.travel_min(
+                points.lat_deg,
+                points.lon_deg,
+                a.pickup_lat_deg[at_sites],
+                a.pickup_lon_deg[at_sites],
+                self.season,
+                max_min=useful_road_min,
+            )  # (S, used): `used` is sorted, facilities first
         arrive_min = road_min
         arrive_min += t.ground_departure
         # Flat index into each envelope row at "how many airframes are there already".
@@ -483,6 +646,49 @@ class Engine:
 
 _TEAM = "team"
 """Key of the medical-team pseudo-leg in the road-then-air envelopes."""
+
+
+# -- the arithmetic of each pathway, shared with the variant core ----------------------------
+# One function per formula of spec v1, so that the engine's minima and the variant core's
+# covering options compute every time with the same floating-point operations, bit for bit.
+
+
+def aircraft_at_min(
+    wheels_up_min: FloatArray, base_to_point_km: FloatArray, cruise_kmh: FloatArray
+) -> FloatArray:
+    """(A, points): minutes from wounding to each aircraft's arrival at each point."""
+    return np.asarray(wheels_up_min[:, None] + base_to_point_km / cruise_kmh[:, None] * 60)
+
+
+def air_care_min(
+    t: Timeline, at_point_min: FloatArray, point_to_facility_km: FloatArray, cruise_kmh: FloatArray
+) -> FloatArray:
+    """Pathway 4: in care at a facility after the pick-up at the point (broadcast)."""
+    return np.asarray(at_point_min + t.on_scene + point_to_facility_km / cruise_kmh * 60 + t.handover)
+
+
+def pickup_onward_min(t: Timeline, pickup_to_facility_km: FloatArray, cruise_kmh: FloatArray) -> FloatArray:
+    """Pathway 5, (A, H, F): minutes from the pick-up at H to in care at F."""
+    return np.asarray(
+        t.on_scene + pickup_to_facility_km[None, :, :] / cruise_kmh[:, None, None] * 60 + t.handover
+    )
+
+
+def self_evacuation_min(t: Timeline, road_to_facility_min: FloatArray) -> FloatArray:
+    """Pathway 2: in care at the facility after the unit's own vehicle drives there."""
+    return np.asarray(t.ground_departure + road_to_facility_min + t.handover)
+
+
+def ground_team_at_min(t: Timeline, road_from_facility_min: FloatArray) -> FloatArray:
+    """Pathway 3: the facility's ground team reaches the casualty."""
+    return np.asarray(t.request + road_from_facility_min)
+
+
+def ground_team_back_min(
+    t: Timeline, team_at_min: FloatArray, road_to_facility_min: FloatArray
+) -> FloatArray:
+    """Pathway 3: ... and brings the casualty back into its facility."""
+    return np.asarray(team_at_min + t.on_scene + road_to_facility_min + t.handover)
 
 
 @dataclass(frozen=True)

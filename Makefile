@@ -34,6 +34,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/roads.py
 	$(BIN)/python bench/coverage_grid.py
 	$(BIN)/python bench/app_whatif.py
+	$(BIN)/python bench/variants.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

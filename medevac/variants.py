@@ -357,10 +357,24 @@ class VariantCore:
 
 # -- covering options ------------------------------------------------------------------------
 
+_PAIRS_AT_ONCE = 2048
+"""(site, pick-up point) pairs per chunk: (2A, pairs, F) arrays stay near 10^7 elements."""
+
+
+_BAND_MIN = 0.06
+"""A time this far from a threshold is judged the same whether rounded or not: rounding to
+0.1 moves a time by at most 0.05 min."""
+
 
 def _meets(time_min: FloatArray, threshold_min: float) -> BoolArray:
-    """The check's own judgement: the reported (rounded half up) time within the threshold."""
-    return np.asarray(reported_min(time_min) <= threshold_min)
+    """The check's own judgement: the reported (rounded half up) time within the threshold.
+
+    Only times near the threshold are rounded: the same verdicts, for much less arithmetic.
+    """
+    meets = time_min <= threshold_min - _BAND_MIN
+    near = np.abs(time_min - threshold_min) < _BAND_MIN
+    meets[near] = reported_min(time_min[near]) <= threshold_min
+    return np.asarray(meets)
 
 
 class _Collector:
@@ -396,8 +410,13 @@ class _Collector:
             if self._group_rows
             else np.zeros((0, self.n_facilities), dtype=bool)
         )
-        unique, inverse = np.unique(rows, axis=0, return_inverse=True)
-        group = inverse.reshape(-1).astype(np.intp)[joined("group")] if len(rows) else joined("group")
+        # Deduplicate the groups as packed bytes: one comparison per row, not per member.
+        unique, group = rows, joined("group")
+        if len(rows):
+            packed = np.ascontiguousarray(np.packbits(rows, axis=1))
+            keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            unique, group = rows[first], inverse.reshape(-1).astype(np.intp)[group]
         return Options(
             legs=legs,
             leg=joined("leg"),
@@ -495,11 +514,6 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
     onward = pickup_onward_min(t, pickup_to_facility, cruise)  # (2A, H, F)
     arrive = np.concatenate([tables.road_to_facility_min, tables.road_to_site_min], axis=1)  # (S, H)
     arrive = arrive + t.ground_departure
-    latest = float(core.thresholds_min.max()) + 0.05  # nothing later can be reported in time
-
-    # Per (site, pick-up point) pair that the casualty can reach in time at all.
-    pair_site, pair_pickup = np.nonzero(arrive < latest)
-    pickup_is_facility = pair_pickup < n_fac
 
     for i, leg in enumerate(core.legs):
         threshold = float(core.thresholds_min[i])
@@ -508,21 +522,27 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
         by_air = in_range & provides[None] & _meets(care, threshold)  # (2A, S, F)
         if i in team_legs:
             by_air |= (team & usable)[:, None, None] & _meets(at_site, threshold)[:, :, None] & in_range
+        # Road then air: only (site, pick-up point) pairs the casualty reaches in time at all
+        # (a team meets it on arrival at the earliest; care takes on-scene and handover more).
+        soonest = 0.0 if i in team_legs else t.on_scene + t.handover
+        pair_site, pair_pickup = np.nonzero(arrive + soonest < threshold + _BAND_MIN)  # sorted by site
         by_pickup_site = np.zeros_like(by_air)
         by_pickup_facility: list[tuple[IntArray, IntArray, IntArray, BoolArray]] = []
-        for chunk in range(0, len(pair_site), 2048):
-            s = pair_site[chunk : chunk + 2048]
-            h = pair_pickup[chunk : chunk + 2048]
+        for chunk in range(0, len(pair_site), _PAIRS_AT_ONCE):
+            s = pair_site[chunk : chunk + _PAIRS_AT_ONCE]
+            h = pair_pickup[chunk : chunk + _PAIRS_AT_ONCE]
             start = np.maximum(arrive[s, h][None, :], ready[:, h])  # (2A, pairs)
             cover = reach[:, h, :] & provides[None] & _meets(start[:, :, None] + onward[:, h, :], threshold)
             if i in team_legs:
                 with_team = (team & usable)[:, None] & _meets(start + 0.0, threshold)
                 cover |= with_team[:, :, None] & reach[:, h, :]
-            at_site_pickup = ~pickup_is_facility[chunk : chunk + 2048]
-            np.logical_or.at(by_pickup_site, (slice(None), s[at_site_pickup]), cover[:, at_site_pickup])  # type: ignore[arg-type]
-            fac = ~at_site_pickup
-            if fac.any():
-                by_pickup_facility.append((s[fac], h[fac], crafts, cover[:, fac]))
+            via_site = h >= n_fac
+            if via_site.any():  # the pick-up site is no asset: fold into the site's own options
+                s_site, cover_site = s[via_site], cover[:, via_site]
+                first = np.flatnonzero(np.r_[True, s_site[1:] != s_site[:-1]])
+                by_pickup_site[:, s_site[first]] |= np.logical_or.reduceat(cover_site, first, axis=1)
+            if (~via_site).any():
+                by_pickup_facility.append((s[~via_site], h[~via_site], crafts, cover[:, ~via_site]))
         combined = by_air | by_pickup_site  # (2A, S, F)
         collect.add(
             i,

@@ -53,6 +53,10 @@ def pools(
     draw: st.DrawFn, roads: str | None = None
 ) -> tuple[Scenario, list[CandidateFacility], list[CandidateAirframe]]:
     document: Document = draw(documents(min_airframes=1))
+    # Timelines of every shape: a unit's own vehicle may leave before or after a launch.
+    minutes = st.floats(0, 40, allow_nan=False)
+    keys = ("request", "approval", "on_scene", "handover", "ground_departure", "first_aid_on_site")
+    document["timeline"] = {key: draw(minutes) for key in keys if draw(st.booleans())}
     if roads:
         document["ground"] = {**document["ground"], "roads": roads, "max_snap_km": 20.0}
     scenario = scenario_from_mapping(
@@ -114,10 +118,14 @@ def edits_of(core: VariantCore, mask: np.ndarray, night: np.ndarray) -> list[Edi
             )
             if not moved:
                 edits.append(RemoveFacility(f.id))
-        elif not existing and fac_on[i] and any(
-            core.facility_ids[j] == f.id
-            for j in range(core.n_facilities)
-            if core.facility_candidate[j] < 0
+        elif (
+            not existing
+            and fac_on[i]
+            and any(
+                core.facility_ids[j] == f.id
+                for j in range(core.n_facilities)
+                if core.facility_candidate[j] < 0
+            )
         ):
             edits.append(MoveFacility(f.id, Point(f.lat, f.lon)))
     for i, a in enumerate(core.airframes):
@@ -372,3 +380,32 @@ def test_core_pickles_and_judges_the_same() -> None:
     np.testing.assert_array_equal(
         copy.leg_times(masks[1], "wet").time_min, core.leg_times(masks[1], "wet").time_min
     )
+
+
+def test_team_on_board_from_the_site_itself_by_hand() -> None:
+    # The unit's vehicle leaves late (ground departure 40). A helicopter with a medical team
+    # at f1 (0 km) flies 240 km/h; request 5 + approval 5 + launch 5 + 40 km / 4 = 25 min at
+    # the site: resuscitation (custom limit 30) by the team on board. By road to its own
+    # landing site the team would meet the casualty only at 40; f1 sends no ground team.
+    scenario = make_scenario(
+        standard="custom",
+        thresholds={"first_aid": 10, "resuscitation": 30, "surgery": 120},
+        timeline={"request": 5, "approval": 5, "ground_departure": 40},
+        facilities=[facility("f1", 0, level="1", ground_team=False)],
+        airframes=[
+            {
+                "id": "h",
+                "base": "f1",
+                "cruise_kmh": 240,
+                "range_km": 900,
+                "launch": {"day": 5},
+                "medical_team": True,
+            }
+        ],
+        sites=[site("s", 40, first_responders=False)],
+    )
+    core = VariantCore(scenario)
+    times = core.leg_times(core.baseline_mask, "dry")
+    assert float(reported_min(times.time_min[1, 0])) == 25.0
+    assert core.judge(core.baseline_mask)[0, :, 0].tolist() == [False, True, False]
+    assert core.judge(core.mask(airframes_off=["h"]))[0, 1, 0].item() is False

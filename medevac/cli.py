@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     from medevac.report.command import add_arguments as add_report_arguments
 
     add_report_arguments(commands.add_parser("report", help="write a gap report (HTML, PDF, workbook, GIS)"))
+
+    from medevac.planning.optimise_command import add_arguments as add_optimise_arguments
+
+    add_optimise_arguments(commands.add_parser("optimise", help="where new or moved assets do most (exact)"))
     return parser
 
 
@@ -77,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from medevac.report.command import run as run_report
 
             return run_report(scenario, args)
+        if args.command == "optimise":
+            from medevac.planning.optimise_command import run as run_optimise
+
+            return run_optimise(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
     except ScenarioError as error:
         for problem in error.problems:

@@ -7,6 +7,7 @@ Validation reports every problem at once, each naming the file, the key path
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -339,3 +340,24 @@ __all__ = [
     "scenario_warnings",
     "write_scenario",
 ]
+
+
+def relocated(scenario: Scenario, folder: Path) -> Scenario:
+    """The scenario as a file in ``folder`` would be: the files it names (road layer,
+    closures, patrol files) still found, their relative paths rewritten from the new folder."""
+
+    def moved(name: str) -> str:
+        path = Path(name)
+        return name if path.is_absolute() else os.path.relpath(scenario.source_dir / path, folder)
+
+    data = scenario_to_mapping(scenario)
+    ground = data.get("ground", {})
+    if ground.get("roads"):
+        ground["roads"] = moved(ground["roads"])
+    if ground.get("closures"):
+        ground["closures"] = [moved(name) for name in ground["closures"]]
+    for patrol in data.get("patrols", []):
+        path = patrol.get("path")
+        if isinstance(path, dict) and "file" in path:
+            path["file"] = moved(path["file"])
+    return scenario_from_mapping(data, source=str(folder), source_dir=folder)

@@ -1,0 +1,178 @@
+"""``medevac optimise SCENARIO ...`` (``optimise-v1.md``): arguments, run, and the table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import cast
+
+from medevac.errors import Problem, ScenarioError
+from medevac.model import LEVEL_RANK, Level, Scenario
+from medevac.planning.candidates import load_candidates
+from medevac.planning.optimise import Question, Solution, optimise, parse_conditions, placement_edits
+from medevac.scenario import relocated, write_scenario
+from medevac.whatif import apply_edits
+
+_COUNT = re.compile(r"^(?P<what>.+?)(?:x(?P<count>\d+))?$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="scenario file (YAML, format v1)")
+    parser.add_argument(
+        "--add-facility", nargs="+", action="extend", default=[], metavar="LEVEL[xN]",
+        help="new facilities of a level, e.g. 2 or 2x2 (helipad and ground team; airstrip as the place has)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--add-airframe", nargs="+", action="extend", default=[], metavar="LIKE_ID[xN]",
+        help="new airframes with every figure of an existing one, e.g. puma-1x1",
+    )  # fmt: skip
+    parser.add_argument(
+        "--move", nargs="+", action="extend", default=[], metavar="ID",
+        help="an existing airframe's base or an existing facility (with its airframes) may move",
+    )  # fmt: skip
+    parser.add_argument(
+        "--candidates", default="facilities,sites",
+        help="places: a CSV (id,lat,lon[,name][,airstrip]), a GeoJSON of points, or built-ins "
+        "facilities, sites, towns (comma list; default facilities,sites)",
+    )  # fmt: skip
+    parser.add_argument("--objective", choices=("personnel", "sites"), default="personnel")
+    parser.add_argument(
+        "--conditions",
+        default="scenario",
+        help="scenario (default), all, or a list such as night-dry,night-wet",
+    )
+    parser.add_argument("--robust", choices=("none", "n-1"), default="none")
+    parser.add_argument(
+        "--cover-all", action="store_true", help="the fewest new assets so that every site counts"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="stop the solver, keep the best found"
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--out", metavar="VARIANT.yaml", help="write the scenario with the placements applied"
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+
+
+def _counted(option: str, texts: list[str], known: set[str] | None) -> list[tuple[str, int]]:
+    """``2x2`` -> ("2", 2); an id that is itself known (``heli-x2``) is taken whole."""
+    wanted = []
+    for text in texts:
+        if known is not None and text in known:
+            wanted.append((text, 1))
+            continue
+        match = _COUNT.match(text)
+        if not match:
+            raise ScenarioError([Problem(option, "", text, "WHAT or WHATxN")])
+        count = int(match["count"] or 1)
+        if count < 1:
+            raise ScenarioError([Problem(option, "", text, "a count of at least 1")])
+        wanted.append((match["what"], count))
+    return wanted
+
+
+def question_of(scenario: Scenario, args: argparse.Namespace) -> Question:
+    """The question the arguments ask; bad values are :class:`ScenarioError` (exit 2)."""
+    facilities = _counted("--add-facility", args.add_facility, set(LEVEL_RANK))
+    for level, _ in facilities:
+        if level not in LEVEL_RANK:
+            raise ScenarioError([Problem("--add-facility", "", level, "a level: " + ", ".join(LEVEL_RANK))])
+    airframe_ids = {a.id for a in scenario.airframes}
+    airframes = _counted("--add-airframe", args.add_airframe, airframe_ids)
+    for like, _ in airframes:
+        if like not in airframe_ids:
+            known = ", ".join(sorted(airframe_ids)) or "none"
+            raise ScenarioError([Problem("--add-airframe", "", like, f"the id of an airframe ({known})")])
+    known_ids = airframe_ids | {f.id for f in scenario.facilities}
+    for asset_id in args.move:
+        if asset_id not in known_ids:
+            raise ScenarioError([Problem("--move", "", asset_id, "the id of an airframe or a facility")])
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise ScenarioError([Problem("--time-limit", "", args.time_limit, "seconds, more than 0")])
+    if not (facilities or airframes or args.move):
+        raise ScenarioError(
+            [
+                Problem(
+                    "optimise",
+                    "",
+                    "nothing to place",
+                    "at least one --add-facility, --add-airframe or --move",
+                )
+            ]
+        )
+    merged_facilities: dict[Level, int] = {}
+    for text, count in facilities:
+        kind = cast(Level, text)  # checked against LEVEL_RANK above
+        merged_facilities[kind] = merged_facilities.get(kind, 0) + count
+    merged_airframes: dict[str, int] = {}
+    for like, count in airframes:
+        merged_airframes[like] = merged_airframes.get(like, 0) + count
+    return Question(
+        add_facilities=tuple(merged_facilities.items()),
+        add_airframes=tuple(merged_airframes.items()),
+        moves=tuple(args.move),
+        objective=args.objective,
+        conditions=parse_conditions(args.conditions, scenario),
+        robust=args.robust,
+        cover_all=args.cover_all,
+    )
+
+
+def format_table(solution: Solution) -> str:
+    """What to place where, what it gains, and whether it is proven best."""
+    q = solution.question
+    unit = "personnel" if q.objective == "personnel" else "sites"
+    conditions = ", ".join(f"{light} {season}" for light, season in q.conditions)
+    lines = [
+        f"optimise: {unit} meeting every leg, summed over {conditions}"
+        + (", robust to one airframe lost" if q.robust == "n-1" else "")
+    ]
+    if q.cover_all and not solution.feasible:
+        lines.append("no choice of the assets asked for makes every site meet every leg")
+        if solution.uncoverable:
+            lines.append("sites no choice can cover: " + ", ".join(solution.uncoverable))
+        return "\n".join(lines) + "\n"
+    proof = (
+        "proven optimal" if solution.optimal else f"best found in the time limit; bound {solution.bound:g}"
+    )
+    lines.append(f"baseline {solution.baseline:,}; with the placements {solution.value:,} ({proof})")
+    for placement in solution.placements:
+        what = (
+            f"move {placement.id}"
+            if placement.moved
+            else f"new Level {placement.level} {placement.id}"
+            if placement.asset == "facility"
+            else f"new {placement.like} copy {placement.id}"
+        )
+        place = placement.candidate
+        lines.append(f"  {what} -> {place.id} ({place.lat:.3f}, {place.lon:.3f})")
+    if not solution.placements:
+        lines.append("  no change gains anything: every asset stays where it is")
+    if solution.sites_gained:
+        lines.append("sites gained: " + ", ".join(solution.sites_gained))
+    if solution.sites_lost:
+        lines.append("sites lost: " + ", ".join(solution.sites_lost))
+    lines.append(f"solved in {solution.seconds:.2f} s")
+    return "\n".join(lines) + "\n"
+
+
+def run(scenario: Scenario, args: argparse.Namespace) -> int:
+    question = question_of(scenario, args)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        raise ScenarioError(
+            [Problem(str(out), "", str(out), "already exists; choose another name or --force")]
+        )
+    candidates = load_candidates(scenario, args.candidates)
+    solution = optimise(scenario, question, candidates, time_limit_s=args.time_limit)
+    if out is not None and solution.feasible:
+        variant = apply_edits(scenario, placement_edits(scenario, solution))
+        write_scenario(relocated(variant, out.resolve().parent), out, overwrite=args.force)
+    if args.format == "json":
+        print(json.dumps(solution.to_json(), indent=2))
+    else:
+        print(format_table(solution), end="")
+    return 0

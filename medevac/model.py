@@ -36,6 +36,10 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
+Probability = Annotated[float, Field(ge=0, le=1)]
+"""A probability: a number in [0, 1]."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -178,6 +182,23 @@ class Airframe(_Frozen):
     night: bool = False
     medical_team: bool = False
     available: bool = True
+    availability: Probability = 1.0
+    """Probability that it is serviceable and crewed when a call comes (robustness-v1)."""
+
+    @property
+    def p_available(self) -> float:
+        """``availability``, or 0 when the airframe is marked unavailable."""
+        return self.availability if self.available else 0.0
+
+
+class Weather(_Frozen):
+    """Probability, per season, that helicopters cannot fly at all (fixed wing can)."""
+
+    dry: Probability = 0.0
+    wet: Probability = 0.0
+
+    def p_grounded(self, season: Season) -> float:
+        return self.dry if season == "dry" else self.wet
 
 
 class Site(_Frozen):
@@ -240,6 +261,7 @@ class Scenario(_Frozen):
     airframes: tuple[Airframe, ...] = ()
     sites: tuple[Site, ...] = ()
     patrols: tuple[Patrol, ...] = ()
+    weather: Weather = Weather()
 
     _source_dir: Path | None = PrivateAttr(default=None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 from pathlib import Path
 from typing import Any, Literal
 
@@ -416,3 +417,38 @@ def test_networkx_model_round_trips() -> None:
             shortest_min(again, season, np.arange(net.n_nodes)),
             shortest_min(net, season, np.arange(net.n_nodes)),
         )
+
+
+def test_router_round_trips_through_pickle_with_identical_times() -> None:
+    # A Dask worker receives the router pickled: the copy must give the same matrices, on the
+    # demo road layer (minusma-north) and on the hand-made fixture, in both seasons.
+    from medevac.roads import road_router
+    from medevac.scenario import load_scenario
+
+    demo = road_router(load_scenario(Path(__file__).parent.parent / "scenarios" / "minusma-north.yaml"))
+    ground = Ground(roads="equator.geojson")
+    fixture = RoadRouter(
+        load_network(DATA / "equator.geojson", SpeedSettings.from_ground(ground), (DATA / "flood.geojson",)),
+        ground,
+        np.zeros(1),
+        np.zeros(1),
+    )
+    rng = np.random.default_rng(11)
+    for original in (demo, fixture):
+        lat0, lon0 = original.network.node_lat_deg, original.network.node_lon_deg
+        lat = rng.uniform(lat0.min() - 0.05, lat0.max() + 0.05, 40)
+        lon = rng.uniform(lon0.min() - 0.05, lon0.max() + 0.05, 40)
+        lat[:5], lon[:5] = lat0[:5], lon0[:5]  # some points on the road
+        copy = pickle.loads(pickle.dumps(original))
+        assert copy.network is not original.network
+        for season in SEASONS:
+            before = original.travel_min(lat, lon, lat[:6], lon[:6], season)
+            assert np.isfinite(before).any() and np.isinf(before).any()
+            np.testing.assert_array_equal(copy.travel_min(lat, lon, lat[:6], lon[:6], season), before)
+            back = original.travel_min(lat[:6], lon[:6], lat, lon, season)
+            np.testing.assert_array_equal(copy.travel_min(lat[:6], lon[:6], lat, lon, season), back)
+        # The copy keeps the cache's promise: its arrays are read-only too.
+        with pytest.raises(ValueError, match="read-only"):
+            copy.network.seg_min["dry"][0][0] = 0.0
+        with pytest.raises(ValueError, match="read-only"):
+            copy.network.node_lat_deg[0] = 0.0

@@ -9,9 +9,8 @@ edit, and :func:`from_networkx` turns an edited graph back into a network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -31,6 +30,8 @@ from medevac.roads.speeds import LineSpeeds
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+KeyT = TypeVar("KeyT")
+ValueT = TypeVar("ValueT")
 
 NODE_DECIMALS = 7
 """Vertices equal to this many decimals of a degree (about 1 cm) are one node."""
@@ -42,6 +43,53 @@ SEASONS: tuple[Season, ...] = ("dry", "wet")
 
 # Segment attributes carried into the networkx model when a layer has them.
 INSPECT_COLUMNS = ("class", "highway", "surface", "smoothness", "name", "ref", "source")
+
+
+class ReadOnlyMapping(Mapping[KeyT, ValueT]):
+    """A mapping nobody can change that still pickles (``MappingProxyType`` does not), so a
+    network can be sent to another process (a Dask worker).
+
+    >>> import pickle
+    >>> m = ReadOnlyMapping({"dry": 1})
+    >>> m["dry"], pickle.loads(pickle.dumps(m)) == m
+    (1, True)
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[KeyT, ValueT]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: KeyT) -> ValueT:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[KeyT]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyMapping({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[ReadOnlyMapping[KeyT, ValueT]], tuple[dict[KeyT, ValueT]]]:
+        return type(self), (self._data,)
+
+
+def freeze_arrays(value: object) -> None:
+    """Mark every numpy array in ``value`` (and in its tuples and mappings) read-only.
+
+    Pickle does not keep numpy's read-only flag: an unpickled network is frozen again, so
+    the promise that nothing changes a shared network holds in the receiving process too.
+    """
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, tuple | list):
+        for item in value:
+            freeze_arrays(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            freeze_arrays(item)
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,6 +113,12 @@ class RoadNetwork:
     seg_attributes: pd.DataFrame
     csr: Mapping[tuple[Season, bool], sparse.csr_matrix]
     index: SegmentIndex
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Unpickling: restore the fields (frozen, so not by attribute) and freeze the arrays again.
+        for name in (f.name for f in fields(self)):
+            object.__setattr__(self, name, state[name])
+            freeze_arrays(state[name])
 
     @property
     def n_nodes(self) -> int:
@@ -187,10 +241,10 @@ def assemble(
         seg_u=u,
         seg_v=v,
         seg_length_km=length_km,
-        seg_min=MappingProxyType(minutes),
+        seg_min=ReadOnlyMapping(minutes),
         seg_allowed=either(*seg_allowed),
         seg_attributes=seg_attributes.iloc[first].reset_index(drop=True),
-        csr=MappingProxyType(csr),
+        csr=ReadOnlyMapping(csr),
         index=SegmentIndex.build(lat, lon, u, v, length_km),
     )
 

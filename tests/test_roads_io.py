@@ -198,3 +198,52 @@ def test_closure_layer_must_be_polygons(tmp_path: Path) -> None:
     utm_layer().to_file(path)
     with pytest.raises(RoadDataError, match=r"lines_as_closures\.geojson: expected polygons"):
         load_network(DATA / "equator.geojson", SETTINGS, (path,))
+
+
+@pytest.mark.parametrize(
+    ("coords", "value"),
+    [
+        ([(0.0, 89.9), (0.1, 95.0)], "lon 0.1, lat 95.0"),  # beyond the pole
+        ([(179.9, 0.0), (180.5, 0.0)], "lon 180.5, lat 0.0"),  # beyond the antimeridian
+        (UTM_LINES[0], "lon 500000.0, lat 1800000.0"),  # metres in a file that says degrees
+    ],
+)
+def test_vertex_outside_wgs84_is_a_clear_error_naming_file_feature_and_value(
+    tmp_path: Path, coords: list[tuple[float, float]], value: str
+) -> None:
+    path = tmp_path / "off_the_globe.geojson"
+    gpd.GeoDataFrame(
+        {"class": ["primary", "primary"]},
+        geometry=[shapely.LineString([(0.0, 0.0), (0.1, 0.0)]), shapely.LineString(coords)],
+        crs=4326,
+    ).to_file(path)
+    with pytest.raises(RoadDataError, match=rf"off_the_globe\.geojson: line 1: vertex at {value}") as caught:
+        load_network(path, SETTINGS)
+    assert "lon -180 to 180, lat -90 to 90" in str(caught.value)
+
+
+def test_vertex_outside_wgs84_exits_2_from_the_cli_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from medevac.cli import main
+
+    gpd.GeoDataFrame(
+        {"class": ["primary"]}, geometry=[shapely.LineString([(0.0, 0.0), (0.0, 95.0)])], crs=4326
+    ).to_file(tmp_path / "equator.geojson")
+    text = (DATA / "equator.yaml").read_text().replace("closures: [flood.geojson]", "")
+    (tmp_path / "bad.yaml").write_text(text)
+    assert main(["check", str(tmp_path / "bad.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "equator.geojson: line 0: vertex at lon 0.0, lat 95.0" in err
+    assert "Traceback" not in err
+
+
+def test_graph_node_outside_wgs84_is_a_clear_error() -> None:
+    from medevac.roads import from_networkx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", y=0.0, x=0.0)
+    graph.add_node("b", y=-91.0, x=0.0)
+    graph.add_edge("a", "b", dry_min=1.0)
+    with pytest.raises(RoadDataError, match=r"networkx graph: node 'b': vertex at lon 0.0, lat -91.0"):
+        from_networkx(graph)

@@ -15,6 +15,7 @@ import shapely
 
 from medevac.errors import RoadDataError
 from medevac.layers import LINE_TYPES, POLYGON_TYPES, read_layer_wgs84
+from medevac.roads.network import check_wgs84
 
 
 def read_road_lines(path: Path) -> gpd.GeoDataFrame:
@@ -106,10 +107,13 @@ def _read_graphml(path: Path) -> gpd.GeoDataFrame:
 
 
 def _single_lines(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
-    """Multi-part lines split into parts; empty and one-point lines dropped."""
+    """Multi-part lines split into parts; empty and one-point lines dropped; every vertex
+    checked to be a WGS84 position (naming the line as numbered in the file, from 0)."""
     types = set(frame.geom_type)
     if not types <= LINE_TYPES:
         raise RoadDataError(f"{path}: expected lines, found {', '.join(sorted(types))}")
+    coords, line_of_vertex = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", str(path))
     frame = frame.explode(index_parts=False, ignore_index=True)
     counts = shapely.get_num_coordinates(frame.geometry.to_numpy())
     frame = frame[counts >= 2].reset_index(drop=True)

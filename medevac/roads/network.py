@@ -9,7 +9,7 @@ edit, and :func:`from_networkx` turns an edited graph back into a network.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
@@ -134,6 +134,27 @@ class RoadNetwork:
         return all(np.array_equal(a, b) for a, b in self.seg_min.values())
 
 
+def check_wgs84(
+    lon_deg: FloatArray, lat_deg: FloatArray, where: Callable[[int], str], source: str
+) -> None:
+    """Raise a :class:`RoadDataError` for the first vertex that is not a WGS84 position.
+
+    A vertex beyond the poles or the antimeridian (or not a number) is almost always a
+    layer in metres that says it is in degrees; snapping and lengths would fail on it.
+    ``where(k)`` names the line or node of vertex ``k`` for the message.
+    """
+    lon_deg, lat_deg = np.asarray(lon_deg, dtype=np.float64), np.asarray(lat_deg, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(lon_deg) & np.isfinite(lat_deg) & (np.abs(lon_deg) <= 180) & (np.abs(lat_deg) <= 90)
+    if not good.all():
+        k = int(np.flatnonzero(~good)[0])
+        raise RoadDataError(
+            f"{source}: {where(k)}: vertex at lon {float(lon_deg[k])}, lat {float(lat_deg[k])} is not "
+            "a WGS84 position in degrees (allowed: lon -180 to 180, lat -90 to 90); "
+            "is the layer's coordinate reference system right?"
+        )
+
+
 def network_from_lines(
     lines: gpd.GeoDataFrame,
     speeds: LineSpeeds,
@@ -146,6 +167,7 @@ def network_from_lines(
     ``when`` column (``wet`` or ``always``) close every segment that intersects them.
     """
     coords, line_of_vertex = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", source)
     rounded = np.round(coords, NODE_DECIMALS)
     nodes, node_of_vertex = np.unique(rounded, axis=0, return_inverse=True)
     node_of_vertex = node_of_vertex.ravel()
@@ -296,6 +318,7 @@ def from_networkx(graph: nx.MultiDiGraph | nx.DiGraph, source: str = "networkx g
         lon = np.array([float(graph.nodes[n]["x"]) for n in ids])
     except (KeyError, TypeError, ValueError) as error:
         raise RoadDataError(f"{source}: every node needs numeric 'y' (lat) and 'x' (lon)") from error
+    check_wgs84(lon, lat, lambda k: f"node {ids[k]!r}", source)
     edges = list(graph.edges(data=True))
     if not edges:
         raise RoadDataError(f"{source}: the graph has no edge")

@@ -134,9 +134,7 @@ class RoadNetwork:
         return all(np.array_equal(a, b) for a, b in self.seg_min.values())
 
 
-def check_wgs84(
-    lon_deg: FloatArray, lat_deg: FloatArray, where: Callable[[int], str], source: str
-) -> None:
+def check_wgs84(lon_deg: FloatArray, lat_deg: FloatArray, where: Callable[[int], str], source: str) -> None:
     """Raise a :class:`RoadDataError` for the first vertex that is not a WGS84 position.
 
     A vertex beyond the poles or the antimeridian (or not a number) is almost always a
@@ -145,7 +143,9 @@ def check_wgs84(
     """
     lon_deg, lat_deg = np.asarray(lon_deg, dtype=np.float64), np.asarray(lat_deg, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        good = np.isfinite(lon_deg) & np.isfinite(lat_deg) & (np.abs(lon_deg) <= 180) & (np.abs(lat_deg) <= 90)
+        good = (
+            np.isfinite(lon_deg) & np.isfinite(lat_deg) & (np.abs(lon_deg) <= 180) & (np.abs(lat_deg) <= 90)
+        )
     if not good.all():
         k = int(np.flatnonzero(~good)[0])
         raise RoadDataError(
@@ -352,6 +352,14 @@ def from_networkx(graph: nx.MultiDiGraph | nx.DiGraph, source: str = "networkx g
         (np.ones(len(u), dtype=bool), np.zeros(len(u), dtype=bool)),
         attributes if len(attributes.columns) else pd.DataFrame(index=range(len(u))),
     )
+
+
+def line_length_km(lines: npt.NDArray[Any]) -> FloatArray:
+    """Geodesic length of each (multi)line in WGS84, km: its straight segments summed."""
+    coords, line_of_vertex = shapely.get_coordinates(lines, return_index=True)
+    first = np.flatnonzero(line_of_vertex[:-1] == line_of_vertex[1:])
+    segment_km = _length_km(coords[:, 1], coords[:, 0], first, first + 1)
+    return np.bincount(line_of_vertex[first], weights=segment_km, minlength=len(lines)).astype(np.float64)
 
 
 def _length_km(lat: FloatArray, lon: FloatArray, u: IntArray, v: IntArray) -> FloatArray:

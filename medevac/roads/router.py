@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,10 +16,16 @@ from medevac.errors import RoadDataError
 from medevac.geo import FloatArray, distance_km
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
-from medevac.roads.network import RoadNetwork, network_from_lines
+from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
 from medevac.roads.routing import road_min
 from medevac.roads.snapping import Snap, unit_vectors
-from medevac.roads.speeds import SpeedSettings, is_road, line_speeds
+from medevac.roads.speeds import (
+    RoadDataWarning,
+    SpeedSettings,
+    classify,
+    line_speeds,
+    unknown_class_message,
+)
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius, only to pre-select pairs close enough to walk
 
@@ -45,7 +52,14 @@ def _load_cached(
 ) -> RoadNetwork:
     path = Path(roads[0])
     lines = read_road_lines(path)
-    lines = lines[is_road(pd.DataFrame(lines.drop(columns=lines.geometry.name)))].reset_index(drop=True)
+    classes = classify(pd.DataFrame(lines.drop(columns=lines.geometry.name)), settings, str(path))
+    unknown = classes.unknown != ""
+    if unknown.any():
+        # Once per layer: the loaded network is cached, and the message names the file.
+        length_km = line_length_km(lines.geometry.to_numpy()[unknown])
+        message = unknown_class_message(classes.unknown[unknown], length_km, str(path))
+        warnings.warn(message, RoadDataWarning, stacklevel=3)
+    lines = lines[classes.drivable].reset_index(drop=True)
     if len(lines) == 0:
         raise RoadDataError(f"{path}: the layer holds no drivable road")
     table = pd.DataFrame(lines.drop(columns=lines.geometry.name))

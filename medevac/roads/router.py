@@ -134,7 +134,7 @@ class RoadRouter:
         off them as arrays. ``max_min`` is accepted (protocol) but not needed: reading a
         time off a cached tree costs less than deciding to skip it.
         """
-        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)[0]
+        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=False)[0]
 
     def carry_km(
         self,
@@ -151,7 +151,7 @@ class RoadRouter:
         Spec v1.1 lets two points within ``max_snap_km`` of each other go straight across;
         a planner must see that such a time is a walk or a carry, not a drive.
         """
-        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)[1]
+        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=True)[1]
 
     def _route(
         self,
@@ -160,8 +160,14 @@ class RoadRouter:
         to_lat_deg: FloatArray,
         to_lon_deg: FloatArray,
         season: Season,
+        *,
+        carry: bool,
     ) -> tuple[FloatArray, FloatArray]:
-        """Minutes and carried km, (origins, destinations): the work of both public methods."""
+        """Minutes and carried km, (origins, destinations): the work of both public methods.
+
+        The km are only kept when ``carry`` (else an empty array): ``travel_min`` on a
+        coverage grid need not hold a second matrix of its size.
+        """
         n_from, n_to = len(from_lat_deg), len(to_lat_deg)
         if n_from == 0 or n_to == 0:
             return np.zeros((n_from, n_to)), np.zeros((n_from, n_to))
@@ -182,19 +188,20 @@ class RoadRouter:
         many_snap = snap(self.network, many_lat, many_lon, self.ground.snap_to)
         times = road_min(self.network, season, few_snap, many_snap, few_are_origins=few_are_origins)
         times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
-        carried_km = self._walk_across(times, many_lat, many_lon, few_lat, few_lon)
-        times, carried_km = times[:, back.ravel()], carried_km[:, back.ravel()]
+        carried_km = np.zeros(times.shape if carry else (0, 0))
+        self._walk_across(times, carried_km, many_lat, many_lon, few_lat, few_lon)
+        times = times[:, back.ravel()]
+        carried_km = carried_km[:, back.ravel()] if carry else carried_km
         if few_are_origins:
             return np.asarray(times.T), np.asarray(carried_km.T)
         return np.asarray(times), np.asarray(carried_km)
 
     def _walk_across(
-        self, times: FloatArray, many_lat: FloatArray, many_lon: FloatArray, few_lat: FloatArray,
-        few_lon: FloatArray,
-    ) -> FloatArray:  # fmt: skip
-        """Lower ``times`` in place where going straight across, off-road, is quicker; the
-        km carried straight across there (0 elsewhere)."""
-        carried_km = np.zeros(times.shape)
+        self, times: FloatArray, carried_km: FloatArray, many_lat: FloatArray, many_lon: FloatArray,
+        few_lat: FloatArray, few_lon: FloatArray,
+    ) -> None:  # fmt: skip
+        """Lower ``times`` in place where going straight across, off-road, is quicker, and
+        write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
         many_xyz = unit_vectors(many_lat, many_lon)
         few_xyz = unit_vectors(few_lat, few_lon)
@@ -209,8 +216,8 @@ class RoadRouter:
             walk_min = np.where(across_km <= limit_km, across_km / self.ground.off_road_kmh * 60.0, np.inf)
             quicker = walk_min < times[near, j]
             times[near[quicker], j] = walk_min[quicker]
-            carried_km[near[quicker], j] = across_km[quicker]
-        return carried_km
+            if carried_km.size:
+                carried_km[near[quicker], j] = across_km[quicker]
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""

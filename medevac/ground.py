@@ -38,6 +38,23 @@ class GroundRouter(Protocol):
         """
         ...
 
+    def carry_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """(origins, destinations): the straight-across km where the quickest ground route is
+        a carry at ``off_road_kmh`` rather than a drive on the network; 0 where it drives or
+        there is no route.
+
+        Spec v1.1: two points within ``max_snap_km`` may go straight across, and the pathway
+        must then say it is a carry, not a drive.
+        """
+        ...
+
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         """Why a point has no ground access (for explanations), or ``None`` when it has."""
         ...
@@ -92,6 +109,17 @@ class GeodesicRouter:
             * minutes_per_km
         )
         return minutes
+
+    def carry_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """Zeros: the no-roads estimate has a notional road everywhere, so nothing is carried."""
+        return np.zeros((len(from_lat_deg), len(to_lat_deg)))
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 from pathlib import Path
 from typing import Any, Literal
 
@@ -416,3 +417,96 @@ def test_networkx_model_round_trips() -> None:
             shortest_min(again, season, np.arange(net.n_nodes)),
             shortest_min(net, season, np.arange(net.n_nodes)),
         )
+
+
+def test_router_round_trips_through_pickle_with_identical_times() -> None:
+    # A Dask worker receives the router pickled: the copy must give the same matrices, on the
+    # demo road layer (minusma-north) and on the hand-made fixture, in both seasons.
+    from medevac.roads import road_router
+    from medevac.scenario import load_scenario
+
+    demo = road_router(load_scenario(Path(__file__).parent.parent / "scenarios" / "minusma-north.yaml"))
+    ground = Ground(roads="equator.geojson")
+    fixture = RoadRouter(
+        load_network(DATA / "equator.geojson", SpeedSettings.from_ground(ground), (DATA / "flood.geojson",)),
+        ground,
+        np.zeros(1),
+        np.zeros(1),
+    )
+    rng = np.random.default_rng(11)
+    for original in (demo, fixture):
+        lat0, lon0 = original.network.node_lat_deg, original.network.node_lon_deg
+        lat = rng.uniform(lat0.min() - 0.05, lat0.max() + 0.05, 40)
+        lon = rng.uniform(lon0.min() - 0.05, lon0.max() + 0.05, 40)
+        lat[:5], lon[:5] = lat0[:5], lon0[:5]  # some points on the road
+        copy = pickle.loads(pickle.dumps(original))
+        assert copy.network is not original.network
+        for season in SEASONS:
+            before = original.travel_min(lat, lon, lat[:6], lon[:6], season)
+            assert np.isfinite(before).any() and np.isinf(before).any()
+            np.testing.assert_array_equal(copy.travel_min(lat, lon, lat[:6], lon[:6], season), before)
+            back = original.travel_min(lat[:6], lon[:6], lat, lon, season)
+            np.testing.assert_array_equal(copy.travel_min(lat[:6], lon[:6], lat, lon, season), back)
+        # The copy keeps the cache's promise: its arrays are read-only too.
+        with pytest.raises(ValueError, match="read-only"):
+            copy.network.seg_min["dry"][0][0] = 0.0
+        with pytest.raises(ValueError, match="read-only"):
+            copy.network.node_lat_deg[0] = 0.0
+
+
+def carry(r: Any, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Straight-across km of the quickest ground route from a to b, each (lat, lon)."""
+    return float(
+        r.carry_km(np.array([a[0]]), np.array([a[1]]), np.array([b[0]]), np.array([b[1]]), "dry")[0, 0]
+    )
+
+
+def test_carry_km_says_when_the_quickest_ground_route_is_a_carry_not_a_drive() -> None:
+    # Two roads that do not join: A-B on the equator, C-D 0.081 degree (about 9 km) north.
+    other = {"coords": [(0.0, 0.081), (0.1, 0.081)], "class": "primary", "surface": "paved"}
+    r = router(network([*STRAIGHT, other]), Ground(snap_to="segment"))
+    a, c = (0.0, 0.05), (0.081, 0.05)  # on each road, 8.96 km apart: within max_snap_km (10)
+    across_km = float(distance_km(*a, *c))
+    assert across_km == pytest.approx(0.081 * 6335.439 * math.pi / 180, rel=1e-3)  # 8.957 km
+    assert minutes(r, a, c) == pytest.approx(across_km / 5 * 60, rel=1e-9)  # 107.5 min on foot
+    assert carry(r, a, c) == pytest.approx(across_km, rel=1e-12)
+    assert carry(r, c, a) == pytest.approx(across_km, rel=1e-12)
+    # Along one road it drives (5.3 min), though walking is allowed (0.05 degree, 5.566 km).
+    assert minutes(r, (0.0, 0.0), (0.0, 0.05)) == pytest.approx(KM_PER_TENTH_LON / 2 / 63 * 60, rel=1e-6)
+    assert carry(r, (0.0, 0.0), (0.0, 0.05)) == 0.0
+    # Beside the road and 1 km apart (2 x 24 min walk to the road and back): a carry of 1 km.
+    near_a, near_b = (0.018, 0.05), (0.018, 0.059)
+    assert carry(r, near_a, near_b) == pytest.approx(float(distance_km(*near_a, *near_b)), rel=1e-12)
+    # No route at all: no carry either.
+    far = (0.5, 0.5)
+    assert minutes(r, a, far) == math.inf
+    assert carry(r, a, far) == 0.0
+
+
+def test_carry_km_matrix_lines_up_with_travel_min_both_ways() -> None:
+    net = network(grid_lines())
+    r = RoadRouter(net, Ground(max_snap_km=4))
+    rng = np.random.default_rng(3)
+    lat, lon = rng.uniform(-0.05, 0.3, 30), rng.uniform(-0.05, 0.3, 30)
+    for origins, destinations in ((slice(None), slice(0, 4)), (slice(0, 4), slice(None))):
+        args = (lat[origins], lon[origins], lat[destinations], lon[destinations])
+        times = r.travel_min(*args, "dry")
+        km = r.carry_km(*args, "dry")
+        assert km.shape == times.shape
+        across = distance_km(
+            lat[origins][:, None], lon[origins][:, None], lat[destinations], lon[destinations]
+        )
+        carried = km > 0
+        assert carried.any() and (~carried & np.isfinite(times) & (across > 0)).any()
+        # Where it is a carry, the time is the walk straight across; elsewhere it is not.
+        np.testing.assert_allclose(km[carried], across[carried], rtol=1e-12)
+        np.testing.assert_allclose(times[carried], across[carried] / 5 * 60, rtol=1e-12)
+        assert np.all(across[carried] <= 4)
+
+
+def test_geodesic_router_never_carries() -> None:
+    from medevac.ground import GeodesicRouter
+
+    r = GeodesicRouter(Ground())
+    km = r.carry_km(np.zeros(3), np.zeros(3), np.zeros(2), np.array([0.0, 0.01]), "wet")
+    np.testing.assert_array_equal(km, np.zeros((3, 2)))

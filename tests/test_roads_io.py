@@ -71,13 +71,17 @@ def test_projected_layers_in_every_format_are_reprojected_and_measured_geodesica
 
 def test_graphml_of_osmnx_is_read_with_its_geometry_and_direction(tmp_path: Path) -> None:
     graph = nx.MultiDiGraph(crs="epsg:4326")
-    graph.add_node(1, x=0.0, y=0.0)
-    graph.add_node(2, x=0.1, y=0.0)
-    graph.add_node(3, x=0.2, y=0.0)
+    for node, lon in enumerate([0.0, 0.1, 0.2, 0.3, 0.4], start=1):
+        graph.add_node(node, x=lon, y=0.0)
     bent = "LINESTRING (0 0, 0.05 0.05, 0.1 0)"
     graph.add_edge(1, 2, highway="primary", surface="asphalt", oneway="True", geometry=bent)
-    graph.add_edge(2, 3, highway="['secondary', 'tertiary']", surface="asphalt", oneway="False")
-    graph.add_edge(3, 2, highway="['secondary', 'tertiary']", surface="asphalt", oneway="False")
+    # Simplified edges made of several ways carry lists of their tags.
+    for u, v in ((2, 3), (3, 2)):
+        graph.add_edge(u, v, highway="['secondary', 'tertiary']", surface="asphalt", oneway="False")
+    for u, v in ((3, 4), (4, 3)):
+        graph.add_edge(u, v, highway="residential", surface="['asphalt', 'gravel']", oneway="False")
+    for u, v in ((4, 5), (5, 4)):
+        graph.add_edge(u, v, highway="['residential', 'footway']", oneway="False")
     path = tmp_path / "osmnx.graphml"
     nx.write_graphml(graph, path)
     r = RoadRouter(load_network(path, SETTINGS), Ground(max_snap_km=1))
@@ -90,9 +94,15 @@ def test_graphml_of_osmnx_is_read_with_its_geometry_and_direction(tmp_path: Path
     bent_km = float(WGS84.line_length([0.0, 0.05, 0.1], [0.0, 0.05, 0.0])) / 1000
     assert minutes((0.0, 0.0), (0.0, 0.1)) == pytest.approx(bent_km / 63 * 60, rel=1e-6)
     assert minutes((0.0, 0.1), (0.0, 0.0)) == math.inf  # the edge is one-way 1 -> 2
-    # The first of OSMnx's listed classes (secondary, 60 x 0.9 = 54 km/h), both ways.
+    # The slowest of the listed classes: tertiary, 50 x 0.9 = 45 km/h (not secondary's 54), both ways.
     straight_km = 6378.137 * math.pi / 180 * 0.1
-    assert minutes((0.0, 0.2), (0.0, 0.1)) == pytest.approx(straight_km / 54 * 60, rel=1e-6)
+    assert minutes((0.0, 0.2), (0.0, 0.1)) == pytest.approx(straight_km / 45 * 60, rel=1e-6)
+    assert minutes((0.0, 0.1), (0.0, 0.2)) == pytest.approx(straight_km / 45 * 60, rel=1e-6)
+    # The worst of the listed surfaces: gravel, residential 30 x 0.7 = 21 km/h (not asphalt's 27).
+    assert minutes((0.0, 0.2), (0.0, 0.3)) == pytest.approx(straight_km / 21 * 60, rel=1e-6)
+    # Part footway: no vehicle drives the whole edge, so it is not a road.
+    assert minutes((0.0, 0.3), (0.0, 0.4)) == math.inf
+    assert r.network.n_nodes == 4 + 1  # nodes 1-4 and the bend; node 5 stands on no road
 
 
 def test_real_osm_extract_routes_like_networkx() -> None:
@@ -198,3 +208,52 @@ def test_closure_layer_must_be_polygons(tmp_path: Path) -> None:
     utm_layer().to_file(path)
     with pytest.raises(RoadDataError, match=r"lines_as_closures\.geojson: expected polygons"):
         load_network(DATA / "equator.geojson", SETTINGS, (path,))
+
+
+@pytest.mark.parametrize(
+    ("coords", "value"),
+    [
+        ([(0.0, 89.9), (0.1, 95.0)], "lon 0.1, lat 95.0"),  # beyond the pole
+        ([(179.9, 0.0), (180.5, 0.0)], "lon 180.5, lat 0.0"),  # beyond the antimeridian
+        (UTM_LINES[0], "lon 500000.0, lat 1800000.0"),  # metres in a file that says degrees
+    ],
+)
+def test_vertex_outside_wgs84_is_a_clear_error_naming_file_feature_and_value(
+    tmp_path: Path, coords: list[tuple[float, float]], value: str
+) -> None:
+    path = tmp_path / "off_the_globe.geojson"
+    gpd.GeoDataFrame(
+        {"class": ["primary", "primary"]},
+        geometry=[shapely.LineString([(0.0, 0.0), (0.1, 0.0)]), shapely.LineString(coords)],
+        crs=4326,
+    ).to_file(path)
+    with pytest.raises(RoadDataError, match=rf"off_the_globe\.geojson: line 1: vertex at {value}") as caught:
+        load_network(path, SETTINGS)
+    assert "lon -180 to 180, lat -90 to 90" in str(caught.value)
+
+
+def test_vertex_outside_wgs84_exits_2_from_the_cli_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from medevac.cli import main
+
+    gpd.GeoDataFrame(
+        {"class": ["primary"]}, geometry=[shapely.LineString([(0.0, 0.0), (0.0, 95.0)])], crs=4326
+    ).to_file(tmp_path / "equator.geojson")
+    text = (DATA / "equator.yaml").read_text().replace("closures: [flood.geojson]", "")
+    (tmp_path / "bad.yaml").write_text(text)
+    assert main(["check", str(tmp_path / "bad.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "equator.geojson: line 0: vertex at lon 0.0, lat 95.0" in err
+    assert "Traceback" not in err
+
+
+def test_graph_node_outside_wgs84_is_a_clear_error() -> None:
+    from medevac.roads import from_networkx
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", y=0.0, x=0.0)
+    graph.add_node("b", y=-91.0, x=0.0)
+    graph.add_edge("a", "b", dry_min=1.0)
+    with pytest.raises(RoadDataError, match=r"networkx graph: node 'b': vertex at lon 0.0, lat -91.0"):
+        from_networkx(graph)

@@ -65,6 +65,16 @@ class CachedRouter:
             self._matrices[key] = matrix
         return self._matrices[key]
 
+    def carry_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        return self.inner.carry_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)
+
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         return self.inner.access_problem(lat_deg, lon_deg, season)
 

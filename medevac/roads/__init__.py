@@ -9,9 +9,10 @@ from __future__ import annotations
 from medevac.roads.network import RoadNetwork, from_networkx, network_from_lines, to_networkx
 from medevac.roads.router import RoadRouter, load_network, road_router
 from medevac.roads.routing import shortest_min
-from medevac.roads.speeds import SpeedSettings
+from medevac.roads.speeds import RoadDataWarning, SpeedSettings
 
 __all__ = [
+    "RoadDataWarning",
     "RoadNetwork",
     "RoadRouter",
     "SpeedSettings",

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
 
 import numpy as np
 from scipy import sparse
@@ -27,7 +26,7 @@ from scipy.sparse import csgraph
 
 from medevac.geo import FloatArray
 from medevac.model import Season
-from medevac.roads.network import MIN_EDGE_MIN, ArrayT, BoolArray, IntArray, RoadNetwork
+from medevac.roads.network import MIN_EDGE_MIN, ArrayT, BoolArray, IntArray, ReadOnlyMapping, RoadNetwork
 
 NETWORK_CACHE_SIZE = 8
 """Networks whose contraction is kept (the loader keeps 8 networks too)."""
@@ -244,7 +243,7 @@ def contracted(network: RoadNetwork, season: Season) -> Contracted:
         to_a=_frozen(to_a),
         from_b=_frozen(from_b),
         to_b=_frozen(to_b),
-        csr=MappingProxyType({False: matrix, True: matrix.T.tocsr()}),
+        csr=ReadOnlyMapping({False: matrix, True: matrix.T.tocsr()}),
     )
 
 

@@ -15,12 +15,17 @@ import shapely
 
 from medevac.errors import RoadDataError
 from medevac.layers import LINE_TYPES, POLYGON_TYPES, read_layer_wgs84
+from medevac.roads.network import check_wgs84
+
+PBF_TAGS = ("smoothness", "junction", "motorcar", "motor_vehicle", "vehicle")
+"""OSM tags read from a PBF besides pyrosm's network columns (``highway``, ``surface``,
+``oneway``, ``access``, ``service``, ...), when any way of the extract carries them."""
 
 
 def read_road_lines(path: Path) -> gpd.GeoDataFrame:
     """A road layer as single-part LineStrings in WGS84 (EPSG:4326), attributes kept.
 
-    ``.pbf`` is read with pyrosm (the drivable network), ``.graphml`` with networkx (an
+    ``.pbf`` is read with pyrosm (every way of the street network), ``.graphml`` with networkx (an
     OSMnx graph, one line per directed edge, marked one-way), anything else with pyogrio.
     """
     if not path.is_file():
@@ -60,13 +65,19 @@ def read_closure_polygons(path: Path) -> gpd.GeoDataFrame:
 
 
 def _read_pbf(path: Path) -> gpd.GeoDataFrame:
-    """The drivable network of an OSM PBF extract, with pyrosm."""
+    """Every way of the street network of an OSM PBF extract, with pyrosm, and the tags
+    the speed rules read.
+
+    pyrosm's ``all`` network, not ``driving``: the driving network follows OSMnx and drops
+    tracks and service roads, which are often the only roads to a camp. Which ways a
+    vehicle drives is decided by :func:`medevac.roads.speeds.classify`, as for every format.
+    """
     try:
         import pyrosm
     except ImportError as error:  # pragma: no cover - pyrosm is a dependency
         raise RoadDataError(f"{path}: reading OSM PBF needs the pyrosm package") from error
     try:
-        frame = pyrosm.OSM(str(path)).get_network(network_type="driving", extra_attributes=["smoothness"])
+        frame = pyrosm.OSM(str(path)).get_network(network_type="all", extra_attributes=list(PBF_TAGS))
     except Exception as error:
         raise RoadDataError(f"{path}: cannot read as an OSM PBF extract ({error})") from error
     if frame is None or len(frame) == 0:
@@ -106,10 +117,13 @@ def _read_graphml(path: Path) -> gpd.GeoDataFrame:
 
 
 def _single_lines(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
-    """Multi-part lines split into parts; empty and one-point lines dropped."""
+    """Multi-part lines split into parts; empty and one-point lines dropped; every vertex
+    checked to be a WGS84 position (naming the line as numbered in the file, from 0)."""
     types = set(frame.geom_type)
     if not types <= LINE_TYPES:
         raise RoadDataError(f"{path}: expected lines, found {', '.join(sorted(types))}")
+    coords, line_of_vertex = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", str(path))
     frame = frame.explode(index_parts=False, ignore_index=True)
     counts = shapely.get_num_coordinates(frame.geometry.to_numpy())
     frame = frame[counts >= 2].reset_index(drop=True)

@@ -9,9 +9,8 @@ edit, and :func:`from_networkx` turns an edited graph back into a network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -31,6 +30,8 @@ from medevac.roads.speeds import LineSpeeds
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+KeyT = TypeVar("KeyT")
+ValueT = TypeVar("ValueT")
 
 NODE_DECIMALS = 7
 """Vertices equal to this many decimals of a degree (about 1 cm) are one node."""
@@ -42,6 +43,53 @@ SEASONS: tuple[Season, ...] = ("dry", "wet")
 
 # Segment attributes carried into the networkx model when a layer has them.
 INSPECT_COLUMNS = ("class", "highway", "surface", "smoothness", "name", "ref", "source")
+
+
+class ReadOnlyMapping(Mapping[KeyT, ValueT]):
+    """A mapping nobody can change that still pickles (``MappingProxyType`` does not), so a
+    network can be sent to another process (a Dask worker).
+
+    >>> import pickle
+    >>> m = ReadOnlyMapping({"dry": 1})
+    >>> m["dry"], pickle.loads(pickle.dumps(m)) == m
+    (1, True)
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[KeyT, ValueT]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: KeyT) -> ValueT:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[KeyT]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyMapping({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[ReadOnlyMapping[KeyT, ValueT]], tuple[dict[KeyT, ValueT]]]:
+        return type(self), (self._data,)
+
+
+def freeze_arrays(value: object) -> None:
+    """Mark every numpy array in ``value`` (and in its tuples and mappings) read-only.
+
+    Pickle does not keep numpy's read-only flag: an unpickled network is frozen again, so
+    the promise that nothing changes a shared network holds in the receiving process too.
+    """
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, tuple | list):
+        for item in value:
+            freeze_arrays(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            freeze_arrays(item)
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +114,12 @@ class RoadNetwork:
     csr: Mapping[tuple[Season, bool], sparse.csr_matrix]
     index: SegmentIndex
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Unpickling: restore the fields (frozen, so not by attribute) and freeze the arrays again.
+        for name in (f.name for f in fields(self)):
+            object.__setattr__(self, name, state[name])
+            freeze_arrays(state[name])
+
     @property
     def n_nodes(self) -> int:
         return len(self.node_lat_deg)
@@ -80,6 +134,27 @@ class RoadNetwork:
         return all(np.array_equal(a, b) for a, b in self.seg_min.values())
 
 
+def check_wgs84(lon_deg: FloatArray, lat_deg: FloatArray, where: Callable[[int], str], source: str) -> None:
+    """Raise a :class:`RoadDataError` for the first vertex that is not a WGS84 position.
+
+    A vertex beyond the poles or the antimeridian (or not a number) is almost always a
+    layer in metres that says it is in degrees; snapping and lengths would fail on it.
+    ``where(k)`` names the line or node of vertex ``k`` for the message.
+    """
+    lon_deg, lat_deg = np.asarray(lon_deg, dtype=np.float64), np.asarray(lat_deg, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        good = (
+            np.isfinite(lon_deg) & np.isfinite(lat_deg) & (np.abs(lon_deg) <= 180) & (np.abs(lat_deg) <= 90)
+        )
+    if not good.all():
+        k = int(np.flatnonzero(~good)[0])
+        raise RoadDataError(
+            f"{source}: {where(k)}: vertex at lon {float(lon_deg[k])}, lat {float(lat_deg[k])} is not "
+            "a WGS84 position in degrees (allowed: lon -180 to 180, lat -90 to 90); "
+            "is the layer's coordinate reference system right?"
+        )
+
+
 def network_from_lines(
     lines: gpd.GeoDataFrame,
     speeds: LineSpeeds,
@@ -92,6 +167,7 @@ def network_from_lines(
     ``when`` column (``wet`` or ``always``) close every segment that intersects them.
     """
     coords, line_of_vertex = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", source)
     rounded = np.round(coords, NODE_DECIMALS)
     nodes, node_of_vertex = np.unique(rounded, axis=0, return_inverse=True)
     node_of_vertex = node_of_vertex.ravel()
@@ -187,10 +263,10 @@ def assemble(
         seg_u=u,
         seg_v=v,
         seg_length_km=length_km,
-        seg_min=MappingProxyType(minutes),
+        seg_min=ReadOnlyMapping(minutes),
         seg_allowed=either(*seg_allowed),
         seg_attributes=seg_attributes.iloc[first].reset_index(drop=True),
-        csr=MappingProxyType(csr),
+        csr=ReadOnlyMapping(csr),
         index=SegmentIndex.build(lat, lon, u, v, length_km),
     )
 
@@ -242,6 +318,7 @@ def from_networkx(graph: nx.MultiDiGraph | nx.DiGraph, source: str = "networkx g
         lon = np.array([float(graph.nodes[n]["x"]) for n in ids])
     except (KeyError, TypeError, ValueError) as error:
         raise RoadDataError(f"{source}: every node needs numeric 'y' (lat) and 'x' (lon)") from error
+    check_wgs84(lon, lat, lambda k: f"node {ids[k]!r}", source)
     edges = list(graph.edges(data=True))
     if not edges:
         raise RoadDataError(f"{source}: the graph has no edge")
@@ -275,6 +352,14 @@ def from_networkx(graph: nx.MultiDiGraph | nx.DiGraph, source: str = "networkx g
         (np.ones(len(u), dtype=bool), np.zeros(len(u), dtype=bool)),
         attributes if len(attributes.columns) else pd.DataFrame(index=range(len(u))),
     )
+
+
+def line_length_km(lines: npt.NDArray[Any]) -> FloatArray:
+    """Geodesic length of each (multi)line in WGS84, km: its straight segments summed."""
+    coords, line_of_vertex = shapely.get_coordinates(lines, return_index=True)
+    first = np.flatnonzero(line_of_vertex[:-1] == line_of_vertex[1:])
+    segment_km = _length_km(coords[:, 1], coords[:, 0], first, first + 1)
+    return np.bincount(line_of_vertex[first], weights=segment_km, minlength=len(lines)).astype(np.float64)
 
 
 def _length_km(lat: FloatArray, lon: FloatArray, u: IntArray, v: IntArray) -> FloatArray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,10 +16,16 @@ from medevac.errors import RoadDataError
 from medevac.geo import FloatArray, distance_km
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
-from medevac.roads.network import RoadNetwork, network_from_lines
+from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
 from medevac.roads.routing import road_min
 from medevac.roads.snapping import Snap, unit_vectors
-from medevac.roads.speeds import SpeedSettings, is_road, line_speeds
+from medevac.roads.speeds import (
+    RoadDataWarning,
+    SpeedSettings,
+    classify,
+    line_speeds,
+    unknown_class_message,
+)
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius, only to pre-select pairs close enough to walk
 
@@ -45,7 +52,14 @@ def _load_cached(
 ) -> RoadNetwork:
     path = Path(roads[0])
     lines = read_road_lines(path)
-    lines = lines[is_road(pd.DataFrame(lines.drop(columns=lines.geometry.name)))].reset_index(drop=True)
+    classes = classify(pd.DataFrame(lines.drop(columns=lines.geometry.name)), settings, str(path))
+    unknown = classes.unknown != ""
+    if unknown.any():
+        # Once per layer: the loaded network is cached, and the message names the file.
+        length_km = line_length_km(lines.geometry.to_numpy()[unknown])
+        message = unknown_class_message(classes.unknown[unknown], length_km, str(path))
+        warnings.warn(message, RoadDataWarning, stacklevel=3)
+    lines = lines[classes.drivable].reset_index(drop=True)
     if len(lines) == 0:
         raise RoadDataError(f"{path}: the layer holds no drivable road")
     table = pd.DataFrame(lines.drop(columns=lines.geometry.name))
@@ -120,9 +134,43 @@ class RoadRouter:
         off them as arrays. ``max_min`` is accepted (protocol) but not needed: reading a
         time off a cached tree costs less than deciding to skip it.
         """
+        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=False)[0]
+
+    def carry_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """(origins, destinations): the straight-across km where the quickest ground route is
+        a carry at ``off_road_kmh`` rather than a drive on the network; 0 where it drives or
+        there is no route.
+
+        Spec v1.1 lets two points within ``max_snap_km`` of each other go straight across;
+        a planner must see that such a time is a walk or a carry, not a drive.
+        """
+        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=True)[1]
+
+    def _route(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+        *,
+        carry: bool,
+    ) -> tuple[FloatArray, FloatArray]:
+        """Minutes and carried km, (origins, destinations): the work of both public methods.
+
+        The km are only kept when ``carry`` (else an empty array): ``travel_min`` on a
+        coverage grid need not hold a second matrix of its size.
+        """
         n_from, n_to = len(from_lat_deg), len(to_lat_deg)
         if n_from == 0 or n_to == 0:
-            return np.zeros((n_from, n_to))
+            return np.zeros((n_from, n_to)), np.zeros((n_from, n_to))
         few_are_origins = n_from < n_to
         if few_are_origins:
             few_lat, few_lon, many_lat, many_lon = from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg
@@ -140,15 +188,20 @@ class RoadRouter:
         many_snap = snap(self.network, many_lat, many_lon, self.ground.snap_to)
         times = road_min(self.network, season, few_snap, many_snap, few_are_origins=few_are_origins)
         times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
-        self._walk_across(times, many_lat, many_lon, few_lat, few_lon)
+        carried_km = np.zeros(times.shape if carry else (0, 0))
+        self._walk_across(times, carried_km, many_lat, many_lon, few_lat, few_lon)
         times = times[:, back.ravel()]
-        return np.asarray(times.T if few_are_origins else times)
+        carried_km = carried_km[:, back.ravel()] if carry else carried_km
+        if few_are_origins:
+            return np.asarray(times.T), np.asarray(carried_km.T)
+        return np.asarray(times), np.asarray(carried_km)
 
     def _walk_across(
-        self, times: FloatArray, many_lat: FloatArray, many_lon: FloatArray, few_lat: FloatArray,
-        few_lon: FloatArray,
+        self, times: FloatArray, carried_km: FloatArray, many_lat: FloatArray, many_lon: FloatArray,
+        few_lat: FloatArray, few_lon: FloatArray,
     ) -> None:  # fmt: skip
-        """Lower ``times`` in place where going straight across, off-road, is quicker."""
+        """Lower ``times`` in place where going straight across, off-road, is quicker, and
+        write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
         many_xyz = unit_vectors(many_lat, many_lon)
         few_xyz = unit_vectors(few_lat, few_lon)
@@ -161,7 +214,10 @@ class RoadRouter:
             near = np.asarray(near_list, dtype=np.intp)
             across_km = distance_km(many_lat[near], many_lon[near], few_lat[j], few_lon[j])
             walk_min = np.where(across_km <= limit_km, across_km / self.ground.off_road_kmh * 60.0, np.inf)
-            times[near, j] = np.minimum(times[near, j], walk_min)
+            quicker = walk_min < times[near, j]
+            times[near[quicker], j] = walk_min[quicker]
+            if carried_km.size:
+                carried_km[near[quicker], j] = across_km[quicker]
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""

@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     from medevac.planning.optimise_command import add_arguments as add_optimise_arguments
 
     add_optimise_arguments(commands.add_parser("optimise", help="where new or moved assets do most (exact)"))
+
+    from medevac.planning.robustness_command import add_profile_arguments, add_robustness_arguments
+
+    add_robustness_arguments(commands.add_parser("robustness", help="does the plan hold: N-1, availability"))
+    add_profile_arguments(commands.add_parser("profile", help="the day in 24 hours, by civil twilight"))
     return parser
 
 
@@ -85,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from medevac.planning.optimise_command import run as run_optimise
 
             return run_optimise(scenario, args)
+        if args.command in ("robustness", "profile"):
+            from medevac.planning.robustness_command import run_profile, run_robustness
+
+            return (run_robustness if args.command == "robustness" else run_profile)(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
     except ScenarioError as error:
         for problem in error.problems:

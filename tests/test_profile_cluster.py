@@ -1,0 +1,121 @@
+"""The 24-hour profile against ``check``, Dask against in-process, and the commands' JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from medevac.check import check
+from medevac.cli import main
+from medevac.planning.cluster import judging
+from medevac.planning.daylight import night_by_hour, profile
+from medevac.planning.robustness import availability, n_minus_1
+from medevac.scenario import load_scenario
+from medevac.variants import VariantCore
+from medevac.whatif import SetAirframe, apply_edits
+
+DEMOS = Path(__file__).resolve().parent.parent / "scenarios"
+MINUSMA = DEMOS / "minusma-north.yaml"
+DATE = dt.date(2027, 3, 15)
+
+
+def test_hours_equal_check_by_day_by_night_and_in_between() -> None:
+    # Gao and Timbuktu see civil dawn at 05:46 and 05:58 UTC, the C-130's base at 06:17: at
+    # 06:00 UTC the helicopters fly by day, the C-130 still by night.
+    scenario = load_scenario(MINUSMA)
+    result = profile(scenario, DATE, "dry")
+    day = check(scenario, light="day", season="dry").meets.all(axis=0)
+    night = check(scenario, light="night", season="dry").meets.all(axis=0)
+    for hour in range(24):
+        if not result.night[hour].any():
+            np.testing.assert_array_equal(result.meets_all[hour], day)
+        elif result.night[hour].all():
+            np.testing.assert_array_equal(result.meets_all[hour], night)
+        else:  # mixed: a night check where the airframes in daylight fly by their day figures
+            edits = [
+                SetAirframe(a.id, night=True, launch_night_min=a.launch.day)
+                for a, dark in zip(scenario.airframes, result.night[hour], strict=True)
+                if not dark
+            ]
+            mixed = check(apply_edits(scenario, edits), light="night", season="dry").meets.all(axis=0)
+            np.testing.assert_array_equal(result.meets_all[hour], mixed)
+    assert result.night[6].tolist() == [False, False, False, False, True]
+    document = result.to_json()
+    assert document["bases"][0] == {
+        "airframe_id": "puma-1",
+        "civil_dawn_utc": "05:46",
+        "civil_dusk_utc": "18:31",
+    }
+    assert [h["hour_utc"] for h in document["hours"]] == list(range(24))
+
+
+def test_civil_twilight_by_hand() -> None:
+    # On the equator at lon 0 near the March equinox, civil dawn is about 05:45 UTC and civil
+    # dusk about 18:35: dark at every hour to 05:00, light from 06:00 to 18:00, dark from 19:00.
+    night = night_by_hour([0.0], [0.0], dt.date(2027, 3, 20))[:, 0]
+    assert night[:6].all() and not night[6:18].any() and night[19:].all()
+
+
+def test_dask_local_cluster_gives_the_in_process_numbers() -> None:
+    # The larger demo with its road layer: the core and its road router travel to the workers.
+    scenario = load_scenario(DEMOS / "unmiss.yaml")
+    core = VariantCore(scenario)
+    assert (
+        pickle.loads(pickle.dumps(core)).judge(core.baseline_mask).tolist()
+        == core.judge(core.baseline_mask).tolist()
+    )
+    conditions = [("day", "dry"), ("night", "wet")]
+    uncertain = scenario.model_copy(
+        update={"airframes": tuple(a.model_copy(update={"availability": 0.7}) for a in scenario.airframes)}
+    )
+    many = uncertain.model_copy(update={"weather": uncertain.weather.model_copy(update={"wet": 0.3})})
+    here_n1 = n_minus_1(scenario, conditions, core=core).to_json()
+    here_mc = availability(many, conditions, samples=3000, seed=11).to_json()
+    with judging("local:2") as judge:
+        there_n1 = n_minus_1(scenario, conditions, core=core, judge=judge).to_json()
+        there_mc = availability(many, conditions, samples=3000, seed=11, judge=judge).to_json()
+    assert there_n1 == here_n1
+    assert there_mc == here_mc
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_commands_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text, _ = run(
+        capsys, "robustness", str(MINUSMA), "--n-1", "--format", "json", "--conditions", "all"
+    )
+    assert code == 0
+    document = json.loads(text)
+    assert list(document) == ["conditions", "baseline", "n_minus_1"]
+    gao = next(row for row in document["n_minus_1"] if row["id"] == "gao-l2")
+    assert gao["asset"] == "facility"
+    assert gao["by_condition"]["day-dry"]["sites_lost"] == ["gao-camp", "ansongo-camp"]
+    code, text, _ = run(capsys, "robustness", str(MINUSMA), "--availability", "--format", "json")
+    document = json.loads(text)
+    assert (document["method"], document["samples"], document["conditions"]) == ("exact", None, ["day-dry"])
+    assert list(document["sites"][0]) == ["site_id", "p_meets_all", "p_meets", "interval"]
+    code, text, _ = run(capsys, "profile", str(MINUSMA), "--date", "2027-03-15", "--format", "json")
+    assert list(json.loads(text)) == ["date", "season", "bases", "hours", "sites"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["profile", str(MINUSMA), "--date", "15/03/2027"], "YYYY-MM-DD"),
+        (["profile", str(MINUSMA), "--date", "2027-03-15", "--utc-offset", "30"], "--utc-offset"),
+        (["robustness", str(MINUSMA), "--n-1", "--scheduler", "mars"], "--scheduler"),
+        (["robustness", str(MINUSMA), "--availability", "--samples", "0"], "--samples"),
+    ],
+)
+def test_bad_input_exits_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and message in err and "Traceback" not in err

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from medevac.check import check
 from medevac.cli import main
 from medevac.planning.cluster import judging
 from medevac.planning.daylight import night_by_hour, profile
+from medevac.planning.optimise import Condition
 from medevac.planning.robustness import availability, n_minus_1
 from medevac.scenario import load_scenario
 from medevac.variants import VariantCore
@@ -45,7 +47,7 @@ def test_hours_equal_check_by_day_by_night_and_in_between() -> None:
             mixed = check(apply_edits(scenario, edits), light="night", season="dry").meets.all(axis=0)
             np.testing.assert_array_equal(result.meets_all[hour], mixed)
     assert result.night[6].tolist() == [False, False, False, False, True]
-    document = result.to_json()
+    document: Any = result.to_json()
     assert document["bases"][0] == {
         "airframe_id": "puma-1",
         "civil_dawn_utc": "05:46",
@@ -69,7 +71,7 @@ def test_dask_local_cluster_gives_the_in_process_numbers() -> None:
         pickle.loads(pickle.dumps(core)).judge(core.baseline_mask).tolist()
         == core.judge(core.baseline_mask).tolist()
     )
-    conditions = [("day", "dry"), ("night", "wet")]
+    conditions: list[Condition] = [("day", "dry"), ("night", "wet")]
     uncertain = scenario.model_copy(
         update={"airframes": tuple(a.model_copy(update={"availability": 0.7}) for a in scenario.airframes)}
     )

@@ -36,7 +36,7 @@ def edited(document: Document, **changes: Any) -> Scenario:
 
 def meets_all(scenario: Scenario, condition: Condition) -> np.ndarray:
     light, season = condition
-    return check(scenario, light=light, season=season).meets.all(axis=0)
+    return np.asarray(check(scenario, light=light, season=season).meets.all(axis=0))
 
 
 @ROBUST

@@ -9,6 +9,7 @@ import pytest
 
 from medevac.check import check
 from medevac.cli import main
+from medevac.model import Light, Season
 from medevac.scenario import load_scenario
 
 DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "unmiss.yaml"
@@ -41,7 +42,8 @@ def test_json_keys_and_the_written_variant_checks_to_the_value(
     assert placement["asset"] == "facility" and placement["level"] == "2"
     variant = load_scenario(out)
     total = 0
-    for light, season in (("day", "dry"), ("night", "wet")):
+    conditions: list[tuple[Light, Season]] = [("day", "dry"), ("night", "wet")]
+    for light, season in conditions:
         summary = check(variant, light=light, season=season).summary()
         total += summary["personnel_meeting_all"]
     assert total == document["value"]

@@ -11,6 +11,7 @@ HiGHS (``scipy.optimize.milp``), apart as spopt keeps them.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,11 +22,13 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import MedevacError, Problem, ScenarioError
+from medevac.geo import FloatArray
 from medevac.ground import GroundRouter
 from medevac.model import LEVEL_RANK, Airframe, Facility, Level, Light, Location, Scenario, Season
 from medevac.planning.candidates import Candidate
-from medevac.variants import CandidateAirframe, CandidateFacility, VariantCore
+from medevac.timeline import IntArray
+from medevac.variants import CandidateAirframe, CandidateFacility, Options, VariantCore
 from medevac.whatif import AddAirframe, AddFacility, Edit, MoveAirframe, MoveFacility, Point
 
 Objective = Literal["personnel", "sites"]
@@ -272,64 +275,225 @@ def _build_pool(
     return _Pool(core, choices, fixed_facility, fixed_airframe, groups)
 
 
-# -- the model --------------------------------------------------------------------------------
+# -- one covering model for every question ----------------------------------------------------
 
 _ONE, _ZERO = -1, -2
 """Literals that no decision changes: an asset that is always there, or never."""
 
+CoveringProblem = Literal["mclp", "lscp", "backup"]
+
+
+class CoverageMatrixError(ValueError, MedevacError):
+    """A coverage matrix, weights or ``p`` that no covering model can be built from."""
+
 
 @dataclass(frozen=True)
-class Model:
-    """The MILP: minimise ``c @ v`` subject to ``lower <= A @ v <= upper``, ``v`` in bounds.
+class CoveringSolution:
+    """What a solve found: the binaries chosen, the value and the solver's proven bound.
 
-    Variables: one binary per choice (``n_choices`` first), then continuous ones in [0, 1]:
-    "some facility of a group is on", "every asset of an option is on", and one per (site,
-    condition), "the site counts". ``counts[s, c]`` is the variable of site s under
-    condition c (-1 when the site can never count there).
+    ``value`` and ``bound`` are in the model's own sense (covered weight when it maximises,
+    sites when it minimises); ``chosen`` is None when no choice is feasible.
     """
 
-    pool: _Pool
-    question: Question
-    objective: npt.NDArray[np.float64]
-    matrix: sparse.csr_matrix
-    lower: npt.NDArray[np.float64]
-    upper: npt.NDArray[np.float64]
-    integrality: npt.NDArray[np.int8]
-    counts: npt.NDArray[np.intp]
-    weights: npt.NDArray[np.float64]
-    variable_lower: npt.NDArray[np.float64]
-    variable_upper: npt.NDArray[np.float64]
+    chosen: npt.NDArray[np.bool_] | None
+    value: float
+    bound: float
+    optimal: bool
+    seconds: float
 
     @property
-    def n_choices(self) -> int:
-        return len(self.pool.choices)
+    def feasible(self) -> bool:
+        return self.chosen is not None
+
+    @property
+    def sites(self) -> tuple[int, ...]:
+        """The chosen candidates (columns of the coverage matrix), in order."""
+        return () if self.chosen is None else tuple(int(j) for j in np.flatnonzero(self.chosen))
+
+
+@dataclass(frozen=True)
+class CoveringModel:
+    """A covering MILP in matrix form, ready for any MILP solver.
+
+    Minimise ``objective @ v`` (``maximise``: the value is ``-objective @ v``) subject to
+    ``lower <= matrix @ v <= upper`` and ``variable_lower <= v <= variable_upper``. The first
+    ``n_decisions`` variables are binaries, one per candidate (a column of a coverage matrix,
+    or an (asset, place) choice of the mission); the others are continuous in [0, 1], bound
+    only from above by sums of binaries ("any of", "all of"), and ``counts[d, c]`` is the one
+    that says "demand d counts under condition c" (-1: never). For whole binaries the best
+    continuous values are 0 or 1, so the optimum of the MILP is the covering optimum. The
+    mission model (:func:`build_model`) and the textbook models
+    (:meth:`from_coverage_matrix`) are built by the same builder and solved by :func:`solve`.
+    """
+
+    objective: FloatArray
+    matrix: sparse.csr_matrix
+    lower: FloatArray
+    upper: FloatArray
+    integrality: npt.NDArray[np.int8]
+    variable_lower: FloatArray
+    variable_upper: FloatArray
+    n_decisions: int
+    counts: IntArray
+    weights: FloatArray
+    maximise: bool
+
+    @classmethod
+    def from_coverage_matrix(
+        cls,
+        covers: npt.ArrayLike,
+        weights: npt.ArrayLike | None = None,
+        p: int | None = None,
+        *,
+        problem: CoveringProblem = "mclp",
+    ) -> CoveringModel:
+        """A textbook covering model of a (demand x candidates) 0/1 matrix ``a``.
+
+        ``x[j]``: candidate j is chosen; ``y[i]``: demand i counts; ``w``: ``weights`` (1
+        each when None).
+
+        - ``"mclp"``, maximal covering (Church and ReVelle 1974): maximise ``sum w[i] y[i]``
+          subject to ``y[i] <= sum_j a[i, j] x[j]`` and ``sum x = p``.
+        - ``"lscp"``, set covering (Toregas, Swain, ReVelle and Bergman 1971): minimise
+          ``sum x`` subject to ``sum_j a[i, j] x[j] >= 1`` for every i (the same row, with
+          ``y[i]`` fixed to 1); ``p`` must be None: it is what the model finds.
+        - ``"backup"``, backup coverage (LSCP-B, Hogan and ReVelle 1986): with ``sum x = p``
+          (the LSCP minimum, "the fewest sites"), maximise ``sum w[i] y[i]`` subject to
+          ``1 + y[i] <= sum_j a[i, j] x[j]``: every demand covered, and ``y[i]`` (backed
+          up) only where at least two chosen candidates cover it.
+
+        A demand that no candidate covers makes LSCP and LSCP-B infeasible: that is reported
+        here, before any solve, with the rows.
+
+        >>> covers = [[1, 0, 0], [1, 1, 0], [0, 1, 1], [0, 0, 1]]  # 4 demands x 3 candidates
+        >>> best = CoveringModel.from_coverage_matrix(covers, [5, 1, 1, 3], p=1).solve()
+        >>> best.sites, best.value
+        ((0,), 6.0)
+        >>> CoveringModel.from_coverage_matrix(covers, problem="lscp").solve().sites
+        (0, 2)
+        >>> CoveringModel.from_coverage_matrix(covers, p=3, problem="backup").solve().value
+        2.0
+        """
+        a = np.asarray(covers)
+        if a.ndim != 2 or 0 in a.shape:
+            raise CoverageMatrixError(
+                f"covers: a (demand x candidates) matrix is needed, got shape {a.shape}"
+            )
+        if a.dtype != np.bool_ and not np.isin(a, (0, 1)).all():
+            raise CoverageMatrixError("covers: 0/1 or true/false entries only (a[i, j]: j covers i)")
+        a = a.astype(bool)
+        n_demand, n_candidates = a.shape
+        w = np.ones(n_demand) if weights is None else np.asarray(weights, dtype=np.float64)
+        if w.shape != (n_demand,) or not np.isfinite(w).all() or (w < 0).any():
+            raise CoverageMatrixError(
+                f"weights: {n_demand} finite weights of at least 0, one per demand row, got shape {w.shape}"
+            )
+        if problem not in ("mclp", "lscp", "backup"):
+            raise CoverageMatrixError(f"problem: mclp, lscp or backup, got {problem!r}")
+        if problem == "lscp" and p is not None:
+            raise CoverageMatrixError(f"p: None for lscp (the fewest sites is what it finds), got {p!r}")
+        if problem != "lscp" and (p is None or not 1 <= p <= n_candidates):
+            raise CoverageMatrixError(f"p: sites to choose, 1 to {n_candidates} candidates, got {p!r}")
+        if problem != "mclp":
+            bare = np.flatnonzero(~a.any(axis=1))
+            if len(bare):
+                rows = ", ".join(str(i) for i in bare[:10]) + (", ..." if len(bare) > 10 else "")
+                raise CoverageMatrixError(
+                    f"covers: {len(bare)} of {n_demand} demand rows are covered by no candidate "
+                    f"(rows {rows}): no choice of sites covers every demand"
+                )
+        build = _Builder(n_candidates)
+        counts = build.variables(n_demand)
+        demand, candidate = np.nonzero(a)
+        build.cover(counts, demand, candidate, times=2 if problem == "backup" else 1)
+        if p is not None:
+            build.sum_row(np.arange(n_candidates), p, p)
+        objective, variable_lower = np.zeros(build.n), np.zeros(build.n)
+        if problem == "lscp":
+            objective[:n_candidates] = 1.0
+            variable_lower[counts] = 1.0
+        else:
+            objective[counts] = -w
+        return build.model(
+            objective, counts[:, None], w, maximise=problem != "lscp", variable_lower=variable_lower
+        )
+
+    def solve(self, *, time_limit_s: float | None = None) -> CoveringSolution:
+        """:func:`solve` with HiGHS."""
+        return solve(self, time_limit_s=time_limit_s)
 
 
 class _Builder:
-    """Rows and columns of the MILP as they are added."""
+    """Rows and columns of a covering MILP as they are added; :meth:`model` closes it.
 
-    def __init__(self, n_choices: int) -> None:
-        self.n = n_choices
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[float] = []
-        self.lower: list[float] = []
-        self.upper: list[float] = []
+    Rows come one at a time (``row``) or as blocks of arrays (``rows``, ``cover``); each has
+    its number when it is added, so both kinds mix in any order.
+    """
+
+    def __init__(self, n_decisions: int) -> None:
+        self.n_decisions = n_decisions
+        self.n = n_decisions
+        self.n_rows = 0
+        self._row: list[int] = []  # single rows, as lists: cheap to append
+        self._col: list[int] = []
+        self._val: list[float] = []
+        self._single: list[int] = []  # their numbers, and their bounds
+        self._lower: list[float] = []
+        self._upper: list[float] = []
+        self._blocks: list[tuple[IntArray, IntArray, FloatArray]] = []  # (row, col, val)
+        self._block_bounds: list[tuple[int, FloatArray, FloatArray]] = []  # (first row, lower, upper)
         self._conjunctions: dict[tuple[int, ...], int] = {}
         self._disjunctions: dict[tuple[int, ...], int] = {}
+
+    def variables(self, count: int) -> IntArray:
+        first = self.n
+        self.n += count
+        return np.arange(first, self.n, dtype=np.intp)
 
     def variable(self) -> int:
         self.n += 1
         return self.n - 1
 
     def row(self, terms: dict[int, float], lower: float, upper: float) -> None:
-        number = len(self.lower)
         for col, val in terms.items():
-            self.rows.append(number)
-            self.cols.append(col)
-            self.vals.append(val)
-        self.lower.append(lower)
-        self.upper.append(upper)
+            self._row.append(self.n_rows)
+            self._col.append(col)
+            self._val.append(val)
+        self._single.append(self.n_rows)
+        self._lower.append(lower)
+        self._upper.append(upper)
+        self.n_rows += 1
+
+    def rows(
+        self, row: IntArray, col: IntArray, val: FloatArray, lower: FloatArray, upper: FloatArray
+    ) -> None:
+        """A block of ``len(lower)`` rows; ``row`` numbers the entries' rows from 0."""
+        self._blocks.append((self.n_rows + row, col, val))
+        self._block_bounds.append((self.n_rows, lower, upper))
+        self.n_rows += len(lower)
+
+    def sum_row(self, variables: npt.ArrayLike, lower: float, upper: float) -> None:
+        """``lower <= sum of these variables <= upper`` (a count of choices)."""
+        cols = np.asarray(variables, dtype=np.intp)
+        self.rows(
+            np.zeros(len(cols), dtype=np.intp), cols, np.ones(len(cols)), np.array([lower]), np.array([upper])
+        )
+
+    def cover(self, counts: IntArray, term_row: IntArray, term_var: IntArray, times: int = 1) -> None:
+        """``counts[i] + times - 1 <= sum of the term_var of row i``: count i holds only when
+        at least ``times`` of its terms do (a count with no term never holds).
+
+        The covering row of every model here: the terms are candidates (a coverage
+        matrix) or the mission's options; (row, term) pairs must be distinct.
+        """
+        n = len(counts)
+        self.rows(
+            np.concatenate([np.arange(n, dtype=np.intp), np.asarray(term_row, dtype=np.intp)]),
+            np.concatenate([np.asarray(counts, dtype=np.intp), np.asarray(term_var, dtype=np.intp)]),
+            np.concatenate([np.ones(n), -np.ones(len(term_var))]),
+            np.full(n, -np.inf),
+            np.full(n, 1.0 - times),
+        )
 
     def any_of(self, literals: tuple[int, ...]) -> int:
         """A variable at most the sum of these (so 0 when none is on)."""
@@ -352,6 +516,106 @@ class _Builder:
             self._conjunctions[literals] = v
         return self._conjunctions[literals]
 
+    def model(
+        self,
+        objective: FloatArray,
+        counts: IntArray,
+        weights: FloatArray,
+        *,
+        maximise: bool,
+        variable_lower: FloatArray | None = None,
+    ) -> CoveringModel:
+        """The rows so far as one sparse matrix: binaries first, everything else in [0, 1]."""
+        rows = [np.array(self._row, dtype=np.intp)] + [b[0] for b in self._blocks]
+        cols = [np.array(self._col, dtype=np.intp)] + [b[1] for b in self._blocks]
+        vals = [np.array(self._val, dtype=np.float64)] + [b[2] for b in self._blocks]
+        lower, upper = np.empty(self.n_rows), np.empty(self.n_rows)
+        lower[self._single], upper[self._single] = self._lower, self._upper
+        for first, low, high in self._block_bounds:
+            lower[first : first + len(low)] = low
+            upper[first : first + len(high)] = high
+        matrix = sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(self.n_rows, self.n)
+        )
+        integrality = np.zeros(self.n, dtype=np.int8)
+        integrality[: self.n_decisions] = 1
+        return CoveringModel(
+            objective=objective,
+            matrix=matrix,
+            lower=lower,
+            upper=upper,
+            integrality=integrality,
+            variable_lower=np.zeros(self.n) if variable_lower is None else variable_lower,
+            variable_upper=np.ones(self.n),
+            n_decisions=self.n_decisions,
+            counts=counts,
+            weights=weights,
+            maximise=maximise,
+        )
+
+
+def solve(
+    model: CoveringModel, *, objective: FloatArray | None = None, time_limit_s: float | None = None
+) -> CoveringSolution:
+    """Solve a covering model with HiGHS (``scipy.optimize.milp``), apart from building it.
+
+    ``objective`` replaces the model's (same sense); ``time_limit_s`` stops the solver with
+    the best choice found and its proven bound (``optimal`` false).
+    """
+    started = time.perf_counter()
+    options: dict[str, object] = {"disp": False}
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    result = milp(
+        c=model.objective if objective is None else objective,
+        constraints=LinearConstraint(model.matrix, model.lower, model.upper),
+        integrality=model.integrality,
+        bounds=Bounds(model.variable_lower, model.variable_upper),
+        options=options,
+    )
+    seconds = time.perf_counter() - started
+    if result.x is None:
+        if result.status == 2:  # infeasible
+            return CoveringSolution(None, math.nan, math.nan, True, seconds)
+        raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
+    sign = -1.0 if model.maximise else 1.0
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = float(result.fun if dual is None or not np.isfinite(dual) else dual)
+    return CoveringSolution(
+        result.x[: model.n_decisions] > 0.5,
+        sign * float(result.fun),
+        sign * bound,
+        result.status == 0,
+        seconds,
+    )
+
+
+# -- the mission's model ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Model:
+    """The mission's covering model: the pool and question it was built for, and its MILP.
+
+    Decisions: one binary per choice; counts: one per (site, condition).
+    """
+
+    pool: _Pool
+    question: Question
+    covering: CoveringModel
+
+    @property
+    def n_choices(self) -> int:
+        return len(self.pool.choices)
+
+    @property
+    def counts(self) -> IntArray:
+        return self.covering.counts
+
+    @property
+    def weights(self) -> FloatArray:
+        return self.covering.weights
+
 
 def _removals(pool: _Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
     """Airframe rows lost in each robustness case: none, then each airframe alone (n-1).
@@ -372,15 +636,109 @@ def _removals(pool: _Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
     return cases
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """A season's options as covering terms: per option, its (leg, site) key, the light its
+    airframe flies by (-1: none, 0: day, 1: night), that airframe's row (-1: none), and the
+    variable "every literal of the option holds" (``_ONE``: always; ``_ZERO``: never used)."""
+
+    key: IntArray
+    light: IntArray
+    air_row: IntArray
+    term: IntArray
+    always: npt.NDArray[np.bool_]  # (legs x sites,): met whatever is decided
+
+
+def _terms(
+    build: _Builder,
+    options: Options,
+    facility_literal: IntArray,
+    airframe_literal: IntArray,
+    lights: set[int],
+) -> _Terms:
+    """One variable per distinct set of literals that an option needs (``docs/optimise.md``).
+
+    Only options some condition of the season can use get one: those flying by one of its
+    ``lights``, at a (leg, site) not already met whatever is decided.
+    """
+    n_air = len(airframe_literal)
+    n_sites = options.always.shape[1]
+    group_literal = np.full(options.groups.shape[0], _ZERO, dtype=np.intp)
+    for g, members in enumerate(options.groups.tolil().rows):  # facility rows of each group
+        on = {int(facility_literal[f]) for f in members} - {_ZERO}
+        group_literal[g] = _ONE if _ONE in on else build.any_of(tuple(sorted(on))) if on else _ZERO
+    craft, pickup, group = options.craft, options.pickup, options.group
+    flies = craft >= 0
+    air_row = np.where(flies, craft % max(n_air, 1), -1)
+    light = np.where(flies, (craft >= n_air).astype(np.intp), -1)
+    literals = np.full((len(craft), 3), _ONE, dtype=np.intp)  # airframe, pick-up, group
+    for column, (index, literal_of) in enumerate(
+        ((air_row, airframe_literal), (pickup, facility_literal), (group, group_literal))
+    ):
+        used = index >= 0
+        literals[used, column] = literal_of[index[used]]
+    key = options.leg * n_sites + options.site
+    never = (literals == _ZERO).any(axis=1) | ~((light < 0) | np.isin(light, list(lights)))
+    constant = ~never & (literals == _ONE).all(axis=1)
+    always = options.always.ravel().copy()
+    always[key[constant & ~flies]] = True  # an asset that is always there, no airframe needed
+    term = np.full(len(key), _ZERO, dtype=np.intp)
+    term[constant] = _ONE
+    need = ~never & ~constant & ~always[key]
+    if need.any():
+        distinct, inverse = np.unique(np.sort(literals[need], axis=1), axis=0, return_inverse=True)
+        variables = [build.all_of(tuple(sorted({int(v) for v in row} - {_ONE}))) for row in distinct]
+        term[need] = np.asarray(variables, dtype=np.intp)[inverse.reshape(-1)]
+    return _Terms(key, light, air_row, term, always)
+
+
+def _cover_condition(
+    build: _Builder, terms: _Terms, counts: IntArray, night: bool, removals: list[npt.NDArray[np.bool_]]
+) -> None:
+    """The covering rows of one condition: "the site counts" at most each leg's options.
+
+    With n-1, a case that loses an airframe adds rows only where it takes an option away;
+    such a row implies the no-loss row of the same (leg, site), which is then left out.
+    """
+    n_sites = len(counts)
+    n_keys = len(terms.always)
+    usable = (terms.term != _ZERO) & ((terms.light < 0) | (terms.light == int(night)))
+
+    def met_whatever(use: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        covered = terms.always.copy()
+        covered[terms.key[use & (terms.term == _ONE)]] = True
+        return covered
+
+    def emit(keys: IntArray, use: npt.NDArray[np.bool_]) -> None:
+        position = np.full(n_keys, -1, dtype=np.intp)
+        position[keys] = np.arange(len(keys))
+        chosen = use & (terms.term >= 0) & (position[terms.key] >= 0)
+        pairs = np.unique(position[terms.key[chosen]].astype(np.int64) * build.n + terms.term[chosen])
+        build.cover(
+            counts[keys % n_sites], (pairs // build.n).astype(np.intp), (pairs % build.n).astype(np.intp)
+        )
+
+    touched_any = np.zeros(n_keys, dtype=bool)
+    for lost in removals[1:]:
+        hit = usable & (terms.air_row >= 0) & lost[np.maximum(terms.air_row, 0)]
+        if not hit.any():
+            continue  # this loss takes no option away: its rows are the no-loss rows
+        touched = np.unique(terms.key[hit])
+        touched_any[touched] = True
+        still = usable & ~hit
+        emit(touched[~met_whatever(still)[touched]], still)
+    emit(np.flatnonzero(~met_whatever(usable) & ~touched_any), usable)
+
+
 def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Model:
     """The covering model of ``docs/optimise.md`` for this pool and question.
 
     ``at_most`` lets each kind take fewer assets than asked (``--cover-all`` always does).
     """
     core = pool.core
-    n_sites, n_air = len(core.scenario.sites), core.n_airframes
+    n_sites = len(core.scenario.sites)
     facility_literal = np.full(core.n_facilities, _ZERO, dtype=np.intp)
-    airframe_literal = np.full(n_air, _ZERO, dtype=np.intp)
+    airframe_literal = np.full(core.n_airframes, _ZERO, dtype=np.intp)
     facility_literal[pool.fixed_facility] = _ONE
     airframe_literal[pool.fixed_airframe] = _ONE
     for number, choice in enumerate(pool.choices):
@@ -392,59 +750,20 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
         if question.objective == "personnel"
         else np.ones(n_sites, dtype=np.float64)
     )
-    counts = np.full((n_sites, len(question.conditions)), -1, dtype=np.intp)
-    for c in range(len(question.conditions)):
-        for s in range(n_sites):
-            counts[s, c] = build.variable()
+    n_conditions = len(question.conditions)
+    counts = build.variables(n_conditions * n_sites).reshape(n_conditions, n_sites).T
     removals = _removals(pool, question)
-
+    seasons: dict[Season, _Terms] = {}
     for c, (light, season) in enumerate(question.conditions):
-        options = core.options(season)
-        groups = options.groups.tolil().rows  # facility rows of each group
-        group_literal: list[int] = []
-        for members in groups:
-            on = {int(facility_literal[f]) for f in members} - {_ZERO}
-            group_literal.append(_ONE if _ONE in on else build.any_of(tuple(sorted(on))) if on else _ZERO)
-        night = light == "night"
-        for lost in removals:
-            # Per (leg, site): the variables whose sum must reach "the site counts".
-            terms: dict[tuple[int, int], set[int]] = {}
-            covered = options.always.copy()
-            for k in range(len(options)):
-                leg, site = int(options.leg[k]), int(options.site[k])
-                if covered[leg, site]:
-                    continue
-                lits: set[int] = set()
-                craft = int(options.craft[k])
-                if craft >= 0:
-                    a = craft % n_air
-                    if (craft >= n_air) != night or lost[a]:
-                        continue
-                    lits.add(int(airframe_literal[a]))
-                if options.pickup[k] >= 0:
-                    lits.add(int(facility_literal[options.pickup[k]]))
-                if options.group[k] >= 0:
-                    lits.add(group_literal[options.group[k]])
-                if _ZERO in lits:
-                    continue
-                lits.discard(_ONE)
-                if not lits:
-                    covered[leg, site] = True
-                    continue
-                terms.setdefault((leg, site), set()).add(build.all_of(tuple(sorted(lits))))
-            for leg in range(len(options.legs)):
-                for site in range(n_sites):
-                    if covered[leg, site]:
-                        continue
-                    row = {int(counts[site, c]): 1.0}
-                    for v in terms.get((leg, site), ()):
-                        row[v] = row.get(v, 0.0) - 1.0
-                    build.row(row, -np.inf, 0.0)
+        if season not in seasons:
+            lights = {int(lt == "night") for lt, s in question.conditions if s == season}
+            seasons[season] = _terms(build, core.options(season), facility_literal, airframe_literal, lights)
+        _cover_condition(build, seasons[season], counts[:, c], light == "night", removals)
 
     # How many of each kind, one place each, a moved asset in exactly one place.
     for kind, members in pool.groups.items():
         if kind.startswith("move:"):
-            build.row(dict.fromkeys(members, 1.0), 1.0, 1.0)
+            build.sum_row(members, 1.0, 1.0)
             continue
         wanted = dict(question.add_facilities if kind.startswith("facility:") else question.add_airframes)[
             kind.split(":", 1)[1]
@@ -455,7 +774,7 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
                 f"{kind.split(':', 1)[1]}x{wanted}",
                 f"at most one new asset of a kind per candidate place ({len(members)} places)",
             )
-        build.row(dict.fromkeys(members, 1.0), 0.0 if question.cover_all or at_most else wanted, wanted)
+        build.sum_row(members, 0.0 if question.cover_all or at_most else wanted, wanted)
     for asset in ("facility", "airframe"):
         at_place: dict[str, list[int]] = {}
         for number, choice in enumerate(pool.choices):
@@ -463,15 +782,13 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
                 at_place.setdefault(choice.candidate.id, []).append(number)
         for members in at_place.values():
             if len(members) > 1:
-                build.row(dict.fromkeys(members, 1.0), -np.inf, 1.0)
+                build.sum_row(members, -np.inf, 1.0)
 
-    n = build.n
-    objective = np.zeros(n)
-    lower_bounds, upper_bounds = np.zeros(n), np.ones(n)
+    objective, variable_lower = np.zeros(build.n), np.zeros(build.n)
     if question.cover_all:
         for number, choice in enumerate(pool.choices):
             objective[number] = 1.0 if choice.new else 0.0
-        lower_bounds[counts.ravel()] = 1.0
+        variable_lower[counts.ravel()] = 1.0
     else:
         objective[counts] = -weights[:, None]
         # Among equal values, an asset stays where it is: a move must gain something. The
@@ -480,54 +797,13 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
             n for n, choice in enumerate(pool.choices) if choice.kind.startswith("move:") and choice.candidate
         ]
         objective[moves] = 0.5 / (len(moves) + 1)
-    integrality = np.zeros(n, dtype=np.int8)
-    integrality[: len(pool.choices)] = 1
-    matrix = sparse.csr_matrix((build.vals, (build.rows, build.cols)), shape=(len(build.lower), n))
-    return Model(
-        pool=pool,
-        question=question,
-        objective=objective,
-        matrix=matrix,
-        lower=np.array(build.lower),
-        upper=np.array(build.upper),
-        integrality=integrality,
-        counts=counts,
-        weights=weights,
-        variable_lower=lower_bounds,
-        variable_upper=upper_bounds,
+    covering = build.model(
+        objective, counts, weights, maximise=not question.cover_all, variable_lower=variable_lower
     )
+    return Model(pool=pool, question=question, covering=covering)
 
 
 # -- solving ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Result:
-    chosen: npt.NDArray[np.bool_] | None  # None: no feasible choice
-    objective: float
-    bound: float
-    optimal: bool
-
-
-def _run(
-    model: Model, objective: npt.NDArray[np.float64] | None = None, time_limit_s: float | None = None
-) -> _Result:
-    options: dict[str, object] = {"disp": False}
-    if time_limit_s is not None:
-        options["time_limit"] = float(time_limit_s)
-    result = milp(
-        c=model.objective if objective is None else objective,
-        constraints=LinearConstraint(model.matrix, model.lower, model.upper),
-        integrality=model.integrality,
-        bounds=Bounds(model.variable_lower, model.variable_upper),
-        options=options,
-    )
-    if result.x is None:
-        if result.status == 2:  # infeasible
-            return _Result(None, np.inf, np.inf, True)
-        raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
-    bound = float(getattr(result, "mip_dual_bound", result.fun))
-    return _Result(result.x[: model.n_choices] > 0.5, float(result.fun), bound, result.status == 0)
 
 
 def counted(pool: _Pool, question: Question, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -600,15 +876,15 @@ def optimise(
     model = build_model(pool, question)
     baseline_counts = counted(pool, question, stays)
     site_ids = [s.id for s in scenario.sites]
-    result = _run(model, time_limit_s=time_limit_s)
+    result = solve(model.covering, time_limit_s=time_limit_s)
     if result.chosen is None:  # only --cover-all can be infeasible
         relaxed = build_model(pool, replace(question, cover_all=False), at_most=True)
         uncoverable = []
         for s, site_id in enumerate(site_ids):
-            objective = np.zeros_like(relaxed.objective)
+            objective = np.zeros_like(relaxed.covering.objective)
             objective[relaxed.counts[s]] = -1.0
-            best = _run(relaxed, objective, time_limit_s)
-            if -best.objective < len(question.conditions) - 0.5:
+            best = solve(relaxed.covering, objective=objective, time_limit_s=time_limit_s)
+            if best.value < len(question.conditions) - 0.5:
                 uncoverable.append(site_id)
         return Solution(
             question,
@@ -626,11 +902,11 @@ def optimise(
     counts = counted(pool, question, result.chosen)
     value = _value(model, counts)
     # The core judges the answer again: a model that promised more than it gives is a bug.
-    promised = counts.size if question.cover_all else -result.objective
+    promised = counts.size if question.cover_all else result.value
     if (int(counts.sum()) if question.cover_all else value) + 0.5 < promised:
         raise RuntimeError(f"optimise: the model promised {promised}, the check of its placement gives less")
     before, after = baseline_counts.sum(axis=1), counts.sum(axis=1)
-    bound = float(value) if result.optimal or question.cover_all else max(float(value), -result.bound)
+    bound = float(value) if result.optimal or question.cover_all else max(float(value), result.bound)
     new_assets = int(sum(1 for k in np.flatnonzero(result.chosen) if pool.choices[k].new))
     return Solution(
         question=question,

@@ -5,8 +5,13 @@ there: a new facility of each level asked for, a new airframe of each type asked
 moved asset (a moved facility with the airframes based on it). One binary decides each
 (asset, place); the covering options of :class:`~medevac.variants.VariantCore` say which
 sets of assets deliver each leg at each site within its threshold. ``docs/optimise.md``
-states the formulation; :func:`build_model` builds it and :func:`solve` solves it with
-HiGHS (``scipy.optimize.milp``), apart as spopt keeps them.
+states the formulation: :func:`build_pool` lays out the choices, :func:`build_model` builds
+the MILP, :func:`solve` solves it with HiGHS (``scipy.optimize.milp``), apart as spopt keeps
+them, and :func:`counted` judges the answer again by the core.
+
+The same builder writes the textbook covering models from a plain coverage matrix
+(:meth:`CoveringModel.from_coverage_matrix`: maximal covering, set covering, backup
+coverage), which ``tests/test_published_optima.py`` holds to published optima.
 """
 
 from __future__ import annotations
@@ -169,7 +174,9 @@ class _Choice:
 
 
 @dataclass
-class _Pool:
+class Pool:
+    """The variant core of every asset that may go to every place, and the choices over it."""
+
     core: VariantCore
     choices: list[_Choice]
     fixed_facility: npt.NDArray[np.bool_]  # rows on whatever is decided
@@ -194,9 +201,9 @@ def _new_facility(level: Level, k: int, place: Candidate) -> Facility:
     )
 
 
-def _build_pool(
+def build_pool(
     scenario: Scenario, question: Question, candidates: Sequence[Candidate], router: GroundRouter | None
-) -> _Pool:
+) -> Pool:
     """The variant core of every asset that may go to every place, and one choice each."""
     if not candidates:
         raise _problem("--candidates", "none", "at least one candidate place")
@@ -272,7 +279,7 @@ def _build_pool(
         fixed_airframe[air_rows] = False
         groups.setdefault(kind, []).append(len(choices))
         choices.append(_Choice(kind, spot, tuple(fac_rows), tuple(air_rows), new))
-    return _Pool(core, choices, fixed_facility, fixed_airframe, groups)
+    return Pool(core, choices, fixed_facility, fixed_airframe, groups)
 
 
 # -- one covering model for every question ----------------------------------------------------
@@ -600,7 +607,7 @@ class Model:
     Decisions: one binary per choice; counts: one per (site, condition).
     """
 
-    pool: _Pool
+    pool: Pool
     question: Question
     covering: CoveringModel
 
@@ -617,7 +624,7 @@ class Model:
         return self.covering.weights
 
 
-def _removals(pool: _Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
+def _removals(pool: Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
     """Airframe rows lost in each robustness case: none, then each airframe alone (n-1).
 
     An existing airframe is all its rows (where it is and where it may move to); a new one
@@ -730,7 +737,7 @@ def _cover_condition(
     emit(np.flatnonzero(~met_whatever(usable) & ~touched_any), usable)
 
 
-def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Model:
+def build_model(pool: Pool, question: Question, *, at_most: bool = False) -> Model:
     """The covering model of ``docs/optimise.md`` for this pool and question.
 
     ``at_most`` lets each kind take fewer assets than asked (``--cover-all`` always does).
@@ -806,31 +813,43 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
 # -- solving ----------------------------------------------------------------------------------
 
 
-def counted(pool: _Pool, question: Question, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def counted(pool: Pool, question: Question, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """(sites, conditions): which sites count with these choices, judged by the core.
 
-    Robust n-1: the site must meet every leg with every airframe, and with each one lost.
+    ``chosen`` is one choice vector, or a batch (placements, choices): then (placements,
+    sites, conditions), judged in one go. Robust n-1: the site must meet every leg with
+    every airframe, and with each one lost (a loss of an airframe that is not there changes
+    nothing, so it is not judged).
     """
     core = pool.core
-    facility_on, airframe_on = pool.fixed_facility.copy(), pool.fixed_airframe.copy()
-    for number in np.flatnonzero(chosen):
-        facility_on[list(pool.choices[number].facility_rows)] = True
-        airframe_on[list(pool.choices[number].airframe_rows)] = True
-    masks = np.stack(
-        [np.concatenate([facility_on, airframe_on & ~lost]) for lost in _removals(pool, question)]
-    )
-    result = np.zeros((len(core.scenario.sites), len(question.conditions)), dtype=bool)
+    batch = np.atleast_2d(np.asarray(chosen, dtype=bool))
+    removals = _removals(pool, question)
+    states: list[npt.NDArray[np.bool_]] = []
+    starts: list[int] = []
+    for row in batch:
+        facility_on, airframe_on = pool.fixed_facility.copy(), pool.fixed_airframe.copy()
+        for number in np.flatnonzero(row):
+            facility_on[list(pool.choices[number].facility_rows)] = True
+            airframe_on[list(pool.choices[number].airframe_rows)] = True
+        starts.append(len(states))
+        states.extend(
+            np.concatenate([facility_on, airframe_on & ~lost])
+            for lost in removals
+            if not lost.any() or (airframe_on & lost).any()
+        )
+    masks = np.stack(states)
+    result = np.zeros((len(batch), len(core.scenario.sites), len(question.conditions)), dtype=bool)
     for c, (light, season) in enumerate(question.conditions):
-        verdicts = core.judge(masks, season, night=light == "night")  # (cases, legs, sites)
-        result[:, c] = verdicts.all(axis=1).all(axis=0)
-    return result
+        every_leg = core.judge(masks, season, night=light == "night").all(axis=1)  # (states, sites)
+        result[:, :, c] = np.logical_and.reduceat(every_leg, starts, axis=0)
+    return result if np.ndim(chosen) == 2 else result[0]
 
 
 def _value(model: Model, counts: npt.NDArray[np.bool_]) -> int:
     return round(float((counts * model.weights[:, None]).sum()))
 
 
-def placements(pool: _Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ...]:
+def placements(pool: Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ...]:
     """The chosen (asset, place) pairs with the ids they take in the scenario."""
     found: list[Placement] = []
     numbers: dict[str, int] = {}
@@ -871,7 +890,7 @@ def optimise(
     """The best placement for ``question`` (``optimise-v1.md``), proven optimal unless the
     time limit stopped the solver (then the best found, with the proven bound)."""
     started = time.perf_counter()
-    pool = _build_pool(scenario, question, candidates, router)
+    pool = build_pool(scenario, question, candidates, router)
     stays = np.array([c.candidate is None for c in pool.choices], dtype=bool)
     model = build_model(pool, question)
     baseline_counts = counted(pool, question, stays)

@@ -567,14 +567,18 @@ def solve(
     """Solve a covering model with HiGHS (``scipy.optimize.milp``), apart from building it.
 
     ``objective`` replaces the model's (same sense); ``time_limit_s`` stops the solver with
-    the best choice found and its proven bound (``optimal`` false).
+    the best choice found and its proven bound (``optimal`` false). ``optimal`` means the
+    bound is within a quarter of a unit of the value: HiGHS's default gap (1e-4 of the
+    value) could stop several people short on a large mission, so the gap asked for is a
+    quarter unit over the largest the objective can be, and a whole value is then exact.
     """
     started = time.perf_counter()
-    options: dict[str, object] = {"disp": False}
+    c = model.objective if objective is None else objective
+    options: dict[str, object] = {"disp": False, "mip_rel_gap": 0.25 / max(1.0, float(np.abs(c).sum()))}
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
     result = milp(
-        c=model.objective if objective is None else objective,
+        c=c,
         constraints=LinearConstraint(model.matrix, model.lower, model.upper),
         integrality=model.integrality,
         bounds=Bounds(model.variable_lower, model.variable_upper),
@@ -645,14 +649,21 @@ def _removals(pool: Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
 
 @dataclass(frozen=True)
 class _Terms:
-    """A season's options as covering terms: per option, its (leg, site) key, the light its
-    airframe flies by (-1: none, 0: day, 1: night), that airframe's row (-1: none), and the
-    variable "every literal of the option holds" (``_ONE``: always; ``_ZERO``: never used)."""
+    """A season's options as covering terms.
+
+    Per option: its (leg, site) key, the light its airframe flies by (-1: none, 0: day, 1:
+    night), that airframe's row (-1: none), whether it is ``constant`` (every literal always
+    holds) or ``never`` used, its ``lead`` (the literal of its airframe when a choice places
+    it, else ``_ONE``) and its ``rest`` (a variable "every other literal holds", or ``_ONE``).
+    """
 
     key: IntArray
     light: IntArray
     air_row: IntArray
-    term: IntArray
+    constant: npt.NDArray[np.bool_]
+    never: npt.NDArray[np.bool_]
+    lead: IntArray
+    rest: IntArray
     always: npt.NDArray[np.bool_]  # (legs x sites,): met whatever is decided
 
 
@@ -663,9 +674,9 @@ def _terms(
     airframe_literal: IntArray,
     lights: set[int],
 ) -> _Terms:
-    """One variable per distinct set of literals that an option needs (``docs/optimise.md``).
+    """The literals of every option of a season (``docs/optimise.md``), as variables.
 
-    Only options some condition of the season can use get one: those flying by one of its
+    Only options some condition of the season can use get them: those flying by one of its
     ``lights``, at a (leg, site) not already met whatever is decided.
     """
     n_air = len(airframe_literal)
@@ -689,14 +700,46 @@ def _terms(
     constant = ~never & (literals == _ONE).all(axis=1)
     always = options.always.ravel().copy()
     always[key[constant & ~flies]] = True  # an asset that is always there, no airframe needed
-    term = np.full(len(key), _ZERO, dtype=np.intp)
-    term[constant] = _ONE
-    need = ~never & ~constant & ~always[key]
+    never |= always[key] & ~constant
+    lead = literals[:, 0].copy()
+    rest = np.full(len(key), _ONE, dtype=np.intp)
+    need = ~never & ~constant & (literals[:, 1:] != _ONE).any(axis=1)
     if need.any():
-        distinct, inverse = np.unique(np.sort(literals[need], axis=1), axis=0, return_inverse=True)
+        distinct, inverse = np.unique(np.sort(literals[need, 1:], axis=1), axis=0, return_inverse=True)
         variables = [build.all_of(tuple(sorted({int(v) for v in row} - {_ONE}))) for row in distinct]
-        term[need] = np.asarray(variables, dtype=np.intp)[inverse.reshape(-1)]
-    return _Terms(key, light, air_row, term, always)
+        rest[need] = np.asarray(variables, dtype=np.intp)[inverse.reshape(-1)]
+    return _Terms(key, light, air_row, constant, never, lead, rest, always)
+
+
+def _row_terms(build: _Builder, row: IntArray, lead: IntArray, rest: IntArray) -> tuple[IntArray, IntArray]:
+    """The terms of each row from its options' (lead, rest): distinct (row, term) pairs.
+
+    The options of a row that need the same placed airframe are one term, "that airframe,
+    and any of their rests" (the same logic as one term each, since ``a and (b or c)`` is
+    ``(a and b) or (a and c)``), so that the row counts the airframe at most once: the LP
+    relaxation cannot spread one helicopter over several options of a site.
+    """
+    fixed = lead == _ONE  # no placed airframe: the rest is the term
+    rows, terms = [row[fixed]], [rest[fixed]]
+    triples = np.unique(np.stack([row[~fixed], lead[~fixed], rest[~fixed]], axis=1), axis=0)
+    if len(triples):
+        start = np.flatnonzero(np.r_[True, (np.diff(triples[:, :2], axis=0) != 0).any(axis=1)])
+        size = np.diff(np.r_[start, len(triples)])
+        single = start[size == 1]
+        pairs, inverse = np.unique(triples[single, 1:], axis=0, return_inverse=True)
+        made = [build.all_of(tuple(sorted({int(a), int(b)} - {_ONE}))) for a, b in pairs]
+        rows.append(triples[single, 0])
+        terms.append(np.asarray(made, dtype=np.intp)[inverse.reshape(-1)])
+        merged_rows, merged_terms = [], []
+        for first, n in zip(start[size > 1], size[size > 1], strict=True):
+            airframe, rests = int(triples[first, 1]), [int(r) for r in triples[first : first + n, 2]]
+            either = _ONE if _ONE in rests else build.any_of(tuple(sorted(rests)))
+            merged_rows.append(int(triples[first, 0]))
+            merged_terms.append(build.all_of(tuple(sorted({airframe, either} - {_ONE}))))
+        rows.append(np.asarray(merged_rows, dtype=np.intp))
+        terms.append(np.asarray(merged_terms, dtype=np.intp))
+    pairs_all = np.unique(np.stack([np.concatenate(rows), np.concatenate(terms)], axis=1), axis=0)
+    return pairs_all[:, 0], pairs_all[:, 1]
 
 
 def _cover_condition(
@@ -709,21 +752,19 @@ def _cover_condition(
     """
     n_sites = len(counts)
     n_keys = len(terms.always)
-    usable = (terms.term != _ZERO) & ((terms.light < 0) | (terms.light == int(night)))
+    usable = ~terms.never & ((terms.light < 0) | (terms.light == int(night)))
 
     def met_whatever(use: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         covered = terms.always.copy()
-        covered[terms.key[use & (terms.term == _ONE)]] = True
+        covered[terms.key[use & terms.constant]] = True
         return covered
 
     def emit(keys: IntArray, use: npt.NDArray[np.bool_]) -> None:
         position = np.full(n_keys, -1, dtype=np.intp)
         position[keys] = np.arange(len(keys))
-        chosen = use & (terms.term >= 0) & (position[terms.key] >= 0)
-        pairs = np.unique(position[terms.key[chosen]].astype(np.int64) * build.n + terms.term[chosen])
-        build.cover(
-            counts[keys % n_sites], (pairs // build.n).astype(np.intp), (pairs % build.n).astype(np.intp)
-        )
+        chosen = use & ~terms.constant & (position[terms.key] >= 0)
+        row, term = _row_terms(build, position[terms.key[chosen]], terms.lead[chosen], terms.rest[chosen])
+        build.cover(counts[keys % n_sites], row, term)
 
     touched_any = np.zeros(n_keys, dtype=bool)
     for lost in removals[1:]:

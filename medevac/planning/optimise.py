@@ -451,11 +451,16 @@ class _Builder:
         self._block_bounds: list[tuple[int, FloatArray, FloatArray]] = []  # (first row, lower, upper)
         self._conjunctions: dict[tuple[int, ...], int] = {}
         self._disjunctions: dict[tuple[int, ...], int] = {}
+        self._unbounded: list[IntArray] = []  # continuous variables with no upper bound
 
-    def variables(self, count: int) -> IntArray:
+    def variables(self, count: int, *, bounded: bool = True) -> IntArray:
+        """``count`` new variables, in [0, 1] (``bounded``) or at least 0."""
         first = self.n
         self.n += count
-        return np.arange(first, self.n, dtype=np.intp)
+        made = np.arange(first, self.n, dtype=np.intp)
+        if not bounded:
+            self._unbounded.append(made)
+        return made
 
     def variable(self) -> int:
         self.n += 1
@@ -546,6 +551,9 @@ class _Builder:
         )
         integrality = np.zeros(self.n, dtype=np.int8)
         integrality[: self.n_decisions] = 1
+        upper_bounds = np.ones(self.n)
+        for made in self._unbounded:
+            upper_bounds[made] = np.inf
         return CoveringModel(
             objective=objective,
             matrix=matrix,
@@ -553,7 +561,7 @@ class _Builder:
             upper=upper,
             integrality=integrality,
             variable_lower=np.zeros(self.n) if variable_lower is None else variable_lower,
-            variable_upper=np.ones(self.n),
+            variable_upper=upper_bounds,
             n_decisions=self.n_decisions,
             counts=counts,
             weights=weights,
@@ -711,44 +719,95 @@ def _terms(
     return _Terms(key, light, air_row, constant, never, lead, rest, always)
 
 
-def _row_terms(build: _Builder, row: IntArray, lead: IntArray, rest: IntArray) -> tuple[IntArray, IntArray]:
-    """The terms of each row from its options' (lead, rest): distinct (row, term) pairs.
+def _unique_rows(columns: list[IntArray]) -> tuple[IntArray, IntArray]:
+    """The distinct rows of small non-negative integer columns, sorted, and each row's index
+    among them: one int64 code per row when the columns fit (much faster than ``axis=0``)."""
+    if not columns or len(columns[0]) == 0:
+        return np.zeros((0, len(columns)), dtype=np.intp), np.zeros(0, dtype=np.intp)
+    radices = [int(c.max()) + 1 for c in columns]
+    if math.prod(radices) < 2**62:
+        code = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            code = code * radix + column
+        distinct, inverse = np.unique(code, return_inverse=True)
+        rows = np.empty((len(distinct), len(columns)), dtype=np.intp)
+        for k in range(len(columns) - 1, -1, -1):
+            distinct, rows[:, k] = np.divmod(distinct, radices[k])
+        return rows, inverse.reshape(-1).astype(np.intp)
+    rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return rows.astype(np.intp), inverse.reshape(-1).astype(np.intp)
 
-    The options of a row that need the same placed airframe are one term, "that airframe,
-    and any of their rests" (the same logic as one term each, since ``a and (b or c)`` is
-    ``(a and b) or (a and c)``), so that the row counts the airframe at most once: the LP
-    relaxation cannot spread one helicopter over several options of a site.
-    """
-    fixed = lead == _ONE  # no placed airframe: the rest is the term
-    rows, terms = [row[fixed]], [rest[fixed]]
-    triples = np.unique(np.stack([row[~fixed], lead[~fixed], rest[~fixed]], axis=1), axis=0)
-    if len(triples):
-        start = np.flatnonzero(np.r_[True, (np.diff(triples[:, :2], axis=0) != 0).any(axis=1)])
-        size = np.diff(np.r_[start, len(triples)])
-        single = start[size == 1]
-        pairs, inverse = np.unique(triples[single, 1:], axis=0, return_inverse=True)
-        made = [build.all_of(tuple(sorted({int(a), int(b)} - {_ONE}))) for a, b in pairs]
-        rows.append(triples[single, 0])
-        terms.append(np.asarray(made, dtype=np.intp)[inverse.reshape(-1)])
-        merged_rows, merged_terms = [], []
-        for first, n in zip(start[size > 1], size[size > 1], strict=True):
-            airframe, rests = int(triples[first, 1]), [int(r) for r in triples[first : first + n, 2]]
-            either = _ONE if _ONE in rests else build.any_of(tuple(sorted(rests)))
-            merged_rows.append(int(triples[first, 0]))
-            merged_terms.append(build.all_of(tuple(sorted({airframe, either} - {_ONE}))))
-        rows.append(np.asarray(merged_rows, dtype=np.intp))
-        terms.append(np.asarray(merged_terms, dtype=np.intp))
-    pairs_all = np.unique(np.stack([np.concatenate(rows), np.concatenate(terms)], axis=1), axis=0)
-    return pairs_all[:, 0], pairs_all[:, 1]
+
+def _merged(build: _Builder, lead: int, rests: Sequence[int]) -> int:
+    """ "This airframe, and any of these rests": one term for every option of a row that needs
+    the same placed airframe (``a and (b or c)`` is ``(a and b) or (a and c)``), so that the row
+    counts the airframe at most once and the LP cannot spread one helicopter over several
+    options of a site."""
+    rests = sorted(set(rests))
+    either = _ONE if _ONE in rests else build.any_of(tuple(rests))
+    return build.all_of(tuple(sorted({lead, either} - {_ONE})))
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The terms of one condition's rows, as units: the options of a (leg, site) that need the
+    same placed airframe (the same row of the core: a loss takes all of them or none) are one
+    unit, every other distinct rest one unit of its own."""
+
+    of_option: IntArray  # per usable option needing a term: its unit (-1: none)
+    key: IntArray  # per unit, sorted
+    lead: IntArray
+    term: IntArray
+    size: IntArray  # options in the unit
+    key_start: IntArray  # (keys + 1,): the units of key k are key_start[k]:key_start[k + 1]
+
+
+def _units(build: _Builder, terms: _Terms, active: npt.NDArray[np.bool_], n_keys: int) -> _Units:
+    lead, rest = terms.lead[active], terms.rest[active]
+    fixed = lead == _ONE
+    shift = 3  # literals start at -2: shifted, every column is non-negative
+    rows, unit = _unique_rows(
+        [
+            terms.key[active],
+            lead + shift,
+            np.where(fixed, 0, terms.air_row[active] + 1),
+            np.where(fixed, rest, _ZERO - 1) + shift,
+        ]
+    )
+    unit_key, unit_lead = rows[:, 0], rows[:, 1] - shift
+    term = np.where(unit_lead == _ONE, rows[:, 3] - shift, _ZERO)
+    pairs, _ = _unique_rows([unit[~fixed], rest[~fixed] + shift])  # (unit, rest), by unit
+    if len(pairs):
+        first = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        size = np.diff(np.r_[first, len(pairs)])
+        lone = first[size == 1]
+        lone_pairs, inverse = _unique_rows([unit_lead[pairs[lone, 0]], pairs[lone, 1]])
+        made = [build.all_of(tuple(sorted({int(a), int(b) - shift} - {_ONE}))) for a, b in lone_pairs]
+        term[pairs[lone, 0]] = np.asarray(made, dtype=np.intp)[inverse]
+        for start, n in zip(first[size > 1], size[size > 1], strict=True):
+            u = int(pairs[start, 0])
+            term[u] = _merged(build, int(unit_lead[u]), [int(r) - shift for r in pairs[start : start + n, 1]])
+    of_option = np.full(len(terms.key), -1, dtype=np.intp)
+    of_option[active] = unit
+    return _Units(
+        of_option,
+        unit_key,
+        unit_lead,
+        term,
+        np.bincount(unit, minlength=len(unit_key)),
+        np.searchsorted(unit_key, np.arange(n_keys + 1)),
+    )
 
 
 def _cover_condition(
     build: _Builder, terms: _Terms, counts: IntArray, night: bool, removals: list[npt.NDArray[np.bool_]]
 ) -> None:
-    """The covering rows of one condition: "the site counts" at most each leg's options.
+    """The covering rows of one condition: "the site counts" at most each leg's terms.
 
-    With n-1, a case that loses an airframe adds rows only where it takes an option away;
-    such a row implies the no-loss row of the same (leg, site), which is then left out.
+    Without losses, ``y <= T``, the sum of the terms of the (leg, site). With n-1, a case that
+    takes an option away there needs ``y <= T - (the terms it empties)``. All of them at once
+    are ``y <= T - m`` with ``m >=`` the terms each case empties: the same relaxation, one
+    short row a case instead of a copy of ``T``.
     """
     n_sites = len(counts)
     n_keys = len(terms.always)
@@ -759,23 +818,55 @@ def _cover_condition(
         covered[terms.key[use & terms.constant]] = True
         return covered
 
-    def emit(keys: IntArray, use: npt.NDArray[np.bool_]) -> None:
-        position = np.full(n_keys, -1, dtype=np.intp)
-        position[keys] = np.arange(len(keys))
-        chosen = use & ~terms.constant & (position[terms.key] >= 0)
-        row, term = _row_terms(build, position[terms.key[chosen]], terms.lead[chosen], terms.rest[chosen])
-        build.cover(counts[keys % n_sites], row, term)
-
-    touched_any = np.zeros(n_keys, dtype=bool)
+    # Which (leg, site) each case leaves unmet whatever is decided, and what it takes away.
+    cases: list[tuple[IntArray, IntArray]] = []  # (keys with a row, options lost)
+    emitted = ~met_whatever(usable)
     for lost in removals[1:]:
         hit = usable & (terms.air_row >= 0) & lost[np.maximum(terms.air_row, 0)]
         if not hit.any():
-            continue  # this loss takes no option away: its rows are the no-loss rows
+            continue  # this loss takes no option away
         touched = np.unique(terms.key[hit])
-        touched_any[touched] = True
-        still = usable & ~hit
-        emit(touched[~met_whatever(still)[touched]], still)
-    emit(np.flatnonzero(~met_whatever(usable) & ~touched_any), usable)
+        keys = touched[~met_whatever(usable & ~hit)[touched]]
+        emitted[keys] = True
+        cases.append((keys, np.flatnonzero(hit)))
+    active = usable & ~terms.constant & emitted[terms.key]
+    units = _units(build, terms, active, n_keys)
+
+    keys = np.flatnonzero(emitted)
+    starts, stops = units.key_start[keys], units.key_start[keys + 1]
+    lengths = stops - starts
+    unit = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(lengths.sum())
+    row = np.repeat(np.arange(len(keys)), lengths)
+    most_lost = np.full(n_keys, -1, dtype=np.intp)
+    with_cases = np.unique(np.concatenate([k for k, _ in cases])) if cases else np.zeros(0, dtype=np.intp)
+    most_lost[with_cases] = build.variables(len(with_cases), bounded=False)
+    # y - T + m <= 0, one row per (leg, site): "the site counts" within every case's terms.
+    m_row = np.flatnonzero(most_lost[keys] >= 0)
+    build.rows(
+        np.concatenate([np.arange(len(keys)), row, m_row]),
+        np.concatenate([counts[keys % n_sites], units.term[unit], most_lost[keys[m_row]]]),
+        np.concatenate([np.ones(len(keys)), -np.ones(len(unit)), np.ones(len(m_row))]),
+        np.full(len(keys), -np.inf),
+        np.zeros(len(keys)),
+    )
+    # m >= what each case takes away there.
+    for case_keys, hit_options in cases:
+        if not len(case_keys):
+            continue
+        taken = np.bincount(units.of_option[hit_options[active[hit_options]]], minlength=len(units.key))
+        # A loss empties the units of its airframe; a unit of no placed airframe that other
+        # airframes' options still give stays.
+        emptied = np.flatnonzero((taken > 0) & (taken == units.size))
+        emptied = emptied[np.isin(units.key[emptied], case_keys)]
+        place = np.searchsorted(case_keys, units.key[emptied])
+        cols, vals = units.term[emptied], -np.ones(len(emptied))
+        build.rows(
+            np.concatenate([np.arange(len(case_keys)), place]),
+            np.concatenate([most_lost[case_keys], cols]),
+            np.concatenate([np.ones(len(case_keys)), vals]),
+            np.zeros(len(case_keys)),
+            np.full(len(case_keys), np.inf),
+        )
 
 
 def build_model(pool: Pool, question: Question, *, at_most: bool = False) -> Model:

@@ -327,8 +327,9 @@ class CoveringModel:
     ``n_decisions`` variables are binaries, one per candidate (a column of a coverage matrix,
     or an (asset, place) choice of the mission); the others are continuous in [0, 1], bound
     only from above by sums of binaries ("any of", "all of"), and ``counts[d, c]`` is the one
-    that says "demand d counts under condition c" (-1: never). For whole binaries the best
-    continuous values are 0 or 1, so the optimum of the MILP is the covering optimum. The
+    that says "demand d counts under condition c" (-1: never); under n-1 the mission adds
+    "the most a loss takes away" (at least 0, no upper bound). For whole binaries the best
+    counts are 0 or 1, so the optimum of the MILP is the covering optimum. The
     mission model (:func:`build_model`) and the textbook models
     (:meth:`from_coverage_matrix`) are built by the same builder and solved by :func:`solve`.
     """

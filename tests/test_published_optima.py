@@ -142,6 +142,8 @@ def test_infeasible_set_covering_is_reported_before_solving() -> None:
         CoveringModel.from_coverage_matrix(covers, problem="lscp")
     with pytest.raises(CoverageMatrixError, match="p: sites to choose, 1 to 2"):
         CoveringModel.from_coverage_matrix(covers, p=3)
+    with pytest.raises(CoverageMatrixError, match=r"p: sites to choose, 1 to 2 candidates, got 1\.5"):
+        CoveringModel.from_coverage_matrix(covers, p=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="weights"):
         CoveringModel.from_coverage_matrix(covers, [1, 2, 3], p=1)
     # Backup with fewer sites than the set covering needs: no feasible choice.

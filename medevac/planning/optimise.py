@@ -400,7 +400,8 @@ class CoveringModel:
             raise CoverageMatrixError(f"problem: mclp, lscp or backup, got {problem!r}")
         if problem == "lscp" and p is not None:
             raise CoverageMatrixError(f"p: None for lscp (the fewest sites is what it finds), got {p!r}")
-        if problem != "lscp" and (p is None or not 1 <= p <= n_candidates):
+        whole = isinstance(p, int | np.integer) and not isinstance(p, bool)
+        if problem != "lscp" and (p is None or not whole or not 1 <= p <= n_candidates):
             raise CoverageMatrixError(f"p: sites to choose, 1 to {n_candidates} candidates, got {p!r}")
         if problem != "mclp":
             bare = np.flatnonzero(~a.any(axis=1))

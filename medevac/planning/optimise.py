@@ -851,6 +851,25 @@ def _cover_condition(
         np.full(len(keys), -np.inf),
         np.zeros(len(keys)),
     )
+    # Robust and with no option that always holds: the site counts only with terms of two
+    # airframes, or one no loss empties (a valid cut that the rows above do not imply).
+    if cases:
+        bare = np.flatnonzero((most_lost[keys] >= 0) & ~met_whatever(usable)[keys])
+        air = terms.air_row[active]
+        low = np.full(len(units.key), np.iinfo(np.intp).max)
+        high = np.full(len(units.key), -1)
+        np.minimum.at(low, units.of_option[active], air)
+        np.maximum.at(high, units.of_option[active], air)
+        lossable = (low == high) & (high >= 0)
+        in_bare = np.isin(row, bare)
+        pick = row[in_bare]
+        build.rows(
+            np.concatenate([np.searchsorted(bare, bare), np.searchsorted(bare, pick)]),
+            np.concatenate([counts[keys[bare] % n_sites], units.term[unit[in_bare]]]),
+            np.concatenate([np.ones(len(bare)), np.where(lossable[unit[in_bare]], -0.5, -1.0)]),
+            np.full(len(bare), -np.inf),
+            np.zeros(len(bare)),
+        )
     # m >= what each case takes away there.
     for case_keys, hit_options in cases:
         if not len(case_keys):

@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/coverage_grid.py
 	$(BIN)/python bench/app_whatif.py
 	$(BIN)/python bench/variants.py
+	$(BIN)/python bench/robustness.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

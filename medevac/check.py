@@ -103,7 +103,7 @@ class CheckResult:
     @cached_property
     def results(self) -> Results:
         """This check as the one results table (:mod:`medevac.results`), built once."""
-        from medevac.results import Results  # results is built on checks: imported when asked
+        from medevac.results import Results  # built on checks: imported when first asked
 
         return Results([self])
 
@@ -117,13 +117,12 @@ class CheckResult:
 
     def site_rows(self) -> list[dict[str, Any]]:
         """One record per site in the spec's JSON shape."""
+        from medevac.results import leg_minutes
+
         rows = []
         for s in range(len(self.scenario.sites)):
             records = self.results.site_records(s)
-            row: dict[str, Any] = {"site_id": self.scenario.sites[s].id}
-            for record in records:
-                value = float(record["time_min"])
-                row[f"{record['leg']}_min"] = value if np.isfinite(value) else None
+            row: dict[str, Any] = {"site_id": self.scenario.sites[s].id, **leg_minutes(records)}
             row["meets"] = {r["leg"]: bool(r["meets"]) for r in records}
             row["meets_all"] = all(row["meets"].values())
             row["pathway"] = {r["leg"]: messages.row_pathway_text(r) for r in records}

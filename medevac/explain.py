@@ -224,21 +224,13 @@ Explanations = dict[tuple[int, Leg], tuple[Reason, ...]]
 """Reasons per (site index, leg), for the failing legs only."""
 
 
-def explain(result: CheckResult, *, known: Iterable[CheckResult] = ()) -> Explanations:
-    """The reasons of every failing leg of a check, decided by re-checks (module docstring).
-
-    ``known`` are checks of the same scenario under other conditions (the report's four):
-    the dry-season check then answers "would it meet in the dry season?" without a re-run.
-    """
-    return _Explainer(result, tuple(known)).explain()
-
-
-def _same_scenario(a: CheckResult, b: CheckResult) -> bool:
-    return a.legs == b.legs and (a.scenario is b.scenario or a.scenario == b.scenario)
+def explain(result: CheckResult) -> Explanations:
+    """The reasons of every failing leg of a check, decided by re-checks (module docstring)."""
+    return _Explainer(result).explain()
 
 
 class _Explainer:
-    def __init__(self, result: CheckResult, known: tuple[CheckResult, ...]) -> None:
+    def __init__(self, result: CheckResult) -> None:
         self.result = result
         self.scenario = result.scenario
         self.assets = result.engine.assets
@@ -252,7 +244,6 @@ class _Explainer:
         # no-roads estimate computes only what may matter, so it is asked directly).
         self.router = router if isinstance(router, GeodesicRouter | CachedRouter) else CachedRouter(router)
         self.share_points = isinstance(self.router, CachedRouter)
-        self.known = tuple(k for k in known if k is not result and _same_scenario(k, result))
         self._cache: dict[tuple[Change, tuple[int, ...]], tuple[FloatArray, IntArray]] = {}
 
     # -- re-checks --------------------------------------------------------------------------
@@ -268,22 +259,9 @@ class _Explainer:
             times = self.reported.copy()
             winners = np.full(times.shape, -1, dtype=np.intp)
             if len(sites):
-                known = self._known(change)
-                if known is not None:
-                    times[:, sites] = reported_min(known.times.time_min)[:, sites]
-                    winners[:, sites] = known.times.airframe[:, sites]
-                else:
-                    times[:, sites], winners[:, sites] = changed_min(self.result, change, sites, self.router)
+                times[:, sites], winners[:, sites] = changed_min(self.result, change, sites, self.router)
             self._cache[key] = (times, winners)
         return self._cache[key]
-
-    def _known(self, change: Change) -> CheckResult | None:
-        """A check already made of exactly this change (another light or season), if any."""
-        if change != Change(light=change.light, season=change.season):
-            return None
-        light = change.light or self.result.light
-        season = change.season or self.result.season
-        return next((k for k in self.known if (k.light, k.season) == (light, season)), None)
 
     def improves(self, times: FloatArray) -> BoolArray:
         return np.asarray(times < self.reported)

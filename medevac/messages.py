@@ -121,19 +121,49 @@ _LISTS = ("no_airframe_available", "no_night_airframe", "not_night_capable", "un
 """Codes whose records of several legs read as one sentence listing every asset."""
 
 
-def _ids(assets: Iterable[str]) -> str:
-    return ", ".join(assets)
+REASONS: dict[str, str] = {
+    "no_first_responders": "first aid: no first responders at {asset}",
+    "no_facility_level": "no Level {level:.0f} facility in the scenario",
+    "no_airframe": "no airframe in the scenario",
+    "no_airframe_available": "no airframe available ({assets} unavailable)",
+    "no_night_airframe": "night: no night-capable airframe",
+    "no_helicopter_landing_site": (
+        "landing: no helicopter landing site at {asset}, casualties must first go by road"
+    ),
+    "no_landing_site": "landing: no landing site at {asset}, casualties must first go by road",
+    "out_of_range": "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})",
+    "not_night_capable": "night: {assets} not night-capable",
+    "unavailable": "unavailable: {assets}",
+    "no_road_nearby": "roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)",
+    "no_facility_near_road": "roads: no facility is within {max_snap_km:g} km of a road",
+    "road_closed": "roads: its nearest road is closed",
+    "road_closed_wet": "roads: its nearest road is closed in the wet season",
+    "road_cut_wet": "roads: in the wet season its road does not connect to any facility (roads closed)",
+    "road_not_connected": "roads: its road does not connect to any facility",
+    "road_access": "roads: {detail}",
+    "launch_time": "launch: meets if {asset} launched at once (now {launch_min:g} min)",
+    "approval_time": "approval: meets if launch were authorised at once (now {approval_min:g} min)",
+    "wet_season": "wet season: meets in the dry season",
+    "combined": "meets only with several changes at once",
+    "out_of_reach": "no Level {level:.0f} within reach of the assets as placed",
+}
+"""The sentence of each reason code: a template over the record's numbers and ``{asset}``
+(the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
+``{detail}``. Another language is another catalogue with the same keys."""
 
 
-def _listing(code: str, assets: Sequence[str]) -> str:
-    """The sentence of a listing code naming every asset."""
-    if code == "no_airframe_available":
-        return f"no airframe available ({_ids(assets)} unavailable)"
-    if code == "no_night_airframe":
-        return "night: no night-capable airframe"
-    if code == "not_night_capable":
-        return f"night: {_ids(assets)} not night-capable"
-    return f"unavailable: {_ids(assets)}"
+def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], detail: str = "") -> str:
+    template = REASONS.get(code)
+    if template is None:
+        raise ValueError(f"no words for reason code {code!r}")
+    fields = {
+        "asset": assets[0] if assets else "?",
+        "facility": assets[1] if len(assets) > 1 else "?",
+        "assets": ", ".join(assets),
+        "detail": detail,
+        **numbers,
+    }
+    return template.format(**fields)
 
 
 def reason_text(reason: Reason) -> str:
@@ -144,48 +174,7 @@ def reason_text(reason: Reason) -> str:
     ...                    {"flown_km": 612.0, "range_km": 570.0}))
     'out of range: puma-1 would fly 612 km, range 570 (to gao-l2)'
     """
-    code, assets, n = reason.code, reason.assets, reason.numbers
-    first = assets[0] if assets else "?"
-    if code == "no_first_responders":
-        return f"first aid: no first responders at {first}"
-    if code == "no_facility_level":
-        return f"no {level_text(n['level'])} facility in the scenario"
-    if code == "no_airframe":
-        return "no airframe in the scenario"
-    if code in _LISTS:
-        return _listing(code, assets)
-    if code == "no_helicopter_landing_site":
-        return f"landing: no helicopter landing site at {first}, casualties must first go by road"
-    if code == "no_landing_site":
-        return f"landing: no landing site at {first}, casualties must first go by road"
-    if code == "out_of_range":
-        to = f" (to {assets[1]})" if len(assets) > 1 else ""
-        return f"out of range: {first} would fly {n['flown_km']:.0f} km, range {number(n['range_km'])}{to}"
-    if code == "no_road_nearby":
-        return f"roads: no road within {n['max_snap_km']:g} km (nearest {n['nearest_km']:.1f} km)"
-    if code == "no_facility_near_road":
-        return f"roads: no facility is within {n['max_snap_km']:g} km of a road"
-    if code == "road_closed":
-        return "roads: its nearest road is closed"
-    if code == "road_closed_wet":
-        return "roads: its nearest road is closed in the wet season"
-    if code == "road_cut_wet":
-        return "roads: in the wet season its road does not connect to any facility (roads closed)"
-    if code == "road_not_connected":
-        return "roads: its road does not connect to any facility"
-    if code == "road_access":
-        return f"roads: {reason.detail}"
-    if code == "launch_time":
-        return f"launch: meets if {first} launched at once (now {n['launch_min']:g} min)"
-    if code == "approval_time":
-        return f"approval: meets if launch were authorised at once (now {n['approval_min']:g} min)"
-    if code == "wet_season":
-        return "wet season: meets in the dry season"
-    if code == "combined":
-        return "meets only with several changes at once"
-    if code == "out_of_reach":
-        return f"no {level_text(n['level'])} within reach of the assets as placed"
-    raise ValueError(f"no words for reason code {code!r}")
+    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail)
 
 
 def reasons_text(reasons: Iterable[Reason]) -> list[str]:
@@ -210,7 +199,7 @@ def reasons_text(reasons: Iterable[Reason]) -> list[str]:
         if text not in texts:
             texts.add(text)
             order.append((text, reason))
-    return [key if record is not None else _listing(key, merged[key]) for key, record in order]
+    return [key if record is not None else _sentence(key, merged[key], {}) for key, record in order]
 
 
 def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str | None) -> str:

@@ -38,7 +38,7 @@ Words come from :mod:`medevac.messages`; nothing here formats a sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -131,6 +131,12 @@ def _minutes_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
+def leg_minutes(records: Iterable[Mapping[str, Any]]) -> dict[str, float | None]:
+    """``{"surgery_min": 131.0, ...}`` from a site's rows: reported minutes, None where no
+    pathway delivers the leg (spec v1's ``<leg>_min`` keys)."""
+    return {f"{r['leg']}_min": _minutes_or_none(float(r["time_min"])) for r in records}
+
+
 # -- the table -----------------------------------------------------------------------------
 
 
@@ -176,19 +182,14 @@ def _carry_km(check: CheckResult) -> FloatArray:
     return out
 
 
-def _frame_of(name: str, check: CheckResult, others: Sequence[CheckResult]) -> pd.DataFrame:
-    """The rows of one check: site-major, legs in the profile's order."""
+def _core_of(check: CheckResult) -> pd.DataFrame:
+    """The rows of one check but its reasons: site-major, legs in the profile's order."""
     sites = check.scenario.sites
     legs = check.legs
     n_legs, n_sites = len(legs), len(sites)
     times = check.times
     a = check.engine.assets
     reported = reported_min(times.time_min)
-    explanations = explain(check, known=others)
-    reasons = np.empty((n_legs, n_sites), dtype=object)
-    for s in range(n_sites):
-        for i, leg in enumerate(legs):
-            reasons[i, s] = explanations.get((s, leg), ())
 
     def flat(values: Any) -> Any:
         return np.asarray(values).T.ravel()  # (legs, sites) -> site-major rows
@@ -197,11 +198,12 @@ def _frame_of(name: str, check: CheckResult, others: Sequence[CheckResult]) -> p
         return np.repeat(np.array(values, dtype=object), n_legs)
 
     thresholds = np.array([check.standard.thresholds_min[leg] for leg in legs], dtype=np.float64)
+    rows = n_legs * n_sites
     return pd.DataFrame(
         {
-            "condition": np.full(n_legs * n_sites, name, dtype=object),
-            "light": np.full(n_legs * n_sites, check.light, dtype=object),
-            "season": np.full(n_legs * n_sites, check.season, dtype=object),
+            "condition": np.full(rows, condition_name(check.light, check.season), dtype=object),
+            "light": np.full(rows, check.light, dtype=object),
+            "season": np.full(rows, check.season, dtype=object),
             "site_id": per_site([s.id for s in sites]),
             "site_name": per_site([s.name or "" for s in sites]),
             "site_kind": per_site([s.kind for s in sites]),
@@ -211,14 +213,23 @@ def _frame_of(name: str, check: CheckResult, others: Sequence[CheckResult]) -> p
             "time_min": flat(np.where(np.isfinite(reported), reported, np.nan)),
             "meets": flat(check.meets).astype(bool),
             "pathway": flat(np.array(PATHWAY_CODES, dtype=object)[times.pathway]),
-            "airframe_id": flat(_ids(a.airframe_ids, times.airframe)),
-            "facility_id": flat(_ids(a.facility_ids, times.facility)),
-            "pickup_id": flat(_ids(a.pickup_ids, times.pickup)),
+            "airframe_id": pd.Series(flat(_ids(a.airframe_ids, times.airframe)), dtype=object),
+            "facility_id": pd.Series(flat(_ids(a.facility_ids, times.facility)), dtype=object),
+            "pickup_id": pd.Series(flat(_ids(a.pickup_ids, times.pickup)), dtype=object),
             "carry_km": flat(_carry_km(check)),
-            "reasons": flat(reasons),
         },
-        columns=list(COLUMNS),
+        columns=[c for c in COLUMNS if c != "reasons"],
     )
+
+
+def _reasons_of(check: CheckResult) -> ObjectArray:
+    """The reasons column of one check's rows (``()`` where a leg meets)."""
+    legs = check.legs
+    explanations = explain(check)
+    column = np.empty(len(legs) * len(check.scenario.sites), dtype=object)
+    for row, (s, leg) in enumerate((s, leg) for s in range(len(check.scenario.sites)) for leg in legs):
+        column[row] = explanations.get((s, leg), ())
+    return column
 
 
 @dataclass(frozen=True)
@@ -242,24 +253,37 @@ class Results:
     return new objects.
     """
 
-    def __init__(self, checks: Iterable[CheckResult] | Mapping[str, CheckResult]) -> None:
-        named = (
-            dict(checks)
-            if isinstance(checks, Mapping)
-            else {condition_name(c.light, c.season): c for c in checks}
-        )
-        if not isinstance(checks, Mapping) and len(named) != len(list(checks)):
+    def __init__(self, checks: Iterable[CheckResult]) -> None:
+        checks = tuple(checks)
+        named = {condition_name(c.light, c.season): c for c in checks}
+        if len(named) != len(checks):
             raise ValueError("Results takes at most one check per light and season")
-        values = list(named.values())
-        frames = [
-            _frame_of(name, check, [other for other in values if other is not check])
-            for name, check in named.items()
-        ]
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
         self._checks: Mapping[str, CheckResult]
-        self._frame: pd.DataFrame
         object.__setattr__(self, "_checks", MappingProxyType(named))
-        object.__setattr__(self, "_frame", frame)
+
+    def _parts(self) -> list[Results | CheckResult]:
+        """Per condition, the check itself when these are its own results, else its results:
+        each check's rows are built once, by its own results, and shared."""
+        return [c if c.results is self else c.results for c in self._checks.values()]
+
+    @cached_property
+    def _core(self) -> pd.DataFrame:
+        """Every column but the reasons: what the tallies read."""
+        frames = [_core_of(p) if isinstance(p, CheckResult) else p._core for p in self._parts()]
+        if not frames:
+            return pd.DataFrame(columns=[c for c in COLUMNS if c != "reasons"])
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        """The whole table; its reasons (which cost re-checks) are computed when first asked."""
+        parts = self._parts()
+        if len(parts) == 1 and isinstance(parts[0], CheckResult):
+            return self._core.assign(reasons=_reasons_of(parts[0]))[list(COLUMNS)]
+        frames = [p._frame for p in parts if isinstance(p, Results)]
+        if not frames:
+            return pd.DataFrame(columns=list(COLUMNS))
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Results is frozen: cannot set {name!r}")
@@ -272,7 +296,7 @@ class Results:
     @classmethod
     def from_conditions(cls, checks: Mapping[tuple[Light, Season], CheckResult]) -> Results:
         """From checks keyed by (light, season), as :func:`medevac.report.summary.check_conditions`."""
-        return cls({condition_name(*condition): check for condition, check in checks.items()})
+        return cls(checks.values())
 
     # -- what it holds -------------------------------------------------------------------------
 
@@ -337,8 +361,9 @@ class Results:
     @cached_property
     def _grids(self) -> dict[str, _Grid]:
         grids = {}
+        core = self._core
         for name, check in self._checks.items():
-            rows = self.rows(name)
+            rows = core[core["condition"] == name]
             legs = check.legs
             shape = (len(check.scenario.sites), len(legs))
             time_min = rows["time_min"].to_numpy(dtype=np.float64).reshape(shape)
@@ -444,12 +469,17 @@ class Results:
                         "failing_legs": [
                             tuple(leg for leg, f in zip(legs, row, strict=True) if f) for row in failing
                         ],
-                        "first_failed_leg": [
-                            legs[int(k)] if failing[s].any() else None for s, k in enumerate(first)
-                        ],
-                        "worst_leg": [
-                            legs[int(k)] if e > 0 else None for k, e in zip(worst, worst_excess, strict=True)
-                        ],
+                        "first_failed_leg": pd.Series(
+                            [legs[int(k)] if failing[s].any() else None for s, k in enumerate(first)],
+                            dtype=object,
+                        ),
+                        "worst_leg": pd.Series(
+                            [
+                                legs[int(k)] if e > 0 else None
+                                for k, e in zip(worst, worst_excess, strict=True)
+                            ],
+                            dtype=object,
+                        ),
                         "shortfall_min": np.round(np.maximum(worst_excess, 0.0), 1),
                     }
                 )
@@ -577,4 +607,5 @@ __all__ = [
     "Results",
     "SiteChange",
     "condition_name",
+    "leg_minutes",
 ]

@@ -488,7 +488,7 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
         if at == "a facility" and facility_ids:
             edit = MoveAirframe(target, st.selectbox("Facility", facility_ids, key="wi_move_af_base"))
         else:
-            place = pick_place(shown, town_list, "wi_move_af")
+            place = pick_place(shown, town_list, "wi_move_af_to")
             if place is not None:
                 edit = MoveAirframe(target, place)
     elif action == "Change an airframe" and airframe_ids:

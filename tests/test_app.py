@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,19 @@ from streamlit.testing.v1 import AppTest
 from medevac.check import CheckResult, check
 from medevac.scenario import load_scenario, parse_scenario, scenario_to_mapping
 from medevac.standards import LEG_LABEL, Leg
-from medevac.whatif import AddFacility, Point, SetConditions, apply_edits, compare, gap_rows
+from medevac.whatif import (
+    AddAirframe,
+    AddFacility,
+    Edit,
+    MoveAirframe,
+    MoveFacility,
+    Point,
+    SetConditions,
+    apply_edits,
+    compare,
+    describe,
+    gap_rows,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -185,3 +198,120 @@ def test_export_downloads_and_the_gap_report(app: AppTest, downloads: dict[str, 
     report = downloaded(app, "dl_report", downloads).decode()
     assert "<html" in report.lower()
     assert expected.scenario.name in report
+
+
+# -- placing what-ifs: the map click, a town, typed coordinates ------------------------------
+
+
+def deck_layer(at: AppTest, layer_id: str) -> list[dict[str, Any]]:
+    """The records a map layer was drawn with (what the browser gets, and sends back on a click)."""
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layer = next(layer for layer in deck["layers"] if layer["id"] == layer_id)
+    return list(layer["data"])
+
+
+def click_map(at: AppTest, layer_id: str, obj: dict[str, Any]) -> None:
+    """Rerun as the browser does when a planner clicks ``obj`` on the map.
+
+    AppTest has no deck.gl clicks, so the selection the front end sends is added to the
+    widget states of the next run (AppTest's private ``_tree`` and ``_run``).
+    """
+    chart = at.get("deck_gl_json_chart")[0]
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = chart.proto.id
+    selection = {"indices": {layer_id: [0]}, "objects": {layer_id: [obj]}}
+    state.string_value = json.dumps({"selection": selection})
+    at._run(states)
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def place_and_apply(at: AppTest, prefix: str, way: str, clicked: tuple[str, int], town: int) -> Point:
+    """Choose a place one way (clicking object ``clicked`` of a layer, picking town number
+    ``town``, or typing coordinates), apply the edit, return the place the edit must use."""
+    at.radio(key=f"{prefix}_how").set_value(way).run()
+    if way == "map click":
+        layer_id, index = clicked
+        obj = deck_layer(at, layer_id)[index]
+        click_map(at, layer_id, obj)
+        label = None if layer_id == "places" else obj.get("name") or obj.get("label")
+        point = Point(float(obj["lat"]), float(obj["lon"]), label)
+    elif way == "town":
+        at.selectbox(key=f"{prefix}_town").set_value(town).run()
+        record = deck_layer(at, "towns")[town]
+        point = Point(float(record["lat"]), float(record["lon"]), str(record["label"]))
+    else:
+        at.number_input(key=f"{prefix}_lat").set_value(16.5)
+        at.number_input(key=f"{prefix}_lon").set_value(0.75).run()
+        point = Point(16.5, 0.75)
+    at.button(key="wi_apply").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return point
+
+
+def assert_working_variant(at: AppTest, edits: list[Edit], downloads: dict[str, bytes]) -> None:
+    """The page lists the edits and saves exactly the demo with them applied."""
+    listed = [t.value for t in tab(at, "What-if").text]
+    assert listed == [f"{n}. {describe(e)}" for n, e in enumerate(edits, start=1)]
+    saved = parse_scenario(downloaded(at, "dl_scenario", downloads).decode())
+    assert scenario_to_mapping(saved) == scenario_to_mapping(apply_edits(load_scenario(DEMO), edits))
+
+
+WAYS = ("map click", "town", "coordinates")
+
+
+@pytest.fixture
+def quick(app: AppTest) -> AppTest:
+    """The app with no coverage surface drawn: what-if flows rerun in a fraction of a second."""
+    app.selectbox(key="surface_leg").set_value("none").run()
+    return app
+
+
+def test_add_a_facility_at_a_click_a_town_or_coordinates(quick: AppTest, downloads: dict[str, bytes]) -> None:
+    quick.selectbox(key="wi_action").set_value("Add a facility").run()
+    edits: list[Edit] = []
+    for n, way in enumerate(WAYS, start=1):
+        point = place_and_apply(quick, "wi_add", way, ("towns", 2), town=3)
+        edits.append(AddFacility(f"new-l2-{n}", "2", point, helipad=True, airstrip=False))
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_move_a_facility_to_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Move a facility").run()
+    quick.selectbox(key="wi_move_facility").set_value("kidal-l1").run()
+    edits: list[Edit] = []
+    for way in WAYS:
+        point = place_and_apply(quick, "wi_move", way, ("sites", 4), town=5)
+        edits.append(MoveFacility("kidal-l1", point))
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_add_a_helicopter_at_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Add an airframe").run()
+    quick.radio(key="wi_af_base_how").set_value("a place").run()
+    edits: list[Edit] = []
+    for n, way in enumerate(WAYS, start=1):
+        point = place_and_apply(quick, "wi_af", way, ("airfields", 1), town=6)
+        edits.append(
+            AddAirframe(f"helicopter-{n}", point, 250.0, 570.0, 30.0, 60.0, night=True, medical_team=True)
+        )
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_move_a_helicopter_base_to_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Move an airframe base").run()
+    quick.selectbox(key="wi_move_af").set_value("puma-1").run()
+    quick.radio(key="wi_move_af_how").set_value("a place").run()  # crashed: duplicate key
+    assert not quick.exception, [e.message for e in quick.exception]
+    edits: list[Edit] = []
+    for way in WAYS:
+        point = place_and_apply(quick, "wi_move_af_to", way, ("places", 400), town=1)
+        edits.append(MoveAirframe("puma-1", point))
+    assert_working_variant(quick, edits, downloads)

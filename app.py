@@ -9,7 +9,6 @@ never mutated.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import tempfile
@@ -113,13 +112,44 @@ def coverage_layer(key: str, _scenario: Scenario) -> Any:
 # -- session state ---------------------------------------------------------------------------
 
 CONDITION_KEYS = ("light", "season", "profile", "convoy_factor")
+PLACE_KEYS = ("wi_add", "wi_move", "wi_af", "wi_move_af_to")
+"""Prefixes of the what-if place pickers, whose typed coordinates start at the mission's centre."""
 
 
-def reset_conditions() -> None:
-    """Forget the sidebar's condition widgets so they start from the new file's values."""
+def condition_values(scenario: Scenario) -> dict[str, Any]:
+    """The sidebar's condition widgets as a scenario file sets them, by widget key."""
+    values: dict[str, Any] = {
+        "light": scenario.conditions.light,
+        "season": scenario.conditions.season,
+        "profile": scenario.standard,
+        "convoy_factor": float(scenario.ground.convoy_factor),
+    }
+    values |= {f"timeline_{key}": float(getattr(scenario.timeline, key)) for key in TIMELINE_KEYS}
+    for airframe in scenario.airframes:
+        values |= {
+            f"af_{airframe.id}_available": airframe.available,
+            f"af_{airframe.id}_night": airframe.night,
+            f"af_{airframe.id}_day": float(airframe.launch.day),
+            f"af_{airframe.id}_night_min": float(airframe.launch.minutes("night")),
+        }
+    return values
+
+
+def reset_conditions(scenario: Scenario) -> None:
+    """Set every condition widget to the new file's value.
+
+    Setting (not deleting) the keys matters: a widget keeps its identity across missions,
+    and only a value set here reaches the browser, which otherwise sends the previous
+    mission's value back at the next click.
+    """
     for key in list(st.session_state):
         if key in CONDITION_KEYS or str(key).startswith(("timeline_", "af_")):
             del st.session_state[key]
+    st.session_state.update(condition_values(scenario))
+    lat, lon = scenario_bounds(scenario).centre
+    for prefix in PLACE_KEYS:
+        st.session_state[f"{prefix}_lat"] = round(lat, 2)
+        st.session_state[f"{prefix}_lon"] = round(lon, 2)
 
 
 def load(scenario: Scenario, label: str) -> None:
@@ -128,12 +158,19 @@ def load(scenario: Scenario, label: str) -> None:
     st.session_state.edits = []
     st.session_state.variants = {}
     st.session_state.picked = None
-    reset_conditions()
+    st.session_state.edit_errors = []
+    reset_conditions(scenario)
 
 
 def load_demo() -> None:
-    name = st.session_state.get("demo", DEFAULT_DEMO)
+    """Load the demo just chosen, and empty the upload boxes (a new round of uploaders)."""
+    name = st.session_state.get("demo")
+    if name is None:
+        return
     load(load_scenario(SCENARIO_DIR / name), name)
+    st.session_state.upload_round += 1
+    st.session_state.upload_ids = None
+    st.session_state.upload_errors = []
 
 
 def demos() -> list[str]:
@@ -142,13 +179,15 @@ def demos() -> list[str]:
 
 
 def take_upload(scenario_file: Any, roads_file: Any) -> None:
-    """Load an uploaded scenario (and road layer); on any problem keep the current one."""
-    digest = hashlib.sha256(
-        scenario_file.getvalue() + (roads_file.getvalue() if roads_file else b"")
-    ).hexdigest()
-    if st.session_state.get("upload_digest") == digest:
+    """Load an uploaded scenario (and road layer); on any problem keep the current one.
+
+    Each upload is taken once (by the ids of its files), so a file uploaded again, even the
+    same one, loads again.
+    """
+    ids = (scenario_file.file_id, roads_file.file_id if roads_file else None)
+    if st.session_state.get("upload_ids") == ids:
         return
-    st.session_state.upload_digest = digest
+    st.session_state.upload_ids = ids
     st.session_state.upload_errors = []
     folder = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
     try:
@@ -181,44 +220,48 @@ def take_upload(scenario_file: Any, roads_file: Any) -> None:
         st.session_state.upload_errors = str(error).splitlines()
         return
     load(scenario, scenario_file.name)
+    st.session_state.demo = None  # the demo box shows that an upload is loaded
 
 
 # -- sidebar: the scenario and its conditions -------------------------------------------------
 
 
-def sidebar(file_scenario: Scenario) -> list[Edit]:
-    """Scenario choice and conditions; returns the edits that make the baseline."""
+def sidebar() -> tuple[Scenario, list[Edit]]:
+    """Scenario choice and conditions; returns the file's scenario and the edits that make
+    the baseline (conditions that differ from the file)."""
     bar = st.sidebar
     bar.header("Mission")
-    bar.selectbox("Bundled demo", demos(), key="demo", on_change=load_demo)
-    scenario_file = bar.file_uploader("or upload a scenario (YAML)", type=["yaml", "yml"], key="upload")
+    demo_box = bar.container()  # filled after the uploads: an upload changes what it shows
+    round_ = st.session_state.upload_round
+    scenario_file = bar.file_uploader(
+        "or upload a scenario (YAML)", type=["yaml", "yml"], key=f"upload_{round_}"
+    )
     roads_file = bar.file_uploader(
         "and its road layer (optional)",
         type=["gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml"],
-        key="roads_upload",
+        key=f"roads_upload_{round_}",
     )
     if scenario_file is not None:
         take_upload(scenario_file, roads_file)
+    demo_box.selectbox(
+        "Bundled demo",
+        demos(),
+        index=None,
+        placeholder="(an uploaded scenario is loaded)",
+        key="demo",
+        on_change=load_demo,
+    )
+    file_scenario: Scenario = st.session_state.file_scenario
     bar.caption(f"Loaded: **{st.session_state.file_label}** ({file_scenario.name})")
 
     bar.header("Conditions")
     edits: list[Edit] = []
-    light = bar.radio(
-        "Light",
-        ("day", "night"),
-        horizontal=True,
-        key="light",
-        index=("day", "night").index(file_scenario.conditions.light),
-    )
-    season = bar.radio(
-        "Season",
-        ("dry", "wet"),
-        horizontal=True,
-        key="season",
-        index=("dry", "wet").index(file_scenario.conditions.season),
-    )
+    for key, value in condition_values(file_scenario).items():
+        st.session_state.setdefault(key, value)  # a widget Streamlit dropped starts from the file
+    light = bar.radio("Light", ("day", "night"), horizontal=True, key="light")
+    season = bar.radio("Season", ("dry", "wet"), horizontal=True, key="season")
     profiles = PROFILES if file_scenario.standard in PROFILES else (*PROFILES, file_scenario.standard)
-    profile = bar.selectbox("Profile", profiles, key="profile", index=profiles.index(file_scenario.standard))
+    profile = bar.selectbox("Profile", profiles, key="profile")
     if (light, season, profile) != (
         file_scenario.conditions.light,
         file_scenario.conditions.season,
@@ -234,9 +277,7 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
         values = []
         for key in TIMELINE_KEYS:
             was = float(getattr(file_scenario.timeline, key))
-            now = st.number_input(
-                key.replace("_", " "), min_value=0.0, value=was, step=5.0, key=f"timeline_{key}"
-            )
+            now = st.number_input(key.replace("_", " "), min_value=0.0, step=5.0, key=f"timeline_{key}")
             if now != was:
                 values.append((key, float(now)))
         if values:
@@ -245,7 +286,6 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
         "Convoy factor (road speed multiplier)",
         min_value=0.1,
         max_value=1.0,
-        value=float(file_scenario.ground.convoy_factor),
         step=0.05,
         key="convoy_factor",
     )
@@ -255,17 +295,12 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
     with bar.expander("Airframes", expanded=False):
         for airframe in file_scenario.airframes:
             st.markdown(f"**{airframe.id}** {airframe.type}")
-            available = st.checkbox("available", value=airframe.available, key=f"af_{airframe.id}_available")
-            night = st.checkbox("night-capable", value=airframe.night, key=f"af_{airframe.id}_night")
-            day_min = st.number_input(
-                "launch by day (min)",
-                min_value=0.0,
-                value=float(airframe.launch.day),
-                key=f"af_{airframe.id}_day",
-            )
+            available = st.checkbox("available", key=f"af_{airframe.id}_available")
+            night = st.checkbox("night-capable", key=f"af_{airframe.id}_night")
+            day_min = st.number_input("launch by day (min)", min_value=0.0, key=f"af_{airframe.id}_day")
             night_was = float(airframe.launch.minutes("night"))
             night_min = st.number_input(
-                "launch by night (min)", min_value=0.0, value=night_was, key=f"af_{airframe.id}_night_min"
+                "launch by night (min)", min_value=0.0, key=f"af_{airframe.id}_night_min"
             )
             change = SetAirframe(
                 airframe.id,
@@ -277,7 +312,7 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
             if change != SetAirframe(airframe.id):
                 edits.append(change)
     bar.checkbox("Online map tiles (needs internet)", key="online_tiles")
-    return edits
+    return file_scenario, edits
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -377,13 +412,11 @@ def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) ->
         town = town_list[int(chosen)]
         return Point(float(town["lat"]), float(town["lon"]), str(town["label"]))
     lat0, lon0 = scenario_bounds(scenario).centre
+    st.session_state.setdefault(f"{key}_lat", round(lat0, 2))
+    st.session_state.setdefault(f"{key}_lon", round(lon0, 2))
     left, right = st.columns(2)
-    lat = left.number_input(
-        "Latitude", -90.0, 90.0, round(lat0, 2), step=0.01, format="%.4f", key=f"{key}_lat"
-    )
-    lon = right.number_input(
-        "Longitude", -180.0, 180.0, round(lon0, 2), step=0.01, format="%.4f", key=f"{key}_lon"
-    )
+    lat = left.number_input("Latitude", -90.0, 90.0, step=0.01, format="%.4f", key=f"{key}_lat")
+    lon = right.number_input("Longitude", -180.0, 180.0, step=0.01, format="%.4f", key=f"{key}_lon")
     return Point(float(lat), float(lon))
 
 
@@ -559,11 +592,11 @@ def save_variant(name: str) -> None:
 
 def main() -> None:
     if "file_scenario" not in st.session_state:
-        load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+        st.session_state.demo = DEFAULT_DEMO
+        st.session_state.upload_round = 0
         st.session_state.upload_errors = []
-    file_scenario: Scenario = st.session_state.file_scenario
-    condition_edits = sidebar(file_scenario)
-    file_scenario = st.session_state.file_scenario  # an upload may have replaced it
+        load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+    file_scenario, condition_edits = sidebar()
 
     st.title("medevac: 10-1-2 casualty evacuation planner")
     for problem in st.session_state.get("upload_errors", []):

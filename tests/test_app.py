@@ -70,6 +70,14 @@ def downloaded(at: AppTest, key: str, stored: dict[str, bytes]) -> bytes:
     return stored[file_id]
 
 
+def upload(at: AppTest, name: str, data: bytes, roads: tuple[str, bytes] | None = None) -> None:
+    """Upload a scenario (and a road layer) in the sidebar's upload boxes, as a planner does."""
+    boxes = {str(box.key).rsplit("_", 1)[0]: box for box in at.file_uploader}
+    if roads is not None:
+        boxes["roads_upload"].set_value((roads[0], roads[1], "application/octet-stream"))
+    boxes["upload"].set_value((name, data, "application/x-yaml")).run()
+
+
 def tab(at: AppTest, label: str) -> Any:
     return next(t for t in at.tabs if t.label == label)
 
@@ -163,7 +171,7 @@ def test_add_a_facility_compare_and_download_the_variant(app: AppTest, downloads
 def test_an_invalid_upload_shows_its_errors_and_keeps_the_scenario(app: AppTest) -> None:
     before = [m.value for m in app.metric]
     bad = b"medevac: 1\nname: bad\nfacilities:\n  - {id: a, level: 7, lat: 100, lon: 0}\n"
-    app.file_uploader(key="upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    upload(app, "bad.yaml", bad)
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
     assert "bad.yaml: facilities[0].level: must be one of" in errors
@@ -178,7 +186,7 @@ def test_a_valid_upload_replaces_the_scenario(app: AppTest) -> None:
         b"facilities: [{id: h, level: 2, lat: 0, lon: 0}]\n"
         b"sites: [{id: near, lat: 0, lon: 0.1, personnel: 10}, {id: far, lat: 0, lon: 9, personnel: 5}]\n"
     )
-    app.file_uploader(key="upload").set_value(("two.yaml", good, "application/x-yaml")).run()
+    upload(app, "two.yaml", good)
     assert not app.exception
     assert not app.error
     # near is 11 km from the Level 2 (15 + 11.13 * 1.4 / 40 * 60 + 5 = 43.4 min of surgery); far
@@ -315,3 +323,57 @@ def test_move_a_helicopter_base_to_a_click_a_town_or_coordinates(
         point = place_and_apply(quick, "wi_move_af_to", way, ("places", 400), town=1)
         edits.append(MoveAirframe("puma-1", point))
     assert_working_variant(quick, edits, downloads)
+
+
+# -- a new mission starts from its own file ------------------------------------------------
+
+NIGHT_WET = b"""medevac: 1
+name: night camps
+standard: nato-10-1-2-2
+conditions: {light: night, season: wet}
+ground: {convoy_factor: 0.5}
+facilities: [{id: h, level: 2, lat: 0, lon: 0}]
+sites:
+  - {id: near, lat: 0, lon: 0.1, personnel: 10}
+  - {id: far, lat: 0, lon: 3, personnel: 5}
+"""
+
+
+def conditions_shown(at: AppTest) -> tuple[Any, ...]:
+    return (
+        at.radio(key="light").value,
+        at.radio(key="season").value,
+        at.selectbox(key="profile").value,
+        at.slider(key="convoy_factor").value,
+    )
+
+
+def test_an_upload_keeps_its_own_conditions_after_the_next_click(app: AppTest) -> None:
+    upload(app, "night.yaml", NIGHT_WET)
+    # far is 333.9 km from the only hospital: 333.9 x 1.4 km by road at 40 x 0.5 (convoy)
+    # x 0.5 (wet) km/h is 2805.3 min, + ground departure 15 + handover 5 = 2825.3 min.
+    expected = gap_rows(check(parse_scenario(NIGHT_WET.decode())))
+    assert [g["surgery_min"] for g in expected] == [113.5, 2825.3]
+    for _ in range(2):  # the upload's own run, then an unrelated click
+        assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
+        assert " · nato-10-1-2-2 · night, wet season · baseline" in app.caption[0].value
+        gaps = tab(app, "Gaps").dataframe[0].value
+        assert list(gaps["surgery_min"]) == [113.5, 2825.3]
+        assert list(gaps["failing_legs"]) == [g["failing_legs"] for g in expected]
+        app.selectbox(key="surface_leg").set_value("none").run()
+    assert "Loaded: **night.yaml** (night camps)" in [c.value for c in app.sidebar.caption]
+
+
+def test_switching_demo_and_uploading_again_loads_each_mission(app: AppTest) -> None:
+    upload(app, "night.yaml", NIGHT_WET)
+    app.selectbox(key="demo").set_value("unmiss.yaml").run()
+    unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml")
+    assert conditions_shown(app)[3] == unmiss.ground.convoy_factor
+    assert f"Loaded: **unmiss.yaml** ({unmiss.name})" in [c.value for c in app.sidebar.caption]
+    assert all(box.value is None for box in app.file_uploader)  # emptied
+    upload(app, "night.yaml", NIGHT_WET)  # the same file again: it loads again
+    assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
+    assert "Loaded: **night.yaml** (night camps)" in [c.value for c in app.sidebar.caption]
+    assert app.selectbox(key="demo").value is None  # the demo box no longer claims a demo...
+    app.selectbox(key="demo").set_value("minusma-north.yaml").run()  # ...so any can be chosen
+    assert app.caption[0].value.startswith(load_scenario(DEMO).name)

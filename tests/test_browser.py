@@ -1,7 +1,8 @@
 """End to end in a real browser: serve the app, drive Debian's chromium with selenium.
 
 Checks what AppTest cannot: the page renders in a browser with no internet (the map canvas
-and the gap table appear), and a what-if typed into the page changes the numbers on it.
+and the gap table appear), a what-if typed into the page changes the numbers on it, and a
+new mission's conditions are the ones the browser sends back at the next click.
 A screenshot is kept in ``artifacts/`` (gitignored) for CI to keep.
 """
 
@@ -161,3 +162,64 @@ def test_map_gap_table_and_a_whatif_in_a_real_browser(server: str, browser: obje
     driver.execute_script("arguments[0].scrollIntoView()", top)
     time.sleep(1.0)
     assert driver.save_screenshot(str(ARTIFACTS / "app-whatif.png"))
+
+
+def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser: object) -> None:
+    """The browser keeps each widget's value; a new mission must overwrite them, or the next
+    click sends the previous mission's light, season, profile and convoy factor back (AppTest
+    reads widgets from the server's state, so only a browser shows this)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 90)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+
+    def state_line() -> str:
+        """The line under the title: mission, profile, light and season."""
+        for caption in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stCaptionContainer"]'):
+            if " · " in caption.text:
+                return str(caption.text)
+        return ""
+
+    def choose(label: str, option: str) -> None:
+        box = next(
+            b
+            for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+            if b.find_element(By.CSS_SELECTOR, "label").text == label
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        box.find_element(By.CSS_SELECTOR, "input").click()  # the map's toolbar may cover the arrow
+        xpath = f"//*[@role='option'][normalize-space(.)='{option}']"
+        wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+
+    def settle() -> None:
+        """Wait for the rerun a widget started to finish (the header's status widget goes)."""
+        time.sleep(1.0)
+        running = (By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        wait.until(lambda _: not driver.find_elements(*running))
+        time.sleep(1.0)
+
+    def unrelated_click(leg: str) -> None:
+        """Another rerun that touches no condition: change the coverage surface shown."""
+        choose("Coverage surface of", leg)
+        settle()
+
+    minusma = load_scenario(DEMO).name
+    wait.until(lambda _: state_line().startswith(minusma))
+    driver.find_element(By.XPATH, "//label[.//p[text()='night']]").click()
+    wait.until(lambda _: "night, dry season" in state_line())
+
+    choose("Bundled demo", "unmiss.yaml")
+    unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml").name
+    wait.until(lambda _: state_line().startswith(unmiss))
+    assert "· un-10-1-2 · day, dry season · baseline" in state_line()
+    unrelated_click("no surface")
+    assert state_line().startswith(unmiss)
+    assert "· un-10-1-2 · day, dry season · baseline" in state_line()  # not the night set before
+    convoy = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSliderThumbValue"]').text
+    assert float(convoy) == load_scenario(ROOT / "scenarios" / "unmiss.yaml").ground.convoy_factor

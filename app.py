@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,14 +20,16 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
-from medevac.check import CheckResult
+from medevac.check import CheckResult, reported_min
 from medevac.errors import MedevacError, ScenarioError
 from medevac.mapdata import (
+    COVERAGE_MAX_CELLS,
     FAIL_COLOUR,
     LEVEL_COLOUR,
     MEETS_ALL_COLOUR,
     STATUS_CODE,
     Bounds,
+    CoverageView,
     airfields,
     band_legend,
     country_outlines,
@@ -39,7 +42,7 @@ from medevac.mapdata import (
 )
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.scenario import dump_scenario, load_scenario, parse_scenario
-from medevac.standards import LEG_LABEL
+from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import (
     TIMELINE_KEYS,
     AddAirframe,
@@ -102,11 +105,29 @@ def places_near(south: float, west: float, north: float, east: float) -> dict[st
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def coverage_layer(key: str, _scenario: Scenario) -> Any:
-    """The coverage surface of a scenario (its own conditions)."""
-    from medevac.mapdata import coverage_view
+def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scenario) -> CoverageView:
+    """The coverage surface of a scenario (its own conditions) over the mission area and grid
+    of ``_area_of``, cached under both content keys.
 
-    return coverage_view(_scenario, router=check_of(_scenario).engine.router)
+    A variant is drawn and measured over its baseline's grid, so areas compare cell for
+    cell: over its own hull the grid shifts, and a new hospital could "lose" first aid area.
+    This is :func:`medevac.mapdata.coverage_view` with the area given.
+    """
+    from medevac.coverage import coverage, grid_over, scenario_area
+
+    area = scenario_area(_area_of)
+    cell_km = float(max(1.0, math.ceil(math.sqrt(area.area_km2 / COVERAGE_MAX_CELLS))))
+    grid = grid_over(area, cell_km)
+    surface = coverage(_scenario, grid, router=check_of(_scenario).engine.router).surfaces[0]
+    legs = surface.check.legs
+    return CoverageView(
+        legs=legs,
+        cell_km=cell_km,
+        lat_deg=grid.lat_deg,
+        lon_deg=grid.lon_deg,
+        time_min=reported_min(surface.times.time_min),
+        covered_km2={leg: float(surface.meets[i].sum()) * grid.cell_area_km2 for i, leg in enumerate(legs)},
+    )
 
 
 # -- session state ---------------------------------------------------------------------------
@@ -644,11 +665,12 @@ def main() -> None:
         key="surface_leg",
     )
     if surface_leg != "none":
-        view = coverage_layer(content_key(shown), shown)
-        surface_records = view.records(surface_leg)
+        area_key = content_key(baseline)
+        view = coverage_layer(content_key(shown), area_key, shown, baseline)
+        surface_records = view.records(cast(Leg, surface_leg))
         surface_cell_km = view.cell_km
         if is_variant:
-            base_view = coverage_layer(content_key(baseline), baseline)
+            base_view = coverage_layer(area_key, area_key, baseline, baseline)
             area_change = {
                 leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0) for leg in view.covered_km2
             }
@@ -686,7 +708,7 @@ def main() -> None:
             st.dataframe(delta_table(compare(base_result, result)), hide_index=True, width="stretch")
             if area_change is not None:
                 st.write(
-                    "Change in covered area: "
+                    "Change in covered area (over the baseline's mission area): "
                     + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
                 )
     with compare_tab:

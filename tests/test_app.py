@@ -377,3 +377,33 @@ def test_switching_demo_and_uploading_again_loads_each_mission(app: AppTest) -> 
     assert app.selectbox(key="demo").value is None  # the demo box no longer claims a demo...
     app.selectbox(key="demo").set_value("minusma-north.yaml").run()  # ...so any can be chosen
     assert app.caption[0].value.startswith(load_scenario(DEMO).name)
+
+
+def test_a_new_hospital_gains_area_on_the_baselines_grid(app: AppTest) -> None:
+    """A Level 2 at Kidal (a town near the mission's edge) moves the variant's own hull, and
+    over that grid first aid "lost" 588 km2; over the baseline's grid it changes by 0."""
+    from medevac.coverage import coverage, grid_over, scenario_area
+
+    kidal = next(i for i, t in enumerate(deck_layer(app, "towns")) if t["label"] == "Kidal")
+    app.selectbox(key="wi_action").set_value("Add a facility").run()
+    app.radio(key="wi_add_how").set_value("town").run()
+    app.selectbox(key="wi_add_town").set_value(kidal).run()
+    app.button(key="wi_apply").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    line = next(m.value for m in tab(app, "What-if").markdown if m.value.startswith("Change in covered area"))
+    shown = dict(part.rsplit(" ", 2)[:2] for part in line.split(": ", 1)[1].split(", "))
+    change = {label: float(km2.replace(",", "")) for label, km2 in shown.items()}
+
+    baseline = load_scenario(DEMO)
+    town = deck_layer(app, "towns")[kidal]
+    variant = apply_edits(baseline, [AddFacility("new-l2-1", "2", Point(town["lat"], town["lon"], "Kidal"))])
+    grid = grid_over(scenario_area(baseline), 14.0)  # the demo's grid: 14 km cells (2,321)
+    before, after = (coverage(s, grid).surfaces[0] for s in (baseline, variant))
+    expected = {
+        LEG_LABEL[leg]: float(after.meets[i].sum() - before.meets[i].sum()) * grid.cell_area_km2
+        for i, leg in enumerate(before.check.legs)
+    }
+    assert change == expected
+    assert change["first aid"] == 0.0  # first aid is given on site: no hospital changes it
+    assert all(km2 >= 0 for km2 in change.values())  # adding a facility never loses area
+    assert change["surgery"] > 0

@@ -106,6 +106,14 @@ def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, download
     rows = list(csv.DictReader(io.StringIO(downloaded(app, "dl_gaps", downloads).decode())))
     assert [r["site_id"] for r in rows] == [g["site_id"] for g in gaps]
     assert rows[0]["limiting_factor"] == gaps[0]["limiting_factor"]
+    # Hover texts: plain lines (Streamlit escapes markup), on everything that can be picked.
+    assert json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)["text"] == "{tooltip}"
+    for layer in ("sites", "facilities", "bases", "patrols", "towns", "airfields", "places"):
+        tooltips = [record["tooltip"] for record in deck_layer(app, layer)]
+        assert tooltips, layer
+        assert not any("<" in text for text in tooltips), layer
+    site = deck_layer(app, "sites")[0]["tooltip"].splitlines()
+    assert site[:2] == ["Gao supercamp (gao-camp), 2600 personnel", "meets all legs"]
 
 
 def test_switch_to_night(app: AppTest) -> None:

@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import math
+import shutil
 import tempfile
+import weakref
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -21,7 +25,7 @@ import streamlit as st
 
 from app_layers import build_deck
 from medevac.check import CheckResult, reported_min
-from medevac.errors import MedevacError, ScenarioError
+from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.mapdata import (
     COVERAGE_MAX_CELLS,
     FAIL_COLOUR,
@@ -40,8 +44,14 @@ from medevac.mapdata import (
     status_label,
     towns,
 )
-from medevac.model import Level, Light, Scenario, Season, StandardName
-from medevac.scenario import dump_scenario, load_scenario, parse_scenario
+from medevac.model import Level, Light, PathFile, Scenario, Season, StandardName
+from medevac.scenario import (
+    dump_scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_from_mapping,
+    scenario_to_mapping,
+)
 from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import (
     TIMELINE_KEYS,
@@ -74,6 +84,14 @@ DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
+UPLOAD_LIMIT_MB = 50
+"""The largest file an upload box takes, as ``server.maxUploadSize`` in .streamlit/config.toml
+(which the server enforces): a mission's scenario and layers fit, Streamlit's 200 MB invites abuse."""
+ROAD_LAYER_TYPES = ("gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml")
+LAYER_TYPES = (*ROAD_LAYER_TYPES, "shx", "dbf", "prj", "cpg")
+"""What the second upload box takes: layers, and a shapefile's companion files."""
+
+log = logging.getLogger(__name__)
 
 st.set_page_config(page_title="medevac: 10-1-2 planner", layout="wide")
 
@@ -173,7 +191,15 @@ def reset_conditions(scenario: Scenario) -> None:
         st.session_state[f"{prefix}_lon"] = round(lon, 2)
 
 
-def load(scenario: Scenario, label: str) -> None:
+def load(scenario: Scenario, label: str, folder: UploadFolder | None = None) -> None:
+    """Make ``scenario`` the mission: no edits or variants, conditions from its file.
+
+    The previous upload's folder goes (a cached check keeps what it read from it).
+    """
+    previous: UploadFolder | None = st.session_state.get("upload_folder")
+    if previous is not None and previous is not folder:
+        previous.remove()
+    st.session_state.upload_folder = folder
     st.session_state.file_scenario = scenario
     st.session_state.file_label = label
     st.session_state.edits = []
@@ -199,49 +225,164 @@ def demos() -> list[str]:
     return sorted(names, key=lambda n: n != DEFAULT_DEMO)
 
 
-def take_upload(scenario_file: Any, roads_file: Any) -> None:
-    """Load an uploaded scenario (and road layer); on any problem keep the current one.
+class UploadFolder:
+    """The temporary folder of one upload, removed when another mission replaces it, when the
+    session ends (Streamlit drops its state) or when the server stops."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def remove(self) -> None:
+        self._remove()
+
+    def hide(self, text: str) -> str:
+        """A message without this folder's path: files named as the planner wrote them."""
+        for prefix in sorted({str(self.path), str(self.path.resolve())}, key=len, reverse=True):
+            text = text.replace(prefix + "/", "").replace(prefix, "(upload)")
+        return text
+
+
+def hide_paths(text: str) -> str:
+    """A core message as the page shows it: never the server path of the upload folder."""
+    folder: UploadFolder | None = st.session_state.get("upload_folder")
+    return folder.hide(text) if folder is not None else text
+
+
+def named_files(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every file a scenario names, as written, with its key path (the road layer last)."""
+    named = [(f"ground.closures[{i}]", path) for i, path in enumerate(scenario.ground.closures)]
+    named += [
+        (f"patrols[{i}].path.file", patrol.path.file)
+        for i, patrol in enumerate(scenario.patrols)
+        if isinstance(patrol.path, PathFile)
+    ]
+    if scenario.ground.roads:
+        named.append(("ground.roads", scenario.ground.roads))
+    return named
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """Where ``name`` lies in ``folder``, or ``None`` if it points out (absolute, ``..``)."""
+    root = folder.resolve()
+    target = (root / name).resolve()
+    return target if target != root and target.is_relative_to(root) else None
+
+
+def layer_problem(name: str, data: bytes) -> Problem | None:
+    """Why an uploaded layer is refused: XML, in it or in its zip (only ``.graphml`` is XML).
+
+    GDAL opens a file by its content, and XML descriptors such as a VRT read other files
+    (any on the server) or addresses, whatever the file's name.
+    """
+
+    def is_xml(head: bytes) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+    allowed = (
+        "a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), not an XML descriptor such as a VRT"
+    )
+    if name.lower().endswith(".graphml"):
+        return None
+    if not name.lower().endswith(".zip"):
+        return Problem(name, "", "XML", allowed) if is_xml(data[:512]) else None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                with archive.open(member) as packed:
+                    head = packed.read(512)
+                if is_xml(head) or member.filename.lower().endswith((".zip", ".vrt")):
+                    return Problem(name, "", member.filename, allowed)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+        return Problem(name, "", str(error), "a readable zip archive of a layer")
+    return None
+
+
+def upload_scenario(scenario_file: Any, layer_files: Sequence[Any], folder: Path) -> Scenario:
+    """An uploaded scenario with the files it names placed in ``folder``, checked.
+
+    Every name must resolve inside the folder: an upload never reads a server file, and
+    whether one exists is never told. Layers are saved under their own base names (a
+    shapefile's companions sit beside it); a road layer the scenario does not name, or
+    names otherwise, is the one uploaded layer that no other key claims.
+    """
+    source = str(scenario_file.name)
+    try:
+        text = scenario_file.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(source, "", "binary data", "a scenario must be UTF-8 text (YAML)")
+        raise ScenarioError([problem]) from None
+    scenario = parse_scenario(text, source=source)  # no folder yet: no file is looked for
+    uploads = {Path(str(f.name)).name: f.getvalue() for f in layer_files}
+    uploads = {name: data for name, data in uploads.items() if name not in {"", ".", ".."}}
+    problems = [p for p in (layer_problem(n, data) for n, data in uploads.items()) if p is not None]
+    if problems:
+        raise ScenarioError(problems)
+    for name, data in uploads.items():
+        (folder / name).write_bytes(data)
+    claimed: set[str] = set()
+
+    def spare_road_layers() -> list[str]:
+        return [n for n in uploads if n not in claimed and n.rsplit(".", 1)[-1].lower() in ROAD_LAYER_TYPES]
+
+    for key, name in named_files(scenario):
+        target = inside(folder, name)
+        if target is None:
+            allowed = "must name a file uploaded with the scenario (a name, not an absolute or ../ path)"
+            problems.append(Problem(source, key, name, allowed))
+            continue
+        spare = spare_road_layers()
+        if target.name in uploads:
+            claimed.add(target.name)
+            data = uploads[target.name]
+        elif key == "ground.roads" and len(spare) == 1:
+            data = uploads[spare[0]]
+        else:
+            problems.append(Problem(source, key, name, "was not uploaded: add it in the second upload box"))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_bytes(data)
+    if problems:
+        raise ScenarioError(problems)
+    document = scenario_to_mapping(scenario)
+    spare = spare_road_layers()
+    if scenario.ground.roads is None and len(spare) == 1:
+        document["ground"] = {**document.get("ground", {}), "roads": spare[0]}
+    return scenario_from_mapping(document, source=source, source_dir=folder)
+
+
+def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
+    """Load an uploaded scenario and its layers; on any problem keep the current mission and
+    list what is wrong, naming files as the scenario names them.
 
     Each upload is taken once (by the ids of its files), so a file uploaded again, even the
     same one, loads again.
     """
-    ids = (scenario_file.file_id, roads_file.file_id if roads_file else None)
+    ids = (scenario_file.file_id, *(f.file_id for f in layer_files))
     if st.session_state.get("upload_ids") == ids:
         return
     st.session_state.upload_ids = ids
     st.session_state.upload_errors = []
-    folder = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+    folder = UploadFolder()
     try:
-        text = scenario_file.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        st.session_state.upload_errors = [f"{scenario_file.name}: not UTF-8 text"]
-        return
-    try:
-        scenario = parse_scenario(text, source=scenario_file.name, source_dir=folder)
-        if roads_file is not None:
-            wanted = scenario.ground.roads or roads_file.name
-            target = (folder / wanted).resolve()
-            if folder.resolve() not in target.parents:
-                raise MedevacError(f"ground.roads: {wanted!r} must be a file name beside the scenario")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(roads_file.getvalue())
-            if scenario.ground.roads is None:
-                ground = scenario.ground.model_copy(update={"roads": wanted})
-                scenario = scenario.model_copy(update={"ground": ground}).with_source_dir(folder)
-        elif scenario.ground.roads:
-            raise MedevacError(
-                f"{scenario_file.name}: ground.roads names {scenario.ground.roads!r}: "
-                "upload that road layer too"
-            )
+        scenario = upload_scenario(scenario_file, layer_files, folder.path)
         evaluate(scenario)  # road layer and patrol files are read here: fail now, not later
     except ScenarioError as error:
-        st.session_state.upload_errors = [str(p) for p in error.problems]
-        return
+        problems = [str(p) for p in error.problems]
     except MedevacError as error:
-        st.session_state.upload_errors = str(error).splitlines()
+        problems = str(error).splitlines()
+    except Exception as error:  # a file the core does not refuse by name: an error, not a traceback
+        log.exception("upload %s could not be checked", scenario_file.name)
+        problems = [f"{scenario_file.name}: could not be checked ({type(error).__name__}: {error})"]
+    else:
+        load(scenario, scenario_file.name, folder)
+        st.session_state.demo = None  # the demo box shows that an upload is loaded
         return
-    load(scenario, scenario_file.name)
-    st.session_state.demo = None  # the demo box shows that an upload is loaded
+    st.session_state.upload_errors = [folder.hide(p) for p in problems]
+    folder.remove()
 
 
 # -- sidebar: the scenario and its conditions -------------------------------------------------
@@ -254,16 +395,24 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
     bar.header("Mission")
     demo_box = bar.container()  # filled after the uploads: an upload changes what it shows
     round_ = st.session_state.upload_round
+    limit = f"Up to {UPLOAD_LIMIT_MB} MB a file."
     scenario_file = bar.file_uploader(
-        "or upload a scenario (YAML)", type=["yaml", "yml"], key=f"upload_{round_}"
+        "or upload a scenario (YAML)",
+        type=["yaml", "yml"],
+        key=f"upload_{round_}",
+        max_upload_size=UPLOAD_LIMIT_MB,
+        help=limit,
     )
-    roads_file = bar.file_uploader(
-        "and its road layer (optional)",
-        type=["gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml"],
-        key=f"roads_upload_{round_}",
+    layer_files = bar.file_uploader(
+        "and the files it names: road layer, closures, patrol lines (optional)",
+        type=list(LAYER_TYPES),
+        accept_multiple_files=True,
+        key=f"layers_upload_{round_}",
+        max_upload_size=UPLOAD_LIMIT_MB,
+        help=f"{limit} The scenario names them by file name (no folders above it).",
     )
     if scenario_file is not None:
-        take_upload(scenario_file, roads_file)
+        take_upload(scenario_file, layer_files or [])
     demo_box.selectbox(
         "Bundled demo",
         demos(),
@@ -577,7 +726,7 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
             args=(baseline, edit),
         )
     for problem in st.session_state.get("edit_errors", []):
-        st.error(problem)
+        st.error(hide_paths(problem))
 
     st.subheader("Working variant")
     edits = st.session_state.edits
@@ -627,13 +776,13 @@ def main() -> None:
         baseline = apply_edits(file_scenario, condition_edits)
     except ScenarioError as error:
         for problem in error.problems:
-            st.error(str(problem))
+            st.error(hide_paths(str(problem)))
         baseline = file_scenario
     try:
         shown = apply_edits(baseline, st.session_state.edits)
     except ScenarioError as error:  # edits that no longer fit a changed baseline
         for problem in error.problems:
-            st.error(f"Working variant dropped: {problem}")
+            st.error(hide_paths(f"Working variant dropped: {problem}"))
         st.session_state.edits = []
         shown = baseline
     is_variant = bool(st.session_state.edits)
@@ -641,7 +790,7 @@ def main() -> None:
         base_result = check_of(baseline)
         result = check_of(shown) if is_variant else base_result
     except MedevacError as error:
-        st.error(f"The check could not run: {error}")
+        st.error(hide_paths(f"The check could not run: {error}"))
         st.stop()
 
     st.caption(
@@ -666,14 +815,19 @@ def main() -> None:
     )
     if surface_leg != "none":
         area_key = content_key(baseline)
-        view = coverage_layer(content_key(shown), area_key, shown, baseline)
-        surface_records = view.records(cast(Leg, surface_leg))
-        surface_cell_km = view.cell_km
-        if is_variant:
-            base_view = coverage_layer(area_key, area_key, baseline, baseline)
-            area_change = {
-                leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0) for leg in view.covered_km2
-            }
+        try:
+            view = coverage_layer(content_key(shown), area_key, shown, baseline)
+            base_view = coverage_layer(area_key, area_key, baseline, baseline) if is_variant else view
+        except MedevacError as error:
+            st.warning(hide_paths(f"No coverage surface: {error}"))
+        else:
+            surface_records = view.records(cast(Leg, surface_leg))
+            surface_cell_km = view.cell_km
+            if is_variant:
+                area_change = {
+                    leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
+                    for leg in view.covered_km2
+                }
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
@@ -737,10 +891,11 @@ def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, 
     for name, edits in variants.items():
         try:
             scenarios[name] = apply_edits(baseline, edits)
+            results[name] = check_of(scenarios[name])
         except ScenarioError as error:
-            st.error(f"{name}: " + "; ".join(str(p) for p in error.problems))
-            continue
-        results[name] = check_of(scenarios[name])
+            st.error(hide_paths(f"{name}: " + "; ".join(str(p) for p in error.problems)))
+        except MedevacError as error:
+            st.error(hide_paths(f"{name}: {error}"))
     if len(results) == 1:
         st.info("Apply edits in the What-if tab and save them as a variant to compare it with the baseline.")
     st.dataframe(variant_table(results), hide_index=True, width="stretch", key="compare_table")
@@ -805,7 +960,10 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
     )
     if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
         with st.spinner("Analysing every condition and testing recommendations..."):
-            st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+            try:
+                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+            except MedevacError as error:
+                st.error(hide_paths(f"The report could not be built: {error}"))
     report = st.session_state.get("report")
     if report is not None and report[0] == content_key(shown):
         st.download_button(

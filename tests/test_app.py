@@ -7,8 +7,12 @@ test asserts that the page shows what the engine computes, for the bundled demo.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+import tempfile
+import tomllib
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,11 +74,13 @@ def downloaded(at: AppTest, key: str, stored: dict[str, bytes]) -> bytes:
     return stored[file_id]
 
 
-def upload(at: AppTest, name: str, data: bytes, roads: tuple[str, bytes] | None = None) -> None:
-    """Upload a scenario (and a road layer) in the sidebar's upload boxes, as a planner does."""
+def upload(at: AppTest, name: str, data: bytes, layers: dict[str, bytes] | None = None) -> None:
+    """Upload a scenario and the layers it names (none: the layer box emptied) in the sidebar."""
     boxes = {str(box.key).rsplit("_", 1)[0]: box for box in at.file_uploader}
-    if roads is not None:
-        boxes["roads_upload"].set_value((roads[0], roads[1], "application/octet-stream"))
+    files = [
+        (file_name, content, "application/octet-stream") for file_name, content in (layers or {}).items()
+    ]
+    boxes["layers_upload"].set_value(files or None)
     boxes["upload"].set_value((name, data, "application/x-yaml")).run()
 
 
@@ -378,7 +384,7 @@ def test_switching_demo_and_uploading_again_loads_each_mission(app: AppTest) -> 
     unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml")
     assert conditions_shown(app)[3] == unmiss.ground.convoy_factor
     assert f"Loaded: **unmiss.yaml** ({unmiss.name})" in [c.value for c in app.sidebar.caption]
-    assert all(box.value is None for box in app.file_uploader)  # emptied
+    assert not any(box.value for box in app.file_uploader)  # emptied
     upload(app, "night.yaml", NIGHT_WET)  # the same file again: it loads again
     assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
     assert "Loaded: **night.yaml** (night camps)" in [c.value for c in app.sidebar.caption]
@@ -415,3 +421,167 @@ def test_a_new_hospital_gains_area_on_the_baselines_grid(app: AppTest) -> None:
     assert change["first aid"] == 0.0  # first aid is given on site: no hospital changes it
     assert all(km2 >= 0 for km2 in change.values())  # adding a facility never loses area
     assert change["surgery"] > 0
+
+
+# -- hostile uploads: files outside the upload, broken layers, leftovers -----------------------
+
+
+def line_layer(coordinates: list[tuple[float, float]], **properties: Any) -> bytes:
+    """A GeoJSON layer of one line (lon, lat pairs, WGS84)."""
+    feature = {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in coordinates]},
+    }
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+    return json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}).encode()
+
+
+CAMPS = """medevac: 1
+name: camps
+facilities: [{id: h, level: 2, lat: 0, lon: 0}]
+sites: [{id: near, lat: 0, lon: 0.1, personnel: 10}, {id: far, lat: 0, lon: 0.9, personnel: 5}]
+"""
+ROADS = line_layer([(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)], **{"class": "primary"})
+
+
+def naming(path: str) -> bytes:
+    """CAMPS naming ``path`` as its road layer, a closure layer and a patrol's file."""
+    named = f"ground: {{roads: '{path}', closures: ['{path}']}}\npatrols: [{{id: p, file: '{path}'}}]\n"
+    return (CAMPS + named).encode()
+
+
+def test_an_upload_reads_no_file_outside_its_folder(app: AppTest) -> None:
+    """Absolute and ../ names are refused alike, whether the server file exists or not, and
+    no message shows a server path; the demo stays."""
+    before = [m.value for m in app.metric]
+    replies = {}
+    for path in ("/etc/passwd", "/etc/no-such-file", "../../../../etc/passwd", "../roads.geojson"):
+        upload(app, "camps.yaml", naming(path), {"roads.geojson": ROADS})
+        assert not app.exception, [e.message for e in app.exception]
+        errors = [e.value for e in app.error]
+        assert len(errors) == 3, errors
+        for error in errors:
+            assert path in error
+            assert tempfile.gettempdir() not in error and "medevac-upload" not in error
+        replies[path] = [error.replace(path, "<name>") for error in errors]
+        assert [m.value for m in app.metric] == before
+    assert len({tuple(reply) for reply in replies.values()}) == 1  # nothing tells what exists
+    assert replies["/etc/passwd"] == [
+        "Upload not loaded: camps.yaml: " + f"{key}: must name a file uploaded with the scenario "
+        "(a name, not an absolute or ../ path) (got '<name>')"
+        for key in ("ground.closures[0]", "patrols[0].path.file", "ground.roads")
+    ]
+    # The upload limit: 50 MB, set for the server and shown by both boxes.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 50
+    assert [box.proto.max_upload_size_mb for box in app.file_uploader] == [50, 50]
+
+
+def test_an_upload_cannot_reach_a_server_file_through_a_layer(app: AppTest) -> None:
+    """GDAL opens files by content: a "p.geojson" that is a VRT (alone or zipped) would draw
+    and export any vector file on the server, here the demo's road layer."""
+    vrt = f"""<OGRVRTDataSource><OGRVRTLayer name="p">
+      <SrcDataSource>{ROOT / "geodata" / "minusma" / "roads.geojson"}</SrcDataSource>
+      <SrcLayer>roads</SrcLayer></OGRVRTLayer></OGRVRTDataSource>""".encode()
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("p.geojson", vrt)
+    for name, content in (("p.geojson", vrt), ("p.zip", zipped.getvalue())):
+        scenario = CAMPS + f"patrols: [{{id: p, file: {name}}}]\n"
+        upload(app, "camps.yaml", scenario.encode(), {name: content})
+        assert not app.exception, [e.message for e in app.exception]
+        assert [e.value for e in app.error] == [
+            f"Upload not loaded: {name}: a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), "
+            f"not an XML descriptor such as a VRT (got '{'XML' if name == 'p.geojson' else 'p.geojson'}')"
+        ]
+        assert deck_layer(app, "patrols")[0]["id"] != "p"  # still the demo's
+
+
+def test_an_upload_reads_the_layers_it_names_from_its_folder(app: AppTest, tmp_path: Path) -> None:
+    patrol = line_layer([(0.1, 0.0), (0.9, 0.0)], id="p")
+    flood = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Polygon", "coordinates": [[[5, 5], [6, 5], [6, 6], [5, 5]]]},
+                }
+            ],
+        }
+    ).encode()
+    text = (
+        CAMPS
+        + "ground: {roads: roads.geojson, closures: [flood.geojson]}\npatrols: [{id: p, file: p.geojson}]\n"
+    )
+    upload(
+        app,
+        "camps.yaml",
+        text.encode(),
+        {"roads.geojson": ROADS, "flood.geojson": flood, "p.geojson": patrol},
+    )
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    for name, content in (("camps.yaml", text.encode()), ("roads.geojson", ROADS), ("flood.geojson", flood)):
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "p.geojson").write_bytes(patrol)
+    expected = check(load_scenario(tmp_path / "camps.yaml"))
+    assert metric(app, "surgery")[0] == sites_text(expected, "surgery")
+    gaps = tab(app, "Gaps").dataframe[0].value
+    assert list(gaps["surgery_min"]) == [g["surgery_min"] for g in gap_rows(expected)]
+    assert {r["id"] for r in deck_layer(app, "patrols")} == {"p"}  # drawn from the uploaded file
+
+
+def test_a_broken_upload_or_a_core_error_is_an_error_on_the_page(app: AppTest) -> None:
+    before = [m.value for m in app.metric]
+    beyond_pole = line_layer([(0.0, 0.0), (0.5, 95.0), (1.0, 0.0)], **{"class": "primary"})
+    scenario = CAMPS + "ground: {roads: roads.geojson}\n"
+    upload(app, "camps.yaml", scenario.encode(), {"roads.geojson": beyond_pole})
+    assert not app.exception, [e.message for e in app.exception]
+    errors = " ".join(e.value for e in app.error)
+    # The core names the road layer once it refuses such a vertex (a RoadDataError); until
+    # then the app names the scenario and the error it got.
+    assert errors.startswith("Upload not loaded: ")
+    assert "roads.geojson" in errors or errors.startswith(
+        "Upload not loaded: camps.yaml: could not be checked"
+    )
+    assert tempfile.gettempdir() not in errors
+    assert [m.value for m in app.metric] == before
+    upload(app, "binary.yaml", b"\xff\xfe\x00medevac")
+    assert [e.value for e in app.error] == [
+        "Upload not loaded: binary.yaml: a scenario must be UTF-8 text (YAML) (got 'binary data')"
+    ]
+    upload(app, "empty.yaml", b"medevac: 1\nname: nothing yet\n")  # valid, but no area to map
+    assert not app.exception, [e.message for e in app.exception]
+    assert [w.value for w in app.warning] == [
+        "No coverage surface: <scenario>: facilities, sites or patrols to draw an area around "
+        "(got 'no locations')"
+    ]
+
+
+def upload_folders() -> list[Path]:
+    return sorted(Path(tempfile.gettempdir()).glob("medevac-upload-*"))
+
+
+def test_upload_folders_go_when_replaced_and_when_the_session_ends(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    upload(at, "bad.yaml", b"medevac: 1\nname: bad\nsites: 3\n")
+    assert at.error and upload_folders() == []  # a refused upload leaves nothing
+    upload(at, "camps.yaml", CAMPS.encode())
+    first = upload_folders()
+    assert len(first) == 1
+    upload(at, "camps.yaml", CAMPS.encode())  # uploaded again: a new folder replaces the old
+    assert len(upload_folders()) == 1 and upload_folders() != first
+    at.selectbox(key="demo").set_value("unmiss.yaml").run()
+    assert upload_folders() == []
+    upload(at, "camps.yaml", CAMPS.encode())
+    assert len(upload_folders()) == 1
+    del at  # the session ends: Streamlit drops its state
+    gc.collect()
+    assert upload_folders() == []

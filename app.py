@@ -84,12 +84,12 @@ DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
+# The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
+# the server enforces): a mission's scenario and layers fit; Streamlit's 200 MB invites abuse.
+# (Comments, not docstrings, at module level: Streamlit would show a bare string on the page.)
 UPLOAD_LIMIT_MB = 50
-"""The largest file an upload box takes, as ``server.maxUploadSize`` in .streamlit/config.toml
-(which the server enforces): a mission's scenario and layers fit, Streamlit's 200 MB invites abuse."""
 ROAD_LAYER_TYPES = ("gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml")
-LAYER_TYPES = (*ROAD_LAYER_TYPES, "shx", "dbf", "prj", "cpg")
-"""What the second upload box takes: layers, and a shapefile's companion files."""
+LAYER_TYPES = (*ROAD_LAYER_TYPES, "shx", "dbf", "prj", "cpg")  # and a shapefile's companions
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,8 @@ def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scena
 # -- session state ---------------------------------------------------------------------------
 
 CONDITION_KEYS = ("light", "season", "profile", "convoy_factor")
+# The what-if place pickers, whose typed coordinates start at the mission's centre.
 PLACE_KEYS = ("wi_add", "wi_move", "wi_af", "wi_move_af_to")
-"""Prefixes of the what-if place pickers, whose typed coordinates start at the mission's centre."""
 
 
 def condition_values(scenario: Scenario) -> dict[str, Any]:

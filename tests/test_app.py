@@ -101,6 +101,7 @@ def sites_text(result: CheckResult, leg: Leg) -> str:
 
 def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, downloads: dict[str, bytes]) -> None:
     expected = check(load_scenario(DEMO))
+    assert app.main[0].type == "title"  # nothing above it (a bare string in app.py would be)
     assert len(app.get("deck_gl_json_chart")) == 1
     for leg in expected.legs:
         value, delta = metric(app, leg)

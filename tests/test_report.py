@@ -249,6 +249,24 @@ def test_html_summary_figures(written: tuple[Path, ReportData]) -> None:
     assert not re.search(r"(src|href)=\"https?:", (folder / "report.html").read_text())
 
 
+def test_does_it_hold_n_minus_1_by_hand(written: tuple[Path, ReportData]) -> None:
+    # Day, dry. Without heli, mid's surgery goes by road to l2: 15 + 120 + 5 = 140 (fails).
+    # Without l2 (and heli, based there): near's resuscitation by l1's team 10 + 70 = 80
+    # fails, and nothing does surgery. Without l1, mid's resuscitation: l2's team 10 + 120,
+    # heli's team 40 + 30 = 70, both over 60.
+    folder, _ = written
+    header, *rows = _html(folder).tables["n-minus-1"]
+    assert header[:2] == ["lost", "day, dry season"] and header[-1] == "sites lost (any condition)"
+    day_dry = {row[0]: (row[1], row[-1]) for row in rows}
+    assert day_dry["nothing lost"] == ("2 (300)", "")
+    assert day_dry["airframe heli"] == ("1 (100)", "mid, near")  # near by day in the wet: 10 + 100 = 110
+    assert day_dry["facility l2"] == ("0 (0)", "mid, near")
+    assert day_dry["facility l1"] == ("1 (100)", "mid")
+    assert rows[1][0] == "facility l2"  # the worst single point of failure first
+    text = " ".join("".join(_html(folder).text).split())
+    assert "Does it hold?" in text
+
+
 def test_html_site_table_sorted_by_shortfall(written: tuple[Path, ReportData]) -> None:
     folder, _ = written
     header, *rows = _html(folder).tables["sites"]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from medevac.check import CheckResult, make_router
 from medevac.ground import GroundRouter
 from medevac.model import Scenario
+from medevac.planning.daylight import Profile, profile
+from medevac.planning.robustness import Availability, NMinusOne, availability, n_minus_1
 from medevac.report.factors import FactorGroup, Finding, factor_column, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
 from medevac.report.summary import (
@@ -26,6 +29,7 @@ from medevac.report.summary import (
     site_table,
 )
 from medevac.results import Results
+from medevac.variants import VariantCore
 from medevac.whatif import LegDelta, apply_edits
 
 Step = Callable[[str], None]
@@ -44,6 +48,25 @@ class VariantComparison:
 
 
 @dataclass(frozen=True)
+class Holds:
+    """Does the plan hold: each asset lost alone, availability, and the hours of one day."""
+
+    n_minus_1: NMinusOne
+    availability: Availability
+    profile: Profile
+
+
+def does_it_hold(scenario: Scenario, router: GroundRouter, day: date) -> Holds:
+    """The report's robustness figures under the four conditions, from one variant core."""
+    core = VariantCore(scenario, router=router)
+    return Holds(
+        n_minus_1=n_minus_1(scenario, CONDITIONS, core=core),
+        availability=availability(scenario, CONDITIONS, core=core),
+        profile=profile(scenario, day, core=core),
+    )
+
+
+@dataclass(frozen=True)
 class ReportData:
     scenario: Scenario
     condition: Condition  # the scenario's own conditions: the per-site table's
@@ -57,6 +80,7 @@ class ReportData:
     with_recommendations: dict[Condition, CheckResult]
     with_recommendations_table: Results
     comparisons: list[VariantComparison]
+    holds: Holds
 
     @property
     def result(self) -> CheckResult:
@@ -87,6 +111,8 @@ def analyse(
     recommendations = recommend(scenario, router)
     improved = apply_edits(scenario, [r.edit for r in recommendations])
     with_recommendations = check_conditions(improved, router, patrols=False)
+    say("does it hold")
+    holds = does_it_hold(scenario, router, date.today())
     comparisons = []
     for name, variant in variants:
         say(f"variant {name}")
@@ -109,4 +135,5 @@ def analyse(
         with_recommendations=with_recommendations,
         with_recommendations_table=Results.from_conditions(with_recommendations),
         comparisons=comparisons,
+        holds=holds,
     )

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 
 from medevac import messages
+from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
 from medevac.report.assumptions import assumptions
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
@@ -50,6 +51,95 @@ def _headline(data: ReportData) -> list[Block]:
     blocks: list[Block] = [Bullets(tuple(lines))]
     if data.recommendations:
         blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+    return blocks
+
+
+P_MEETS_FLOOR = 0.9
+"""Sites less likely than this to meet every leg are listed under "Does it hold?"."""
+
+
+def _hour_ranges(hours: list[int]) -> str:
+    """Hours as runs.
+
+    >>> _hour_ranges([0, 1, 2, 5, 22, 23])
+    '00-02, 05, 22-23'
+    """
+    runs: list[list[int]] = []
+    for hour in hours:
+        if runs and hour == runs[-1][-1] + 1:
+            runs[-1].append(hour)
+        else:
+            runs.append([hour])
+    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
+
+
+def _holds(data: ReportData) -> list[Block]:
+    """N-1 with the single points of failure first, unlikely sites, hours without cover."""
+    n1, chances, day = data.holds.n_minus_1, data.holds.availability, data.holds.profile
+    names = [condition_name(*c) for c in CONDITIONS]
+
+    def tally(t: Tally) -> str:
+        return f"{t.sites_meeting_all} ({t.personnel_meeting_all:,})"
+
+    first = n1.single_points_of_failure()
+    rows = [("nothing lost", *(tally(n1.baseline[c]) for c in names), "")]
+    for loss in [*first, *(loss for loss in n1.losses if loss not in first)]:
+        lost = sorted({s for t in loss.by_condition.values() for s in t.sites_lost})
+        rows.append(
+            (
+                f"{loss.asset} {loss.id}",
+                *(tally(loss.by_condition[c]) for c in names),
+                ", ".join(lost) or "none",
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "Each aircraft and each facility lost alone (a facility with the aircraft based on it): "
+            "sites (personnel) meeting every leg, single points of failure first."
+        ),
+        Table(
+            "n-minus-1",
+            ("lost", *(condition_label(c) for c in CONDITIONS), "sites lost (any condition)"),
+            tuple(rows),
+        ),
+    ]
+    method = "exact" if chances.method == "exact" else f"Monte Carlo, {chances.samples:,} draws"
+    unlikely, never = [], []
+    for site in chances.sites:
+        p = [site.p_meets_all[n] for n in names]
+        if max(p) == 0.0:
+            never.append(site.site_id)
+        elif min(p) < P_MEETS_FLOOR:
+            low = [
+                f"{condition_label(c)} {q:.0%}"
+                for c, q in zip(CONDITIONS, p, strict=True)
+                if q < P_MEETS_FLOOR
+            ]
+            unlikely.append(f"{site.site_id}: " + "; ".join(low))
+    if never:
+        unlikely.append("never, whatever the aircraft available (see the gaps above): " + ", ".join(never))
+    floor = f"{P_MEETS_FLOOR:.0%}"
+    if unlikely:
+        blocks += [
+            Paragraph(
+                f"Sites less than {floor} likely to meet every leg, over availability and weather ({method}):"
+            ),
+            Bullets(tuple(unlikely)),
+        ]
+    else:
+        blocks.append(
+            Paragraph(f"Every site is at least {floor} likely to meet every leg, each condition ({method}).")
+        )
+    some_hour = day.meets_all.any(axis=0)
+    short = [h for h, row in enumerate(day.meets_all) if (some_hour & ~row).any()]
+    when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
+    blocks.append(
+        Paragraph(
+            f"Hours (UTC) of {when} in which a site covered at another hour is not: {_hour_ranges(short)}."
+            if short
+            else f"Through the day of {when}, no site covered at one hour loses cover at another."
+        )
+    )
     return blocks
 
 
@@ -341,6 +431,7 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         blocks += [Heading("Why each site fails", level=3), Bullets(tuple(reasons))]
     blocks += [Heading("Limiting factors"), *_factors(data)]
     blocks += [Heading("Recommendations"), *_recommendations(data)]
+    blocks += [Heading("Does it hold?"), *_holds(data)]
     blocks += _patrols(data)
     blocks += _comparisons(data, say)
     blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import Problem, ScenarioError, key_path
 from medevac.model import (
     Airframe,
     Conditions,
@@ -30,6 +30,7 @@ from medevac.model import (
     Thresholds,
     Timeline,
 )
+from medevac.safe_yaml import load_yaml, read_text_bounded
 
 _MODEL_OF_KEY: dict[str, type[BaseModel]] = {
     "": Scenario,
@@ -51,24 +52,17 @@ _MODEL_OF_KEY: dict[str, type[BaseModel]] = {
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ScenarioError([Problem(str(path), "", str(path), f"cannot be read ({reason})")]) from None
+    text = read_text_bounded(path)
     return parse_scenario(text, source=str(path), source_dir=path.parent)
 
 
 def parse_scenario(text: str, source: str = "<scenario>", source_dir: Path | None = None) -> Scenario:
-    """Validate the YAML text of a scenario; ``source`` names it in error messages."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ScenarioError([Problem(source, where, problem, "the file must be valid YAML")]) from None
-    return scenario_from_mapping(data, source=source, source_dir=source_dir)
+    """Validate the YAML text of a scenario; ``source`` names it in error messages.
+
+    The YAML is read with the limits of :mod:`medevac.safe_yaml` (size, depth, aliases,
+    duplicate keys).
+    """
+    return scenario_from_mapping(load_yaml(text, source), source=source, source_dir=source_dir)
 
 
 def scenario_from_mapping(
@@ -144,7 +138,7 @@ def json_schema_text() -> str:
 
 def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -> Problem:
     keys = _keys_in_document(data, item["loc"])
-    path = _key_path(keys)
+    path = key_path(keys)
     kind = item["type"]
     context = item.get("ctx", {})
     value: object = item.get("input")
@@ -216,13 +210,6 @@ def _keys_in_document(data: object, loc: Iterable[object]) -> list[str | int]:
         elif isinstance(node, Mapping) and position == len(steps) - 1:
             keys.append(str(step))  # a missing key: name it
     return keys
-
-
-def _key_path(keys: Iterable[str | int]) -> str:
-    text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-    return text
 
 
 def _type_name(value: object) -> str:

@@ -1,0 +1,179 @@
+"""Input that should not get in (issue 15, item 7): hostile and malformed files and arguments.
+
+Each is refused with exit status 2 and a message naming the file and the key, quickly,
+never with a traceback; an error nobody foresaw exits 3 (never 1, the code of a gap).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from medevac import safe_yaml
+from medevac.cli import main
+from medevac.errors import Problem, ScenarioError
+from medevac.safe_yaml import MAX_DEPTH, load_yaml, read_text_bounded
+from medevac.scenario import parse_scenario
+
+HEAD = "medevac: 1\nname: hostile\n"
+FACILITY = "facilities:\n  - {id: f, level: '2', lat: 0, lon: 0}\n"
+SITE = "sites:\n  - {id: s, lat: 0.0, lon: 0.3, personnel: 10}\n"
+
+LAUGHS = (
+    HEAD
+    + "description:\n  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(f"  - &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+)
+"""A "billion laughs" under ``description``: 9^9 = 387 million items from under 500 bytes."""
+
+EXIT_BAD_INPUT = 2
+"""What the command line returns on bad input."""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, err
+
+
+def write(tmp_path: Path, text: str, name: str = "hostile.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused(capsys: pytest.CaptureFixture[str], path: Path, command: str = "validate") -> list[str]:
+    """The error lines of a command that must exit 2 on ``path``; each names the file."""
+    status, out, err = run(capsys, command, str(path))
+    assert status == EXIT_BAD_INPUT, err
+    assert out == ""
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"error: {path}: ") for line in lines), lines
+    return lines
+
+
+# -- error text is bounded ------------------------------------------------------------------
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(LAUGHS.encode()) < 500
+    path = write(tmp_path, LAUGHS)
+    started = time.perf_counter()
+    (line,) = refused(capsys, path)
+    assert time.perf_counter() - started < 2.0
+    assert line.startswith(f"error: {path}: description[5]: aliases (*name) may add at most 100,000 items")
+    assert "(got 'aliases expanding to 490,329,061 items')" in line  # 1 + 9 + ... + 9^9 + 8 + 2
+    assert len(line) < 300
+
+
+def test_an_alias_inside_itself_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, HEAD + "description: &loop [*loop]\n")
+    (line,) = refused(capsys, path)
+    assert line.startswith(f"error: {path}: description: aliases must not make a structure contain itself")
+
+
+def test_a_few_aliases_are_fine() -> None:
+    text = HEAD + "x-launch: &launch {day: 30}\n"
+    document = load_yaml(text + "airframes: [{launch: *launch}, {launch: *launch}]\n", "f")
+    assert document["airframes"] == [{"launch": {"day": 30}}, {"launch": {"day": 30}}]
+
+
+def test_a_long_key_gives_a_short_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = "k" * 5000
+    path = write(tmp_path, HEAD + f"? {key}\n: 1\ndescription: [{', '.join(['v' * 5000] * 3)}]\n")
+    lines = refused(capsys, path)
+    assert len(lines) == 2
+    assert lines[0].startswith(f"error: {path}: description: must be text (got ['vvvv")
+    assert lines[1].startswith(f"error: {path}: {'k' * 59}…: unknown key; allowed keys: medevac, name")
+    assert max(len(line) for line in lines) < 600
+
+
+def test_a_problem_never_prints_a_huge_value() -> None:
+    shared: list[Any] = ["lol"] * 9
+    for _ in range(8):
+        shared = [shared] * 9
+    started = time.perf_counter()
+    text = str(Problem("f.yaml", "description", shared, "must be text"))
+    assert time.perf_counter() - started < 0.1
+    assert text.startswith("f.yaml: description: must be text (got [[[[...], [...],")
+    assert len(text) < 300
+
+
+# -- no tracebacks --------------------------------------------------------------------------
+
+
+def test_deep_nesting_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, HEAD + "description: " + "[" * 900 + "]" * 900 + "\n")
+    (line,) = refused(capsys, path)
+    assert f"at most {MAX_DEPTH} levels of nesting (got 'nested more than {MAX_DEPTH} levels deep" in line
+    assert line.startswith(f"error: {path}: description[0][0]")
+
+
+def test_deep_nesting_through_aliases_is_refused() -> None:
+    chain = "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 60))
+    with pytest.raises(ScenarioError, match="levels of nesting") as caught:
+        parse_scenario(HEAD + "a0: &a0 [x]\n" + chain, source="chain.yaml")
+    assert str(caught.value).startswith("chain.yaml: a")
+
+
+def test_validate_dev_zero_is_refused_quickly(capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    started = time.perf_counter()
+    (line,) = refused(capsys, Path("/dev/zero"))
+    assert time.perf_counter() - started < 5.0
+    assert (
+        line == "error: /dev/zero: a scenario file must be at most 20 MB (got 'more than 20,000,000 bytes')"
+    )
+
+
+def test_the_size_bound_counts_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + "description: " + "é" * 60 + "\n")
+    assert read_text_bounded(path, limit=200).startswith(HEAD)
+    with pytest.raises(ScenarioError, match=r"must be at most 0\.0001 MB"):
+        read_text_bounded(path, limit=100)
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(HEAD.encode() + "description: caf\xe9\n".encode("latin-1"))
+    (line,) = refused(capsys, path)
+    assert line == f"error: {path}: the file must be UTF-8 text (got 'byte 41')"
+
+
+# -- nothing silently wrong -----------------------------------------------------------------
+
+
+def test_a_duplicate_key_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(
+        tmp_path, HEAD + "facilities:\n  - id: f\n    level: '2'\n    lat: 0\n    lat: 45\n    lon: 0\n"
+    )
+    (line,) = refused(capsys, path)
+    assert line == (
+        f"error: {path}: facilities[0].lat: a key may appear only once in a mapping "
+        "(first at line 6, again at line 7) (got 'lat')"
+    )
+
+
+def test_a_duplicate_key_beside_a_merge_is_fine() -> None:
+    document = load_yaml("base: &b {day: 30, night: 60}\nlaunch: {<<: *b, night: 90}\n", "f")
+    assert document["launch"] == {"day": 30, "night": 90}
+
+
+def test_exponents_are_numbers() -> None:
+    # YAML 1.1 (PyYAML's) reads `1e3` as text; the scenario reader reads it as YAML 1.2 does.
+    scenario = parse_scenario(HEAD + "ground: {road_kmh: 4e1, max_snap_km: 1.5E+1}\n")
+    assert (scenario.ground.road_kmh, scenario.ground.max_snap_km) == (40.0, 15.0)
+    assert load_yaml("a: 1e3\nb: '1e3'\nc: 1e3x\n", "f") == {"a": 1000.0, "b": "1e3", "c": "1e3x"}
+
+
+def test_yaml_is_parsed_by_libyaml_when_present() -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML without libyaml")
+    assert issubclass(safe_yaml._Loader, yaml.CSafeLoader)

@@ -149,6 +149,8 @@ def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -
         return Problem(source, path, keys[-1] if keys else value, f"unknown key; allowed keys: {allowed}")
     if kind == "missing":
         return Problem(source, path, None, "required key")
+    if value is None:
+        value = "null"  # written as `key:` with nothing after it; None would read "missing"
     return Problem(source, path, value, _allowed_text(kind, context, item.get("msg", "")))
 
 
@@ -178,6 +180,7 @@ def _allowed_text(kind: str, context: Mapping[str, Any], message: str) -> str:
         "bool_parsing": "must be true or false",
         "float_type": "must be a number",
         "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
         "int_type": "must be a whole number",
         "int_parsing": "must be a whole number",
         "int_from_float": "must be a whole number",

@@ -16,6 +16,7 @@ import yaml
 from medevac import safe_yaml
 from medevac.cli import main
 from medevac.errors import Problem, ScenarioError
+from medevac.model import MAX_PERSONNEL
 from medevac.safe_yaml import MAX_DEPTH, load_yaml, read_text_bounded
 from medevac.scenario import parse_scenario
 
@@ -122,6 +123,35 @@ def test_deep_nesting_through_aliases_is_refused() -> None:
     assert str(caught.value).startswith("chain.yaml: a")
 
 
+@pytest.mark.parametrize(
+    ("personnel", "count"), [(2**63, 1), (2**62, 2), (MAX_PERSONNEL + 1, 1)], ids=["2^63", "2x2^62", "max+1"]
+)
+def test_personnel_is_bounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], personnel: int, count: int
+) -> None:
+    sites = "".join(
+        f"  - {{id: s{i}, lat: 0, lon: 0.{i + 1}, personnel: {personnel}}}\n" for i in range(count)
+    )
+    path = write(tmp_path, HEAD + FACILITY + "sites:\n" + sites)
+    lines = refused(capsys, path, "check")
+    assert lines == [
+        f"error: {path}: sites[{i}].personnel: must be at most {MAX_PERSONNEL} (got {personnel})"
+        for i in range(count)
+    ]
+
+
+def test_a_speed_that_underflows_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 1e-200 x 1e-200 is 0.0 in double precision: the time per km would divide by zero.
+    path = write(tmp_path, HEAD + FACILITY + SITE + "ground: {road_kmh: 1.0e-200, convoy_factor: 1.0e-200}\n")
+    lines = refused(capsys, path, "check")
+    assert lines == [
+        f"error: {path}: ground.road_kmh: must be at least 0.1 km/h (smaller gives no finite travel time) "
+        "(got 1e-200)",
+        f"error: {path}: ground.convoy_factor: must be at least 0.01 (smaller gives no finite travel time) "
+        "(got 1e-200)",
+    ]
+
+
 def test_validate_dev_zero_is_refused_quickly(capsys: pytest.CaptureFixture[str]) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
@@ -150,6 +180,35 @@ def test_a_file_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[s
 # -- nothing silently wrong -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("part", "where", "message"),
+    [
+        ("ground: {detour_factor: .inf}", "ground.detour_factor", "must be a finite number (got inf)"),
+        ("ground: {road_kmh: .nan}", "ground.road_kmh", "must be a finite number (got nan)"),
+        ("ground: {road_kmh: 5e-324}", "ground.road_kmh", "must be at least 0.1 km/h"),
+        ("ground: {off_road_kmh: 1.0e-300}", "ground.off_road_kmh", "must be at least 0.1 km/h"),
+        ("ground: {detour_factor: 1.0e+300}", "ground.detour_factor", "must be at most 10.0 (got 1e+300)"),
+        ("timeline: {request: 1.0e+308}", "timeline.request", "must be at most 10000.0 (got 1e+308)"),
+        (
+            "airframes: [{id: a, base: f, cruise_kmh: 5e-324, range_km: 500, launch: {day: 20}}]",
+            "airframes[0].cruise_kmh",
+            "must be at least 0.1 km/h",
+        ),
+        (
+            "standard: custom\nthresholds: {first_aid: 10, resuscitation: 60, surgery: .inf}",
+            "thresholds.surgery",
+            "must be a finite number (got inf)",
+        ),
+    ],
+)
+def test_values_that_would_make_every_leg_unreachable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], part: str, where: str, message: str
+) -> None:
+    path = write(tmp_path, HEAD + FACILITY + SITE + part + "\n")
+    (line,) = refused(capsys, path, "check")
+    assert line.startswith(f"error: {path}: {where}: {message}")
+
+
 def test_a_duplicate_key_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(
         tmp_path, HEAD + "facilities:\n  - id: f\n    level: '2'\n    lat: 0\n    lat: 45\n    lon: 0\n"
@@ -166,11 +225,47 @@ def test_a_duplicate_key_beside_a_merge_is_fine() -> None:
     assert document["launch"] == {"day": 30, "night": 90}
 
 
+@pytest.mark.parametrize(
+    ("entry", "where", "message"),
+    [
+        ("sites:\n  - {id: s, lat: true, lon: 0}", "sites[0].lat", "must be a number (got True)"),
+        ("sites:\n  - {id: s, lat: '45', lon: 0}", "sites[0].lat", "must be a number (got '45')"),
+        (
+            "sites:\n  - {id: s, lat: 0, lon: 0, personnel: true}",
+            "sites[0].personnel",
+            "must be a whole number",
+        ),
+        (
+            "sites:\n  - {id: s, lat: 0, lon: 0, personnel: '12'}",
+            "sites[0].personnel",
+            "must be a whole number",
+        ),
+        ("timeline: {request: yes}", "timeline.request", "must be a number (got True)"),
+    ],
+)
+def test_booleans_and_text_are_not_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, where: str, message: str
+) -> None:
+    path = write(tmp_path, HEAD + entry + "\n")
+    (line,) = refused(capsys, path)
+    assert line.startswith(f"error: {path}: {where}: {message}")
+
+
 def test_exponents_are_numbers() -> None:
     # YAML 1.1 (PyYAML's) reads `1e3` as text; the scenario reader reads it as YAML 1.2 does.
     scenario = parse_scenario(HEAD + "ground: {road_kmh: 4e1, max_snap_km: 1.5E+1}\n")
     assert (scenario.ground.road_kmh, scenario.ground.max_snap_km) == (40.0, 15.0)
     assert load_yaml("a: 1e3\nb: '1e3'\nc: 1e3x\n", "f") == {"a": 1000.0, "b": "1e3", "c": "1e3x"}
+
+
+@pytest.mark.parametrize(("value", "shown"), [("''", "must not be empty (got '')"), ("", "(got 'null')")])
+def test_an_empty_road_layer_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, shown: str
+) -> None:
+    path = write(tmp_path, HEAD + FACILITY + SITE + f"ground:\n  roads: {value}\n")
+    (line,) = refused(capsys, path, "check")
+    assert line.startswith(f"error: {path}: ground.roads: ")
+    assert line.endswith(shown)
 
 
 def test_yaml_is_parsed_by_libyaml_when_present() -> None:

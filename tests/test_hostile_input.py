@@ -6,19 +6,22 @@ never with a traceback; an error nobody foresaw exits 3 (never 1, the code of a 
 
 from __future__ import annotations
 
+import json
+import math
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import ONE_KM_A_MINUTE, facility, site
 
 from medevac import safe_yaml
-from medevac.cli import main
-from medevac.errors import Problem, ScenarioError
+from medevac.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, format_json, main
+from medevac.errors import MAX_PROBLEMS_SHOWN, Problem, ScenarioError
 from medevac.model import MAX_PERSONNEL
 from medevac.safe_yaml import MAX_DEPTH, load_yaml, read_text_bounded
-from medevac.scenario import parse_scenario
+from medevac.scenario import load_scenario, parse_scenario
 
 HEAD = "medevac: 1\nname: hostile\n"
 FACILITY = "facilities:\n  - {id: f, level: '2', lat: 0, lon: 0}\n"
@@ -30,9 +33,6 @@ LAUGHS = (
     + "".join(f"  - &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
 )
 """A "billion laughs" under ``description``: 9^9 = 387 million items from under 500 bytes."""
-
-EXIT_BAD_INPUT = 2
-"""What the command line returns on bad input."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -93,6 +93,21 @@ def test_a_long_key_gives_a_short_line(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines[0].startswith(f"error: {path}: description: must be text (got ['vvvv")
     assert lines[1].startswith(f"error: {path}: {'k' * 59}…: unknown key; allowed keys: medevac, name")
     assert max(len(line) for line in lines) < 600
+
+
+def test_the_number_of_problems_shown_is_capped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sites = "".join(f"  - {{id: s{i}, lat: 100, lon: 0}}\n" for i in range(200))
+    path = write(tmp_path, HEAD + "sites:\n" + sites)
+    status, _, err = run(capsys, "validate", str(path))
+    assert status == EXIT_BAD_INPUT
+    lines = err.splitlines()
+    assert len(lines) == MAX_PROBLEMS_SHOWN + 1
+    assert lines[0] == f"error: {path}: sites[0].lat: must be at most 90.0 (got 100)"
+    assert lines[-1] == "error: ... and 150 more problems (fix these first)"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert len(caught.value.problems) == 200  # all kept; only the text is capped
+    assert len(str(caught.value).splitlines()) == MAX_PROBLEMS_SHOWN + 1
 
 
 def test_a_problem_never_prints_a_huge_value() -> None:
@@ -177,7 +192,57 @@ def test_a_file_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert line == f"error: {path}: the file must be UTF-8 text (got 'byte 41')"
 
 
+def test_an_unforeseen_error_exits_3_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: Any, **__: Any) -> Any:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr("medevac.cli.check", broken)
+    status, out, err = run(capsys, "check", str(write(tmp_path, HEAD + FACILITY + SITE)), "--fail-on-gap")
+    assert status == EXIT_INTERNAL == 3
+    assert out == ""
+    assert err == (
+        "error: internal error: ZeroDivisionError: float division by zero; please report it with the "
+        "scenario file (MEDEVAC_TRACEBACK=1 shows the traceback)\n"
+    )
+    monkeypatch.setenv("MEDEVAC_TRACEBACK", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(tmp_path / "hostile.yaml")])
+
+
 # -- nothing silently wrong -----------------------------------------------------------------
+
+
+def metres_layer(folder: Path) -> Path:
+    """A road layer in UTM metres saved as GeoJSON without a ``crs`` member."""
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"class": "primary"},
+                "geometry": {"type": "LineString", "coordinates": [[500000, 1800000], [520000, 1810000]]},
+            }
+        ],
+    }
+    path = folder / "roads-utm.geojson"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_a_layer_in_metres_read_as_degrees_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    metres_layer(tmp_path)
+    path = write(tmp_path, HEAD + FACILITY + SITE + "ground: {roads: roads-utm.geojson}\n")
+    (line,) = refused(capsys, path, command)
+    assert line == (
+        f"error: {path}: ground.roads: coordinates outside longitude -180..180 and latitude -90..90 "
+        "(x 500000 to 520000, y 1.8e+06 to 1.81e+06): a layer in metres saved without its CRS? "
+        "Save it with its CRS, or as WGS84 (EPSG:4326) (got 'roads-utm.geojson')"
+    )
 
 
 @pytest.mark.parametrize(
@@ -266,6 +331,87 @@ def test_an_empty_road_layer_name_is_refused(
     (line,) = refused(capsys, path, "check")
     assert line.startswith(f"error: {path}: ground.roads: ")
     assert line.endswith(shown)
+
+
+def test_json_output_never_holds_infinity(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medevac.check import CheckResult
+
+    real = CheckResult.to_json
+
+    def with_infinity(self: CheckResult) -> dict[str, Any]:
+        document = real(self)
+        document["thresholds"]["surgery"] = math.inf
+        document["sites"][0]["surgery_min"] = math.nan
+        return document
+
+    monkeypatch.setattr(CheckResult, "to_json", with_infinity)
+    from medevac.check import check
+    from medevac.scenario import scenario_from_mapping
+
+    scenario = scenario_from_mapping(
+        {
+            "medevac": 1,
+            "name": "t",
+            "ground": ONE_KM_A_MINUTE,
+            "facilities": [facility("f", 0)],
+            "sites": [site("s", 30)],
+        }
+    )
+    text = format_json(check(scenario))
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    document = json.loads(text, parse_constant=refuse)
+    assert document["thresholds"]["surgery"] is None
+    assert document["sites"][0]["surgery_min"] is None
+
+
+def test_validate_opens_the_road_layer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    points = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+        ],
+    }
+    (tmp_path / "roads.geojson").write_text(json.dumps(points), encoding="utf-8")
+    path = write(tmp_path, HEAD + FACILITY + SITE + "ground: {roads: roads.geojson}\n")
+    for command in ("validate", "check"):
+        (line,) = refused(capsys, path, command)
+        assert line == (
+            f"error: {path}: ground.roads: expected lines (LineString, MultiLineString), found Point "
+            "(got 'roads.geojson')"
+        )
+
+
+def test_validate_opens_closures_and_patrol_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = {"type": "LineString", "coordinates": [[0.0, 0.0], [0.3, 0.0]]}
+    roads = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"class": "primary"}, "geometry": line}],
+    }
+    (tmp_path / "roads.geojson").write_text(json.dumps(roads), encoding="utf-8")
+    (tmp_path / "flood.geojson").write_text(json.dumps(roads), encoding="utf-8")  # lines, not polygons
+    (tmp_path / "route.geojson").write_text("{ not json", encoding="utf-8")
+    text = (
+        HEAD
+        + FACILITY
+        + SITE
+        + "ground: {roads: roads.geojson, closures: [flood.geojson]}\n"
+        + "patrols:\n  - {id: p, file: route.geojson}\n"
+    )
+    path = write(tmp_path, text)
+    status, _, err = run(capsys, "validate", str(path))
+    assert status == EXIT_BAD_INPUT
+    lines = err.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"error: {path}: ground.closures[0]: ")
+    assert lines[0].endswith(
+        "expected polygons (MultiPolygon, Polygon), found LineString (got 'flood.geojson')"
+    )
+    assert lines[1].startswith(f"error: {tmp_path / 'route.geojson'}: patrols[p].path.file: ")
 
 
 def test_yaml_is_parsed_by_libyaml_when_present() -> None:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from medevac.errors import Problem, ScenarioError, key_path
+from medevac.files import OutputExistsError, write_atomic
 from medevac.model import (
     Airframe,
     Conditions,
@@ -103,17 +104,15 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def write_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a scenario file; an existing file is never replaced unless ``overwrite``."""
+    """Write a scenario file; an existing file is never replaced unless ``overwrite``, and
+    then atomically (a failure leaves the old file whole)."""
     path = Path(path)
-    mode = "w" if overwrite else "x"
     try:
-        with path.open(mode, encoding="utf-8") as out:
-            out.write(dump_scenario(scenario))
-    except FileExistsError:
+        return write_atomic(path, dump_scenario(scenario), force=overwrite)
+    except OutputExistsError:
         raise ScenarioError(
             [Problem(str(path), "", str(path), "already exists; choose another name")]
         ) from None
-    return path
 
 
 def json_schema() -> dict[str, Any]:

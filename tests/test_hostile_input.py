@@ -211,6 +211,33 @@ def test_an_unforeseen_error_exits_3_in_one_line(
         main(["check", str(tmp_path / "hostile.yaml")])
 
 
+def test_an_out_that_cannot_be_written_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = write(tmp_path, HEAD + FACILITY + SITE)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "coverage.gpkg"
+    status, _, err = run(capsys, "coverage", str(scenario), "--cell-km", "10", "--out", str(out))
+    assert status == EXIT_BAD_INPUT
+    assert err.startswith(f"error: cannot write {out}: ")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_read_only_out_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests may run as root, who can write anywhere: the folder refuses as a read-only one would.
+    def read_only(*_: Any, **__: Any) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("medevac.files.tempfile.mkdtemp", read_only)
+    scenario = write(tmp_path, HEAD + FACILITY + SITE)
+    out = tmp_path / "report"
+    status, _, err = run(capsys, "report", str(scenario), "--out", str(out), "--no-progress")
+    assert status == EXIT_BAD_INPUT
+    assert err == f"error: cannot write {out / 'report.html'}: Permission denied\n"
+    assert not out.exists()  # the folder made for the report is removed again
+
+
 # -- nothing silently wrong -----------------------------------------------------------------
 
 

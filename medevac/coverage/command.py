@@ -47,7 +47,8 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
     from medevac.coverage.layers import LAYER_NAMES, check_target, raster_paths, write_coverage
     from medevac.coverage.surface import CONDITIONS, coverage
     from medevac.errors import Problem
-    from medevac.export import ensure_writable, vector_paths
+    from medevac.export import vector_paths
+    from medevac.files import check_outputs, ensure_writable
 
     target = Path(args.out)
     if args.all_conditions and (args.light or args.season):
@@ -57,8 +58,9 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
     if not (args.buffer_km >= 0):
         raise CoverageInputError(Problem("--buffer-km", "", args.buffer_km, "a margin in km of 0 or more"))
     check_target(target)
-    # Refuse early, before a long run, if the layers are already there (rasters checked below).
-    ensure_writable(vector_paths(target, LAYER_NAMES), force=args.force)
+    # Refuse early, before a long run, if the layers are already there or cannot be written
+    # (rasters, named by the conditions computed, are checked below).
+    check_outputs(vector_paths(target, LAYER_NAMES), force=args.force)
     if args.area:
         area = MissionArea.from_polygon(read_polygons(args.area, "--area"))
     else:

@@ -16,7 +16,8 @@ from medevac.check import reported_min
 from medevac.coverage.grid import WGS84_CRS
 from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
-from medevac.export import GEOPACKAGE_SUFFIX, ensure_writable, vector_paths, write_geotiff, write_layers
+from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
+from medevac.files import atomic_outputs, ensure_writable
 
 __all__ = [
     "LAYER_NAMES",
@@ -135,30 +136,29 @@ def check_target(target: Path) -> None:
 
 
 def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> list[Path]:
-    """Every layer and GeoTIFF of a coverage run; refuses before writing if any exists."""
+    """Every layer and GeoTIFF of a coverage run, put in place together (atomic: a failure
+    midway leaves any old files as they were); refuses before writing if any exists."""
     check_target(target)
     rasters = raster_paths(result, target)
-    ensure_writable([*vector_paths(target, LAYER_NAMES), *rasters.values()], force=force)
+    paths = [*vector_paths(target, LAYER_NAMES), *rasters.values()]
+    ensure_writable(paths, force=force)
     layers = {
         "cells": cells_frame(result),
         "isochrones": isochrones_frame(result),
         "patrol_gaps": patrol_gaps_frame(result),
     }
-    written = write_layers(target, layers, force=True)  # existence was checked above
     grid = result.grid
-    for surface in result.surfaces:
-        reported = reported_min(surface.times.time_min)
-        for i, leg in enumerate(result.legs):
-            path = rasters[surface.label, leg]
-            written.append(
-                write_geotiff(
-                    path,
+    with atomic_outputs(paths, force=force) as temporary:
+        save_layers(target, layers, temporary)
+        for surface in result.surfaces:
+            reported = reported_min(surface.times.time_min)
+            for i, leg in enumerate(result.legs):
+                save_geotiff(
+                    temporary[rasters[surface.label, leg]],
                     grid.raster(reported[i]),
                     grid.transform,
                     grid.area.crs,
-                    force=True,
                     description=f"{leg} minutes from wounding, {surface.light}, {surface.season} season "
                     "(inf: no pathway; nodata: outside the area)",
                 )
-            )
-    return written
+    return paths

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,44 @@ GEOPACKAGE_SUFFIX = ".gpkg"
 GeoTransform = tuple[float, float, float, float, float, float]
 
 
+def single_parts(geometry: Any) -> list[Any]:
+    """Polygons, lines and points of a geometry, collections and multi-parts taken apart."""
+    if hasattr(geometry, "geoms"):
+        return [single for part in geometry.geoms for single in single_parts(part)]
+    return [geometry]
+
+
+def split_at_antimeridian(geometry: Any) -> Any:
+    """A geometry with continuous longitudes (maybe past ±180) cut into parts within ±180.
+
+    What GeoJSON asks for (RFC 7946, 3.1.9). Polygons give a MultiPolygon, lines a
+    MultiLineString, when they are cut; a geometry within -180..180 is returned as it is.
+
+    >>> import shapely
+    >>> cut = split_at_antimeridian(shapely.box(179.0, 0.0, 181.0, 1.0))
+    >>> [part.bounds for part in cut.geoms]
+    [(-180.0, 0.0, -179.0, 1.0), (179.0, 0.0, 180.0, 1.0)]
+    """
+    import shapely
+
+    west, _, east, _ = geometry.bounds
+    if geometry.is_empty or (west >= -180.0 and east <= 180.0):
+        return geometry
+    dimension = shapely.get_dimensions(geometry)
+    parts: list[Any] = []
+    for turn in (-360.0, 0.0, 360.0):
+        window = shapely.box(-180.0 - turn, -90.0, 180.0 - turn, 90.0)
+        piece = shapely.intersection(geometry, window)
+        if not piece.is_empty:
+            shifted = shapely.transform(piece, lambda xy, t=turn: xy + np.array([t, 0.0]))
+            parts += [p for p in single_parts(shifted) if shapely.get_dimensions(p) == dimension]
+    if dimension == 2:
+        return shapely.MultiPolygon(parts)
+    if dimension == 1:
+        return shapely.MultiLineString(parts)
+    return shapely.MultiPoint(parts)
+
+
 def vector_paths(target: Path, layer_names: Iterable[str]) -> list[Path]:
     """Files a set of layers goes to: one GeoPackage, or one GeoJSON per layer in a folder."""
     if target.suffix.lower() == GEOPACKAGE_SUFFIX:
@@ -33,7 +72,9 @@ def vector_paths(target: Path, layer_names: Iterable[str]) -> list[Path]:
 def write_layers(target: Path, layers: Mapping[str, object], *, force: bool = False) -> list[Path]:
     """Write GeoDataFrames as layers of ``target.gpkg``, or as ``target/<name>.geojson``.
 
-    GeoJSON is always WGS84 (RFC 7946): layers in another CRS are reprojected for it. An
+    GeoJSON is always WGS84 (RFC 7946): layers in another CRS are reprojected for it, and
+    geometries across the antimeridian are cut there (GeoPackage layers keep longitudes
+    continuous past 180, which GIS tools draw in one piece). An
     existing GeoPackage is replaced as a whole with ``force`` (stale layers never linger),
     and only once the new one is completely written.
     """
@@ -50,7 +91,9 @@ def save_layers(target: Path, layers: Mapping[str, object], temporary: Mapping[P
             frame.to_file(temporary[target], layer=name, driver="GPKG")  # type: ignore[attr-defined]
         return
     for path, frame in zip(vector_paths(target, layers), layers.values(), strict=True):
-        frame.to_crs(4326).to_file(temporary[path], driver="GeoJSON")  # type: ignore[attr-defined]
+        wgs84 = frame.to_crs(4326)  # type: ignore[attr-defined]
+        wgs84 = wgs84.set_geometry(wgs84.geometry.map(split_at_antimeridian))
+        wgs84.to_file(temporary[path], driver="GeoJSON")
 
 
 def write_geotiff(
@@ -112,6 +155,8 @@ __all__ = [
     "ensure_writable",
     "save_geotiff",
     "save_layers",
+    "single_parts",
+    "split_at_antimeridian",
     "vector_paths",
     "write_geotiff",
     "write_layers",

@@ -238,6 +238,33 @@ def test_a_read_only_out_exits_2(
     assert not out.exists()  # the folder made for the report is removed again
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--cell-km", "1e9"], "error: --cell-km: a cell size at most the area's extent"),
+        (
+            ["--cell-km", "10", "--buffer-km", "inf"],
+            "error: --buffer-km: a margin in km from 0 to 2,000 (got inf)",
+        ),
+        (
+            ["--cell-km", "10", "--buffer-km", "nan"],
+            "error: --buffer-km: a margin in km from 0 to 2,000 (got nan)",
+        ),
+        (["--cell-km", "10", "--buffer-km", "1e7"], "error: --buffer-km: a margin in km from 0 to 2,000"),
+    ],
+)
+def test_coverage_arguments_out_of_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    scenario = write(tmp_path, HEAD + FACILITY + SITE)
+    out = tmp_path / "coverage.gpkg"
+    status, _, err = run(capsys, "coverage", str(scenario), "--out", str(out), *arguments)
+    assert status == EXIT_BAD_INPUT
+    assert err.startswith(message)
+    assert len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.yaml"]
+
+
 # -- nothing silently wrong -----------------------------------------------------------------
 
 

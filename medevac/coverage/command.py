@@ -43,7 +43,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(scenario: Scenario, args: argparse.Namespace) -> int:
     """Build the grid, compute the surfaces, write the layers, print a summary."""
-    from medevac.coverage.grid import CoverageInputError, MissionArea, grid_over, read_polygons, scenario_area
+    from medevac.coverage.grid import (
+        MAX_BUFFER_KM,
+        CoverageInputError,
+        MissionArea,
+        grid_over,
+        read_polygons,
+        scenario_area,
+    )
     from medevac.coverage.layers import LAYER_NAMES, check_target, raster_paths, write_coverage
     from medevac.coverage.surface import CONDITIONS, coverage
     from medevac.errors import Problem
@@ -55,8 +62,10 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
         raise CoverageInputError(
             Problem("--all-conditions", "", "with --light/--season", "either --all-conditions or overrides")
         )
-    if not (args.buffer_km >= 0):
-        raise CoverageInputError(Problem("--buffer-km", "", args.buffer_km, "a margin in km of 0 or more"))
+    if not 0 <= args.buffer_km <= MAX_BUFFER_KM:  # also refuses NaN
+        raise CoverageInputError(
+            Problem("--buffer-km", "", args.buffer_km, f"a margin in km from 0 to {MAX_BUFFER_KM:,.0f}")
+        )
     check_target(target)
     # Refuse early, before a long run, if the layers are already there or cannot be written
     # (rasters, named by the conditions computed, are checked below).

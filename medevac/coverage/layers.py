@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from medevac.check import reported_min
-from medevac.coverage.grid import WGS84_CRS
+from medevac.coverage.grid import WGS84_CRS, unwrap_lon
 from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
 from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
@@ -97,7 +97,7 @@ def patrol_gaps_frame(result: Coverage) -> Any:
             "start_km": round(stretch.start_km, 3),
             "end_km": round(stretch.end_km, 3),
             "length_km": round(stretch.length_km, 3),
-            "geometry": stretch.line,
+            "geometry": _unwrapped(stretch.line, result.grid.area.centre_lon),
         }
         for surface in result.surfaces
         for stretch in surface.patrol_stretches()
@@ -105,6 +105,16 @@ def patrol_gaps_frame(result: Coverage) -> Any:
     columns = ["patrol_id", "light", "season", "leg", "start_km", "end_km", "length_km", "geometry"]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=WGS84_CRS)
     return frame.astype({"start_km": float, "end_km": float, "length_km": float})
+
+
+def _unwrapped(line: Any, centre_lon: float) -> Any:
+    """A line with longitudes continuous around the area's centre, as the other layers
+    (no jump of 360 degrees where it crosses the antimeridian)."""
+    import shapely
+
+    xy = shapely.get_coordinates(line)
+    xy[:, 0] = unwrap_lon(xy[:, 0], centre_lon)
+    return shapely.LineString(xy)
 
 
 def raster_paths(result: Coverage, target: Path) -> dict[tuple[str, str], Path]:

@@ -22,7 +22,7 @@ from shapely.geometry import box
 from medevac.check import CheckResult
 from medevac.coverage.surface import failing_stretches
 from medevac.mapdata import FAIL_COLOUR, MEETS_ALL_COLOUR, Bounds, country_outlines, scenario_bounds, towns
-from medevac.patrols import patrol_line
+from medevac.patrols import patrol_pieces
 from medevac.report.summary import Condition, condition_label
 from medevac.results import Results
 from medevac.standards import LEG_LABEL, Leg
@@ -120,9 +120,10 @@ def _assets(ax: Axes, result: CheckResult) -> None:
 def _patrols(ax: Axes, result: CheckResult) -> None:
     scenario = result.scenario
     for patrol, patrol_result in zip(scenario.patrols, result.patrols, strict=True):
-        lat, lon = patrol_line(patrol, scenario.source_dir)
-        ax.plot(lon, lat, color=_hex(MEETS_ALL_COLOUR), linewidth=1.2, zorder=2)
-        for stretch in failing_stretches(patrol_result, result.legs, lat, lon):
+        pieces = patrol_pieces(patrol, scenario.source_dir)
+        for lat, lon in pieces:
+            ax.plot(lon, lat, color=_hex(MEETS_ALL_COLOUR), linewidth=1.2, zorder=2)
+        for stretch in failing_stretches(patrol_result, result.legs, pieces):
             xs, ys = stretch.line.xy
             ax.plot(xs, ys, color=_hex(FAIL_COLOUR[stretch.leg]), linewidth=2.4, zorder=2)
 

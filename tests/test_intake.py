@@ -710,3 +710,77 @@ def test_written_scenario_is_plain_yaml(tmp_path: Path, capsys: pytest.CaptureFi
     assert document["sites"][2] == {
         "id": "leer", "lat": 8.303, "lon": 30.141, "kind": "tob", "first_responders": False, "hls": False,
     }  # fmt: skip
+
+
+def test_round_trip_keeps_every_bit_and_every_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """17-digit floats, text that looks like a formula or a number, a base point, closures."""
+    (tmp_path / "flood.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    document = {
+        "medevac": 1,
+        "name": "=Sector 7",
+        "description": "two\nlines",
+        "standard": "custom",
+        "thresholds": {"first_aid": 10, "resuscitation": 0.1 + 0.2 + 59.7, "surgery": 120},
+        "ground": {"closures": ["flood.geojson", "flood.geojson"], "wet_factors": {"track": 0}},
+        "weather": {"wet": 0.1 + 0.2},
+        "facilities": [{"id": "101", "level": "2+", "lat": 1 / 3, "lon": 31.0, "helipad": False}],
+        "airframes": [
+            {
+                "id": "h",
+                "base": {"lat": 4.872, "lon": 0.1 + 0.2},
+                "cruise_kmh": 230,
+                "range_km": 465,
+                "launch": {"day": 30},
+                "availability": 0.95,
+            }
+        ],
+        "patrols": [{"id": "p.1", "path": [{"lat": 1 / 3, "lon": 31}, {"lat": 2 / 3, "lon": 31.5}]}],
+    }
+    scenario_file = tmp_path / "s.yaml"
+    scenario_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    book, out = tmp_path / "s.xlsx", tmp_path / "back.yaml"
+    assert run_cli(capsys, "template", "--from", scenario_file, "--out", book)[0] == 0
+    status, _, err = run_cli(capsys, "import", book, "--out", out)
+    assert status == 0, err
+    original, back = load_scenario(scenario_file), load_scenario(out)
+    assert back == original
+    assert scenario_to_mapping(back) == scenario_to_mapping(original)
+    assert back.name == "=Sector 7" and back.facilities[0].id == "101"
+
+
+def test_generated_placemark_ids_give_way_to_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """simplekml numbers every placemark ``feat_N``; GIS exports number features 0, 1, 2."""
+    kml = tmp_path / "simplekml.kml"
+    kml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'
+        '<Document id="feat_1"><Placemark id="feat_2"><name>Torit</name>'
+        '<Point id="geom_0"><coordinates>32.572,4.414,0.0</coordinates></Point></Placemark>'
+        '<Placemark id="mangalla"><name>Mangalla TOB</name>'
+        '<Point id="geom_1"><coordinates>31.77,5.2,0.0</coordinates></Point></Placemark>'
+        "</Document></kml>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "k.yaml"
+    assert run_cli(capsys, "import", "--sites", kml, "--base", UNMISS, "--out", out)[0] == 0
+    assert [s.id for s in load_scenario(out).sites] == ["Torit", "mangalla"]
+
+    features = [
+        {"type": "Feature", "id": 0, "properties": {"name": "Juba", "level": "2+", "airstrip": "yes"},
+         "geometry": {"type": "Point", "coordinates": [31.525, 4.815]}},
+        {"type": "Feature", "id": 1, "properties": {"id": "bor", "name": "Bor", "level": 1},
+         "geometry": {"type": "Point", "coordinates": [31.595, 6.195]}},
+    ]  # fmt: skip
+    facilities = tmp_path / "facilities.geojson"
+    facilities.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    sites = write_csv(tmp_path / "camps.csv", SITES)
+    out = tmp_path / "f.yaml"
+    status, _, err = run_cli(capsys, "import", "--sites", sites, "--facilities", facilities, "--out", out)
+    assert status == 0, err
+    juba, bor = load_scenario(out).facilities
+    assert (juba.id, juba.level, juba.airstrip, juba.lat, juba.lon) == ("Juba", "2+", True, 4.815, 31.525)
+    assert (bor.id, bor.level, bor.airstrip) == ("bor", "1", False)

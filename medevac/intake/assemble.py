@@ -96,7 +96,8 @@ def import_scenario(sources: Sources, out_dir: Path) -> Imported:
             typed = type_table(tables[role])
             _keep(origins, typed, role, tables[role])
             problems += typed.problems
-            document[role] = typed.entries
+            if typed.entries or role in document:  # an empty sheet adds nothing, or empties a base's
+                document[role] = typed.entries
     if "settings" in tables:
         settings = type_settings(tables["settings"], out_dir)
         problems += settings.problems

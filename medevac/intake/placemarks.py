@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ GEOJSON_SUFFIXES = (".geojson", ".json")
 SUFFIXES = KML_SUFFIXES + GEOJSON_SUFFIXES
 
 _KML_NS = "http://www.opengis.net/kml/2.2"
+_GENERATED_ID = re.compile(r"^(?:feat_)?\d+$")
 
 
 @dataclass
@@ -36,6 +38,12 @@ class _Point:
     lon_lat: tuple[float, float] | None
     geometry: str
     properties: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def own_id_is_generated(self) -> bool:
+        """An id a tool made up (simplekml's ``feat_12``, a GIS's numeric feature id): the
+        name says more to a planner, so it comes first."""
+        return self.own_id is not None and bool(_GENERATED_ID.match(self.own_id))
 
 
 def read_placemarks(path: Path, role: str) -> Table:
@@ -106,7 +114,9 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
 
 
 def _unique_ids(points: list[_Point]) -> list[str | None]:
-    """Each point's id: its ``id`` property, else its own id, else its name made unique."""
+    """Each point's id: its ``id`` property, else its own id (the placemark's ``id``
+    attribute, the feature's ``id`` member), else its name made unique; an own id that a
+    tool generated comes after the name."""
     given: list[str | None] = []
     for point in points:
         value = point.properties.get("id")
@@ -117,7 +127,7 @@ def _unique_ids(points: list[_Point]) -> list[str | None]:
                 given.append(str(text(value)))
             except BadCellError:
                 given.append(str(value))
-        elif point.own_id:
+        elif point.own_id and not (point.own_id_is_generated and point.name):
             given.append(point.own_id)
         else:
             given.append(None)

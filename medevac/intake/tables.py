@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -574,7 +575,7 @@ def read_csv(path: Path, role: str) -> Table:
     counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
     delimiter = max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
     try:
-        rows = list(csv.reader(content.splitlines(keepends=True), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
     except csv.Error as error:
         table = Table(role, where)
         table.problems.append(where.problem(str(path), f"a well-formed CSV file ({error})"))
@@ -618,8 +619,10 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem], list[str
                 )
             )
             continue
+        if not any(not is_empty(v) for row in rows for v in row):
+            continue  # an empty sheet is no table: nothing replaces a base's entries
         if role not in ROLES:
-            if role not in IGNORED_SHEETS and any(not is_empty(v) for row in rows for v in row):
+            if role not in IGNORED_SHEETS:
                 warnings.append(f"{file}: sheet {name} ignored (the sheets read are {', '.join(ROLES)})")
             continue
         tables[role] = table_from_rows(role, Where(file, name), rows, letters=True)

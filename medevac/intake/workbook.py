@@ -113,6 +113,10 @@ def _value(value: object) -> Cell:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        # openpyxl keeps 16 significant digits; the last bit of a 17-digit float would be
+        # lost, so it goes in as text, which the import reads back exactly.
+        return repr(value)
     if isinstance(value, int | float | str):
         return value
     return str(value)
@@ -143,6 +147,14 @@ def _note(column: Column | Setting) -> str:
     return " ".join(parts)
 
 
+def _append(sheet: Worksheet, row: Sequence[Cell]) -> None:
+    """Append a row; text starting with ``=`` stays text, never becomes a formula."""
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def _header(sheet: Worksheet, names: Sequence[str]) -> None:
     sheet.append(list(names))
     for cell in sheet[1]:
@@ -155,7 +167,7 @@ def _table_sheet(book: Workbook, role: str, columns: Sequence[Column], rows: lis
     sheet: Worksheet = book.create_sheet(role)
     _header(sheet, [column.name for column in columns])
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     last = max(_LAST_ROW, len(rows) + 200)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -200,7 +212,7 @@ def _settings_sheet(book: Workbook, rows: list[tuple[str, object]]) -> None:
     _header(sheet, ["key", "value"])
     notes = {setting.key: setting for setting in SETTINGS}
     for number, (key, value) in enumerate(rows, start=2):
-        sheet.append([key, _value(value)])
+        _append(sheet, [key, _value(value)])
         setting = notes.get(key)
         if setting is None:
             continue

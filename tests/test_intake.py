@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -511,6 +512,24 @@ def test_placemark_problems_are_named(tmp_path: Path, capsys: pytest.CaptureFixt
     assert f"{sites}: feature 2: a name or an id (a site needs one) (missing)" in err
     assert f"{sites}: feature 2, property personnel: a whole number, 0 or more (got 'many')" in err
     assert f"{sites}: feature 3 ('Swapped'), property coordinates: decimal degrees from -90 to 90" in err
+    assert len(err.splitlines()) == 4  # a point missing is not also three empty cells
+    assert not out.exists()
+
+
+def test_a_bad_base_is_named_and_nothing_else_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        "medevac: 1\nname: b\nfacilities:\n  - {id: f, level: 4, lat: 1, lon: 1}\n", encoding="utf-8"
+    )
+    airframes = write_csv(tmp_path / "air.csv", AIRFRAMES)  # based at juba-l2, which the base lacks
+    out = tmp_path / "x.yaml"
+    status, _, err = run_cli(capsys, "import", "--airframes", airframes, "--base", base, "--out", out)
+    assert status == 2
+    assert (
+        err == f"error: {base}: facilities[0].level: must be one of '1', '1+', '2', '2+' or '3' (got '4')\n"
+    )
     assert not out.exists()
 
 
@@ -587,6 +606,14 @@ def test_every_bad_cell_is_named_at_once(tmp_path: Path, capsys: pytest.CaptureF
         matching = [line for line in lines if line.startswith(f"error: {book}: {text}")]
         assert len(matching) == 1, (text, err)
     assert len(lines) == len(expected)
+    # In the order a planner goes through the workbook: sheet by sheet, row by row.
+    order = ["sites", "facilities", "airframes", "settings"]
+    places = []
+    for line in lines:
+        match = re.search(r"sheet (\w+), row (\d+)", line)
+        assert match is not None
+        places.append((order.index(match[1]), int(match[2])))
+    assert places == sorted(places)
 
 
 def test_missing_column_named_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,7 @@ from medevac.intake.tables import (
     Typed,
     Where,
     column_of_key,
+    in_sheet_order,
     read_csv,
     read_workbook,
     type_table,
@@ -83,12 +84,14 @@ def import_scenario(sources: Sources, out_dir: Path) -> Imported:
         )
 
     document: dict[str, object] = {"medevac": 1}
+    base_failed = False
     if sources.base is not None:
         try:
             base = relocated(load_scenario(sources.base), out_dir)
             document = scenario_to_mapping(base)
         except ScenarioError as error:
             problems += error.problems
+            base_failed = True
 
     origins = _Origins()
     for role in ENTRY_ROLES:
@@ -107,6 +110,9 @@ def import_scenario(sources: Sources, out_dir: Path) -> Imported:
     if not document.get("name"):
         document["name"] = _name_from_files(sources)
 
+    if base_failed:
+        # Without the base, its facilities are missing: cross-checks would only mislead.
+        raise ScenarioError(_unique(problems))
     source = str(sources.base or _first_file(sources) or "import")
     try:
         scenario = scenario_from_mapping(document, source=source, source_dir=out_dir)
@@ -245,7 +251,7 @@ def _in_cell_words(allowed: str) -> str:
 def _unique(problems: list[Problem]) -> list[Problem]:
     seen: set[str] = set()
     result = []
-    for problem in problems:
+    for problem in in_sheet_order(problems):
         if str(problem) not in seen:
             seen.add(str(problem))
             result.append(problem)

@@ -81,6 +81,7 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
             label=point.name or point.own_id,
         )
         cells: dict[str, tuple[object, Where]] = {}
+        reported: set[str] = set()
         for name, value in point.properties.items():
             key = name.strip().lower()
             if key in ("lat", "lon"):
@@ -92,6 +93,7 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
                 cells[key] = (value, row.at(name))
         if point_id is None:
             table.problems.append(row.problem(None, "a name or an id (a site needs one)"))
+            reported.add("id")
         else:
             cells["id"] = (point_id, cells["id"][1] if "id" in cells else row.at("id"))
         if point.name and "name" not in cells:
@@ -100,11 +102,12 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
             table.problems.append(
                 row.at("coordinates").problem(point.geometry, "a point (one lon,lat position)")
             )
+            reported |= {"lat", "lon"}
         else:
             lon, lat = point.lon_lat
             cells["lat"] = (lat, row.at("coordinates"))
             cells["lon"] = (lon, row.at("coordinates"))
-        table.records.append(Record(row, cells))
+        table.records.append(Record(row, cells, frozenset(reported)))
     table.columns = sorted({name for record in table.records for name in record.cells})
     for name, count in unknown.items():
         table.warnings.append(

@@ -71,7 +71,33 @@ class Where:
         # Spreadsheets hold every number as a float: show 4, not 4.0, as the planner typed it.
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return Problem(self.file, self.key_path(), value, allowed)
+        return CellProblem(self.file, self.key_path(), value, allowed, self)
+
+
+@dataclass(frozen=True)
+class CellProblem(Problem):
+    """A problem that knows its cell, so that a list of them can be put in sheet order."""
+
+    where: Where | None = None
+
+
+def in_sheet_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by file, sheet and row, as a planner goes through them (stable otherwise)."""
+    files: dict[str, int] = {}
+    sheets: dict[tuple[str, str | None], int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+        if isinstance(problem, CellProblem) and problem.where is not None:
+            sheets.setdefault((problem.file, problem.where.sheet), len(sheets))
+
+    def key(problem: Problem) -> tuple[int, int, int, int]:
+        where = problem.where if isinstance(problem, CellProblem) else None
+        if where is None:
+            return files[problem.file], -1, -1, -1
+        column = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(where.letter or "")))
+        return files[problem.file], sheets[(problem.file, where.sheet)], where.row or 0, column
+
+    return sorted(problems, key=key)
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,8 @@ class Record:
 
     where: Where
     cells: Mapping[str, tuple[object, Where]]
+    reported: frozenset[str] = frozenset()
+    """Columns whose problem the reader has already named (a placemark with no point)."""
 
 
 @dataclass
@@ -424,6 +452,8 @@ def type_table(table: Table) -> Typed:
         entry: dict[str, object] = {}
         prefix = f"{table.role}[{index}]"
         typed.origins[prefix] = (record.where, None)
+        for name in record.reported:
+            typed.bad.add(prefix + "".join(f".{step}" for step in columns[name].path))
         for name, (raw, where) in record.cells.items():
             column = columns.get(name)
             if column is None or is_empty(raw):

@@ -9,7 +9,6 @@ values came from, so a planner is pointed at a row and a column, not at a YAML k
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,8 +255,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(str(problem))
             result.append(problem)
     return result
-
-
-def entry_count(document: Mapping[str, object], role: str) -> int:
-    items = document.get(role)
-    return len(items) if isinstance(items, list) else 0

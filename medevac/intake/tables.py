@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from medevac.errors import Problem
 
@@ -613,7 +612,6 @@ def read_csv(path: Path, role: str) -> Table:
     return table_from_rows(role, where, rows, letters=False)
 
 
-SheetKind = Literal["xlsx", "ods"]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 IGNORED_SHEETS = ("help",)
 """Sheets the template adds for the planner; they are not read."""

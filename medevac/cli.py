@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_robustness_arguments(commands.add_parser("robustness", help="does the plan hold: N-1, availability"))
     add_profile_arguments(commands.add_parser("profile", help="the day in 24 hours, by civil twilight"))
+
+    from medevac.intake.command import add_import_arguments, add_template_arguments
+
+    add_import_arguments(
+        commands.add_parser("import", help="a scenario from a workbook, CSVs, KML or GeoJSON")
+    )
+    add_template_arguments(
+        commands.add_parser("template", help="a workbook to fill in, or a scenario as one")
+    )
     return parser
 
 
@@ -78,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json_schema_text())
             return EXIT_OK
+        if args.command in ("import", "template"):
+            from medevac.intake.command import run as run_intake
+
+            return run_intake(args)
         scenario = load_scenario(args.scenario)
         for warning in scenario_warnings(scenario):
             print(f"{args.scenario}: warning: {warning}", file=sys.stderr)

@@ -73,7 +73,7 @@ def _degrees_problem(frame: gpd.GeoDataFrame, declared_degrees: bool) -> str | N
     import numpy as np
     import shapely
 
-    xy = shapely.get_coordinates(frame.geometry.to_numpy())
+    xy, feature = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
     if len(xy) == 0:
         return None
     if not np.isfinite(xy).all():
@@ -93,9 +93,12 @@ def _degrees_problem(frame: gpd.GeoDataFrame, declared_degrees: bool) -> str | N
         if declared_degrees
         else "check the layer's CRS"
     )
+    outside = (np.abs(xy[:, 0]) > 180 + tolerance) | (np.abs(xy[:, 1]) > 90 + tolerance)
+    k = int(np.flatnonzero(outside)[0])
     return (
-        f"coordinates outside longitude -180..180 and latitude -90..90 (x {west:.6g} to {east:.6g}, "
-        f"y {south:.6g} to {north:.6g}): {hint}"
+        f"line {int(feature[k])}: vertex at lon {float(xy[k, 0])}, lat {float(xy[k, 1])} is not a WGS84 "
+        f"position in degrees (allowed: lon -180 to 180, lat -90 to 90; the layer spans x {west:.6g} to "
+        f"{east:.6g}, y {south:.6g} to {north:.6g}): {hint}"
     )
 
 

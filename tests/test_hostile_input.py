@@ -293,8 +293,9 @@ def test_a_layer_in_metres_read_as_degrees_is_refused(
     path = write(tmp_path, HEAD + FACILITY + SITE + "ground: {roads: roads-utm.geojson}\n")
     (line,) = refused(capsys, path, command)
     assert line == (
-        f"error: {path}: ground.roads: coordinates outside longitude -180..180 and latitude -90..90 "
-        "(x 500000 to 520000, y 1.8e+06 to 1.81e+06): a layer in metres saved without its CRS? "
+        f"error: {path}: ground.roads: line 0: vertex at lon 500000.0, lat 1800000.0 is not a WGS84 "
+        "position in degrees (allowed: lon -180 to 180, lat -90 to 90; the layer spans "
+        "x 500000 to 520000, y 1.8e+06 to 1.81e+06): a layer in metres saved without its CRS? "
         "Save it with its CRS, or as WGS84 (EPSG:4326) (got 'roads-utm.geojson')"
     )
 

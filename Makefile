@@ -36,6 +36,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/app_whatif.py
 	$(BIN)/python bench/variants.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/optimise.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -5,12 +5,18 @@ there: a new facility of each level asked for, a new airframe of each type asked
 moved asset (a moved facility with the airframes based on it). One binary decides each
 (asset, place); the covering options of :class:`~medevac.variants.VariantCore` say which
 sets of assets deliver each leg at each site within its threshold. ``docs/optimise.md``
-states the formulation; :func:`build_model` builds it and :func:`solve` solves it with
-HiGHS (``scipy.optimize.milp``), apart as spopt keeps them.
+states the formulation: :func:`build_pool` lays out the choices, :func:`build_model` builds
+the MILP, :func:`solve` solves it with HiGHS (``scipy.optimize.milp``), apart as spopt keeps
+them, and :func:`counted` judges the answer again by the core.
+
+The same builder writes the textbook covering models from a plain coverage matrix
+(:meth:`CoveringModel.from_coverage_matrix`: maximal covering, set covering, backup
+coverage), which ``tests/test_published_optima.py`` holds to published optima.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,11 +27,13 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import MedevacError, Problem, ScenarioError
+from medevac.geo import FloatArray
 from medevac.ground import GroundRouter
 from medevac.model import LEVEL_RANK, Airframe, Facility, Level, Light, Location, Scenario, Season
 from medevac.planning.candidates import Candidate
-from medevac.variants import CandidateAirframe, CandidateFacility, VariantCore
+from medevac.timeline import IntArray
+from medevac.variants import CandidateAirframe, CandidateFacility, Options, VariantCore
 from medevac.whatif import AddAirframe, AddFacility, Edit, MoveAirframe, MoveFacility, Point
 
 Objective = Literal["personnel", "sites"]
@@ -166,7 +174,9 @@ class _Choice:
 
 
 @dataclass
-class _Pool:
+class Pool:
+    """The variant core of every asset that may go to every place, and the choices over it."""
+
     core: VariantCore
     choices: list[_Choice]
     fixed_facility: npt.NDArray[np.bool_]  # rows on whatever is decided
@@ -191,9 +201,9 @@ def _new_facility(level: Level, k: int, place: Candidate) -> Facility:
     )
 
 
-def _build_pool(
+def build_pool(
     scenario: Scenario, question: Question, candidates: Sequence[Candidate], router: GroundRouter | None
-) -> _Pool:
+) -> Pool:
     """The variant core of every asset that may go to every place, and one choice each."""
     if not candidates:
         raise _problem("--candidates", "none", "at least one candidate place")
@@ -269,67 +279,235 @@ def _build_pool(
         fixed_airframe[air_rows] = False
         groups.setdefault(kind, []).append(len(choices))
         choices.append(_Choice(kind, spot, tuple(fac_rows), tuple(air_rows), new))
-    return _Pool(core, choices, fixed_facility, fixed_airframe, groups)
+    return Pool(core, choices, fixed_facility, fixed_airframe, groups)
 
 
-# -- the model --------------------------------------------------------------------------------
+# -- one covering model for every question ----------------------------------------------------
 
 _ONE, _ZERO = -1, -2
 """Literals that no decision changes: an asset that is always there, or never."""
 
+CoveringProblem = Literal["mclp", "lscp", "backup"]
+
+
+class CoverageMatrixError(ValueError, MedevacError):
+    """A coverage matrix, weights or ``p`` that no covering model can be built from."""
+
 
 @dataclass(frozen=True)
-class Model:
-    """The MILP: minimise ``c @ v`` subject to ``lower <= A @ v <= upper``, ``v`` in bounds.
+class CoveringSolution:
+    """What a solve found: the binaries chosen, the value and the solver's proven bound.
 
-    Variables: one binary per choice (``n_choices`` first), then continuous ones in [0, 1]:
-    "some facility of a group is on", "every asset of an option is on", and one per (site,
-    condition), "the site counts". ``counts[s, c]`` is the variable of site s under
-    condition c (-1 when the site can never count there).
+    ``value`` and ``bound`` are in the model's own sense (covered weight when it maximises,
+    sites when it minimises); ``chosen`` is None when no choice is feasible.
     """
 
-    pool: _Pool
-    question: Question
-    objective: npt.NDArray[np.float64]
-    matrix: sparse.csr_matrix
-    lower: npt.NDArray[np.float64]
-    upper: npt.NDArray[np.float64]
-    integrality: npt.NDArray[np.int8]
-    counts: npt.NDArray[np.intp]
-    weights: npt.NDArray[np.float64]
-    variable_lower: npt.NDArray[np.float64]
-    variable_upper: npt.NDArray[np.float64]
+    chosen: npt.NDArray[np.bool_] | None
+    value: float
+    bound: float
+    optimal: bool
+    seconds: float
 
     @property
-    def n_choices(self) -> int:
-        return len(self.pool.choices)
+    def feasible(self) -> bool:
+        return self.chosen is not None
+
+    @property
+    def sites(self) -> tuple[int, ...]:
+        """The chosen candidates (columns of the coverage matrix), in order."""
+        return () if self.chosen is None else tuple(int(j) for j in np.flatnonzero(self.chosen))
+
+
+@dataclass(frozen=True)
+class CoveringModel:
+    """A covering MILP in matrix form, ready for any MILP solver.
+
+    Minimise ``objective @ v`` (``maximise``: the value is ``-objective @ v``) subject to
+    ``lower <= matrix @ v <= upper`` and ``variable_lower <= v <= variable_upper``. The first
+    ``n_decisions`` variables are binaries, one per candidate (a column of a coverage matrix,
+    or an (asset, place) choice of the mission); the others are continuous in [0, 1], bound
+    only from above by sums of binaries ("any of", "all of"), and ``counts[d, c]`` is the one
+    that says "demand d counts under condition c" (-1: never); under n-1 the mission adds
+    "the most a loss takes away" (at least 0, no upper bound). For whole binaries the best
+    counts are 0 or 1, so the optimum of the MILP is the covering optimum. The
+    mission model (:func:`build_model`) and the textbook models
+    (:meth:`from_coverage_matrix`) are built by the same builder and solved by :func:`solve`.
+    """
+
+    objective: FloatArray
+    matrix: sparse.csr_matrix
+    lower: FloatArray
+    upper: FloatArray
+    integrality: npt.NDArray[np.int8]
+    variable_lower: FloatArray
+    variable_upper: FloatArray
+    n_decisions: int
+    counts: IntArray
+    weights: FloatArray
+    maximise: bool
+
+    @classmethod
+    def from_coverage_matrix(
+        cls,
+        covers: npt.ArrayLike,
+        weights: npt.ArrayLike | None = None,
+        p: int | None = None,
+        *,
+        problem: CoveringProblem = "mclp",
+    ) -> CoveringModel:
+        """A textbook covering model of a (demand x candidates) 0/1 matrix ``a``.
+
+        ``x[j]``: candidate j is chosen; ``y[i]``: demand i counts; ``w``: ``weights`` (1
+        each when None).
+
+        - ``"mclp"``, maximal covering (Church and ReVelle 1974): maximise ``sum w[i] y[i]``
+          subject to ``y[i] <= sum_j a[i, j] x[j]`` and ``sum x = p``.
+        - ``"lscp"``, set covering (Toregas, Swain, ReVelle and Bergman 1971): minimise
+          ``sum x`` subject to ``sum_j a[i, j] x[j] >= 1`` for every i (the same row, with
+          ``y[i]`` fixed to 1); ``p`` must be None: it is what the model finds.
+        - ``"backup"``, backup coverage (LSCP-B, Hogan and ReVelle 1986): with ``sum x = p``
+          (the LSCP minimum, "the fewest sites"), maximise ``sum w[i] y[i]`` subject to
+          ``1 + y[i] <= sum_j a[i, j] x[j]``: every demand covered, and ``y[i]`` (backed
+          up) only where at least two chosen candidates cover it.
+
+        A demand that no candidate covers makes LSCP and LSCP-B infeasible: that is reported
+        here, before any solve, with the rows.
+
+        >>> covers = [[1, 0, 0], [1, 1, 0], [0, 1, 1], [0, 0, 1]]  # 4 demands x 3 candidates
+        >>> best = CoveringModel.from_coverage_matrix(covers, [5, 1, 1, 3], p=1).solve()
+        >>> best.sites, best.value
+        ((0,), 6.0)
+        >>> CoveringModel.from_coverage_matrix(covers, problem="lscp").solve().sites
+        (0, 2)
+        >>> CoveringModel.from_coverage_matrix(covers, p=3, problem="backup").solve().value
+        2.0
+        """
+        a = np.asarray(covers)
+        if a.ndim != 2 or 0 in a.shape:
+            raise CoverageMatrixError(
+                f"covers: a (demand x candidates) matrix is needed, got shape {a.shape}"
+            )
+        if a.dtype != np.bool_ and not np.isin(a, (0, 1)).all():
+            raise CoverageMatrixError("covers: 0/1 or true/false entries only (a[i, j]: j covers i)")
+        a = a.astype(bool)
+        n_demand, n_candidates = a.shape
+        w = np.ones(n_demand) if weights is None else np.asarray(weights, dtype=np.float64)
+        if w.shape != (n_demand,) or not np.isfinite(w).all() or (w < 0).any():
+            raise CoverageMatrixError(
+                f"weights: {n_demand} finite weights of at least 0, one per demand row, got shape {w.shape}"
+            )
+        if problem not in ("mclp", "lscp", "backup"):
+            raise CoverageMatrixError(f"problem: mclp, lscp or backup, got {problem!r}")
+        if problem == "lscp" and p is not None:
+            raise CoverageMatrixError(f"p: None for lscp (the fewest sites is what it finds), got {p!r}")
+        whole = isinstance(p, int | np.integer) and not isinstance(p, bool)
+        if problem != "lscp" and (p is None or not whole or not 1 <= p <= n_candidates):
+            raise CoverageMatrixError(f"p: sites to choose, 1 to {n_candidates} candidates, got {p!r}")
+        if problem != "mclp":
+            bare = np.flatnonzero(~a.any(axis=1))
+            if len(bare):
+                rows = ", ".join(str(i) for i in bare[:10]) + (", ..." if len(bare) > 10 else "")
+                raise CoverageMatrixError(
+                    f"covers: {len(bare)} of {n_demand} demand rows are covered by no candidate "
+                    f"(rows {rows}): no choice of sites covers every demand"
+                )
+        build = _Builder(n_candidates)
+        counts = build.variables(n_demand)
+        demand, candidate = np.nonzero(a)
+        build.cover(counts, demand, candidate, times=2 if problem == "backup" else 1)
+        if p is not None:
+            build.sum_row(np.arange(n_candidates), p, p)
+        objective, variable_lower = np.zeros(build.n), np.zeros(build.n)
+        if problem == "lscp":
+            objective[:n_candidates] = 1.0
+            variable_lower[counts] = 1.0
+        else:
+            objective[counts] = -w
+        return build.model(
+            objective, counts[:, None], w, maximise=problem != "lscp", variable_lower=variable_lower
+        )
+
+    def solve(self, *, time_limit_s: float | None = None) -> CoveringSolution:
+        """:func:`solve` with HiGHS."""
+        return solve(self, time_limit_s=time_limit_s)
 
 
 class _Builder:
-    """Rows and columns of the MILP as they are added."""
+    """Rows and columns of a covering MILP as they are added; :meth:`model` closes it.
 
-    def __init__(self, n_choices: int) -> None:
-        self.n = n_choices
-        self.rows: list[int] = []
-        self.cols: list[int] = []
-        self.vals: list[float] = []
-        self.lower: list[float] = []
-        self.upper: list[float] = []
+    Rows come one at a time (``row``) or as blocks of arrays (``rows``, ``cover``); each has
+    its number when it is added, so both kinds mix in any order.
+    """
+
+    def __init__(self, n_decisions: int) -> None:
+        self.n_decisions = n_decisions
+        self.n = n_decisions
+        self.n_rows = 0
+        self._row: list[int] = []  # single rows, as lists: cheap to append
+        self._col: list[int] = []
+        self._val: list[float] = []
+        self._single: list[int] = []  # their numbers, and their bounds
+        self._lower: list[float] = []
+        self._upper: list[float] = []
+        self._blocks: list[tuple[IntArray, IntArray, FloatArray]] = []  # (row, col, val)
+        self._block_bounds: list[tuple[int, FloatArray, FloatArray]] = []  # (first row, lower, upper)
         self._conjunctions: dict[tuple[int, ...], int] = {}
         self._disjunctions: dict[tuple[int, ...], int] = {}
+        self._unbounded: list[IntArray] = []  # continuous variables with no upper bound
+
+    def variables(self, count: int, *, bounded: bool = True) -> IntArray:
+        """``count`` new variables, in [0, 1] (``bounded``) or at least 0."""
+        first = self.n
+        self.n += count
+        made = np.arange(first, self.n, dtype=np.intp)
+        if not bounded:
+            self._unbounded.append(made)
+        return made
 
     def variable(self) -> int:
         self.n += 1
         return self.n - 1
 
     def row(self, terms: dict[int, float], lower: float, upper: float) -> None:
-        number = len(self.lower)
         for col, val in terms.items():
-            self.rows.append(number)
-            self.cols.append(col)
-            self.vals.append(val)
-        self.lower.append(lower)
-        self.upper.append(upper)
+            self._row.append(self.n_rows)
+            self._col.append(col)
+            self._val.append(val)
+        self._single.append(self.n_rows)
+        self._lower.append(lower)
+        self._upper.append(upper)
+        self.n_rows += 1
+
+    def rows(
+        self, row: IntArray, col: IntArray, val: FloatArray, lower: FloatArray, upper: FloatArray
+    ) -> None:
+        """A block of ``len(lower)`` rows; ``row`` numbers the entries' rows from 0."""
+        self._blocks.append((self.n_rows + row, col, val))
+        self._block_bounds.append((self.n_rows, lower, upper))
+        self.n_rows += len(lower)
+
+    def sum_row(self, variables: npt.ArrayLike, lower: float, upper: float) -> None:
+        """``lower <= sum of these variables <= upper`` (a count of choices)."""
+        cols = np.asarray(variables, dtype=np.intp)
+        self.rows(
+            np.zeros(len(cols), dtype=np.intp), cols, np.ones(len(cols)), np.array([lower]), np.array([upper])
+        )
+
+    def cover(self, counts: IntArray, term_row: IntArray, term_var: IntArray, times: int = 1) -> None:
+        """``counts[i] + times - 1 <= sum of the term_var of row i``: count i holds only when
+        at least ``times`` of its terms do (a count with no term never holds).
+
+        The covering row of every model here: the terms are candidates (a coverage
+        matrix) or the mission's options; (row, term) pairs must be distinct.
+        """
+        n = len(counts)
+        self.rows(
+            np.concatenate([np.arange(n, dtype=np.intp), np.asarray(term_row, dtype=np.intp)]),
+            np.concatenate([np.asarray(counts, dtype=np.intp), np.asarray(term_var, dtype=np.intp)]),
+            np.concatenate([np.ones(n), -np.ones(len(term_var))]),
+            np.full(n, -np.inf),
+            np.full(n, 1.0 - times),
+        )
 
     def any_of(self, literals: tuple[int, ...]) -> int:
         """A variable at most the sum of these (so 0 when none is on)."""
@@ -352,8 +530,115 @@ class _Builder:
             self._conjunctions[literals] = v
         return self._conjunctions[literals]
 
+    def model(
+        self,
+        objective: FloatArray,
+        counts: IntArray,
+        weights: FloatArray,
+        *,
+        maximise: bool,
+        variable_lower: FloatArray | None = None,
+    ) -> CoveringModel:
+        """The rows so far as one sparse matrix: binaries first, everything else in [0, 1]."""
+        rows = [np.array(self._row, dtype=np.intp)] + [b[0] for b in self._blocks]
+        cols = [np.array(self._col, dtype=np.intp)] + [b[1] for b in self._blocks]
+        vals = [np.array(self._val, dtype=np.float64)] + [b[2] for b in self._blocks]
+        lower, upper = np.empty(self.n_rows), np.empty(self.n_rows)
+        lower[self._single], upper[self._single] = self._lower, self._upper
+        for first, low, high in self._block_bounds:
+            lower[first : first + len(low)] = low
+            upper[first : first + len(high)] = high
+        matrix = sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(self.n_rows, self.n)
+        )
+        integrality = np.zeros(self.n, dtype=np.int8)
+        integrality[: self.n_decisions] = 1
+        upper_bounds = np.ones(self.n)
+        for made in self._unbounded:
+            upper_bounds[made] = np.inf
+        return CoveringModel(
+            objective=objective,
+            matrix=matrix,
+            lower=lower,
+            upper=upper,
+            integrality=integrality,
+            variable_lower=np.zeros(self.n) if variable_lower is None else variable_lower,
+            variable_upper=upper_bounds,
+            n_decisions=self.n_decisions,
+            counts=counts,
+            weights=weights,
+            maximise=maximise,
+        )
 
-def _removals(pool: _Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
+
+def solve(
+    model: CoveringModel, *, objective: FloatArray | None = None, time_limit_s: float | None = None
+) -> CoveringSolution:
+    """Solve a covering model with HiGHS (``scipy.optimize.milp``), apart from building it.
+
+    ``objective`` replaces the model's (same sense); ``time_limit_s`` stops the solver with
+    the best choice found and its proven bound (``optimal`` false). ``optimal`` means the
+    bound is within a quarter of a unit of the value: HiGHS's default gap (1e-4 of the
+    value) could stop several people short on a large mission, so the gap asked for is a
+    quarter unit over the largest the objective can be, and a whole value is then exact.
+    """
+    started = time.perf_counter()
+    c = model.objective if objective is None else objective
+    options: dict[str, object] = {"disp": False, "mip_rel_gap": 0.25 / max(1.0, float(np.abs(c).sum()))}
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    result = milp(
+        c=c,
+        constraints=LinearConstraint(model.matrix, model.lower, model.upper),
+        integrality=model.integrality,
+        bounds=Bounds(model.variable_lower, model.variable_upper),
+        options=options,
+    )
+    seconds = time.perf_counter() - started
+    if result.x is None:
+        if result.status == 2:  # infeasible
+            return CoveringSolution(None, math.nan, math.nan, True, seconds)
+        raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
+    sign = -1.0 if model.maximise else 1.0
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = float(result.fun if dual is None or not np.isfinite(dual) else dual)
+    return CoveringSolution(
+        result.x[: model.n_decisions] > 0.5,
+        sign * float(result.fun),
+        sign * bound,
+        result.status == 0,
+        seconds,
+    )
+
+
+# -- the mission's model ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Model:
+    """The mission's covering model: the pool and question it was built for, and its MILP.
+
+    Decisions: one binary per choice; counts: one per (site, condition).
+    """
+
+    pool: Pool
+    question: Question
+    covering: CoveringModel
+
+    @property
+    def n_choices(self) -> int:
+        return len(self.pool.choices)
+
+    @property
+    def counts(self) -> IntArray:
+        return self.covering.counts
+
+    @property
+    def weights(self) -> FloatArray:
+        return self.covering.weights
+
+
+def _removals(pool: Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
     """Airframe rows lost in each robustness case: none, then each airframe alone (n-1).
 
     An existing airframe is all its rows (where it is and where it may move to); a new one
@@ -372,15 +657,229 @@ def _removals(pool: _Pool, question: Question) -> list[npt.NDArray[np.bool_]]:
     return cases
 
 
-def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Model:
+@dataclass(frozen=True)
+class _Terms:
+    """A season's options as covering terms.
+
+    Per option: its (leg, site) key, the light its airframe flies by (-1: none, 0: day, 1:
+    night), that airframe's row (-1: none), whether it is ``constant`` (every literal always
+    holds) or ``never`` used, its ``lead`` (the literal of its airframe when a choice places
+    it, else ``_ONE``) and its ``rest`` (a variable "every other literal holds", or ``_ONE``).
+    """
+
+    key: IntArray
+    light: IntArray
+    air_row: IntArray
+    constant: npt.NDArray[np.bool_]
+    never: npt.NDArray[np.bool_]
+    lead: IntArray
+    rest: IntArray
+    always: npt.NDArray[np.bool_]  # (legs x sites,): met whatever is decided
+
+
+def _terms(
+    build: _Builder,
+    options: Options,
+    facility_literal: IntArray,
+    airframe_literal: IntArray,
+    lights: set[int],
+) -> _Terms:
+    """The literals of every option of a season (``docs/optimise.md``), as variables.
+
+    Only options some condition of the season can use get them: those flying by one of its
+    ``lights``, at a (leg, site) not already met whatever is decided.
+    """
+    n_air = len(airframe_literal)
+    n_sites = options.always.shape[1]
+    group_literal = np.full(options.groups.shape[0], _ZERO, dtype=np.intp)
+    for g, members in enumerate(options.groups.tolil().rows):  # facility rows of each group
+        on = {int(facility_literal[f]) for f in members} - {_ZERO}
+        group_literal[g] = _ONE if _ONE in on else build.any_of(tuple(sorted(on))) if on else _ZERO
+    craft, pickup, group = options.craft, options.pickup, options.group
+    flies = craft >= 0
+    air_row = np.where(flies, craft % max(n_air, 1), -1)
+    light = np.where(flies, (craft >= n_air).astype(np.intp), -1)
+    literals = np.full((len(craft), 3), _ONE, dtype=np.intp)  # airframe, pick-up, group
+    for column, (index, literal_of) in enumerate(
+        ((air_row, airframe_literal), (pickup, facility_literal), (group, group_literal))
+    ):
+        used = index >= 0
+        literals[used, column] = literal_of[index[used]]
+    key = options.leg * n_sites + options.site
+    never = (literals == _ZERO).any(axis=1) | ~((light < 0) | np.isin(light, list(lights)))
+    constant = ~never & (literals == _ONE).all(axis=1)
+    always = options.always.ravel().copy()
+    always[key[constant & ~flies]] = True  # an asset that is always there, no airframe needed
+    never |= always[key] & ~constant
+    lead = literals[:, 0].copy()
+    rest = np.full(len(key), _ONE, dtype=np.intp)
+    need = ~never & ~constant & (literals[:, 1:] != _ONE).any(axis=1)
+    if need.any():
+        distinct, inverse = np.unique(np.sort(literals[need, 1:], axis=1), axis=0, return_inverse=True)
+        variables = [build.all_of(tuple(sorted({int(v) for v in row} - {_ONE}))) for row in distinct]
+        rest[need] = np.asarray(variables, dtype=np.intp)[inverse.reshape(-1)]
+    return _Terms(key, light, air_row, constant, never, lead, rest, always)
+
+
+def _unique_rows(columns: list[IntArray]) -> tuple[IntArray, IntArray]:
+    """The distinct rows of small non-negative integer columns, sorted, and each row's index
+    among them: one int64 code per row when the columns fit (much faster than ``axis=0``)."""
+    if not columns or len(columns[0]) == 0:
+        return np.zeros((0, len(columns)), dtype=np.intp), np.zeros(0, dtype=np.intp)
+    radices = [int(c.max()) + 1 for c in columns]
+    if math.prod(radices) < 2**62:
+        code = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            code = code * radix + column
+        distinct, inverse = np.unique(code, return_inverse=True)
+        rows = np.empty((len(distinct), len(columns)), dtype=np.intp)
+        for k in range(len(columns) - 1, -1, -1):
+            distinct, rows[:, k] = np.divmod(distinct, radices[k])
+        return rows, inverse.reshape(-1).astype(np.intp)
+    rows, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return rows.astype(np.intp), inverse.reshape(-1).astype(np.intp)
+
+
+def _merged(build: _Builder, lead: int, rests: Sequence[int]) -> int:
+    """ "This airframe, and any of these rests": one term for every option of a row that needs
+    the same placed airframe (``a and (b or c)`` is ``(a and b) or (a and c)``), so that the row
+    counts the airframe at most once and the LP cannot spread one helicopter over several
+    options of a site."""
+    rests = sorted(set(rests))
+    either = _ONE if _ONE in rests else build.any_of(tuple(rests))
+    return build.all_of(tuple(sorted({lead, either} - {_ONE})))
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The terms of one condition's rows, as units: the options of a (leg, site) that need the
+    same placed airframe (the same row of the core: a loss takes all of them or none) are one
+    unit, every other distinct rest one unit of its own."""
+
+    of_option: IntArray  # per usable option needing a term: its unit (-1: none)
+    key: IntArray  # per unit, sorted
+    lead: IntArray
+    term: IntArray
+    size: IntArray  # options in the unit
+    key_start: IntArray  # (keys + 1,): the units of key k are key_start[k]:key_start[k + 1]
+
+
+def _units(build: _Builder, terms: _Terms, active: npt.NDArray[np.bool_], n_keys: int) -> _Units:
+    lead, rest = terms.lead[active], terms.rest[active]
+    fixed = lead == _ONE
+    shift = 3  # literals start at -2: shifted, every column is non-negative
+    rows, unit = _unique_rows(
+        [
+            terms.key[active],
+            lead + shift,
+            np.where(fixed, 0, terms.air_row[active] + 1),
+            np.where(fixed, rest, _ZERO - 1) + shift,
+        ]
+    )
+    unit_key, unit_lead = rows[:, 0], rows[:, 1] - shift
+    term = np.where(unit_lead == _ONE, rows[:, 3] - shift, _ZERO)
+    pairs, _ = _unique_rows([unit[~fixed], rest[~fixed] + shift])  # (unit, rest), by unit
+    if len(pairs):
+        first = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        size = np.diff(np.r_[first, len(pairs)])
+        lone = first[size == 1]
+        lone_pairs, inverse = _unique_rows([unit_lead[pairs[lone, 0]], pairs[lone, 1]])
+        made = [build.all_of(tuple(sorted({int(a), int(b) - shift} - {_ONE}))) for a, b in lone_pairs]
+        term[pairs[lone, 0]] = np.asarray(made, dtype=np.intp)[inverse]
+        for start, n in zip(first[size > 1], size[size > 1], strict=True):
+            u = int(pairs[start, 0])
+            term[u] = _merged(build, int(unit_lead[u]), [int(r) - shift for r in pairs[start : start + n, 1]])
+    of_option = np.full(len(terms.key), -1, dtype=np.intp)
+    of_option[active] = unit
+    return _Units(
+        of_option,
+        unit_key,
+        unit_lead,
+        term,
+        np.bincount(unit, minlength=len(unit_key)),
+        np.searchsorted(unit_key, np.arange(n_keys + 1)),
+    )
+
+
+def _cover_condition(
+    build: _Builder, terms: _Terms, counts: IntArray, night: bool, removals: list[npt.NDArray[np.bool_]]
+) -> None:
+    """The covering rows of one condition: "the site counts" at most each leg's terms.
+
+    Without losses, ``y <= T``, the sum of the terms of the (leg, site). With n-1, a case that
+    takes an option away there needs ``y <= T - (the terms it empties)``. All of them at once
+    are ``y <= T - m`` with ``m >=`` the terms each case empties: the same relaxation, one
+    short row a case instead of a copy of ``T``.
+    """
+    n_sites = len(counts)
+    n_keys = len(terms.always)
+    usable = ~terms.never & ((terms.light < 0) | (terms.light == int(night)))
+
+    def met_whatever(use: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        covered = terms.always.copy()
+        covered[terms.key[use & terms.constant]] = True
+        return covered
+
+    # Which (leg, site) each case leaves unmet whatever is decided, and what it takes away.
+    cases: list[tuple[IntArray, IntArray]] = []  # (keys with a row, options lost)
+    emitted = ~met_whatever(usable)
+    for lost in removals[1:]:
+        hit = usable & (terms.air_row >= 0) & lost[np.maximum(terms.air_row, 0)]
+        if not hit.any():
+            continue  # this loss takes no option away
+        touched = np.unique(terms.key[hit])
+        keys = touched[~met_whatever(usable & ~hit)[touched]]
+        emitted[keys] = True
+        cases.append((keys, np.flatnonzero(hit)))
+    active = usable & ~terms.constant & emitted[terms.key]
+    units = _units(build, terms, active, n_keys)
+
+    keys = np.flatnonzero(emitted)
+    starts, stops = units.key_start[keys], units.key_start[keys + 1]
+    lengths = stops - starts
+    unit = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(lengths.sum())
+    row = np.repeat(np.arange(len(keys)), lengths)
+    most_lost = np.full(n_keys, -1, dtype=np.intp)
+    with_cases = np.unique(np.concatenate([k for k, _ in cases])) if cases else np.zeros(0, dtype=np.intp)
+    most_lost[with_cases] = build.variables(len(with_cases), bounded=False)
+    # y - T + m <= 0, one row per (leg, site): "the site counts" within every case's terms.
+    m_row = np.flatnonzero(most_lost[keys] >= 0)
+    build.rows(
+        np.concatenate([np.arange(len(keys)), row, m_row]),
+        np.concatenate([counts[keys % n_sites], units.term[unit], most_lost[keys[m_row]]]),
+        np.concatenate([np.ones(len(keys)), -np.ones(len(unit)), np.ones(len(m_row))]),
+        np.full(len(keys), -np.inf),
+        np.zeros(len(keys)),
+    )
+    # m >= what each case takes away there.
+    for case_keys, hit_options in cases:
+        if not len(case_keys):
+            continue
+        taken = np.bincount(units.of_option[hit_options[active[hit_options]]], minlength=len(units.key))
+        # A loss empties the units of its airframe; a unit of no placed airframe that other
+        # airframes' options still give stays.
+        emptied = np.flatnonzero((taken > 0) & (taken == units.size))
+        emptied = emptied[np.isin(units.key[emptied], case_keys)]
+        place = np.searchsorted(case_keys, units.key[emptied])
+        cols, vals = units.term[emptied], -np.ones(len(emptied))
+        build.rows(
+            np.concatenate([np.arange(len(case_keys)), place]),
+            np.concatenate([most_lost[case_keys], cols]),
+            np.concatenate([np.ones(len(case_keys)), vals]),
+            np.zeros(len(case_keys)),
+            np.full(len(case_keys), np.inf),
+        )
+
+
+def build_model(pool: Pool, question: Question, *, at_most: bool = False) -> Model:
     """The covering model of ``docs/optimise.md`` for this pool and question.
 
     ``at_most`` lets each kind take fewer assets than asked (``--cover-all`` always does).
     """
     core = pool.core
-    n_sites, n_air = len(core.scenario.sites), core.n_airframes
+    n_sites = len(core.scenario.sites)
     facility_literal = np.full(core.n_facilities, _ZERO, dtype=np.intp)
-    airframe_literal = np.full(n_air, _ZERO, dtype=np.intp)
+    airframe_literal = np.full(core.n_airframes, _ZERO, dtype=np.intp)
     facility_literal[pool.fixed_facility] = _ONE
     airframe_literal[pool.fixed_airframe] = _ONE
     for number, choice in enumerate(pool.choices):
@@ -392,59 +891,20 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
         if question.objective == "personnel"
         else np.ones(n_sites, dtype=np.float64)
     )
-    counts = np.full((n_sites, len(question.conditions)), -1, dtype=np.intp)
-    for c in range(len(question.conditions)):
-        for s in range(n_sites):
-            counts[s, c] = build.variable()
+    n_conditions = len(question.conditions)
+    counts = build.variables(n_conditions * n_sites).reshape(n_conditions, n_sites).T
     removals = _removals(pool, question)
-
+    seasons: dict[Season, _Terms] = {}
     for c, (light, season) in enumerate(question.conditions):
-        options = core.options(season)
-        groups = options.groups.tolil().rows  # facility rows of each group
-        group_literal: list[int] = []
-        for members in groups:
-            on = {int(facility_literal[f]) for f in members} - {_ZERO}
-            group_literal.append(_ONE if _ONE in on else build.any_of(tuple(sorted(on))) if on else _ZERO)
-        night = light == "night"
-        for lost in removals:
-            # Per (leg, site): the variables whose sum must reach "the site counts".
-            terms: dict[tuple[int, int], set[int]] = {}
-            covered = options.always.copy()
-            for k in range(len(options)):
-                leg, site = int(options.leg[k]), int(options.site[k])
-                if covered[leg, site]:
-                    continue
-                lits: set[int] = set()
-                craft = int(options.craft[k])
-                if craft >= 0:
-                    a = craft % n_air
-                    if (craft >= n_air) != night or lost[a]:
-                        continue
-                    lits.add(int(airframe_literal[a]))
-                if options.pickup[k] >= 0:
-                    lits.add(int(facility_literal[options.pickup[k]]))
-                if options.group[k] >= 0:
-                    lits.add(group_literal[options.group[k]])
-                if _ZERO in lits:
-                    continue
-                lits.discard(_ONE)
-                if not lits:
-                    covered[leg, site] = True
-                    continue
-                terms.setdefault((leg, site), set()).add(build.all_of(tuple(sorted(lits))))
-            for leg in range(len(options.legs)):
-                for site in range(n_sites):
-                    if covered[leg, site]:
-                        continue
-                    row = {int(counts[site, c]): 1.0}
-                    for v in terms.get((leg, site), ()):
-                        row[v] = row.get(v, 0.0) - 1.0
-                    build.row(row, -np.inf, 0.0)
+        if season not in seasons:
+            lights = {int(lt == "night") for lt, s in question.conditions if s == season}
+            seasons[season] = _terms(build, core.options(season), facility_literal, airframe_literal, lights)
+        _cover_condition(build, seasons[season], counts[:, c], light == "night", removals)
 
     # How many of each kind, one place each, a moved asset in exactly one place.
     for kind, members in pool.groups.items():
         if kind.startswith("move:"):
-            build.row(dict.fromkeys(members, 1.0), 1.0, 1.0)
+            build.sum_row(members, 1.0, 1.0)
             continue
         wanted = dict(question.add_facilities if kind.startswith("facility:") else question.add_airframes)[
             kind.split(":", 1)[1]
@@ -455,7 +915,7 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
                 f"{kind.split(':', 1)[1]}x{wanted}",
                 f"at most one new asset of a kind per candidate place ({len(members)} places)",
             )
-        build.row(dict.fromkeys(members, 1.0), 0.0 if question.cover_all or at_most else wanted, wanted)
+        build.sum_row(members, 0.0 if question.cover_all or at_most else wanted, wanted)
     for asset in ("facility", "airframe"):
         at_place: dict[str, list[int]] = {}
         for number, choice in enumerate(pool.choices):
@@ -463,15 +923,13 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
                 at_place.setdefault(choice.candidate.id, []).append(number)
         for members in at_place.values():
             if len(members) > 1:
-                build.row(dict.fromkeys(members, 1.0), -np.inf, 1.0)
+                build.sum_row(members, -np.inf, 1.0)
 
-    n = build.n
-    objective = np.zeros(n)
-    lower_bounds, upper_bounds = np.zeros(n), np.ones(n)
+    objective, variable_lower = np.zeros(build.n), np.zeros(build.n)
     if question.cover_all:
         for number, choice in enumerate(pool.choices):
             objective[number] = 1.0 if choice.new else 0.0
-        lower_bounds[counts.ravel()] = 1.0
+        variable_lower[counts.ravel()] = 1.0
     else:
         objective[counts] = -weights[:, None]
         # Among equal values, an asset stays where it is: a move must gain something. The
@@ -480,81 +938,52 @@ def build_model(pool: _Pool, question: Question, *, at_most: bool = False) -> Mo
             n for n, choice in enumerate(pool.choices) if choice.kind.startswith("move:") and choice.candidate
         ]
         objective[moves] = 0.5 / (len(moves) + 1)
-    integrality = np.zeros(n, dtype=np.int8)
-    integrality[: len(pool.choices)] = 1
-    matrix = sparse.csr_matrix((build.vals, (build.rows, build.cols)), shape=(len(build.lower), n))
-    return Model(
-        pool=pool,
-        question=question,
-        objective=objective,
-        matrix=matrix,
-        lower=np.array(build.lower),
-        upper=np.array(build.upper),
-        integrality=integrality,
-        counts=counts,
-        weights=weights,
-        variable_lower=lower_bounds,
-        variable_upper=upper_bounds,
+    covering = build.model(
+        objective, counts, weights, maximise=not question.cover_all, variable_lower=variable_lower
     )
+    return Model(pool=pool, question=question, covering=covering)
 
 
 # -- solving ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Result:
-    chosen: npt.NDArray[np.bool_] | None  # None: no feasible choice
-    objective: float
-    bound: float
-    optimal: bool
-
-
-def _run(
-    model: Model, objective: npt.NDArray[np.float64] | None = None, time_limit_s: float | None = None
-) -> _Result:
-    options: dict[str, object] = {"disp": False}
-    if time_limit_s is not None:
-        options["time_limit"] = float(time_limit_s)
-    result = milp(
-        c=model.objective if objective is None else objective,
-        constraints=LinearConstraint(model.matrix, model.lower, model.upper),
-        integrality=model.integrality,
-        bounds=Bounds(model.variable_lower, model.variable_upper),
-        options=options,
-    )
-    if result.x is None:
-        if result.status == 2:  # infeasible
-            return _Result(None, np.inf, np.inf, True)
-        raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
-    bound = float(getattr(result, "mip_dual_bound", result.fun))
-    return _Result(result.x[: model.n_choices] > 0.5, float(result.fun), bound, result.status == 0)
-
-
-def counted(pool: _Pool, question: Question, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def counted(pool: Pool, question: Question, chosen: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """(sites, conditions): which sites count with these choices, judged by the core.
 
-    Robust n-1: the site must meet every leg with every airframe, and with each one lost.
+    ``chosen`` is one choice vector, or a batch (placements, choices): then (placements,
+    sites, conditions), judged in one go. Robust n-1: the site must meet every leg with
+    every airframe, and with each one lost (a loss of an airframe that is not there changes
+    nothing, so it is not judged).
     """
     core = pool.core
-    facility_on, airframe_on = pool.fixed_facility.copy(), pool.fixed_airframe.copy()
-    for number in np.flatnonzero(chosen):
-        facility_on[list(pool.choices[number].facility_rows)] = True
-        airframe_on[list(pool.choices[number].airframe_rows)] = True
-    masks = np.stack(
-        [np.concatenate([facility_on, airframe_on & ~lost]) for lost in _removals(pool, question)]
-    )
-    result = np.zeros((len(core.scenario.sites), len(question.conditions)), dtype=bool)
+    batch = np.atleast_2d(np.asarray(chosen, dtype=bool))
+    removals = _removals(pool, question)
+    states: list[npt.NDArray[np.bool_]] = []
+    starts: list[int] = []
+    for row in batch:
+        facility_on, airframe_on = pool.fixed_facility.copy(), pool.fixed_airframe.copy()
+        for number in np.flatnonzero(row):
+            facility_on[list(pool.choices[number].facility_rows)] = True
+            airframe_on[list(pool.choices[number].airframe_rows)] = True
+        starts.append(len(states))
+        states.extend(
+            np.concatenate([facility_on, airframe_on & ~lost])
+            for lost in removals
+            if not lost.any() or (airframe_on & lost).any()
+        )
+    masks = np.stack(states)
+    result = np.zeros((len(batch), len(core.scenario.sites), len(question.conditions)), dtype=bool)
     for c, (light, season) in enumerate(question.conditions):
-        verdicts = core.judge(masks, season, night=light == "night")  # (cases, legs, sites)
-        result[:, c] = verdicts.all(axis=1).all(axis=0)
-    return result
+        every_leg = core.judge(masks, season, night=light == "night").all(axis=1)  # (states, sites)
+        result[:, :, c] = np.logical_and.reduceat(every_leg, starts, axis=0)
+    return result if np.ndim(chosen) == 2 else result[0]
 
 
 def _value(model: Model, counts: npt.NDArray[np.bool_]) -> int:
     return round(float((counts * model.weights[:, None]).sum()))
 
 
-def placements(pool: _Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ...]:
+def placements(pool: Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ...]:
     """The chosen (asset, place) pairs with the ids they take in the scenario."""
     found: list[Placement] = []
     numbers: dict[str, int] = {}
@@ -595,20 +1024,20 @@ def optimise(
     """The best placement for ``question`` (``optimise-v1.md``), proven optimal unless the
     time limit stopped the solver (then the best found, with the proven bound)."""
     started = time.perf_counter()
-    pool = _build_pool(scenario, question, candidates, router)
+    pool = build_pool(scenario, question, candidates, router)
     stays = np.array([c.candidate is None for c in pool.choices], dtype=bool)
     model = build_model(pool, question)
     baseline_counts = counted(pool, question, stays)
     site_ids = [s.id for s in scenario.sites]
-    result = _run(model, time_limit_s=time_limit_s)
+    result = solve(model.covering, time_limit_s=time_limit_s)
     if result.chosen is None:  # only --cover-all can be infeasible
         relaxed = build_model(pool, replace(question, cover_all=False), at_most=True)
         uncoverable = []
         for s, site_id in enumerate(site_ids):
-            objective = np.zeros_like(relaxed.objective)
+            objective = np.zeros_like(relaxed.covering.objective)
             objective[relaxed.counts[s]] = -1.0
-            best = _run(relaxed, objective, time_limit_s)
-            if -best.objective < len(question.conditions) - 0.5:
+            best = solve(relaxed.covering, objective=objective, time_limit_s=time_limit_s)
+            if best.value < len(question.conditions) - 0.5:
                 uncoverable.append(site_id)
         return Solution(
             question,
@@ -626,11 +1055,11 @@ def optimise(
     counts = counted(pool, question, result.chosen)
     value = _value(model, counts)
     # The core judges the answer again: a model that promised more than it gives is a bug.
-    promised = counts.size if question.cover_all else -result.objective
+    promised = counts.size if question.cover_all else result.value
     if (int(counts.sum()) if question.cover_all else value) + 0.5 < promised:
         raise RuntimeError(f"optimise: the model promised {promised}, the check of its placement gives less")
     before, after = baseline_counts.sum(axis=1), counts.sum(axis=1)
-    bound = float(value) if result.optimal or question.cover_all else max(float(value), -result.bound)
+    bound = float(value) if result.optimal or question.cover_all else max(float(value), result.bound)
     new_assets = int(sum(1 for k in np.flatnonzero(result.chosen) if pool.choices[k].new))
     return Solution(
         question=question,

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import logging
-import math
 import shutil
 import tempfile
 import weakref
@@ -24,10 +23,9 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
-from medevac.check import CheckResult, reported_min
+from medevac.check import CheckResult
 from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.mapdata import (
-    COVERAGE_MAX_CELLS,
     FAIL_COLOUR,
     LEVEL_COLOUR,
     MEETS_ALL_COLOUR,
@@ -37,6 +35,7 @@ from medevac.mapdata import (
     airfields,
     band_legend,
     country_outlines,
+    coverage_view,
     layers_geojson,
     placement_grid,
     result_layers,
@@ -125,27 +124,8 @@ def places_near(south: float, west: float, north: float, east: float) -> dict[st
 @st.cache_resource(max_entries=16, show_spinner=False)
 def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scenario) -> CoverageView:
     """The coverage surface of a scenario (its own conditions) over the mission area and grid
-    of ``_area_of``, cached under both content keys.
-
-    A variant is drawn and measured over its baseline's grid, so areas compare cell for
-    cell: over its own hull the grid shifts, and a new hospital could "lose" first aid area.
-    This is :func:`medevac.mapdata.coverage_view` with the area given.
-    """
-    from medevac.coverage import coverage, grid_over, scenario_area
-
-    area = scenario_area(_area_of)
-    cell_km = float(max(1.0, math.ceil(math.sqrt(area.area_km2 / COVERAGE_MAX_CELLS))))
-    grid = grid_over(area, cell_km)
-    surface = coverage(_scenario, grid, router=check_of(_scenario).engine.router).surfaces[0]
-    legs = surface.check.legs
-    return CoverageView(
-        legs=legs,
-        cell_km=cell_km,
-        lat_deg=grid.lat_deg,
-        lon_deg=grid.lon_deg,
-        time_min=reported_min(surface.times.time_min),
-        covered_km2={leg: float(surface.meets[i].sum()) * grid.cell_area_km2 for i, leg in enumerate(legs)},
-    )
+    of ``_area_of``, cached under both content keys (see :func:`medevac.mapdata.coverage_view`)."""
+    return coverage_view(_scenario, router=check_of(_scenario).engine.router, area_of=_area_of)
 
 
 # -- session state ---------------------------------------------------------------------------

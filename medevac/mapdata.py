@@ -350,15 +350,22 @@ class CoverageView:
 
 
 def coverage_view(
-    scenario: Scenario, router: GroundRouter | None = None, max_cells: int = COVERAGE_MAX_CELLS
+    scenario: Scenario,
+    router: GroundRouter | None = None,
+    max_cells: int = COVERAGE_MAX_CELLS,
+    *,
+    area_of: Scenario | None = None,
 ) -> CoverageView:
     """The coverage surface on a grid coarse enough to stay under ``max_cells`` cells.
 
-    Uses :mod:`medevac.coverage` (the same engine as the site check, cell by cell).
+    Uses :mod:`medevac.coverage` (the same engine as the site check, cell by cell). The grid
+    covers the mission area of ``area_of`` (default the scenario itself): a variant is drawn
+    and measured over its baseline's grid, so areas compare cell for cell (over its own hull
+    the grid shifts, and a new hospital could "lose" first-aid area).
     """
     from medevac.coverage import coverage, grid_over, scenario_area
 
-    area = scenario_area(scenario)
+    area = scenario_area(area_of or scenario)
     cell_km = float(max(1.0, np.ceil(np.sqrt(area.area_km2 / max_cells))))
     grid = grid_over(area, cell_km)
     surface = coverage(scenario, grid, router=router).surfaces[0]

@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/coverage_grid.py
 	$(BIN)/python bench/app_whatif.py
 	$(BIN)/python bench/variants.py
+	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/optimise.py
 
 clean:

@@ -9,10 +9,13 @@ never mutated.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
+import logging
+import shutil
 import tempfile
+import weakref
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -21,16 +24,18 @@ import streamlit as st
 
 from app_layers import build_deck
 from medevac.check import CheckResult
-from medevac.errors import MedevacError, ScenarioError
+from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.mapdata import (
     FAIL_COLOUR,
     LEVEL_COLOUR,
     MEETS_ALL_COLOUR,
     STATUS_CODE,
     Bounds,
+    CoverageView,
     airfields,
     band_legend,
     country_outlines,
+    coverage_view,
     layers_geojson,
     placement_grid,
     result_layers,
@@ -38,9 +43,15 @@ from medevac.mapdata import (
     status_label,
     towns,
 )
-from medevac.model import Level, Light, Scenario, Season, StandardName
-from medevac.scenario import dump_scenario, load_scenario, parse_scenario
-from medevac.standards import LEG_LABEL
+from medevac.model import Level, Light, PathFile, Scenario, Season, StandardName
+from medevac.scenario import (
+    dump_scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_from_mapping,
+    scenario_to_mapping,
+)
+from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import (
     TIMELINE_KEYS,
     AddAirframe,
@@ -72,6 +83,14 @@ DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
+# The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
+# the server enforces): a mission's scenario and layers fit; Streamlit's 200 MB invites abuse.
+# (Comments, not docstrings, at module level: Streamlit would show a bare string on the page.)
+UPLOAD_LIMIT_MB = 50
+ROAD_LAYER_TYPES = ("gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml")
+LAYER_TYPES = (*ROAD_LAYER_TYPES, "shx", "dbf", "prj", "cpg")  # and a shapefile's companions
+
+log = logging.getLogger(__name__)
 
 st.set_page_config(page_title="medevac: 10-1-2 planner", layout="wide")
 
@@ -103,37 +122,82 @@ def places_near(south: float, west: float, north: float, east: float) -> dict[st
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def coverage_layer(key: str, _scenario: Scenario) -> Any:
-    """The coverage surface of a scenario (its own conditions)."""
-    from medevac.mapdata import coverage_view
-
-    return coverage_view(_scenario, router=check_of(_scenario).engine.router)
+def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scenario) -> CoverageView:
+    """The coverage surface of a scenario (its own conditions) over the mission area and grid
+    of ``_area_of``, cached under both content keys (see :func:`medevac.mapdata.coverage_view`)."""
+    return coverage_view(_scenario, router=check_of(_scenario).engine.router, area_of=_area_of)
 
 
 # -- session state ---------------------------------------------------------------------------
 
 CONDITION_KEYS = ("light", "season", "profile", "convoy_factor")
+# The what-if place pickers, whose typed coordinates start at the mission's centre.
+PLACE_KEYS = ("wi_add", "wi_move", "wi_af", "wi_move_af_to")
 
 
-def reset_conditions() -> None:
-    """Forget the sidebar's condition widgets so they start from the new file's values."""
+def condition_values(scenario: Scenario) -> dict[str, Any]:
+    """The sidebar's condition widgets as a scenario file sets them, by widget key."""
+    values: dict[str, Any] = {
+        "light": scenario.conditions.light,
+        "season": scenario.conditions.season,
+        "profile": scenario.standard,
+        "convoy_factor": float(scenario.ground.convoy_factor),
+    }
+    values |= {f"timeline_{key}": float(getattr(scenario.timeline, key)) for key in TIMELINE_KEYS}
+    for airframe in scenario.airframes:
+        values |= {
+            f"af_{airframe.id}_available": airframe.available,
+            f"af_{airframe.id}_night": airframe.night,
+            f"af_{airframe.id}_day": float(airframe.launch.day),
+            f"af_{airframe.id}_night_min": float(airframe.launch.minutes("night")),
+        }
+    return values
+
+
+def reset_conditions(scenario: Scenario) -> None:
+    """Set every condition widget to the new file's value.
+
+    Setting (not deleting) the keys matters: a widget keeps its identity across missions,
+    and only a value set here reaches the browser, which otherwise sends the previous
+    mission's value back at the next click.
+    """
     for key in list(st.session_state):
         if key in CONDITION_KEYS or str(key).startswith(("timeline_", "af_")):
             del st.session_state[key]
+    st.session_state.update(condition_values(scenario))
+    lat, lon = scenario_bounds(scenario).centre
+    for prefix in PLACE_KEYS:
+        st.session_state[f"{prefix}_lat"] = round(lat, 2)
+        st.session_state[f"{prefix}_lon"] = round(lon, 2)
 
 
-def load(scenario: Scenario, label: str) -> None:
+def load(scenario: Scenario, label: str, folder: UploadFolder | None = None) -> None:
+    """Make ``scenario`` the mission: no edits or variants, conditions from its file.
+
+    The previous upload's folder goes (a cached check keeps what it read from it).
+    """
+    previous: UploadFolder | None = st.session_state.get("upload_folder")
+    if previous is not None and previous is not folder:
+        previous.remove()
+    st.session_state.upload_folder = folder
     st.session_state.file_scenario = scenario
     st.session_state.file_label = label
     st.session_state.edits = []
     st.session_state.variants = {}
     st.session_state.picked = None
-    reset_conditions()
+    st.session_state.edit_errors = []
+    reset_conditions(scenario)
 
 
 def load_demo() -> None:
-    name = st.session_state.get("demo", DEFAULT_DEMO)
+    """Load the demo just chosen, and empty the upload boxes (a new round of uploaders)."""
+    name = st.session_state.get("demo")
+    if name is None:
+        return
     load(load_scenario(SCENARIO_DIR / name), name)
+    st.session_state.upload_round += 1
+    st.session_state.upload_ids = None
+    st.session_state.upload_errors = []
 
 
 def demos() -> list[str]:
@@ -141,84 +205,213 @@ def demos() -> list[str]:
     return sorted(names, key=lambda n: n != DEFAULT_DEMO)
 
 
-def take_upload(scenario_file: Any, roads_file: Any) -> None:
-    """Load an uploaded scenario (and road layer); on any problem keep the current one."""
-    digest = hashlib.sha256(
-        scenario_file.getvalue() + (roads_file.getvalue() if roads_file else b"")
-    ).hexdigest()
-    if st.session_state.get("upload_digest") == digest:
-        return
-    st.session_state.upload_digest = digest
-    st.session_state.upload_errors = []
-    folder = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+class UploadFolder:
+    """The temporary folder of one upload, removed when another mission replaces it, when the
+    session ends (Streamlit drops its state) or when the server stops."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def remove(self) -> None:
+        self._remove()
+
+    def hide(self, text: str) -> str:
+        """A message without this folder's path: files named as the planner wrote them."""
+        for prefix in sorted({str(self.path), str(self.path.resolve())}, key=len, reverse=True):
+            text = text.replace(prefix + "/", "").replace(prefix, "(upload)")
+        return text
+
+
+def hide_paths(text: str) -> str:
+    """A core message as the page shows it: never the server path of the upload folder."""
+    folder: UploadFolder | None = st.session_state.get("upload_folder")
+    return folder.hide(text) if folder is not None else text
+
+
+def named_files(scenario: Scenario) -> list[tuple[str, str]]:
+    """Every file a scenario names, as written, with its key path (the road layer last)."""
+    named = [(f"ground.closures[{i}]", path) for i, path in enumerate(scenario.ground.closures)]
+    named += [
+        (f"patrols[{i}].path.file", patrol.path.file)
+        for i, patrol in enumerate(scenario.patrols)
+        if isinstance(patrol.path, PathFile)
+    ]
+    if scenario.ground.roads:
+        named.append(("ground.roads", scenario.ground.roads))
+    return named
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """Where ``name`` lies in ``folder``, or ``None`` if it points out (absolute, ``..``)."""
+    root = folder.resolve()
+    target = (root / name).resolve()
+    return target if target != root and target.is_relative_to(root) else None
+
+
+def layer_problem(name: str, data: bytes) -> Problem | None:
+    """Why an uploaded layer is refused: XML, in it or in its zip (only ``.graphml`` is XML).
+
+    GDAL opens a file by its content, and XML descriptors such as a VRT read other files
+    (any on the server) or addresses, whatever the file's name.
+    """
+
+    def is_xml(head: bytes) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+    allowed = (
+        "a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), not an XML descriptor such as a VRT"
+    )
+    if name.lower().endswith(".graphml"):
+        return None
+    if not name.lower().endswith(".zip"):
+        return Problem(name, "", "XML", allowed) if is_xml(data[:512]) else None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                with archive.open(member) as packed:
+                    head = packed.read(512)
+                if is_xml(head) or member.filename.lower().endswith((".zip", ".vrt")):
+                    return Problem(name, "", member.filename, allowed)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
+        return Problem(name, "", str(error), "a readable zip archive of a layer")
+    return None
+
+
+def upload_scenario(scenario_file: Any, layer_files: Sequence[Any], folder: Path) -> Scenario:
+    """An uploaded scenario with the files it names placed in ``folder``, checked.
+
+    Every name must resolve inside the folder: an upload never reads a server file, and
+    whether one exists is never told. Layers are saved under their own base names (a
+    shapefile's companions sit beside it); a road layer the scenario does not name, or
+    names otherwise, is the one uploaded layer that no other key claims.
+    """
+    source = str(scenario_file.name)
     try:
         text = scenario_file.getvalue().decode("utf-8")
     except UnicodeDecodeError:
-        st.session_state.upload_errors = [f"{scenario_file.name}: not UTF-8 text"]
+        problem = Problem(source, "", "binary data", "a scenario must be UTF-8 text (YAML)")
+        raise ScenarioError([problem]) from None
+    scenario = parse_scenario(text, source=source)  # no folder yet: no file is looked for
+    uploads = {Path(str(f.name)).name: f.getvalue() for f in layer_files}
+    uploads = {name: data for name, data in uploads.items() if name not in {"", ".", ".."}}
+    problems = [p for p in (layer_problem(n, data) for n, data in uploads.items()) if p is not None]
+    if problems:
+        raise ScenarioError(problems)
+    for name, data in uploads.items():
+        (folder / name).write_bytes(data)
+    claimed: set[str] = set()
+
+    def spare_road_layers() -> list[str]:
+        return [n for n in uploads if n not in claimed and n.rsplit(".", 1)[-1].lower() in ROAD_LAYER_TYPES]
+
+    for key, name in named_files(scenario):
+        target = inside(folder, name)
+        if target is None:
+            allowed = "must name a file uploaded with the scenario (a name, not an absolute or ../ path)"
+            problems.append(Problem(source, key, name, allowed))
+            continue
+        spare = spare_road_layers()
+        if target.name in uploads:
+            claimed.add(target.name)
+            data = uploads[target.name]
+        elif key == "ground.roads" and len(spare) == 1:
+            data = uploads[spare[0]]
+        else:
+            problems.append(Problem(source, key, name, "was not uploaded: add it in the second upload box"))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_bytes(data)
+    if problems:
+        raise ScenarioError(problems)
+    document = scenario_to_mapping(scenario)
+    spare = spare_road_layers()
+    if scenario.ground.roads is None and len(spare) == 1:
+        document["ground"] = {**document.get("ground", {}), "roads": spare[0]}
+    return scenario_from_mapping(document, source=source, source_dir=folder)
+
+
+def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
+    """Load an uploaded scenario and its layers; on any problem keep the current mission and
+    list what is wrong, naming files as the scenario names them.
+
+    Each upload is taken once (by the ids of its files), so a file uploaded again, even the
+    same one, loads again.
+    """
+    ids = (scenario_file.file_id, *(f.file_id for f in layer_files))
+    if st.session_state.get("upload_ids") == ids:
         return
+    st.session_state.upload_ids = ids
+    st.session_state.upload_errors = []
+    folder = UploadFolder()
     try:
-        scenario = parse_scenario(text, source=scenario_file.name, source_dir=folder)
-        if roads_file is not None:
-            wanted = scenario.ground.roads or roads_file.name
-            target = (folder / wanted).resolve()
-            if folder.resolve() not in target.parents:
-                raise MedevacError(f"ground.roads: {wanted!r} must be a file name beside the scenario")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(roads_file.getvalue())
-            if scenario.ground.roads is None:
-                ground = scenario.ground.model_copy(update={"roads": wanted})
-                scenario = scenario.model_copy(update={"ground": ground}).with_source_dir(folder)
-        elif scenario.ground.roads:
-            raise MedevacError(
-                f"{scenario_file.name}: ground.roads names {scenario.ground.roads!r}: "
-                "upload that road layer too"
-            )
+        scenario = upload_scenario(scenario_file, layer_files, folder.path)
         evaluate(scenario)  # road layer and patrol files are read here: fail now, not later
     except ScenarioError as error:
-        st.session_state.upload_errors = [str(p) for p in error.problems]
-        return
+        problems = [str(p) for p in error.problems]
     except MedevacError as error:
-        st.session_state.upload_errors = str(error).splitlines()
+        problems = str(error).splitlines()
+    except Exception as error:  # a file the core does not refuse by name: an error, not a traceback
+        log.exception("upload %s could not be checked", scenario_file.name)
+        problems = [f"{scenario_file.name}: could not be checked ({type(error).__name__}: {error})"]
+    else:
+        load(scenario, scenario_file.name, folder)
+        st.session_state.demo = None  # the demo box shows that an upload is loaded
         return
-    load(scenario, scenario_file.name)
+    st.session_state.upload_errors = [folder.hide(p) for p in problems]
+    folder.remove()
 
 
 # -- sidebar: the scenario and its conditions -------------------------------------------------
 
 
-def sidebar(file_scenario: Scenario) -> list[Edit]:
-    """Scenario choice and conditions; returns the edits that make the baseline."""
+def sidebar() -> tuple[Scenario, list[Edit]]:
+    """Scenario choice and conditions; returns the file's scenario and the edits that make
+    the baseline (conditions that differ from the file)."""
     bar = st.sidebar
     bar.header("Mission")
-    bar.selectbox("Bundled demo", demos(), key="demo", on_change=load_demo)
-    scenario_file = bar.file_uploader("or upload a scenario (YAML)", type=["yaml", "yml"], key="upload")
-    roads_file = bar.file_uploader(
-        "and its road layer (optional)",
-        type=["gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml"],
-        key="roads_upload",
+    demo_box = bar.container()  # filled after the uploads: an upload changes what it shows
+    round_ = st.session_state.upload_round
+    limit = f"Up to {UPLOAD_LIMIT_MB} MB a file."
+    scenario_file = bar.file_uploader(
+        "or upload a scenario (YAML)",
+        type=["yaml", "yml"],
+        key=f"upload_{round_}",
+        max_upload_size=UPLOAD_LIMIT_MB,
+        help=limit,
+    )
+    layer_files = bar.file_uploader(
+        "and the files it names: road layer, closures, patrol lines (optional)",
+        type=list(LAYER_TYPES),
+        accept_multiple_files=True,
+        key=f"layers_upload_{round_}",
+        max_upload_size=UPLOAD_LIMIT_MB,
+        help=f"{limit} The scenario names them by file name (no folders above it).",
     )
     if scenario_file is not None:
-        take_upload(scenario_file, roads_file)
+        take_upload(scenario_file, layer_files or [])
+    demo_box.selectbox(
+        "Bundled demo",
+        demos(),
+        index=None,
+        placeholder="(an uploaded scenario is loaded)",
+        key="demo",
+        on_change=load_demo,
+    )
+    file_scenario: Scenario = st.session_state.file_scenario
     bar.caption(f"Loaded: **{st.session_state.file_label}** ({file_scenario.name})")
 
     bar.header("Conditions")
     edits: list[Edit] = []
-    light = bar.radio(
-        "Light",
-        ("day", "night"),
-        horizontal=True,
-        key="light",
-        index=("day", "night").index(file_scenario.conditions.light),
-    )
-    season = bar.radio(
-        "Season",
-        ("dry", "wet"),
-        horizontal=True,
-        key="season",
-        index=("dry", "wet").index(file_scenario.conditions.season),
-    )
+    for key, value in condition_values(file_scenario).items():
+        st.session_state.setdefault(key, value)  # a widget Streamlit dropped starts from the file
+    light = bar.radio("Light", ("day", "night"), horizontal=True, key="light")
+    season = bar.radio("Season", ("dry", "wet"), horizontal=True, key="season")
     profiles = PROFILES if file_scenario.standard in PROFILES else (*PROFILES, file_scenario.standard)
-    profile = bar.selectbox("Profile", profiles, key="profile", index=profiles.index(file_scenario.standard))
+    profile = bar.selectbox("Profile", profiles, key="profile")
     if (light, season, profile) != (
         file_scenario.conditions.light,
         file_scenario.conditions.season,
@@ -234,9 +427,7 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
         values = []
         for key in TIMELINE_KEYS:
             was = float(getattr(file_scenario.timeline, key))
-            now = st.number_input(
-                key.replace("_", " "), min_value=0.0, value=was, step=5.0, key=f"timeline_{key}"
-            )
+            now = st.number_input(key.replace("_", " "), min_value=0.0, step=5.0, key=f"timeline_{key}")
             if now != was:
                 values.append((key, float(now)))
         if values:
@@ -245,7 +436,6 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
         "Convoy factor (road speed multiplier)",
         min_value=0.1,
         max_value=1.0,
-        value=float(file_scenario.ground.convoy_factor),
         step=0.05,
         key="convoy_factor",
     )
@@ -255,17 +445,12 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
     with bar.expander("Airframes", expanded=False):
         for airframe in file_scenario.airframes:
             st.markdown(f"**{airframe.id}** {airframe.type}")
-            available = st.checkbox("available", value=airframe.available, key=f"af_{airframe.id}_available")
-            night = st.checkbox("night-capable", value=airframe.night, key=f"af_{airframe.id}_night")
-            day_min = st.number_input(
-                "launch by day (min)",
-                min_value=0.0,
-                value=float(airframe.launch.day),
-                key=f"af_{airframe.id}_day",
-            )
+            available = st.checkbox("available", key=f"af_{airframe.id}_available")
+            night = st.checkbox("night-capable", key=f"af_{airframe.id}_night")
+            day_min = st.number_input("launch by day (min)", min_value=0.0, key=f"af_{airframe.id}_day")
             night_was = float(airframe.launch.minutes("night"))
             night_min = st.number_input(
-                "launch by night (min)", min_value=0.0, value=night_was, key=f"af_{airframe.id}_night_min"
+                "launch by night (min)", min_value=0.0, key=f"af_{airframe.id}_night_min"
             )
             change = SetAirframe(
                 airframe.id,
@@ -277,7 +462,7 @@ def sidebar(file_scenario: Scenario) -> list[Edit]:
             if change != SetAirframe(airframe.id):
                 edits.append(change)
     bar.checkbox("Online map tiles (needs internet)", key="online_tiles")
-    return edits
+    return file_scenario, edits
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -377,13 +562,11 @@ def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) ->
         town = town_list[int(chosen)]
         return Point(float(town["lat"]), float(town["lon"]), str(town["label"]))
     lat0, lon0 = scenario_bounds(scenario).centre
+    st.session_state.setdefault(f"{key}_lat", round(lat0, 2))
+    st.session_state.setdefault(f"{key}_lon", round(lon0, 2))
     left, right = st.columns(2)
-    lat = left.number_input(
-        "Latitude", -90.0, 90.0, round(lat0, 2), step=0.01, format="%.4f", key=f"{key}_lat"
-    )
-    lon = right.number_input(
-        "Longitude", -180.0, 180.0, round(lon0, 2), step=0.01, format="%.4f", key=f"{key}_lon"
-    )
+    lat = left.number_input("Latitude", -90.0, 90.0, step=0.01, format="%.4f", key=f"{key}_lat")
+    lon = right.number_input("Longitude", -180.0, 180.0, step=0.01, format="%.4f", key=f"{key}_lon")
     return Point(float(lat), float(lon))
 
 
@@ -488,7 +671,7 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
         if at == "a facility" and facility_ids:
             edit = MoveAirframe(target, st.selectbox("Facility", facility_ids, key="wi_move_af_base"))
         else:
-            place = pick_place(shown, town_list, "wi_move_af")
+            place = pick_place(shown, town_list, "wi_move_af_to")
             if place is not None:
                 edit = MoveAirframe(target, place)
     elif action == "Change an airframe" and airframe_ids:
@@ -523,7 +706,7 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
             args=(baseline, edit),
         )
     for problem in st.session_state.get("edit_errors", []):
-        st.error(problem)
+        st.error(hide_paths(problem))
 
     st.subheader("Working variant")
     edits = st.session_state.edits
@@ -559,11 +742,11 @@ def save_variant(name: str) -> None:
 
 def main() -> None:
     if "file_scenario" not in st.session_state:
-        load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+        st.session_state.demo = DEFAULT_DEMO
+        st.session_state.upload_round = 0
         st.session_state.upload_errors = []
-    file_scenario: Scenario = st.session_state.file_scenario
-    condition_edits = sidebar(file_scenario)
-    file_scenario = st.session_state.file_scenario  # an upload may have replaced it
+        load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+    file_scenario, condition_edits = sidebar()
 
     st.title("medevac: 10-1-2 casualty evacuation planner")
     for problem in st.session_state.get("upload_errors", []):
@@ -573,13 +756,13 @@ def main() -> None:
         baseline = apply_edits(file_scenario, condition_edits)
     except ScenarioError as error:
         for problem in error.problems:
-            st.error(str(problem))
+            st.error(hide_paths(str(problem)))
         baseline = file_scenario
     try:
         shown = apply_edits(baseline, st.session_state.edits)
     except ScenarioError as error:  # edits that no longer fit a changed baseline
         for problem in error.problems:
-            st.error(f"Working variant dropped: {problem}")
+            st.error(hide_paths(f"Working variant dropped: {problem}"))
         st.session_state.edits = []
         shown = baseline
     is_variant = bool(st.session_state.edits)
@@ -587,7 +770,7 @@ def main() -> None:
         base_result = check_of(baseline)
         result = check_of(shown) if is_variant else base_result
     except MedevacError as error:
-        st.error(f"The check could not run: {error}")
+        st.error(hide_paths(f"The check could not run: {error}"))
         st.stop()
 
     st.caption(
@@ -611,14 +794,20 @@ def main() -> None:
         key="surface_leg",
     )
     if surface_leg != "none":
-        view = coverage_layer(content_key(shown), shown)
-        surface_records = view.records(surface_leg)
-        surface_cell_km = view.cell_km
-        if is_variant:
-            base_view = coverage_layer(content_key(baseline), baseline)
-            area_change = {
-                leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0) for leg in view.covered_km2
-            }
+        area_key = content_key(baseline)
+        try:
+            view = coverage_layer(content_key(shown), area_key, shown, baseline)
+            base_view = coverage_layer(area_key, area_key, baseline, baseline) if is_variant else view
+        except MedevacError as error:
+            st.warning(hide_paths(f"No coverage surface: {error}"))
+        else:
+            surface_records = view.records(cast(Leg, surface_leg))
+            surface_cell_km = view.cell_km
+            if is_variant:
+                area_change = {
+                    leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
+                    for leg in view.covered_km2
+                }
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
@@ -653,7 +842,7 @@ def main() -> None:
             st.dataframe(delta_table(compare(base_result, result)), hide_index=True, width="stretch")
             if area_change is not None:
                 st.write(
-                    "Change in covered area: "
+                    "Change in covered area (over the baseline's mission area): "
                     + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
                 )
     with compare_tab:
@@ -682,10 +871,11 @@ def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, 
     for name, edits in variants.items():
         try:
             scenarios[name] = apply_edits(baseline, edits)
+            results[name] = check_of(scenarios[name])
         except ScenarioError as error:
-            st.error(f"{name}: " + "; ".join(str(p) for p in error.problems))
-            continue
-        results[name] = check_of(scenarios[name])
+            st.error(hide_paths(f"{name}: " + "; ".join(str(p) for p in error.problems)))
+        except MedevacError as error:
+            st.error(hide_paths(f"{name}: {error}"))
     if len(results) == 1:
         st.info("Apply edits in the What-if tab and save them as a variant to compare it with the baseline.")
     st.dataframe(variant_table(results), hide_index=True, width="stretch", key="compare_table")
@@ -750,7 +940,10 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
     )
     if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
         with st.spinner("Analysing every condition and testing recommendations..."):
-            st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+            try:
+                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
+            except MedevacError as error:
+                st.error(hide_paths(f"The report could not be built: {error}"))
     report = st.session_state.get("report")
     if report is not None and report[0] == content_key(shown):
         st.download_button(

@@ -24,6 +24,33 @@ pydeck turns a plain string such as ``radius_units="pixels"`` into an expression
 ONLINE_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
 """Optional online tiles (CARTO Positron); off by default: a field mission may be offline."""
 
+TOOLTIP: dict[str, Any] = {
+    "text": "{tooltip}",
+    "style": {
+        # deck.gl puts its tooltip at the pointer with a `transform`, so near the map's right
+        # or bottom edge it was cut off; docked in the top-left corner it is always whole.
+        "transform": "none",
+        "top": "8px",
+        "left": "8px",
+        "maxWidth": "min(400px, calc(100% - 16px))",
+        "maxHeight": "calc(100% - 16px)",
+        "overflow": "hidden",
+        "whiteSpace": "pre-line",
+        "fontSize": "12px",
+        "lineHeight": "1.35",
+        "color": "#1e1e1e",
+        "backgroundColor": "rgba(255, 255, 255, 0.94)",
+        "border": "1px solid #8c8c8c",
+        "borderRadius": "4px",
+        "padding": "6px 8px",
+    },
+}
+"""The hover text of every pickable layer: each record's plain-text ``tooltip``, one fact a line.
+
+``text``, not ``html``: Streamlit escapes the values put into an ``html`` tooltip, which
+showed ``<b>`` and ``<br/>`` as text; a text tooltip shows the record's lines as they are.
+"""
+
 Records = Sequence[dict[str, Any]]
 
 
@@ -201,5 +228,5 @@ def build_deck(
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
         map_style=ONLINE_STYLE if online_tiles else None,
         map_provider="carto" if online_tiles else None,
-        tooltip={"html": "{tooltip}", "style": {"fontSize": "12px", "maxWidth": "420px"}},
+        tooltip=TOOLTIP,
     )

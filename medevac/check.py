@@ -8,17 +8,22 @@ spec's JSON document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from medevac import messages
 from medevac.geo import FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import PatrolSamples, sample_patrol
-from medevac.standards import LEG_LABEL, LEG_MIN_RANK, Leg, Standard, standard_of
-from medevac.timeline import BoolArray, Engine, LegTimes, Pathway, WoundingPoints
+from medevac.standards import Leg, Standard, standard_of
+from medevac.timeline import BoolArray, Engine, LegTimes, WoundingPoints
+
+if TYPE_CHECKING:
+    from medevac.results import Results
 
 
 def make_router(scenario: Scenario, *, exact_distances: bool = True) -> GroundRouter:
@@ -104,52 +109,38 @@ class CheckResult:
     def meets_all(self) -> BoolArray:
         return np.asarray(self.meets.all(axis=0))
 
+    @cached_property
+    def results(self) -> Results:
+        """This check as the one results table (:mod:`medevac.results`), built once."""
+        from medevac.results import Results  # built on checks: imported when first asked
+
+        return Results([self])
+
     def pathway_text(self, leg: Leg, site: int) -> str | None:
         """How a leg is delivered at a site, in a planner's words."""
-        row = self.times.leg_index(leg)
-        return describe_route(
-            self.engine,
-            Pathway(int(self.times.pathway[row, site])),
-            int(self.times.airframe[row, site]),
-            int(self.times.facility[row, site]),
-            int(self.times.pickup[row, site]),
-        )
+        return messages.row_pathway_text(self.results.record(site, leg))
 
     def limiting_factor(self, site: int) -> str | None:
         """Why a site fails, leg by leg, with numbers; ``None`` when it meets every leg."""
-        heads: list[str] = []
-        reasons: list[str] = []
-        for i, leg in enumerate(self.legs):
-            if not self.meets[i, site]:
-                head, why = explain_failure(self, leg, site)
-                heads.append(head)
-                reasons += [r for r in why if r not in reasons]
-        return "; ".join(heads + reasons) if heads else None
+        return messages.limiting_factor(self.results.site_records(site))
 
     def site_rows(self) -> list[dict[str, Any]]:
         """One record per site in the spec's JSON shape."""
-        reported = reported_min(self.times.time_min)
+        from medevac.results import leg_minutes
+
         rows = []
-        for s, site in enumerate(self.scenario.sites):
-            row: dict[str, Any] = {"site_id": site.id}
-            for i, leg in enumerate(self.legs):
-                value = float(reported[i, s])
-                row[f"{leg}_min"] = value if np.isfinite(value) else None
-            row["meets"] = {leg: bool(self.meets[i, s]) for i, leg in enumerate(self.legs)}
-            row["meets_all"] = bool(self.meets_all[s])
-            row["pathway"] = {leg: self.pathway_text(leg, s) for leg in self.legs}
-            row["limiting_factor"] = self.limiting_factor(s)
+        for s in range(len(self.scenario.sites)):
+            records = self.results.site_records(s)
+            row: dict[str, Any] = {"site_id": self.scenario.sites[s].id, **leg_minutes(records)}
+            row["meets"] = {r["leg"]: bool(r["meets"]) for r in records}
+            row["meets_all"] = all(row["meets"].values())
+            row["pathway"] = {r["leg"]: messages.row_pathway_text(r) for r in records}
+            row["limiting_factor"] = messages.limiting_factor(records)
             rows.append(row)
         return rows
 
     def summary(self) -> dict[str, int]:
-        personnel = np.array([s.personnel for s in self.scenario.sites], dtype=np.int64)
-        return {
-            "sites": len(self.scenario.sites),
-            "sites_meeting_all": int(self.meets_all.sum()),
-            "personnel": int(personnel.sum()),
-            "personnel_meeting_all": int(personnel[self.meets_all].sum()),
-        }
+        return self.results.summary()
 
     def to_json(self) -> dict[str, Any]:
         """The document of ``medevac check --format json`` (spec v1)."""
@@ -157,7 +148,7 @@ class CheckResult:
             "scenario": self.scenario.name,
             "standard": self.standard.name,
             "conditions": {"light": self.light, "season": self.season},
-            "thresholds": {leg: _number(v) for leg, v in self.standard.thresholds_min.items()},
+            "thresholds": {leg: messages.number(v) for leg, v in self.standard.thresholds_min.items()},
             "sites": self.site_rows(),
             "patrols": [
                 {"patrol_id": p.patrol_id, "share_meeting": p.share_meeting(self.legs)} for p in self.patrols
@@ -205,92 +196,7 @@ def check(
 
 
 # -- explanations -------------------------------------------------------------------------
-
-
-def describe_route(engine: Engine, pathway: Pathway, airframe: int, facility: int, pickup: int) -> str | None:
-    """A pathway with the assets it used, e.g. ``road to tessalit, air puma-1 -> gao-l2``."""
-    a = engine.assets
-    plane = a.airframe_ids[airframe] if airframe >= 0 else "?"
-    place = a.facility_ids[facility] if facility >= 0 else "?"
-    via = a.pickup_ids[pickup] if pickup >= 0 else "?"
-    texts = {
-        Pathway.NONE: None,
-        Pathway.ON_SITE: "first responders on site",
-        Pathway.ROAD: f"road -> {place}",
-        Pathway.GROUND_TEAM: f"ground team from {place}",
-        Pathway.GROUND_TEAM_BACK: f"ground team from {place}, back by road -> {place}",
-        Pathway.AIR_TEAM: f"air {plane} (team on board)",
-        Pathway.AIR: f"air {plane} -> {place}",
-        Pathway.ROAD_AIR_TEAM: f"road to {via}, air {plane} (team on board)",
-        Pathway.ROAD_AIR: f"road to {via}, air {plane} -> {place}",
-    }
-    return texts[pathway]
-
-
-def explain_failure(result: CheckResult, leg: Leg, site_index: int) -> tuple[str, list[str]]:
-    """One failing leg in a planner's words: its best time and how, and what holds it back."""
-    row = result.times.leg_index(leg)
-    label = LEG_LABEL[leg]
-    limit = _number(result.standard.thresholds_min[leg])
-    time = float(reported_min(result.times.time_min[row, site_index]))
-    if np.isfinite(time):
-        head = f"{label}: best is {time:.1f} min (limit {limit}), by {result.pathway_text(leg, site_index)}"
-    else:
-        head = f"{label}: no pathway delivers it"
-    reasons = _air_obstacles(result, leg, site_index)
-    site = result.scenario.sites[site_index]
-    access = result.engine.router.access_problem(site.lat, site.lon, result.season)
-    if access:
-        reasons.append(f"roads: {access}")
-    return head, reasons
-
-
-def _air_obstacles(result: CheckResult, leg: Leg, site_index: int) -> list[str]:
-    """What keeps aircraft from doing better at one site: night, availability, landing, range."""
-    scenario, engine = result.scenario, result.engine
-    a = engine.assets
-    site = scenario.sites[site_index]
-    need = LEG_MIN_RANK[leg]
-    providers = a.facility_rank >= need
-    if not providers.any():
-        level = {1: "Level 1", 2: "Level 2", 3: "Level 3"}[need]
-        return [f"no {level} facility in the scenario"]
-    if len(a.airframe_ids) == 0:
-        return ["no airframe in the scenario"]
-    available = [af for af in scenario.airframes if af.available]
-    if not available:
-        return ["no airframe available (" + ", ".join(af.id for af in scenario.airframes) + " unavailable)"]
-    reasons = []
-    if result.light == "night" and not any(af.night for af in available):
-        return ["night: no night-capable airframe"]
-    can_land_here = a.can_pick_up_at(np.array([site.hls]), np.array([site.airstrip]))[:, 0]
-    if not (can_land_here & a.usable).any():
-        missing = "helicopter landing site" if a.helicopter[a.usable].all() else "landing site"
-        return [f"landing: no {missing} at {site.id}, casualties must first go by road"]
-    base_to_sites, sites_to_facility = result.site_distances_km
-    base_to_site = base_to_sites[:, site_index]
-    site_to_facility = sites_to_facility[site_index]
-    destinations = providers[None, :] & engine.land_at_facility  # (A, F)
-    sorties_km = np.where(destinations, base_to_site[:, None] + site_to_facility[None, :], np.inf)
-    nearest = sorties_km.argmin(axis=1)
-    sortie_km = sorties_km[np.arange(len(nearest)), nearest]
-    too_far = a.usable & can_land_here & np.isfinite(sortie_km) & (sortie_km > a.range_km)
-    for k in np.flatnonzero(too_far):
-        flown_km, range_km = sortie_km[k], _number(a.range_km[k])
-        reasons.append(
-            f"out of range: {a.airframe_ids[k]} would fly {flown_km:.0f} km, range {range_km} "
-            f"(to {a.facility_ids[nearest[k]]})"
-        )
-    if result.light == "night":
-        grounded = [af.id for af in available if not af.night]
-        if grounded:
-            reasons.append("night: " + ", ".join(grounded) + " not night-capable")
-    unavailable = [af.id for af in scenario.airframes if not af.available]
-    if unavailable:
-        reasons.append("unavailable: " + ", ".join(unavailable))
-    return reasons
-
-
-def _number(value: float) -> float | int:
-    """A threshold as written: 120 rather than 120.0."""
-    return int(value) if float(value).is_integer() else float(value)
+#
+# Explanations are records (medevac.explain), built with the results table (medevac.results)
+# and put into words by medevac.messages: the JSON's pathway and limiting_factor are read
+# from that table like every other view.

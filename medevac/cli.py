@@ -1,7 +1,9 @@
 """The ``medevac`` command line.
 
 Exit status: 0 when the command ran (whatever the check found), 1 with ``--fail-on-gap``
-when a site fails a leg, 2 on bad input (with one message per problem, never a traceback).
+when a site fails a leg, 2 on bad input (with one message per problem, never a traceback),
+3 on an internal error (a bug: one line asking for a report; ``MEDEVAC_TRACEBACK=1`` shows
+the traceback). An unexpected error must never exit 1, which scripts read as "a gap".
 """
 
 from __future__ import annotations
@@ -10,15 +12,22 @@ import argparse
 import csv
 import io
 import json
+import math
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from medevac.check import CheckResult, check
-from medevac.errors import MedevacError, ScenarioError
+from medevac.errors import LayerError, MedevacError, Problem, ScenarioError, one_line, problem_lines, shorten
+from medevac.model import PathFile, Scenario
 from medevac.scenario import json_schema_text, load_scenario, scenario_warnings
 from medevac.standards import LEG_LABEL
 
-EXIT_OK, EXIT_GAP, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_GAP, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+MAX_MESSAGE_CHARS = 1_000
+"""Longest error message printed (a layer's reader may quote a whole line of a file)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,19 +68,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_robustness_arguments(commands.add_parser("robustness", help="does the plan hold: N-1, availability"))
     add_profile_arguments(commands.add_parser("profile", help="the day in 24 hours, by civil twilight"))
+
+    from medevac.intake.command import add_import_arguments, add_template_arguments
+
+    add_import_arguments(
+        commands.add_parser("import", help="a scenario from a workbook, CSVs, KML or GeoJSON")
+    )
+    add_template_arguments(
+        commands.add_parser("template", help="a workbook to fill in, or a scenario as one")
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    scenario: Scenario | None = None
     try:
         if args.command == "schema":
             print(json_schema_text())
             return EXIT_OK
+        if args.command in ("import", "template"):
+            from medevac.intake.command import run as run_intake
+
+            return run_intake(args)
         scenario = load_scenario(args.scenario)
         for warning in scenario_warnings(scenario):
             print(f"{args.scenario}: warning: {warning}", file=sys.stderr)
         if args.command == "validate":
+            problems = layer_problems(scenario, args.scenario)
+            if problems:
+                raise ScenarioError(problems)
             print(
                 f"{args.scenario}: valid ({len(scenario.facilities)} facilities, "
                 f"{len(scenario.airframes)} airframes, {len(scenario.sites)} sites, "
@@ -95,21 +121,99 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return (run_robustness if args.command == "robustness" else run_profile)(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
+        print(_FORMATS[args.format](result), end="")
     except ScenarioError as error:
-        for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        _print_problems(error.problems)
+        return EXIT_BAD_INPUT
+    except LayerError as error:
+        if scenario is None:
+            print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
+        else:
+            _print_problems([layer_problem(scenario, args.scenario, error)])
         return EXIT_BAD_INPUT
     except MedevacError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(_FORMATS[args.format](result), end="")
+    except OSError as error:  # an output that cannot be written: a read-only folder, a full disk
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:
+        if os.environ.get("MEDEVAC_TRACEBACK"):
+            raise
+        text = shorten(one_line(f"{type(error).__name__}: {error}"), MAX_MESSAGE_CHARS)
+        print(
+            f"error: internal error: {text}; please report it with the scenario file "
+            "(MEDEVAC_TRACEBACK=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     if args.fail_on_gap and not result.meets_all.all():
         return EXIT_GAP
     return EXIT_OK
 
 
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for line in problem_lines(problems):
+        print(f"error: {line}", file=sys.stderr)
+
+
+def layer_problems(scenario: Scenario, source: str) -> list[Problem]:
+    """Problems of the files a scenario names, as ``check`` would meet them.
+
+    The road layer and its closures are read and built into the network (cached, so a
+    check that follows does not read them again), each patrol file is read.
+    """
+    from medevac.check import make_router
+    from medevac.patrols import patrol_line
+
+    problems: list[Problem] = []
+    if scenario.ground.roads:
+        try:
+            make_router(scenario)
+        except LayerError as error:
+            problems.append(layer_problem(scenario, source, error))
+    for patrol in scenario.patrols:
+        if isinstance(patrol.path, PathFile):
+            try:
+                patrol_line(patrol, scenario.source_dir)
+            except ScenarioError as error:
+                problems += error.problems
+    return problems
+
+
+def layer_problem(scenario: Scenario, source: str, error: LayerError) -> Problem:
+    """A road or closure layer's error as a problem of the scenario, under its key.
+
+    The readers' messages start with the layer's path; that tells which key named it.
+    """
+    ground, folder = scenario.ground, scenario.source_dir
+    named = [(f"ground.closures[{i}]", path) for i, path in enumerate(ground.closures)]
+    if ground.roads:
+        named.insert(0, ("ground.roads", ground.roads))
+    message = str(error)
+    for key, written in named:
+        for path in (folder / written, (folder / written).resolve()):  # readers name either
+            if message.startswith(f"{path}: "):
+                return Problem(source, key, written, message[len(f"{path}: ") :])
+    return Problem(source, "ground.roads", ground.roads, message)
+
+
 def format_json(result: CheckResult) -> str:
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    """The spec's JSON document; a number that is not finite is written ``null``, never
+    ``Infinity`` (which is not JSON)."""
+    return json.dumps(json_safe(result.to_json()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every infinite or NaN float replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def format_csv(result: CheckResult) -> str:

@@ -1,12 +1,82 @@
-"""Exceptions of medevac: one base class, each also the built-in type it refines."""
+"""Exceptions of medevac: one base class, each also the built-in type it refines.
+
+Messages show what a file holds, and a hostile file can hold anything: a key of 5,000
+characters, or a value that aliases expand into billions of items. So shown values and key
+paths are cut to a few hundred characters (:func:`shorten`, :func:`short_repr`), and at
+most :data:`MAX_PROBLEMS_SHOWN` problems are listed, then how many more there are.
+"""
 
 from __future__ import annotations
 
+import reprlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+MAX_VALUE_CHARS = 200
+"""Longest value shown in a message; longer ones end in an ellipsis."""
+
+MAX_KEY_PATH_CHARS = 200
+"""Longest key path shown in a message."""
+
+MAX_PROBLEMS_SHOWN = 50
+"""Problems listed in one message; the rest are counted ("... and 12 more problems")."""
+
+_REPR = reprlib.Repr()  # Python 3.11 takes no keyword arguments here
+_REPR.maxlevel = 3
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxarray = _REPR.maxdict = 6
+_REPR.maxset = _REPR.maxfrozenset = _REPR.maxdeque = 6
+_REPR.maxstring = _REPR.maxother = MAX_VALUE_CHARS
+_REPR.maxlong = 40
 
 
 class MedevacError(Exception):
     """Base class of every error medevac raises on purpose."""
+
+
+def shorten(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis.
+
+    >>> shorten("x" * 300, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces made single spaces (one problem, one line).
+
+    >>> one_line("cannot read (IllegalArgumentException: bad\\n)")
+    'cannot read (IllegalArgumentException: bad )'
+    """
+    return " ".join(text.split())
+
+
+def short_repr(value: object, limit: int = MAX_VALUE_CHARS) -> str:
+    """``repr(value)`` in at most ``limit`` characters, without building the full repr.
+
+    Nested and long containers are elided on the way (:mod:`reprlib`), so a value shared
+    many times over by YAML aliases costs no more to show than a short list.
+
+    >>> short_repr([[1, 2, 3]] * 1000)
+    '[[1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], ...]'
+    """
+    return shorten(_REPR.repr(value), limit)
+
+
+def key_path(keys: Iterable[str | int]) -> str:
+    """Keys and indexes as a planner reads them, each key cut to 60 characters.
+
+    >>> key_path(["airframes", 2, "launch", "night"])
+    'airframes[2].launch.night'
+    """
+    text = ""
+    for key in keys:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        else:
+            label = shorten(str(key), 60)
+            text += f".{label}" if text else label
+    return text
 
 
 @dataclass(frozen=True)
@@ -19,9 +89,19 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.key_path}" if self.key_path else self.file
-        found = "missing" if self.value is None else f"got {self.value!r}"
-        return f"{where}: {self.allowed} ({found})"
+        key_path = shorten(self.key_path, MAX_KEY_PATH_CHARS)
+        where = f"{self.file}: {key_path}" if key_path else self.file
+        found = "missing" if self.value is None else f"got {short_repr(self.value)}"
+        return f"{where}: {shorten(one_line(self.allowed), 2 * MAX_VALUE_CHARS)} ({found})"
+
+
+def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """One line per problem, at most ``limit`` of them, then a line counting the rest."""
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        more = len(problems) - limit
+        lines.append(f"... and {more:,} more problem{'s' if more > 1 else ''} (fix these first)")
+    return lines
 
 
 class ScenarioError(ValueError, MedevacError):
@@ -29,7 +109,7 @@ class ScenarioError(ValueError, MedevacError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(problem_lines(self.problems)))
 
 
 class LayerError(ValueError, MedevacError):

@@ -123,3 +123,71 @@ class GeodesicRouter:
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         return None
+
+
+class CachedRouter:
+    """A ground router that remembers what it computed: re-checks ask the same times often.
+
+    Edits to airframes and timelines leave every site, facility and pick-up point where it
+    was, so the road matrices of hundreds of re-checks are the same few; a re-check that
+    uses one more pick-up point asks for one more column. Times are kept per origin set
+    and season, column by column (destination), and only missing columns are computed.
+    ``max_min`` is only a hint a router may use to skip work, so ignoring it is exact.
+    Matrices handed out are read-only: they are shared between checks.
+    """
+
+    def __init__(self, inner: GroundRouter) -> None:
+        self.inner = inner
+        self.symmetric = inner.symmetric
+        self._columns: dict[tuple[bytes, str], dict[tuple[float, float], FloatArray]] = {}
+        self._matrices: dict[tuple[bytes, bytes, str], FloatArray] = {}
+        self._access: dict[tuple[float, float, str], str | None] = {}
+
+    def travel_min(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+        max_min: FloatArray | None = None,
+    ) -> FloatArray:
+        origins = np.concatenate([np.asarray(from_lat_deg, np.float64), np.asarray(from_lon_deg, np.float64)])
+        to_lat = np.asarray(to_lat_deg, dtype=np.float64)
+        to_lon = np.asarray(to_lon_deg, dtype=np.float64)
+        whole = (origins.tobytes(), np.concatenate([to_lat, to_lon]).tobytes(), season)
+        if whole in self._matrices:
+            return self._matrices[whole]
+        columns = self._columns.setdefault((origins.tobytes(), season), {})
+        wanted = list(zip(to_lat.tolist(), to_lon.tolist(), strict=True))
+        missing = list(dict.fromkeys(point for point in wanted if point not in columns))
+        if missing:
+            lat, lon = (np.array(values, dtype=np.float64) for values in zip(*missing, strict=True))
+            computed = self.inner.travel_min(from_lat_deg, from_lon_deg, lat, lon, season)
+            for j, point in enumerate(missing):
+                columns[point] = computed[:, j]
+        matrix = (
+            np.column_stack([columns[point] for point in wanted])
+            if wanted
+            else np.zeros((len(from_lat_deg), 0))
+        )
+        matrix.setflags(write=False)  # shared between checks: nobody may change it
+        self._matrices[whole] = matrix
+        return matrix
+
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+        key = (float(lat_deg), float(lon_deg), season)
+        if key not in self._access:
+            self._access[key] = self.inner.access_problem(lat_deg, lon_deg, season)
+        return self._access[key]
+
+    def carry_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+        season: Season,
+    ) -> FloatArray:
+        """The inner router's km carried on foot, not cached (asked only for the rows shown)."""
+        return self.inner.carry_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)

@@ -55,7 +55,51 @@ def read_layer_wgs84(
     types = sorted(set(frame.geom_type))
     if not set(types) <= allowed:
         raise error_type(f"{path}: expected {kind}s ({', '.join(sorted(allowed))}), found {', '.join(types)}")
-    return frame.to_crs(4326)
+    declared = frame.crs
+    frame = frame.to_crs(4326)
+    problem = _degrees_problem(frame, declared.is_geographic)
+    if problem:
+        raise error_type(f"{path}: {problem}")
+    return frame
+
+
+def _degrees_problem(frame: gpd.GeoDataFrame, declared_degrees: bool) -> str | None:
+    """Why a layer's WGS84 coordinates cannot be right, or ``None``.
+
+    A GeoJSON file without a ``crs`` member is read as WGS84 (RFC 7946), so a layer in
+    metres (UTM, Web Mercator) saved without one would be read as degrees far off the
+    Earth: refuse it rather than route on nonsense.
+    """
+    import numpy as np
+    import shapely
+
+    xy, feature = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
+    if len(xy) == 0:
+        return None
+    if not np.isfinite(xy).all():
+        return "some coordinates cannot be transformed to longitude and latitude (outside the CRS's area)"
+    west, south = xy.min(axis=0)
+    east, north = xy.max(axis=0)
+    tolerance = 1e-9  # rounding of a reprojection exactly at the edge
+    if (
+        west >= -180 - tolerance
+        and east <= 180 + tolerance
+        and south >= -90 - tolerance
+        and north <= 90 + tolerance
+    ):
+        return None
+    hint = (
+        "a layer in metres saved without its CRS? Save it with its CRS, or as WGS84 (EPSG:4326)"
+        if declared_degrees
+        else "check the layer's CRS"
+    )
+    outside = (np.abs(xy[:, 0]) > 180 + tolerance) | (np.abs(xy[:, 1]) > 90 + tolerance)
+    k = int(np.flatnonzero(outside)[0])
+    return (
+        f"line {int(feature[k])}: vertex at lon {float(xy[k, 0])}, lat {float(xy[k, 1])} is not a WGS84 "
+        f"position in degrees (allowed: lon -180 to 180, lat -90 to 90; the layer spans x {west:.6g} to "
+        f"{east:.6g}, y {south:.6g} to {north:.6g}): {hint}"
+    )
 
 
 def _geometry_fits(geometry_type: object, allowed: frozenset[str]) -> bool:

@@ -2,7 +2,8 @@
 
 Each layer is a list of flat dicts (position, colour, label, tooltip text) that any front end
 can draw, and the same records become GeoJSON for download, so the file a planner takes away
-shows exactly what the map showed. No drawing library is imported here.
+shows exactly what the map showed. No drawing library is imported here. Tooltips are plain
+text, one fact a line (``\n``): names come from planners' files, so no markup is made here.
 
 Colours come from the Okabe-Ito palette, which readers with the common colour-vision
 deficiencies can tell apart; every site also carries a text code (``ok``, ``S`` ...) so
@@ -124,7 +125,7 @@ def site_records(result: CheckResult) -> list[dict[str, Any]]:
     records = []
     for s, (site, failed) in enumerate(zip(result.scenario.sites, first_failed_leg(result), strict=True)):
         lines = [
-            f"<b>{site.name or site.id}</b> ({site.id}), {site.personnel} personnel",
+            f"{site.name or site.id} ({site.id}), {site.personnel} personnel",
             status_label(failed),
         ]
         for i, leg in enumerate(result.legs):
@@ -148,7 +149,7 @@ def site_records(result: CheckResult) -> list[dict[str, Any]]:
                 "code": STATUS_CODE[failed],
                 "label": f"{site.id} [{STATUS_CODE[failed]}]",
                 "colour": list(FAIL_COLOUR[failed] if failed else MEETS_ALL_COLOUR),
-                "tooltip": "<br/>".join(lines),
+                "tooltip": "\n".join(lines),
             }
         )
     return records
@@ -172,7 +173,7 @@ def facility_records(scenario: Scenario) -> list[dict[str, Any]]:
                 "label": f"L{facility.level}",
                 "colour": list(LEVEL_COLOUR[facility.rank]),
                 "text_colour": [0, 0, 0] if facility.rank < 3 else [255, 255, 255],
-                "tooltip": f"<b>{facility.name or facility.id}</b> ({facility.id})<br/>Level {facility.level}"
+                "tooltip": f"{facility.name or facility.id} ({facility.id})\nLevel {facility.level}"
                 + (f"; {', '.join(landing)}" if landing else "; no landing")
                 + ("; ground team" if facility.ground_team else ""),
             }
@@ -201,7 +202,7 @@ def base_records(result: CheckResult) -> list[dict[str, Any]]:
                 "flies": flies,
                 "label": airframe.id,
                 "colour": [0, 0, 0] if flies else [150, 150, 150],
-                "tooltip": f"<b>{airframe.id}</b> {airframe.type} ({airframe.kind.replace('_', ' ')})<br/>"
+                "tooltip": f"{airframe.id} {airframe.type} ({airframe.kind.replace('_', ' ')})\n"
                 f"{state}; cruise {airframe.cruise_kmh:g} km/h, range {airframe.range_km:g} km; "
                 f"launch {launch:g} min ({result.light})"
                 + ("; night-capable" if airframe.night else "")
@@ -237,7 +238,7 @@ def range_ring_records(result: CheckResult) -> list[dict[str, Any]]:
                 "radius_km": radius_km,
                 "path": circle_path(base.lat, base.lon, radius_km),
                 "colour": [0, 0, 0, 180] if _flies(result, k) else [150, 150, 150, 120],
-                "tooltip": f"<b>{airframe.id}</b>: radius of action {radius_km:g} km "
+                "tooltip": f"{airframe.id}: radius of action {radius_km:g} km "
                 f"(half of range {airframe.range_km:g} km)",
             }
         )
@@ -278,7 +279,7 @@ def patrol_records(result: CheckResult) -> list[dict[str, Any]]:
                     "length_km": round(km, 1),
                     "path": path,
                     "colour": list(FAIL_COLOUR[leg] if leg else PATROL_MEETS_COLOUR),
-                    "tooltip": f"<b>patrol {patrol.patrol_id}</b>: {km:.0f} km that {status_label(leg)}",
+                    "tooltip": f"patrol {patrol.patrol_id}: {km:.0f} km that {status_label(leg)}",
                 }
             )
             start = j
@@ -298,7 +299,7 @@ def band_legend() -> list[tuple[str, RGB]]:
     return [(f"{a:g}-{b:g} min", c) for a, b, c in zip(lower, TIME_BANDS_MIN, BAND_COLOURS, strict=True)]
 
 
-def placement_grid(bounds: Bounds, cells_per_side: int = 30) -> tuple[list[dict[str, float]], float]:
+def placement_grid(bounds: Bounds, cells_per_side: int = 30) -> tuple[list[dict[str, Any]], float]:
     """Candidate places to click on the map: a regular lat/lon lattice over the box.
 
     Returns the points and the radius (m) that makes their discs cover the box.
@@ -308,7 +309,11 @@ def placement_grid(bounds: Bounds, cells_per_side: int = 30) -> tuple[list[dict[
     steps = max(1, cells_per_side - 1)
     east_west_km = (bounds.east - bounds.west) * 111.0 * np.cos(np.radians(bounds.centre[0]))
     spacing_km = float(max((bounds.north - bounds.south) * 111.0, east_west_km)) / steps
-    points = [{"lat": float(y), "lon": float(x)} for y in lat for x in lon]
+    points = [
+        {"lat": float(y), "lon": float(x), "tooltip": f"({y:.2f}, {x:.2f}): click to place a what-if here"}
+        for y in lat
+        for x in lon
+    ]
     return points, spacing_km * 1000 * 0.75
 
 
@@ -345,15 +350,22 @@ class CoverageView:
 
 
 def coverage_view(
-    scenario: Scenario, router: GroundRouter | None = None, max_cells: int = COVERAGE_MAX_CELLS
+    scenario: Scenario,
+    router: GroundRouter | None = None,
+    max_cells: int = COVERAGE_MAX_CELLS,
+    *,
+    area_of: Scenario | None = None,
 ) -> CoverageView:
     """The coverage surface on a grid coarse enough to stay under ``max_cells`` cells.
 
-    Uses :mod:`medevac.coverage` (the same engine as the site check, cell by cell).
+    Uses :mod:`medevac.coverage` (the same engine as the site check, cell by cell). The grid
+    covers the mission area of ``area_of`` (default the scenario itself): a variant is drawn
+    and measured over its baseline's grid, so areas compare cell for cell (over its own hull
+    the grid shifts, and a new hospital could "lose" first-aid area).
     """
     from medevac.coverage import coverage, grid_over, scenario_area
 
-    area = scenario_area(scenario)
+    area = scenario_area(area_of or scenario)
     cell_km = float(max(1.0, np.ceil(np.sqrt(area.area_km2 / max_cells))))
     grid = grid_over(area, cell_km)
     surface = coverage(scenario, grid, router=router).surfaces[0]
@@ -461,7 +473,7 @@ def towns(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any
     for record in records:
         record["kind"] = "town"
         record["label"] = ascii_label(str(record.get("name", "?")))
-        record["tooltip"] = f"<b>{record['label']}</b> (town, population {record.get('population', '?')})"
+        record["tooltip"] = f"{record['label']} (town, population {record.get('population', '?')})"
     records.sort(key=lambda r: (-int(r.get("population") or 0), r["label"]))
     return records
 
@@ -473,7 +485,7 @@ def airfields(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str,
         record["kind"] = "airfield"
         record["label"] = str(record.get("name", "?"))
         runway = record.get("runway_m")
-        record["tooltip"] = f"<b>{record['label']}</b> ({str(record.get('type', '')).replace('_', ' ')}" + (
+        record["tooltip"] = f"{record['label']} ({str(record.get('type', '')).replace('_', ' ')}" + (
             f", runway {runway:.0f} m)" if isinstance(runway, int | float) else ")"
         )
     return records

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -21,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 Level = Literal["1", "1+", "2", "2+", "3"]
 Light = Literal["day", "night"]
@@ -30,10 +33,73 @@ StandardName = Literal["un-10-1-2", "nato-10-1-2-2", "custom"]
 LEVEL_RANK: dict[str, int] = {"1": 1, "1+": 1, "2": 2, "2+": 2, "3": 3}
 """Capability rank of each level: 1 resuscitates, 2 operates, 3 does primary surgery."""
 
-Minutes = Annotated[float, Field(ge=0)]
-PositiveKmh = Annotated[float, Field(gt=0)]
-Latitude = Annotated[float, Field(ge=-90, le=90)]
-Longitude = Annotated[float, Field(ge=-180, le=180)]
+# Bounds that keep every time finite: with speeds of at least MIN_KMH, factors of at least
+# MIN_FACTOR and distances on Earth, no sum of minutes can overflow to infinity (a file
+# with `road_kmh: 5e-324` or `detour_factor: .inf` would make every leg "unreachable").
+MAX_MINUTES = 10_000.0
+"""Longest time accepted for a timeline step, a launch or a threshold (about a week)."""
+MIN_KMH = 0.1
+"""Slowest speed accepted: slower gives no useful (nor always finite) travel time."""
+MAX_KMH = 5_000.0
+"""Fastest speed accepted (over twice a jet airliner's)."""
+MIN_FACTOR = 0.01
+"""Smallest speed multiplier accepted (convoy, season, surface): 1 % of the speed."""
+MAX_DETOUR = 10.0
+"""Largest detour factor accepted: road km at most ten times the straight line."""
+MAX_KM = 40_000.0
+"""Longest distance accepted (range, snapping): about the Earth's circumference."""
+MAX_PERSONNEL = 1_000_000
+"""Most personnel at one site or on one patrol (sums of them stay far from overflowing)."""
+
+
+def _number_not_text_or_bool(value: object) -> object:
+    """YAML reads `true` as a boolean and `"45"` as text: neither is a number here."""
+    if isinstance(value, bool | str):
+        raise PydanticKnownError("float_type")
+    return value
+
+
+def _whole_not_text_or_bool(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise PydanticKnownError("int_type")
+    return value
+
+
+def _at_least(minimum: float, unit: str) -> AfterValidator:
+    """A lower bound above 0 with its own message (``gt=0`` keeps "must be greater than 0")."""
+
+    def check(value: float) -> float:
+        if value < minimum:
+            raise PydanticCustomError(
+                "too_small", f"must be at least {minimum:g}{unit} (smaller gives no finite travel time)"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _zero_or_at_least(minimum: float) -> AfterValidator:
+    def check(value: float) -> float:
+        if 0 < value < minimum:
+            raise PydanticCustomError("too_small", f"must be 0 (closed) or at least {minimum:g}")
+        return value
+
+    return AfterValidator(check)
+
+
+_NUMBER = BeforeValidator(_number_not_text_or_bool)
+"""Last in an ``Annotated`` number (so it runs first): never a boolean or text. Infinite
+and NaN values are refused by the models' ``allow_inf_nan=False``."""
+
+Minutes = Annotated[float, Field(ge=0, le=MAX_MINUTES), _NUMBER]
+ThresholdMinutes = Annotated[float, Field(gt=0, le=MAX_MINUTES), _NUMBER]
+PositiveKmh = Annotated[float, Field(gt=0, le=MAX_KMH), _at_least(MIN_KMH, " km/h"), _NUMBER]
+Factor = Annotated[float, Field(gt=0, le=1), _at_least(MIN_FACTOR, ""), _NUMBER]
+"""A speed multiplier in (0, 1]."""
+Km = Annotated[float, Field(gt=0, le=MAX_KM), _NUMBER]
+Personnel = Annotated[int, Field(ge=0, le=MAX_PERSONNEL), BeforeValidator(_whole_not_text_or_bool)]
+Latitude = Annotated[float, Field(ge=-90, le=90), _NUMBER]
+Longitude = Annotated[float, Field(ge=-180, le=180), _NUMBER]
 
 
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -41,7 +107,7 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Location(_Frozen):
@@ -54,10 +120,10 @@ class Location(_Frozen):
 class Thresholds(_Frozen):
     """Minutes from wounding by which each leg must be delivered (custom profile)."""
 
-    first_aid: Annotated[float, Field(gt=0)]
-    resuscitation: Annotated[float, Field(gt=0)]
-    surgery: Annotated[float, Field(gt=0)]
-    primary_surgery: Annotated[float, Field(gt=0)] | None = None
+    first_aid: ThresholdMinutes
+    resuscitation: ThresholdMinutes
+    surgery: ThresholdMinutes
+    primary_surgery: ThresholdMinutes | None = None
 
 
 class Conditions(_Frozen):
@@ -79,25 +145,36 @@ class Timeline(_Frozen):
 class Ground(_Frozen):
     """How ground times are estimated, with or without a road layer."""
 
-    roads: str | None = None
-    detour_factor: Annotated[float, Field(ge=1)] = 1.4
+    roads: Annotated[str, Field(min_length=1)] | None = None
+    """The road layer; an empty value is refused (leave the key out for no road layer)."""
+    detour_factor: Annotated[float, Field(ge=1, le=MAX_DETOUR), _NUMBER] = 1.4
     road_kmh: PositiveKmh = 40
     off_road_kmh: PositiveKmh = 5
-    wet_season_factor: Annotated[float, Field(gt=0, le=1)] = 0.5
-    convoy_factor: Annotated[float, Field(gt=0, le=1)] = 1.0
-    max_snap_km: Annotated[float, Field(gt=0)] = 10
+    wet_season_factor: Factor = 0.5
+    convoy_factor: Factor = 1.0
+    max_snap_km: Km = 10
     # With a road layer only (docs/roads.md): overrides of the default speed tables.
     speeds_kmh: dict[str, PositiveKmh] = Field(default_factory=dict)
     """Base speed by road class, replacing or adding to the defaults (motorway 90 ... path 10)."""
-    surface_factors: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+    surface_factors: dict[str, Factor] = Field(default_factory=dict)
     """Speed multiplier by surface group: paved, compacted, unpaved, unknown (missing surface)."""
-    wet_factors: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    wet_factors: dict[str, Annotated[float, Field(ge=0, le=1), _zero_or_at_least(MIN_FACTOR), _NUMBER]] = (
+        Field(default_factory=dict)
+    )
     """Wet-season multiplier by road class, instead of ``wet_season_factor``; 0 closes the class."""
     closures: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     """Polygon layers (flood areas, insecure zones) closing the roads that cross them."""
     snap_to: Literal["node", "segment"] = "node"
     """Where a point joins the roads: its nearest road node (vertex), or the nearest point of
     the nearest segment (for coarse layers of long straight legs between towns)."""
+
+    @field_validator("roads", mode="before")
+    @classmethod
+    def _roads_named(cls, value: object) -> object:
+        # `roads:` with nothing after it reads as null: a file name forgotten, not "no roads".
+        if value is None:
+            raise PydanticCustomError("roads_empty", "must name a road layer file (or leave the key out)")
+        return value
 
     def __hash__(self) -> int:
         # Frozen models hash their fields; the speed tables are dicts, so hash their items.
@@ -177,7 +254,7 @@ class Airframe(_Frozen):
         _mapping_or_other("<point>", "<facility>"),
     ]
     cruise_kmh: PositiveKmh
-    range_km: Annotated[float, Field(gt=0)]
+    range_km: Km
     launch: Launch
     night: bool = False
     medical_team: bool = False
@@ -209,7 +286,7 @@ class Site(_Frozen):
     lat: Latitude
     lon: Longitude
     kind: Literal["camp", "team_site", "tob", "other"] = "other"
-    personnel: Annotated[int, Field(ge=0)] = 0
+    personnel: Personnel = 0
     first_responders: bool = True
     hls: bool = True
     airstrip: bool = False
@@ -230,7 +307,7 @@ class Patrol(_Frozen):
 
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
-    personnel: Annotated[int, Field(ge=0)] = 0
+    personnel: Personnel = 0
     path: Annotated[
         Annotated[PathFile, Tag("<file>")]
         | Annotated[tuple[Location, ...], Field(min_length=2), Tag("<points>")],

@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import Problem, ScenarioError, key_path
+from medevac.files import OutputExistsError, write_atomic
 from medevac.model import (
     Airframe,
     Conditions,
@@ -31,6 +32,7 @@ from medevac.model import (
     Thresholds,
     Timeline,
 )
+from medevac.safe_yaml import load_yaml, read_text_bounded
 
 _MODEL_OF_KEY: dict[str, type[BaseModel]] = {
     "": Scenario,
@@ -52,24 +54,17 @@ _MODEL_OF_KEY: dict[str, type[BaseModel]] = {
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise ScenarioError([Problem(str(path), "", str(path), f"cannot be read ({reason})")]) from None
+    text = read_text_bounded(path)
     return parse_scenario(text, source=str(path), source_dir=path.parent)
 
 
 def parse_scenario(text: str, source: str = "<scenario>", source_dir: Path | None = None) -> Scenario:
-    """Validate the YAML text of a scenario; ``source`` names it in error messages."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ScenarioError([Problem(source, where, problem, "the file must be valid YAML")]) from None
-    return scenario_from_mapping(data, source=source, source_dir=source_dir)
+    """Validate the YAML text of a scenario; ``source`` names it in error messages.
+
+    The YAML is read with the limits of :mod:`medevac.safe_yaml` (size, depth, aliases,
+    duplicate keys).
+    """
+    return scenario_from_mapping(load_yaml(text, source), source=source, source_dir=source_dir)
 
 
 def scenario_from_mapping(
@@ -110,17 +105,15 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def write_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write a scenario file; an existing file is never replaced unless ``overwrite``."""
+    """Write a scenario file; an existing file is never replaced unless ``overwrite``, and
+    then atomically (a failure leaves the old file whole)."""
     path = Path(path)
-    mode = "w" if overwrite else "x"
     try:
-        with path.open(mode, encoding="utf-8") as out:
-            out.write(dump_scenario(scenario))
-    except FileExistsError:
+        return write_atomic(path, dump_scenario(scenario), force=overwrite)
+    except OutputExistsError:
         raise ScenarioError(
             [Problem(str(path), "", str(path), "already exists; choose another name")]
         ) from None
-    return path
 
 
 def json_schema() -> dict[str, Any]:
@@ -145,7 +138,7 @@ def json_schema_text() -> str:
 
 def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -> Problem:
     keys = _keys_in_document(data, item["loc"])
-    path = _key_path(keys)
+    path = key_path(keys)
     kind = item["type"]
     context = item.get("ctx", {})
     value: object = item.get("input")
@@ -156,6 +149,8 @@ def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -
         return Problem(source, path, keys[-1] if keys else value, f"unknown key; allowed keys: {allowed}")
     if kind == "missing":
         return Problem(source, path, None, "required key")
+    if value is None:
+        value = "null"  # written as `key:` with nothing after it; None would read "missing"
     return Problem(source, path, value, _allowed_text(kind, context, item.get("msg", "")))
 
 
@@ -185,6 +180,7 @@ def _allowed_text(kind: str, context: Mapping[str, Any], message: str) -> str:
         "bool_parsing": "must be true or false",
         "float_type": "must be a number",
         "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
         "int_type": "must be a whole number",
         "int_parsing": "must be a whole number",
         "int_from_float": "must be a whole number",
@@ -217,13 +213,6 @@ def _keys_in_document(data: object, loc: Iterable[object]) -> list[str | int]:
         elif isinstance(node, Mapping) and position == len(steps) - 1:
             keys.append(str(step))  # a missing key: name it
     return keys
-
-
-def _key_path(keys: Iterable[str | int]) -> str:
-    text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
-    return text
 
 
 def _type_name(value: object) -> str:

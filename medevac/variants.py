@@ -154,14 +154,14 @@ class VariantCore:
     >>> scenario = scenario_from_mapping({"medevac": 1, "name": "two camps",
     ...     "facilities": [{"id": "l2", "level": "2", "lat": 0, "lon": 0}],
     ...     "airframes": [{"id": "heli", "base": "l2", "cruise_kmh": 240, "range_km": 600,
-    ...                    "launch": {"day": 15}}],
+    ...                    "launch": {"day": 15}, "medical_team": True}],
     ...     "sites": [{"id": "near", "lat": 0, "lon": 0.5}, {"id": "far", "lat": 0, "lon": 2.5}]})
     >>> core = VariantCore(scenario)
-    >>> core.judge(core.baseline_mask)[0, :, :].tolist()  # legs x sites, all assets on
-    [[True, True], [True, True], [True, False]]
+    >>> core.judge(core.baseline_mask)[0].tolist()  # legs x sites, all assets on
+    [[True, True], [True, False], [True, False]]
     >>> without_heli = core.mask(airframes_off=["heli"])
-    >>> core.judge(without_heli)[0, 2].tolist()  # surgery: only by road now
-    [True, False]
+    >>> core.judge(without_heli)[0].tolist()  # by road only: 117 min to reach "near"
+    [[True, True], [False, False], [False, False]]
     """
 
     def __init__(

@@ -24,12 +24,14 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
-from medevac.check import CheckResult, check, reported_min
+from medevac import messages
+from medevac.check import CheckResult, check
 from medevac.errors import Problem, ScenarioError
 from medevac.ground import GroundRouter
 from medevac.model import Level, Light, Scenario, Season, StandardName
+from medevac.results import ALL_LEGS, LegDelta, Results, SiteChange, leg_minutes
 from medevac.scenario import scenario_from_mapping, scenario_to_mapping
-from medevac.standards import LEG_LABEL, Leg
+from medevac.standards import Leg
 
 WHATIF_SOURCE = "<what-if>"
 """Name of a variant in error messages: its problems come from edits, not from a file."""
@@ -320,107 +322,35 @@ def evaluate(scenario: Scenario, router: GroundRouter | None = None) -> CheckRes
     return check(scenario, router=router)
 
 
-# -- comparing results --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteChange:
-    site_id: str
-    before_min: float | None  # reported minutes; None = no pathway
-    after_min: float | None
-
-
-@dataclass(frozen=True)
-class LegDelta:
-    """What a variant gains and loses on one leg against the baseline."""
-
-    leg: Leg
-    sites_before: int
-    sites_after: int
-    personnel_before: int
-    personnel_after: int
-    sites_gained: tuple[str, ...]
-    sites_lost: tuple[str, ...]
-    personnel_gained: int
-    personnel_lost: int
-    changed: tuple[SiteChange, ...]  # sites whose reported time for this leg changed
-
-    @property
-    def label(self) -> str:
-        return LEG_LABEL[self.leg]
-
-
-def _time_or_none(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
+# -- the planner's views of a result: thin adapters over medevac.results -----------------
 
 
 def compare(baseline: CheckResult, variant: CheckResult) -> tuple[LegDelta, ...]:
     """Per leg of both profiles: sites and personnel gained or lost, and sites that changed.
 
     Sites are matched by id, so a variant may add or drop sites; only sites in both count.
+    (:meth:`medevac.results.Results.compare`.)
     """
-    after_index = {site.id: i for i, site in enumerate(variant.scenario.sites)}
-    pairs = [(i, after_index[s.id]) for i, s in enumerate(baseline.scenario.sites) if s.id in after_index]
-    before_rows = np.array([i for i, _ in pairs], dtype=np.intp)
-    after_rows = np.array([j for _, j in pairs], dtype=np.intp)
-    ids = [baseline.scenario.sites[i].id for i, _ in pairs]
-    personnel = np.array([baseline.scenario.sites[i].personnel for i, _ in pairs], dtype=np.int64)
-    before_times = reported_min(baseline.times.time_min)
-    after_times = reported_min(variant.times.time_min)
-    deltas = []
-    for leg in (leg for leg in baseline.legs if leg in variant.legs):
-        was = baseline.meets[baseline.legs.index(leg)][before_rows]
-        now = variant.meets[variant.legs.index(leg)][after_rows]
-        t0 = before_times[baseline.times.leg_index(leg)][before_rows]
-        t1 = after_times[variant.times.leg_index(leg)][after_rows]
-        moved = ~((t0 == t1) | (np.isinf(t0) & np.isinf(t1)))
-        deltas.append(
-            LegDelta(
-                leg=leg,
-                sites_before=int(was.sum()),
-                sites_after=int(now.sum()),
-                personnel_before=int(personnel[was].sum()),
-                personnel_after=int(personnel[now].sum()),
-                sites_gained=tuple(ids[k] for k in np.flatnonzero(now & ~was)),
-                sites_lost=tuple(ids[k] for k in np.flatnonzero(was & ~now)),
-                personnel_gained=int(personnel[now & ~was].sum()),
-                personnel_lost=int(personnel[was & ~now].sum()),
-                changed=tuple(
-                    SiteChange(ids[k], _time_or_none(t0[k]), _time_or_none(t1[k]))
-                    for k in np.flatnonzero(moved)
-                ),
-            )
-        )
-    return tuple(deltas)
-
-
-# -- the planner's views of a result ------------------------------------------------------
+    return Results.of(baseline).compare(Results.of(variant))
 
 
 def first_failed_leg(result: CheckResult) -> list[Leg | None]:
     """Per site, the first leg (in timeline order) it fails, ``None`` when it meets all."""
-    failed: list[Leg | None] = []
-    for s in range(len(result.scenario.sites)):
-        misses = [leg for i, leg in enumerate(result.legs) if not result.meets[i, s]]
-        failed.append(misses[0] if misses else None)
-    return failed
+    return list(Results.of(result).site_tallies()["first_failed_leg"])
 
 
 def leg_summary(result: CheckResult) -> list[dict[str, Any]]:
     """Per leg: sites meeting it, of all, and the personnel share (the app's top row)."""
-    personnel = np.array([s.personnel for s in result.scenario.sites], dtype=np.int64)
-    total = int(personnel.sum())
     rows = []
-    for i, leg in enumerate(result.legs):
-        meets = result.meets[i]
-        people = int(personnel[meets].sum())
+    for tally in Results.of(result).leg_tallies(all_legs=False).to_dict("records"):
+        people, total = int(tally["personnel_meeting"]), int(tally["personnel"])
         rows.append(
             {
-                "leg": leg,
-                "label": LEG_LABEL[leg],
-                "threshold_min": result.standard.thresholds_min[leg],
-                "sites_meeting": int(meets.sum()),
-                "sites": len(result.scenario.sites),
+                "leg": tally["leg"],
+                "label": messages.leg_text(tally["leg"]),
+                "threshold_min": tally["threshold_min"],
+                "sites_meeting": int(tally["sites_meeting"]),
+                "sites": int(tally["sites"]),
                 "personnel_meeting": people,
                 "personnel": total,
                 "personnel_share": people / total if total else 1.0,
@@ -435,33 +365,22 @@ def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
     A leg no pathway delivers has an infinite shortfall and sorts first; ties go by
     personnel, largest first.
     """
-    times = reported_min(result.times.time_min)
-    thresholds = np.array([result.standard.thresholds_min[leg] for leg in result.legs])
-    over = times - thresholds[:, None]
+    results = Results.of(result)
+    index = {site.id: s for s, site in enumerate(result.scenario.sites)}
     rows = []
-    for s, site in enumerate(result.scenario.sites):
-        failing = [leg for i, leg in enumerate(result.legs) if not result.meets[i, s]]
-        if not failing:
-            continue
-        shortfall = float(max(over[result.legs.index(leg), s] for leg in failing))
+    for gap in results.gaps().to_dict("records"):
+        records = results.site_records(index[gap["site_id"]])
+        shortfall = float(gap["shortfall_min"])
         row: dict[str, Any] = {
-            "site_id": site.id,
-            "name": site.name or site.id,
-            "personnel": site.personnel,
-            "failing_legs": ", ".join(LEG_LABEL[leg] for leg in failing),
-            "shortfall_min": round(shortfall, 1) if np.isfinite(shortfall) else None,
+            "site_id": gap["site_id"],
+            "name": gap["site_name"] or gap["site_id"],
+            "personnel": int(gap["personnel"]),
+            "failing_legs": ", ".join(messages.leg_text(leg) for leg in gap["failing_legs"]),
+            "shortfall_min": shortfall if np.isfinite(shortfall) else None,
         }
-        for i, leg in enumerate(result.legs):
-            row[f"{leg}_min"] = _time_or_none(times[i, s])
-        row["limiting_factor"] = result.limiting_factor(s)
+        row |= leg_minutes(records)
+        row["limiting_factor"] = messages.limiting_factor(records)
         rows.append(row)
-    rows.sort(
-        key=lambda r: (
-            -(r["shortfall_min"] if r["shortfall_min"] is not None else np.inf),
-            -r["personnel"],
-            r["site_id"],
-        )
-    )
     return rows
 
 
@@ -470,12 +389,10 @@ def variant_table(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
     rows = []
     for name, result in results.items():
         row: dict[str, Any] = {"variant": name}
-        for item in leg_summary(result):
-            row[f"{item['label']}: sites"] = item["sites_meeting"]
-            row[f"{item['label']}: personnel"] = item["personnel_meeting"]
-        summary = result.summary()
-        row["all legs: sites"] = summary["sites_meeting_all"]
-        row["all legs: personnel"] = summary["personnel_meeting_all"]
+        for tally in Results.of(result).leg_tallies().to_dict("records"):
+            label = "all legs" if tally["leg"] == ALL_LEGS else messages.leg_text(tally["leg"])
+            row[f"{label}: sites"] = int(tally["sites_meeting"])
+            row[f"{label}: personnel"] = int(tally["personnel_meeting"])
         rows.append(row)
     return rows
 

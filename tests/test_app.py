@@ -7,7 +7,12 @@ test asserts that the page shows what the engine computes, for the bundled demo.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import json
+import tempfile
+import tomllib
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,19 @@ from streamlit.testing.v1 import AppTest
 from medevac.check import CheckResult, check
 from medevac.scenario import load_scenario, parse_scenario, scenario_to_mapping
 from medevac.standards import LEG_LABEL, Leg
-from medevac.whatif import AddFacility, Point, SetConditions, apply_edits, compare, gap_rows
+from medevac.whatif import (
+    AddAirframe,
+    AddFacility,
+    Edit,
+    MoveAirframe,
+    MoveFacility,
+    Point,
+    SetConditions,
+    apply_edits,
+    compare,
+    describe,
+    gap_rows,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -57,6 +74,16 @@ def downloaded(at: AppTest, key: str, stored: dict[str, bytes]) -> bytes:
     return stored[file_id]
 
 
+def upload(at: AppTest, name: str, data: bytes, layers: dict[str, bytes] | None = None) -> None:
+    """Upload a scenario and the layers it names (none: the layer box emptied) in the sidebar."""
+    boxes = {str(box.key).rsplit("_", 1)[0]: box for box in at.file_uploader}
+    files = [
+        (file_name, content, "application/octet-stream") for file_name, content in (layers or {}).items()
+    ]
+    boxes["layers_upload"].set_value(files or None)
+    boxes["upload"].set_value((name, data, "application/x-yaml")).run()
+
+
 def tab(at: AppTest, label: str) -> Any:
     return next(t for t in at.tabs if t.label == label)
 
@@ -74,6 +101,7 @@ def sites_text(result: CheckResult, leg: Leg) -> str:
 
 def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, downloads: dict[str, bytes]) -> None:
     expected = check(load_scenario(DEMO))
+    assert app.main[0].type == "title"  # nothing above it (a bare string in app.py would be)
     assert len(app.get("deck_gl_json_chart")) == 1
     for leg in expected.legs:
         value, delta = metric(app, leg)
@@ -85,6 +113,14 @@ def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, download
     rows = list(csv.DictReader(io.StringIO(downloaded(app, "dl_gaps", downloads).decode())))
     assert [r["site_id"] for r in rows] == [g["site_id"] for g in gaps]
     assert rows[0]["limiting_factor"] == gaps[0]["limiting_factor"]
+    # Hover texts: plain lines (Streamlit escapes markup), on everything that can be picked.
+    assert json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)["text"] == "{tooltip}"
+    for layer in ("sites", "facilities", "bases", "patrols", "towns", "airfields", "places"):
+        tooltips = [record["tooltip"] for record in deck_layer(app, layer)]
+        assert tooltips, layer
+        assert not any("<" in text for text in tooltips), layer
+    site = deck_layer(app, "sites")[0]["tooltip"].splitlines()
+    assert site[:2] == ["Gao supercamp (gao-camp), 2600 personnel", "meets all legs"]
 
 
 def test_switch_to_night(app: AppTest) -> None:
@@ -150,7 +186,7 @@ def test_add_a_facility_compare_and_download_the_variant(app: AppTest, downloads
 def test_an_invalid_upload_shows_its_errors_and_keeps_the_scenario(app: AppTest) -> None:
     before = [m.value for m in app.metric]
     bad = b"medevac: 1\nname: bad\nfacilities:\n  - {id: a, level: 7, lat: 100, lon: 0}\n"
-    app.file_uploader(key="upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    upload(app, "bad.yaml", bad)
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
     assert "bad.yaml: facilities[0].level: must be one of" in errors
@@ -165,7 +201,7 @@ def test_a_valid_upload_replaces_the_scenario(app: AppTest) -> None:
         b"facilities: [{id: h, level: 2, lat: 0, lon: 0}]\n"
         b"sites: [{id: near, lat: 0, lon: 0.1, personnel: 10}, {id: far, lat: 0, lon: 9, personnel: 5}]\n"
     )
-    app.file_uploader(key="upload").set_value(("two.yaml", good, "application/x-yaml")).run()
+    upload(app, "two.yaml", good)
     assert not app.exception
     assert not app.error
     # near is 11 km from the Level 2 (15 + 11.13 * 1.4 / 40 * 60 + 5 = 43.4 min of surgery); far
@@ -185,3 +221,368 @@ def test_export_downloads_and_the_gap_report(app: AppTest, downloads: dict[str, 
     report = downloaded(app, "dl_report", downloads).decode()
     assert "<html" in report.lower()
     assert expected.scenario.name in report
+
+
+# -- placing what-ifs: the map click, a town, typed coordinates ------------------------------
+
+
+def deck_layer(at: AppTest, layer_id: str) -> list[dict[str, Any]]:
+    """The records a map layer was drawn with (what the browser gets, and sends back on a click)."""
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layer = next(layer for layer in deck["layers"] if layer["id"] == layer_id)
+    return list(layer["data"])
+
+
+def click_map(at: AppTest, layer_id: str, obj: dict[str, Any]) -> None:
+    """Rerun as the browser does when a planner clicks ``obj`` on the map.
+
+    AppTest has no deck.gl clicks, so the selection the front end sends is added to the
+    widget states of the next run (AppTest's private ``_tree`` and ``_run``).
+    """
+    chart = at.get("deck_gl_json_chart")[0]
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = chart.proto.id
+    selection = {"indices": {layer_id: [0]}, "objects": {layer_id: [obj]}}
+    state.string_value = json.dumps({"selection": selection})
+    at._run(states)
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def place_and_apply(at: AppTest, prefix: str, way: str, clicked: tuple[str, int], town: int) -> Point:
+    """Choose a place one way (clicking object ``clicked`` of a layer, picking town number
+    ``town``, or typing coordinates), apply the edit, return the place the edit must use."""
+    at.radio(key=f"{prefix}_how").set_value(way).run()
+    if way == "map click":
+        layer_id, index = clicked
+        obj = deck_layer(at, layer_id)[index]
+        click_map(at, layer_id, obj)
+        label = None if layer_id == "places" else obj.get("name") or obj.get("label")
+        point = Point(float(obj["lat"]), float(obj["lon"]), label)
+    elif way == "town":
+        at.selectbox(key=f"{prefix}_town").set_value(town).run()
+        record = deck_layer(at, "towns")[town]
+        point = Point(float(record["lat"]), float(record["lon"]), str(record["label"]))
+    else:
+        at.number_input(key=f"{prefix}_lat").set_value(16.5)
+        at.number_input(key=f"{prefix}_lon").set_value(0.75).run()
+        point = Point(16.5, 0.75)
+    at.button(key="wi_apply").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return point
+
+
+def assert_working_variant(at: AppTest, edits: list[Edit], downloads: dict[str, bytes]) -> None:
+    """The page lists the edits and saves exactly the demo with them applied."""
+    listed = [t.value for t in tab(at, "What-if").text]
+    assert listed == [f"{n}. {describe(e)}" for n, e in enumerate(edits, start=1)]
+    saved = parse_scenario(downloaded(at, "dl_scenario", downloads).decode())
+    assert scenario_to_mapping(saved) == scenario_to_mapping(apply_edits(load_scenario(DEMO), edits))
+
+
+WAYS = ("map click", "town", "coordinates")
+
+
+@pytest.fixture
+def quick(app: AppTest) -> AppTest:
+    """The app with no coverage surface drawn: what-if flows rerun in a fraction of a second."""
+    app.selectbox(key="surface_leg").set_value("none").run()
+    return app
+
+
+def test_add_a_facility_at_a_click_a_town_or_coordinates(quick: AppTest, downloads: dict[str, bytes]) -> None:
+    quick.selectbox(key="wi_action").set_value("Add a facility").run()
+    edits: list[Edit] = []
+    for n, way in enumerate(WAYS, start=1):
+        point = place_and_apply(quick, "wi_add", way, ("towns", 2), town=3)
+        edits.append(AddFacility(f"new-l2-{n}", "2", point, helipad=True, airstrip=False))
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_move_a_facility_to_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Move a facility").run()
+    quick.selectbox(key="wi_move_facility").set_value("kidal-l1").run()
+    edits: list[Edit] = []
+    for way in WAYS:
+        point = place_and_apply(quick, "wi_move", way, ("sites", 4), town=5)
+        edits.append(MoveFacility("kidal-l1", point))
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_add_a_helicopter_at_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Add an airframe").run()
+    quick.radio(key="wi_af_base_how").set_value("a place").run()
+    edits: list[Edit] = []
+    for n, way in enumerate(WAYS, start=1):
+        point = place_and_apply(quick, "wi_af", way, ("airfields", 1), town=6)
+        edits.append(
+            AddAirframe(f"helicopter-{n}", point, 250.0, 570.0, 30.0, 60.0, night=True, medical_team=True)
+        )
+    assert_working_variant(quick, edits, downloads)
+
+
+def test_move_a_helicopter_base_to_a_click_a_town_or_coordinates(
+    quick: AppTest, downloads: dict[str, bytes]
+) -> None:
+    quick.selectbox(key="wi_action").set_value("Move an airframe base").run()
+    quick.selectbox(key="wi_move_af").set_value("puma-1").run()
+    quick.radio(key="wi_move_af_how").set_value("a place").run()  # crashed: duplicate key
+    assert not quick.exception, [e.message for e in quick.exception]
+    edits: list[Edit] = []
+    for way in WAYS:
+        point = place_and_apply(quick, "wi_move_af_to", way, ("places", 400), town=1)
+        edits.append(MoveAirframe("puma-1", point))
+    assert_working_variant(quick, edits, downloads)
+
+
+# -- a new mission starts from its own file ------------------------------------------------
+
+NIGHT_WET = b"""medevac: 1
+name: night camps
+standard: nato-10-1-2-2
+conditions: {light: night, season: wet}
+ground: {convoy_factor: 0.5}
+facilities: [{id: h, level: 2, lat: 0, lon: 0}]
+sites:
+  - {id: near, lat: 0, lon: 0.1, personnel: 10}
+  - {id: far, lat: 0, lon: 3, personnel: 5}
+"""
+
+
+def conditions_shown(at: AppTest) -> tuple[Any, ...]:
+    return (
+        at.radio(key="light").value,
+        at.radio(key="season").value,
+        at.selectbox(key="profile").value,
+        at.slider(key="convoy_factor").value,
+    )
+
+
+def test_an_upload_keeps_its_own_conditions_after_the_next_click(app: AppTest) -> None:
+    upload(app, "night.yaml", NIGHT_WET)
+    # far is 333.9 km from the only hospital: 333.9 x 1.4 km by road at 40 x 0.5 (convoy)
+    # x 0.5 (wet) km/h is 2805.3 min, + ground departure 15 + handover 5 = 2825.3 min.
+    expected = gap_rows(check(parse_scenario(NIGHT_WET.decode())))
+    assert [g["surgery_min"] for g in expected] == [113.5, 2825.3]
+    for _ in range(2):  # the upload's own run, then an unrelated click
+        assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
+        assert " · nato-10-1-2-2 · night, wet season · baseline" in app.caption[0].value
+        gaps = tab(app, "Gaps").dataframe[0].value
+        assert list(gaps["surgery_min"]) == [113.5, 2825.3]
+        assert list(gaps["failing_legs"]) == [g["failing_legs"] for g in expected]
+        app.selectbox(key="surface_leg").set_value("none").run()
+    assert "Loaded: **night.yaml** (night camps)" in [c.value for c in app.sidebar.caption]
+
+
+def test_switching_demo_and_uploading_again_loads_each_mission(app: AppTest) -> None:
+    upload(app, "night.yaml", NIGHT_WET)
+    app.selectbox(key="demo").set_value("unmiss.yaml").run()
+    unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml")
+    assert conditions_shown(app)[3] == unmiss.ground.convoy_factor
+    assert f"Loaded: **unmiss.yaml** ({unmiss.name})" in [c.value for c in app.sidebar.caption]
+    assert not any(box.value for box in app.file_uploader)  # emptied
+    upload(app, "night.yaml", NIGHT_WET)  # the same file again: it loads again
+    assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
+    assert "Loaded: **night.yaml** (night camps)" in [c.value for c in app.sidebar.caption]
+    assert app.selectbox(key="demo").value is None  # the demo box no longer claims a demo...
+    app.selectbox(key="demo").set_value("minusma-north.yaml").run()  # ...so any can be chosen
+    assert app.caption[0].value.startswith(load_scenario(DEMO).name)
+
+
+def test_a_new_hospital_gains_area_on_the_baselines_grid(app: AppTest) -> None:
+    """A Level 2 at Kidal (a town near the mission's edge) moves the variant's own hull, and
+    over that grid first aid "lost" 588 km2; over the baseline's grid it changes by 0."""
+    from medevac.coverage import coverage, grid_over, scenario_area
+
+    kidal = next(i for i, t in enumerate(deck_layer(app, "towns")) if t["label"] == "Kidal")
+    app.selectbox(key="wi_action").set_value("Add a facility").run()
+    app.radio(key="wi_add_how").set_value("town").run()
+    app.selectbox(key="wi_add_town").set_value(kidal).run()
+    app.button(key="wi_apply").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    line = next(m.value for m in tab(app, "What-if").markdown if m.value.startswith("Change in covered area"))
+    shown = dict(part.rsplit(" ", 2)[:2] for part in line.split(": ", 1)[1].split(", "))
+    change = {label: float(km2.replace(",", "")) for label, km2 in shown.items()}
+
+    baseline = load_scenario(DEMO)
+    town = deck_layer(app, "towns")[kidal]
+    variant = apply_edits(baseline, [AddFacility("new-l2-1", "2", Point(town["lat"], town["lon"], "Kidal"))])
+    grid = grid_over(scenario_area(baseline), 14.0)  # the demo's grid: 14 km cells (2,321)
+    before, after = (coverage(s, grid).surfaces[0] for s in (baseline, variant))
+    expected = {
+        LEG_LABEL[leg]: float(after.meets[i].sum() - before.meets[i].sum()) * grid.cell_area_km2
+        for i, leg in enumerate(before.check.legs)
+    }
+    assert change == expected
+    assert change["first aid"] == 0.0  # first aid is given on site: no hospital changes it
+    assert all(km2 >= 0 for km2 in change.values())  # adding a facility never loses area
+    assert change["surgery"] > 0
+
+
+# -- hostile uploads: files outside the upload, broken layers, leftovers -----------------------
+
+
+def line_layer(coordinates: list[tuple[float, float]], **properties: Any) -> bytes:
+    """A GeoJSON layer of one line (lon, lat pairs, WGS84)."""
+    feature = {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "LineString", "coordinates": [list(xy) for xy in coordinates]},
+    }
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+    return json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}).encode()
+
+
+CAMPS = """medevac: 1
+name: camps
+facilities: [{id: h, level: 2, lat: 0, lon: 0}]
+sites: [{id: near, lat: 0, lon: 0.1, personnel: 10}, {id: far, lat: 0, lon: 0.9, personnel: 5}]
+"""
+ROADS = line_layer([(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)], **{"class": "primary"})
+
+
+def naming(path: str) -> bytes:
+    """CAMPS naming ``path`` as its road layer, a closure layer and a patrol's file."""
+    named = f"ground: {{roads: '{path}', closures: ['{path}']}}\npatrols: [{{id: p, file: '{path}'}}]\n"
+    return (CAMPS + named).encode()
+
+
+def test_an_upload_reads_no_file_outside_its_folder(app: AppTest) -> None:
+    """Absolute and ../ names are refused alike, whether the server file exists or not, and
+    no message shows a server path; the demo stays."""
+    before = [m.value for m in app.metric]
+    replies = {}
+    for path in ("/etc/passwd", "/etc/no-such-file", "../../../../etc/passwd", "../roads.geojson"):
+        upload(app, "camps.yaml", naming(path), {"roads.geojson": ROADS})
+        assert not app.exception, [e.message for e in app.exception]
+        errors = [e.value for e in app.error]
+        assert len(errors) == 3, errors
+        for error in errors:
+            assert path in error
+            assert tempfile.gettempdir() not in error and "medevac-upload" not in error
+        replies[path] = [error.replace(path, "<name>") for error in errors]
+        assert [m.value for m in app.metric] == before
+    assert len({tuple(reply) for reply in replies.values()}) == 1  # nothing tells what exists
+    assert replies["/etc/passwd"] == [
+        "Upload not loaded: camps.yaml: " + f"{key}: must name a file uploaded with the scenario "
+        "(a name, not an absolute or ../ path) (got '<name>')"
+        for key in ("ground.closures[0]", "patrols[0].path.file", "ground.roads")
+    ]
+    # The upload limit: 50 MB, set for the server and shown by both boxes.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == 50
+    assert [box.proto.max_upload_size_mb for box in app.file_uploader] == [50, 50]
+
+
+def test_an_upload_cannot_reach_a_server_file_through_a_layer(app: AppTest) -> None:
+    """GDAL opens files by content: a "p.geojson" that is a VRT (alone or zipped) would draw
+    and export any vector file on the server, here the demo's road layer."""
+    vrt = f"""<OGRVRTDataSource><OGRVRTLayer name="p">
+      <SrcDataSource>{ROOT / "geodata" / "minusma" / "roads.geojson"}</SrcDataSource>
+      <SrcLayer>roads</SrcLayer></OGRVRTLayer></OGRVRTDataSource>""".encode()
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("p.geojson", vrt)
+    for name, content in (("p.geojson", vrt), ("p.zip", zipped.getvalue())):
+        scenario = CAMPS + f"patrols: [{{id: p, file: {name}}}]\n"
+        upload(app, "camps.yaml", scenario.encode(), {name: content})
+        assert not app.exception, [e.message for e in app.exception]
+        assert [e.value for e in app.error] == [
+            f"Upload not loaded: {name}: a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), "
+            f"not an XML descriptor such as a VRT (got '{'XML' if name == 'p.geojson' else 'p.geojson'}')"
+        ]
+        assert deck_layer(app, "patrols")[0]["id"] != "p"  # still the demo's
+
+
+def test_an_upload_reads_the_layers_it_names_from_its_folder(app: AppTest, tmp_path: Path) -> None:
+    patrol = line_layer([(0.1, 0.0), (0.9, 0.0)], id="p")
+    flood = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Polygon", "coordinates": [[[5, 5], [6, 5], [6, 6], [5, 5]]]},
+                }
+            ],
+        }
+    ).encode()
+    text = (
+        CAMPS
+        + "ground: {roads: roads.geojson, closures: [flood.geojson]}\npatrols: [{id: p, file: p.geojson}]\n"
+    )
+    upload(
+        app,
+        "camps.yaml",
+        text.encode(),
+        {"roads.geojson": ROADS, "flood.geojson": flood, "p.geojson": patrol},
+    )
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    for name, content in (("camps.yaml", text.encode()), ("roads.geojson", ROADS), ("flood.geojson", flood)):
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "p.geojson").write_bytes(patrol)
+    expected = check(load_scenario(tmp_path / "camps.yaml"))
+    assert metric(app, "surgery")[0] == sites_text(expected, "surgery")
+    gaps = tab(app, "Gaps").dataframe[0].value
+    assert list(gaps["surgery_min"]) == [g["surgery_min"] for g in gap_rows(expected)]
+    assert {r["id"] for r in deck_layer(app, "patrols")} == {"p"}  # drawn from the uploaded file
+
+
+def test_a_broken_upload_or_a_core_error_is_an_error_on_the_page(app: AppTest) -> None:
+    before = [m.value for m in app.metric]
+    beyond_pole = line_layer([(0.0, 0.0), (0.5, 95.0), (1.0, 0.0)], **{"class": "primary"})
+    scenario = CAMPS + "ground: {roads: roads.geojson}\n"
+    upload(app, "camps.yaml", scenario.encode(), {"roads.geojson": beyond_pole})
+    assert not app.exception, [e.message for e in app.exception]
+    errors = " ".join(e.value for e in app.error)
+    # The core names the road layer once it refuses such a vertex (a RoadDataError); until
+    # then the app names the scenario and the error it got.
+    assert errors.startswith("Upload not loaded: ")
+    assert "roads.geojson" in errors or errors.startswith(
+        "Upload not loaded: camps.yaml: could not be checked"
+    )
+    assert tempfile.gettempdir() not in errors
+    assert [m.value for m in app.metric] == before
+    upload(app, "binary.yaml", b"\xff\xfe\x00medevac")
+    assert [e.value for e in app.error] == [
+        "Upload not loaded: binary.yaml: a scenario must be UTF-8 text (YAML) (got 'binary data')"
+    ]
+    upload(app, "empty.yaml", b"medevac: 1\nname: nothing yet\n")  # valid, but no area to map
+    assert not app.exception, [e.message for e in app.exception]
+    assert [w.value for w in app.warning] == [
+        "No coverage surface: <scenario>: facilities, sites or patrols to draw an area around "
+        "(got 'no locations')"
+    ]
+
+
+def upload_folders() -> list[Path]:
+    return sorted(Path(tempfile.gettempdir()).glob("medevac-upload-*"))
+
+
+def test_upload_folders_go_when_replaced_and_when_the_session_ends(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    upload(at, "bad.yaml", b"medevac: 1\nname: bad\nsites: 3\n")
+    assert at.error and upload_folders() == []  # a refused upload leaves nothing
+    upload(at, "camps.yaml", CAMPS.encode())
+    first = upload_folders()
+    assert len(first) == 1
+    upload(at, "camps.yaml", CAMPS.encode())  # uploaded again: a new folder replaces the old
+    assert len(upload_folders()) == 1 and upload_folders() != first
+    at.selectbox(key="demo").set_value("unmiss.yaml").run()
+    assert upload_folders() == []
+    upload(at, "camps.yaml", CAMPS.encode())
+    assert len(upload_folders()) == 1
+    del at  # the session ends: Streamlit drops its state
+    gc.collect()
+    assert upload_folders() == []

@@ -1,12 +1,15 @@
 """End to end in a real browser: serve the app, drive Debian's chromium with selenium.
 
 Checks what AppTest cannot: the page renders in a browser with no internet (the map canvas
-and the gap table appear), and a what-if typed into the page changes the numbers on it.
+and the gap table appear), a what-if typed into the page changes the numbers on it, a new
+mission's conditions are the ones the browser sends back at the next click, and map
+tooltips read as text and are never cut off by the map's edge.
 A screenshot is kept in ``artifacts/`` (gitignored) for CI to keep.
 """
 
 from __future__ import annotations
 
+import math
 import socket
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from medevac.check import check
+from medevac.mapdata import facility_records, scenario_bounds
 from medevac.scenario import load_scenario
 from medevac.whatif import AddFacility, Point, apply_edits
 
@@ -161,3 +165,126 @@ def test_map_gap_table_and_a_whatif_in_a_real_browser(server: str, browser: obje
     driver.execute_script("arguments[0].scrollIntoView()", top)
     time.sleep(1.0)
     assert driver.save_screenshot(str(ARTIFACTS / "app-whatif.png"))
+
+
+def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser: object) -> None:
+    """The browser keeps each widget's value; a new mission must overwrite them, or the next
+    click sends the previous mission's light, season, profile and convoy factor back (AppTest
+    reads widgets from the server's state, so only a browser shows this)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 90)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+
+    def state_line() -> str:
+        """The line under the title: mission, profile, light and season."""
+        for caption in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stCaptionContainer"]'):
+            if " · " in caption.text:
+                return str(caption.text)
+        return ""
+
+    def choose(label: str, option: str) -> None:
+        box = next(
+            b
+            for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+            if b.find_element(By.CSS_SELECTOR, "label").text == label
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        box.find_element(By.CSS_SELECTOR, "input").click()  # the map's toolbar may cover the arrow
+        xpath = f"//*[@role='option'][normalize-space(.)='{option}']"
+        wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+
+    def settle() -> None:
+        """Wait for the rerun a widget started to finish (the header's status widget goes)."""
+        time.sleep(1.0)
+        running = (By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        wait.until(lambda _: not driver.find_elements(*running))
+        time.sleep(1.0)
+
+    def unrelated_click(leg: str) -> None:
+        """Another rerun that touches no condition: change the coverage surface shown."""
+        choose("Coverage surface of", leg)
+        settle()
+
+    minusma = load_scenario(DEMO).name
+    wait.until(lambda _: state_line().startswith(minusma))
+    driver.find_element(By.XPATH, "//label[.//p[text()='night']]").click()
+    wait.until(lambda _: "night, dry season" in state_line())
+
+    choose("Bundled demo", "unmiss.yaml")
+    unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml").name
+    wait.until(lambda _: state_line().startswith(unmiss))
+    assert "· un-10-1-2 · day, dry season · baseline" in state_line()
+    unrelated_click("no surface")
+    assert state_line().startswith(unmiss)
+    assert "· un-10-1-2 · day, dry season · baseline" in state_line()  # not the night set before
+    convoy = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSliderThumbValue"]').text
+    assert float(convoy) == load_scenario(ROOT / "scenarios" / "unmiss.yaml").ground.convoy_factor
+
+
+def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> None:
+    """Hover a facility at the map's right edge and an empty spot: the tooltip shows the
+    record's lines (no ``<b>``, no ``{tooltip}``) and lies inside the map."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 90)
+    driver.get(server)
+    chart_css = '[data-testid="stDeckGlJsonChart"]'
+    canvas = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f"{chart_css} canvas")))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+    chart = driver.find_element(By.CSS_SELECTOR, chart_css)
+    driver.execute_script("arguments[0].scrollIntoView()", chart)
+    time.sleep(2.0)  # let deck.gl draw
+
+    scenario = load_scenario(DEMO)
+    bounds = scenario_bounds(scenario)
+    zoom = bounds.zoom()
+
+    def pixels(lat: float, lon: float) -> tuple[float, float]:
+        """Web Mercator pixels at the map's zoom (deck.gl's 512-pixel world)."""
+        size = 512 * 2**zoom
+        y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return size * (lon + 180) / 360, size * (1 - y / math.pi) / 2
+
+    def hover(lat: float, lon: float) -> tuple[str, dict[str, float]]:
+        """The tooltip's text and box after pointing at a place (offsets from the map's centre)."""
+        x0, y0 = pixels(*bounds.centre)
+        x, y = pixels(lat, lon)
+        ActionChains(driver).move_to_element_with_offset(canvas, round(x - x0), round(y - y0)).perform()
+        tip = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f"{chart_css} .deck-tooltip")))
+        time.sleep(0.5)
+        box = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", tip)
+        return str(tip.text), box
+
+    def inside(box: dict[str, float], outer: dict[str, float]) -> bool:
+        return bool(
+            box["left"] >= outer["left"]
+            and box["right"] <= outer["right"]
+            and box["top"] >= outer["top"]
+            and box["bottom"] <= outer["bottom"]
+        )
+
+    frame = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", canvas)
+    east = max(facility_records(scenario), key=lambda r: r["lon"])  # Menaka, at the right edge
+    text, box = hover(east["lat"], east["lon"])
+    assert text == east["tooltip"], text  # "Level 1, Menaka camp (menaka-l1)\nLevel 1; ..."
+    assert "<" not in text
+    assert inside(box, frame), (box, frame)  # was cut at the map's right edge
+
+    text, box = hover(bounds.north - 1.0, bounds.west + 1.0)  # nothing there but the lattice
+    assert text.endswith("): click to place a what-if here"), text
+    assert inside(box, frame), (box, frame)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert driver.save_screenshot(str(ARTIFACTS / "app-tooltip.png"))

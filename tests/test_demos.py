@@ -148,7 +148,10 @@ def test_minusma_ansongo_meets_surgery_by_day_and_fails_at_night() -> None:
     Night: launch 60 instead of 30 -> 135.85. The road is then a little quicker: the
     Gao-Ansongo leg is 89.5 km of paved primary road, 70 x 0.9 x convoy 0.75 = 47.25 km/h,
     so departure 15 + 113.65 + handover 5 = 133.65 plus the short off-road legs from both
-    camps to the road. Either way it fails 120, and the factor names the night.
+    camps to the road. Either way it fails 120. What alone would make it meet is puma-1's
+    launch: wheels-up at once gives 10 + 10 + 0 + 20.43 + 10 + 20.43 + 5 = 75.9. Puma-2 is
+    not named: made night-capable it would launch in 60 at night, as puma-1 does, and gain
+    nothing.
     """
     d_km = km(GAO_L2, ANSONGO)
     assert d_km == pytest.approx(85.11, abs=0.01)
@@ -163,8 +166,8 @@ def test_minusma_ansongo_meets_surgery_by_day_and_fails_at_night() -> None:
     assert day["pathway"]["surgery"] == "air puma-1 -> gao-l2"
     assert round(road_min_at_least, 1) <= night["surgery_min"] <= round(night_air_min, 1) == 135.9
     assert night["meets"]["surgery"] is False
-    assert "night" in night["limiting_factor"]
-    assert "puma-2" in night["limiting_factor"]
+    assert "launch: meets if puma-1 launched at once (now 60 min)" in night["limiting_factor"]
+    assert "puma-2" not in night["limiting_factor"]
 
 
 def test_minusma_kidal_is_just_out_of_puma_range() -> None:
@@ -215,6 +218,8 @@ def test_unmiss_tob_beyond_the_roads_meets_by_day_and_fails_surgery_at_night() -
     Flights 57.9 + 59.0 km = 30.5 min. Day: 10 + 10 + launch 30 + flights + on scene 10 +
     handover 5 = 65 + flights = 95.5. Night: launch 60, 30 min more = 125.5, and only
     mi17-juba-1 flies at night. No road is within 10 km, so nothing on the ground helps.
+    Launching at once would make it meet: 125.5 - 60 = 65.5. The day-only mi8-juba-2 at the
+    same base is not named: made night-capable it would launch in 60 too and gain nothing.
     Resuscitation: its own forward medical team, 0 km away: departure 15 + handover 5 = 20.
     """
     base, tob, un_house = (4.872, 31.601), (5.300, 31.300), (4.815, 31.525)
@@ -227,7 +232,8 @@ def test_unmiss_tob_beyond_the_roads_meets_by_day_and_fails_surgery_at_night() -
     assert day["meets_all"] is True
     assert night["surgery_min"] == round(95 + flights_min, 1)
     assert night["meets"]["surgery"] is False
-    assert "night" in night["limiting_factor"]
+    assert "launch: meets if mi17-juba-1 launched at once (now 60 min)" in night["limiting_factor"]
+    assert "not night-capable" not in night["limiting_factor"]
     assert "no road within 10 km" in night["limiting_factor"]
 
 

@@ -92,13 +92,14 @@ def brute_force(document: Document, question: Question, places: list[Candidate])
     facility_kinds = list(question.add_facilities)
     airframe_kinds = list(question.add_airframes)
     best = -1
-    facility_options = [itertools.combinations(range(n), count) for _, count in facility_kinds]
-    airframe_options = [itertools.combinations(range(n), count) for _, count in airframe_kinds]
-    for fac_spots in itertools.product(*[list(o) for o in facility_options]):
+    # Lists, not iterators: the inner products are walked again for every outer choice.
+    facility_options = [list(itertools.combinations(range(n), count)) for _, count in facility_kinds]
+    airframe_options = [list(itertools.combinations(range(n), count)) for _, count in airframe_kinds]
+    for fac_spots in itertools.product(*facility_options):
         used = [s for spots in fac_spots for s in spots]
         if len(used) != len(set(used)):  # two new facilities never share a place
             continue
-        for air_spots in itertools.product(*[list(o) for o in airframe_options]):
+        for air_spots in itertools.product(*airframe_options):
             used = [s for spots in air_spots for s in spots]
             if len(used) != len(set(used)):
                 continue

@@ -26,7 +26,9 @@ from conftest import (
 )
 
 from medevac.check import CheckResult, check
+from medevac.coverage.surface import failing_stretches
 from medevac.model import Light, Scenario, Season
+from medevac.patrols import patrol_pieces
 from medevac.timeline import Pathway
 
 
@@ -836,3 +838,12 @@ def test_multilinestring_patrol_gaps_are_not_route(tmp_path: Path) -> None:
     share = result.to_json()["patrols"][0]["share_meeting"]
     assert share["surgery"] == 1.0
     assert share["resuscitation"] == 0.5
+    # The failing stretch is the second piece, km 20-40 of route, drawn from 80 to 100 km
+    # east: never across the gap.
+    [stretch] = failing_stretches(
+        result.patrols[0], result.legs, patrol_pieces(scenario.patrols[0], tmp_path)
+    )
+    assert stretch.leg == "resuscitation"
+    assert [stretch.start_km, stretch.end_km] == pytest.approx([20.0, 40.0], abs=1e-6)
+    west, east = stretch.line.bounds[0], stretch.line.bounds[2]
+    assert [west, east] == pytest.approx([on_equator(80)["lon"], on_equator(100)["lon"]])

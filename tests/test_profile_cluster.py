@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,9 @@ import pytest
 
 from medevac.check import check
 from medevac.cli import main
-from medevac.planning.cluster import judging
+from medevac.model import Weather
 from medevac.planning.daylight import night_by_hour, profile
-from medevac.planning.optimise import Condition
-from medevac.planning.robustness import availability, n_minus_1
-from medevac.scenario import load_scenario
+from medevac.scenario import load_scenario, relocated, write_scenario
 from medevac.variants import VariantCore
 from medevac.whatif import SetAirframe, apply_edits
 
@@ -63,26 +63,36 @@ def test_civil_twilight_by_hand() -> None:
     assert night[:6].all() and not night[6:18].any() and night[19:].all()
 
 
-def test_dask_local_cluster_gives_the_in_process_numbers() -> None:
+def test_dask_local_cluster_gives_the_in_process_numbers(tmp_path: Path) -> None:
     # The larger demo with its road layer: the core and its road router travel to the workers.
+    # The cluster runs from the command line in a fresh process (worker processes re-import
+    # the main module, which inside pytest may be the app of another test).
     scenario = load_scenario(DEMOS / "unmiss.yaml")
     core = VariantCore(scenario)
-    assert (
-        pickle.loads(pickle.dumps(core)).judge(core.baseline_mask).tolist()
-        == core.judge(core.baseline_mask).tolist()
-    )
-    conditions: list[Condition] = [("day", "dry"), ("night", "wet")]
-    uncertain = scenario.model_copy(
-        update={"airframes": tuple(a.model_copy(update={"availability": 0.7}) for a in scenario.airframes)}
-    )
-    many = uncertain.model_copy(update={"weather": uncertain.weather.model_copy(update={"wet": 0.3})})
-    here_n1 = n_minus_1(scenario, conditions, core=core).to_json()
-    here_mc = availability(many, conditions, samples=3000, seed=11).to_json()
-    with judging("local:2") as judge:
-        there_n1 = n_minus_1(scenario, conditions, core=core, judge=judge).to_json()
-        there_mc = availability(many, conditions, samples=3000, seed=11, judge=judge).to_json()
-    assert there_n1 == here_n1
-    assert there_mc == here_mc
+    copy = pickle.loads(pickle.dumps(core))
+    assert copy.judge(core.baseline_mask).tolist() == core.judge(core.baseline_mask).tolist()
+    # More than 16 uncertain airframes (the demo's five, one unavailable, and 14 available
+    # copies) and the weather: Monte Carlo.
+    copies = [
+        scenario.airframes[k % 5].model_copy(update={"id": f"copy-{k}", "available": True}) for k in range(14)
+    ]
+    airframes = tuple(a.model_copy(update={"availability": 0.7}) for a in [*scenario.airframes, *copies])
+    uncertain = scenario.model_copy(update={"airframes": airframes, "weather": Weather(wet=0.3)})
+    path = write_scenario(relocated(uncertain, tmp_path), tmp_path / "uncertain.yaml")
+    for what in (["--n-1"], ["--availability", "--samples", "3000", "--seed", "11"]):
+        args = ["robustness", str(path), *what, "--conditions", "day-dry,night-wet", "--format", "json"]
+        here = subprocess.run(
+            [sys.executable, "-m", "medevac", *args], capture_output=True, text=True, check=True, timeout=300
+        )
+        there = subprocess.run(
+            [sys.executable, "-m", "medevac", *args, "--scheduler", "local:2", "--no-progress"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
+        assert json.loads(there.stdout) == json.loads(here.stdout)
+    assert json.loads(here.stdout)["method"] == "monte_carlo"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -43,7 +43,7 @@ from medevac.cli import main
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.build import OUTPUTS, write_report
-from medevac.report.factors import NIGHT, WET_SEASON, group_findings, limiting_factors, reach_label
+from medevac.report.factors import group_findings, limiting_factors
 from medevac.report.recommend import recommend
 from medevac.report.summary import CONDITIONS, CachedRouter, Condition, check_conditions, leg_shares
 from medevac.scenario import dump_scenario, load_scenario
@@ -114,19 +114,38 @@ def test_cached_router_gives_the_same_times() -> None:
         np.testing.assert_array_equal(plain[condition].times.time_min, cached[condition].times.time_min)
 
 
-def test_limiting_factors_from_relaxed_checks() -> None:
+def test_limiting_factors_are_the_records_grouped() -> None:
+    """The report's factors are the results table's reason records, grouped by code.
+
+    heli is day-only: at night no airframe flies, and made night-capable it would give mid
+    its 115 min surgery (meets) and far 140 instead of 220 by road (better, still over).
+    near's wet-night resuscitation: 110 by l2's ground team (10 + 100); 52.5 by air with a
+    night-capable heli, 60 in the dry season (10 + 50): either alone meets.
+    far's resuscitation by day, dry: 90 (ground team from l1, and air team 40 + 50). Launch
+    at once gives 70, approval at once 80: neither alone meets, both together give 10 + 50 =
+    60, which meets: several factors together. far's surgery, 140 (road to l1 then air),
+    stays over 120 with every change at once (by air from far: 10 + 50 + 10 + 50 + 5 = 125):
+    no Level 2 within reach of the assets as placed.
+    """
     findings = limiting_factors(check_conditions(fixture_scenario()))
     by_key = {(f.condition, f.site_id, f.leg): f.factors for f in findings}
-    # mid's surgery fails only at night: 115 min by air by day.
-    assert by_key[(("night", "dry"), "mid", "surgery")] == (NIGHT,)
-    assert by_key[(("night", "wet"), "mid", "surgery")] == (NIGHT,)
-    # near's resuscitation at night in the wet: 52.5 by day (air team), 60 in the dry (road).
-    assert set(by_key[(("night", "wet"), "near", "resuscitation")]) == {NIGHT, WET_SEASON}
-    # far by day, dry: no approval delay gives an air team at 80 min, still over 60.
-    assert by_key[(("day", "dry"), "far", "resuscitation")] == (reach_label("resuscitation"),)
+    assert by_key[(("night", "dry"), "mid", "surgery")] == ("no_night_airframe",)
+    assert by_key[(("night", "wet"), "mid", "surgery")] == ("no_night_airframe",)
+    assert by_key[(("night", "dry"), "far", "surgery")] == ("no_night_airframe", "out_of_reach")
+    assert by_key[(("night", "wet"), "near", "resuscitation")] == ("no_night_airframe", "wet_season")
+    assert by_key[(("day", "dry"), "far", "resuscitation")] == ("combined",)
+    assert by_key[(("day", "dry"), "far", "surgery")] == ("out_of_reach",)
+    mid = next(f for f in findings if (f.condition, f.site_id, f.leg) == (("night", "dry"), "mid", "surgery"))
+    assert mid.reasons[0].assets == ("heli",) and mid.reasons[0].alone_meets
     groups = {g.factor: g for g in group_findings(findings)}
-    # Night holds back mid's surgery (both seasons) and near's wet-night resuscitation only.
-    assert set(groups[NIGHT].sites()) == {"mid", "near"}
+    assert set(groups) == {"no_night_airframe", "wet_season", "combined", "out_of_reach"}
+    assert set(groups["no_night_airframe"].sites()) == {"mid", "near", "far"}
+    assert groups["no_night_airframe"].assets == ("heli",)
+    # Each site keeps its own conditions: near is in the group for the wet night only.
+    assert groups["no_night_airframe"].summary_text() == (
+        "surgery at mid (night, dry season; night, wet season), far (night, dry season; night, wet season). "
+        "resuscitation at near (night, wet season), far (night, wet season)"
+    )
 
 
 def test_recommendations_are_verified_by_rechecking() -> None:
@@ -228,6 +247,24 @@ def test_html_summary_figures(written: tuple[Path, ReportData]) -> None:
     # Self-contained: every image is inline PNG, nothing is fetched.
     assert html.images and all(src.startswith("data:image/png;base64,") for src in html.images)
     assert not re.search(r"(src|href)=\"https?:", (folder / "report.html").read_text())
+
+
+def test_does_it_hold_n_minus_1_by_hand(written: tuple[Path, ReportData]) -> None:
+    # Day, dry. Without heli, mid's surgery goes by road to l2: 15 + 120 + 5 = 140 (fails).
+    # Without l2 (and heli, based there): near's resuscitation by l1's team 10 + 70 = 80
+    # fails, and nothing does surgery. Without l1, mid's resuscitation: l2's team 10 + 120,
+    # heli's team 40 + 30 = 70, both over 60.
+    folder, _ = written
+    header, *rows = _html(folder).tables["n-minus-1"]
+    assert header[:2] == ["lost", "day, dry season"] and header[-1] == "sites lost (any condition)"
+    day_dry = {row[0]: (row[1], row[-1]) for row in rows}
+    assert day_dry["nothing lost"] == ("2 (300)", "")
+    assert day_dry["airframe heli"] == ("1 (100)", "mid, near")  # near by day in the wet: 10 + 100 = 110
+    assert day_dry["facility l2"] == ("0 (0)", "mid, near")
+    assert day_dry["facility l1"] == ("1 (100)", "mid")
+    assert rows[1][0] == "facility l2"  # the worst single point of failure first
+    text = " ".join("".join(_html(folder).text).split())
+    assert "Does it hold?" in text
 
 
 def test_html_site_table_sorted_by_shortfall(written: tuple[Path, ReportData]) -> None:

@@ -193,7 +193,7 @@ def write_bad(tmp_path: Path, kind: str) -> Path:
         ("empty", "empty"),
         ("unreadable", "cannot read"),
         ("unknown class", r"'class' has values \['primry'\]"),
-        ("speed", r"'dry_kmh', line 0: speeds must be numbers above 0"),
+        ("speed", r"'dry_kmh', line 0: speeds must be numbers from 0.1 to 5,000 km/h"),
     ],
 )
 def test_bad_road_data_names_the_file_and_the_problem(tmp_path: Path, kind: str, message: str) -> None:
@@ -201,6 +201,22 @@ def test_bad_road_data_names_the_file_and_the_problem(tmp_path: Path, kind: str,
     with pytest.raises(RoadDataError, match=message) as caught:
         load_network(path, SETTINGS)
     assert path.name in str(caught.value)
+
+
+@pytest.mark.parametrize("speed_kmh", [5e-324, 0.05, 1e300])
+def test_a_road_speed_that_would_make_times_infinite_is_refused(tmp_path: Path, speed_kmh: float) -> None:
+    # 5e-324 km/h gives infinite minutes and 1e300 km/h minutes that underflow: both
+    # silently wrong before; now the line and the value are named.
+    path = tmp_path / "absurd_speed.geojson"
+    gpd.GeoDataFrame(
+        {"class": ["primary"], "dry_kmh": [speed_kmh]},
+        geometry=[shapely.LineString([(0, 0), (1, 0)])],
+        crs=4326,
+    ).to_file(path)
+    with pytest.raises(
+        RoadDataError, match=r"absurd_speed\.geojson: column 'dry_kmh', line 0: speeds must be"
+    ):
+        load_network(path, SETTINGS)
 
 
 def test_closure_layer_must_be_polygons(tmp_path: Path) -> None:
@@ -229,7 +245,7 @@ def test_vertex_outside_wgs84_is_a_clear_error_naming_file_feature_and_value(
     ).to_file(path)
     with pytest.raises(RoadDataError, match=rf"off_the_globe\.geojson: line 1: vertex at {value}") as caught:
         load_network(path, SETTINGS)
-    assert "lon -180 to 180, lat -90 to 90" in str(caught.value)
+    assert "lon -180 to 180, lat -90 to 90" in str(caught.value)  # lines count from 0
 
 
 def test_vertex_outside_wgs84_exits_2_from_the_cli_without_a_traceback(
@@ -244,7 +260,7 @@ def test_vertex_outside_wgs84_exits_2_from_the_cli_without_a_traceback(
     (tmp_path / "bad.yaml").write_text(text)
     assert main(["check", str(tmp_path / "bad.yaml")]) == 2
     err = capsys.readouterr().err
-    assert "equator.geojson: line 0: vertex at lon 0.0, lat 95.0" in err
+    assert "ground.roads: line 0: vertex at lon 0.0, lat 95.0" in err and "equator.geojson" in err
     assert "Traceback" not in err
 
 

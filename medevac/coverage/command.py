@@ -43,22 +43,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(scenario: Scenario, args: argparse.Namespace) -> int:
     """Build the grid, compute the surfaces, write the layers, print a summary."""
-    from medevac.coverage.grid import CoverageInputError, MissionArea, grid_over, read_polygons, scenario_area
+    from medevac.coverage.grid import (
+        MAX_BUFFER_KM,
+        CoverageInputError,
+        MissionArea,
+        grid_over,
+        read_polygons,
+        scenario_area,
+    )
     from medevac.coverage.layers import LAYER_NAMES, check_target, raster_paths, write_coverage
     from medevac.coverage.surface import CONDITIONS, coverage
     from medevac.errors import Problem
-    from medevac.export import ensure_writable, vector_paths
+    from medevac.export import vector_paths
+    from medevac.files import check_outputs, ensure_writable
 
     target = Path(args.out)
     if args.all_conditions and (args.light or args.season):
         raise CoverageInputError(
             Problem("--all-conditions", "", "with --light/--season", "either --all-conditions or overrides")
         )
-    if not (args.buffer_km >= 0):
-        raise CoverageInputError(Problem("--buffer-km", "", args.buffer_km, "a margin in km of 0 or more"))
+    if not 0 <= args.buffer_km <= MAX_BUFFER_KM:  # also refuses NaN
+        raise CoverageInputError(
+            Problem("--buffer-km", "", args.buffer_km, f"a margin in km from 0 to {MAX_BUFFER_KM:,.0f}")
+        )
     check_target(target)
-    # Refuse early, before a long run, if the layers are already there (rasters checked below).
-    ensure_writable(vector_paths(target, LAYER_NAMES), force=args.force)
+    # Refuse early, before a long run, if the layers are already there or cannot be written
+    # (rasters, named by the conditions computed, are checked below).
+    check_outputs(vector_paths(target, LAYER_NAMES), force=args.force)
     if args.area:
         area = MissionArea.from_polygon(read_polygons(args.area, "--area"))
     else:

@@ -34,6 +34,12 @@ _SEGMENT_DEG = 0.05
 MAX_CELLS = 5_000_000
 """Largest grid accepted: beyond this a run takes minutes and output files get unwieldy."""
 
+MAX_BUFFER_KM = 2_000.0
+"""Widest margin around the scenario's points (a continent; more distorts the projection)."""
+
+MAX_AREA_KM2 = 100_000_000.0
+"""Largest mission area: a fifth of the Earth (one equal-area map of it stays sound)."""
+
 
 class CoverageInputError(ValueError, MedevacError):
     """An argument or input file of a coverage run that cannot be used."""
@@ -71,6 +77,29 @@ class MissionArea:
     def area_km2(self) -> float:
         return float(self.polygon_m.area) / 1e6
 
+    @property
+    def centre_lon(self) -> float:
+        """Longitude the projection is centred on: longitudes are unwrapped around it."""
+        return _centre_lon(self.crs)
+
+    def to_wgs84(self, geometry_m: BaseGeometry) -> BaseGeometry:
+        """A geometry of the area's projection in WGS84 degrees: see :func:`to_wgs84`."""
+        return to_wgs84(geometry_m, self.crs)
+
+    def check(self, what: str) -> MissionArea:
+        """The area itself, or :class:`CoverageInputError` when one map cannot hold it."""
+        _refuse_poles(self.crs, self.polygon_m, 0.0)
+        coordinates = shapely.get_coordinates(self.polygon_deg)
+        if self.polygon_m.is_empty or not np.isfinite(coordinates).all():
+            raise CoverageInputError(
+                Problem(what, "", "an area reaching the far side of the Earth", "an area within a hemisphere")
+            )
+        if self.area_km2 > MAX_AREA_KM2:
+            raise CoverageInputError(
+                Problem(what, "", f"{self.area_km2:,.0f} km2", f"an area of at most {MAX_AREA_KM2:,.0f} km2")
+            )
+        return self
+
     @classmethod
     def from_polygon(cls, polygon_deg: BaseGeometry) -> MissionArea:
         """An area given in WGS84 degrees (x = lon, y = lat)."""
@@ -80,30 +109,66 @@ class MissionArea:
         # Edges are straight in degrees (as GIS tools draw them): keep them so once projected.
         dense_deg = shapely.segmentize(polygon_deg, _SEGMENT_DEG)
         polygon_m = shapely.transform(dense_deg, _xy(_to(WGS84_CRS, crs)))
-        return cls(crs, shapely.make_valid(polygon_m), polygon_deg)
+        return cls(crs, shapely.make_valid(polygon_m), polygon_deg).check("--area")
 
     @classmethod
     def around(
         cls, lat_deg: FloatArray, lon_deg: FloatArray, buffer_km: float = HULL_BUFFER_KM
     ) -> MissionArea:
         """The convex hull of points, widened by ``buffer_km`` (measured in the projection)."""
+        if not 0 <= buffer_km <= MAX_BUFFER_KM:  # also refuses NaN
+            raise CoverageInputError(
+                Problem("--buffer-km", "", buffer_km, f"a margin in km from 0 to {MAX_BUFFER_KM:,.0f}")
+            )
         lat, lon = _mean_position(lat_deg, lon_deg)
         crs = equal_area_crs(lat, lon)
         x_m, y_m = _to(WGS84_CRS, crs).transform(lon_deg, lat_deg)
         hull = shapely.multipoints(np.column_stack([x_m, y_m])).convex_hull
         polygon_m = hull.buffer(buffer_km * 1000.0, quad_segs=16)
-        polygon_deg = shapely.transform(shapely.segmentize(polygon_m, 5000.0), _xy(_to(crs, WGS84_CRS)))
-        return cls(crs, polygon_m, polygon_deg)
+        _refuse_poles(crs, polygon_m, 0.0)
+        polygon_deg = to_wgs84(shapely.segmentize(polygon_m, 5000.0), crs)
+        return cls(crs, polygon_m, polygon_deg).check("the scenario's area")
 
 
-def _xy(transformer: Transformer):  # type: ignore[no-untyped-def]
-    """A coordinate function for :func:`shapely.transform` from a pyproj transformer."""
+def _xy(transformer: Transformer, centre_lon: float | None = None):  # type: ignore[no-untyped-def]
+    """A coordinate function for :func:`shapely.transform` from a pyproj transformer.
+
+    With ``centre_lon`` (to WGS84), longitudes are unwrapped to within 180 degrees of it.
+    """
 
     def apply(xy: FloatArray) -> FloatArray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        if centre_lon is not None:
+            x = unwrap_lon(np.asarray(x), centre_lon)
         return np.column_stack([x, y])
 
     return apply
+
+
+def _centre_lon(crs: CRS) -> float:
+    """Longitude of the projection's natural origin (EPSG parameter 8802), else 0."""
+    operation = crs.coordinate_operation
+    params = operation.params if operation is not None else []
+    return next((float(p.value) for p in params if p.code == "8802"), 0.0)
+
+
+def to_wgs84(geometry_m: BaseGeometry, crs: CRS) -> BaseGeometry:
+    """A geometry of a projection centred on a point, in WGS84 degrees (x = lon).
+
+    Longitudes are continuous around the centre (within 180 degrees of it), so an area
+    across the antimeridian has longitudes past 180 (or -180) rather than parts drawn round
+    the globe. GeoJSON files cut such geometries at 180 (:func:`medevac.export.save_layers`).
+    """
+    return shapely.transform(geometry_m, _xy(_to(crs, WGS84_CRS), _centre_lon(crs)))
+
+
+def unwrap_lon(lon_deg: FloatArray, centre_lon: float) -> FloatArray:
+    """Longitudes shifted by whole turns to lie within 180 degrees of ``centre_lon``.
+
+    >>> unwrap_lon(np.array([-179.0, 179.0]), 180.0).tolist()
+    [181.0, 179.0]
+    """
+    return np.asarray(centre_lon + (lon_deg - centre_lon + 180.0) % 360.0 - 180.0)
 
 
 def scenario_points(scenario: Scenario) -> tuple[FloatArray, FloatArray]:
@@ -148,6 +213,21 @@ def read_polygons(path: str | Path, what: str) -> BaseGeometry:
     if union.is_empty or union.area == 0:
         raise fail("empty polygons", "polygons with an area")
     return union
+
+
+def _refuse_poles(crs: CRS, polygon_m: BaseGeometry, margin_m: float) -> None:
+    """Maps are drawn in longitude and latitude, where a pole is a line, not a point: an area
+    around a pole (or with a cell of its edge over one) cannot be drawn, so it is refused."""
+    x_m, y_m = _to(WGS84_CRS, crs).transform([0.0, 0.0], [90.0, -90.0])
+    for name, x, y in zip(("North", "South"), x_m, y_m, strict=True):
+        if np.isfinite(x) and polygon_m.distance(shapely.Point(x, y)) <= margin_m:
+            found = f"an area {'over' if margin_m == 0 else 'within a cell of'} the {name} Pole"
+            raise CoverageInputError(
+                Problem(
+                    "the mission area", "", found,
+                    "an area away from the poles (coverage maps are drawn in longitude and latitude)",
+                )
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -200,12 +280,17 @@ class Grid:
         return out
 
     def polygons_deg(self) -> FloatArray:
-        """Each cell's square as a WGS84 polygon (corners transformed, edges straight)."""
+        """Each cell's square as a WGS84 polygon (corners transformed, edges straight).
+
+        Longitudes are continuous around the area's centre (:func:`to_wgs84`): a cell
+        across the antimeridian is a small square past 180, not a band round the globe.
+        """
         to_deg = _to(self.area.crs, WGS84_CRS)
         x_m = self.west_m + np.array([self.col, self.col + 1, self.col + 1, self.col]) * self.cell_m
         y_m = self.north_m - np.array([self.row, self.row, self.row + 1, self.row + 1]) * self.cell_m
         lon, lat = to_deg.transform(x_m, y_m)  # (4, cells)
-        rings = np.stack([np.asarray(lon).T, np.asarray(lat).T], axis=-1)  # (cells, 4, 2)
+        lon = unwrap_lon(np.asarray(lon), self.area.centre_lon)
+        rings = np.stack([lon.T, np.asarray(lat).T], axis=-1)  # (cells, 4, 2)
         return np.asarray(shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1)))
 
 
@@ -222,6 +307,12 @@ def grid_over(area: MissionArea, cell_km: float, no_landing_deg: BaseGeometry | 
         raise CoverageInputError(Problem("--cell-km", "", cell_km, "a cell size in km greater than 0"))
     cell_m = cell_km * 1000.0
     west_m, south_m, east_m, north_m = area.polygon_m.bounds
+    extent_km = max(east_m - west_m, north_m - south_m) / 1000.0
+    if cell_km > extent_km:
+        raise CoverageInputError(
+            Problem("--cell-km", "", cell_km, f"a cell size at most the area's extent ({extent_km:,.1f} km)")
+        )
+    _refuse_poles(area.crs, area.polygon_m, 1.5 * cell_m)
     n_cols = max(1, int(np.ceil((east_m - west_m) / cell_m)))
     n_rows = max(1, int(np.ceil((north_m - south_m) / cell_m)))
     expected = area.area_km2 / cell_km**2

@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 
 from medevac.check import reported_min
-from medevac.coverage.grid import WGS84_CRS
+from medevac.coverage.grid import WGS84_CRS, unwrap_lon
 from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
-from medevac.export import GEOPACKAGE_SUFFIX, ensure_writable, vector_paths, write_geotiff, write_layers
+from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
+from medevac.files import atomic_outputs, ensure_writable
 
 __all__ = [
     "LAYER_NAMES",
@@ -96,7 +97,7 @@ def patrol_gaps_frame(result: Coverage) -> Any:
             "start_km": round(stretch.start_km, 3),
             "end_km": round(stretch.end_km, 3),
             "length_km": round(stretch.length_km, 3),
-            "geometry": stretch.line,
+            "geometry": _unwrapped(stretch.line, result.grid.area.centre_lon),
         }
         for surface in result.surfaces
         for stretch in surface.patrol_stretches()
@@ -104,6 +105,16 @@ def patrol_gaps_frame(result: Coverage) -> Any:
     columns = ["patrol_id", "light", "season", "leg", "start_km", "end_km", "length_km", "geometry"]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=WGS84_CRS)
     return frame.astype({"start_km": float, "end_km": float, "length_km": float})
+
+
+def _unwrapped(line: Any, centre_lon: float) -> Any:
+    """A line with longitudes continuous around the area's centre, as the other layers
+    (no jump of 360 degrees where it crosses the antimeridian)."""
+    import shapely
+
+    xy = shapely.get_coordinates(line)
+    xy[:, 0] = unwrap_lon(xy[:, 0], centre_lon)
+    return shapely.LineString(xy)
 
 
 def raster_paths(result: Coverage, target: Path) -> dict[tuple[str, str], Path]:
@@ -135,30 +146,29 @@ def check_target(target: Path) -> None:
 
 
 def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> list[Path]:
-    """Every layer and GeoTIFF of a coverage run; refuses before writing if any exists."""
+    """Every layer and GeoTIFF of a coverage run, put in place together (atomic: a failure
+    midway leaves any old files as they were); refuses before writing if any exists."""
     check_target(target)
     rasters = raster_paths(result, target)
-    ensure_writable([*vector_paths(target, LAYER_NAMES), *rasters.values()], force=force)
+    paths = [*vector_paths(target, LAYER_NAMES), *rasters.values()]
+    ensure_writable(paths, force=force)
     layers = {
         "cells": cells_frame(result),
         "isochrones": isochrones_frame(result),
         "patrol_gaps": patrol_gaps_frame(result),
     }
-    written = write_layers(target, layers, force=True)  # existence was checked above
     grid = result.grid
-    for surface in result.surfaces:
-        reported = reported_min(surface.times.time_min)
-        for i, leg in enumerate(result.legs):
-            path = rasters[surface.label, leg]
-            written.append(
-                write_geotiff(
-                    path,
+    with atomic_outputs(paths, force=force) as temporary:
+        save_layers(target, layers, temporary)
+        for surface in result.surfaces:
+            reported = reported_min(surface.times.time_min)
+            for i, leg in enumerate(result.legs):
+                save_geotiff(
+                    temporary[rasters[surface.label, leg]],
                     grid.raster(reported[i]),
                     grid.transform,
                     grid.area.crs,
-                    force=True,
                     description=f"{leg} minutes from wounding, {surface.light}, {surface.season} season "
                     "(inf: no pathway; nodata: outside the area)",
                 )
-            )
-    return written
+    return paths

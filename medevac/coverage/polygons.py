@@ -17,12 +17,13 @@ import numpy as np
 import shapely
 from rasterio.features import shapes
 from rasterio.transform import Affine
-from shapely.geometry import MultiPolygon, shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from medevac.check import reported_min
-from medevac.coverage.grid import WGS84_CRS, Grid, _to, _xy
+from medevac.coverage.grid import Grid
 from medevac.coverage.surface import Coverage, Surface
+from medevac.export import single_parts
 from medevac.standards import Leg
 from medevac.timeline import BoolArray
 
@@ -76,12 +77,13 @@ def mask_polygon(grid: Grid, mask: BoolArray) -> BaseGeometry:
         if value == 1
     ]
     projected = shapely.segmentize(MultiPolygon(parts), grid.cell_m)
-    polygon = shapely.transform(projected, _xy(_to(grid.area.crs, WGS84_CRS)))
+    polygon = grid.area.to_wgs84(projected)  # continuous longitudes across the antimeridian
     if not polygon.is_valid:
+        # make_valid may give a collection (lines where a ring touched itself): keep areas.
         polygon = shapely.make_valid(polygon)
-    assert polygon.is_valid, shapely.is_valid_reason(polygon)
     # One geometry type per layer, as GIS formats expect.
-    return polygon if isinstance(polygon, MultiPolygon) else MultiPolygon([polygon])
+    polygons = [p for p in single_parts(polygon) if isinstance(p, Polygon) and not p.is_empty]
+    return MultiPolygon(polygons)
 
 
 def isochrones(result: Coverage, band_edges_min: tuple[float, ...] = BAND_EDGES_MIN) -> list[Isochrone]:

@@ -22,7 +22,7 @@ from medevac.coverage.grid import Grid
 from medevac.geo import WGS84, FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
-from medevac.patrols import patrol_line
+from medevac.patrols import Line, patrol_pieces
 from medevac.standards import Leg, Standard
 from medevac.timeline import BoolArray, Engine, LegTimes
 
@@ -85,8 +85,9 @@ class Surface:
         scenario = self.check.scenario
         stretches: list[PatrolStretch] = []
         for patrol, result in zip(scenario.patrols, self.check.patrols, strict=True):
-            lat, lon = patrol_line(patrol, scenario.source_dir)
-            stretches += failing_stretches(result, self.check.legs, lat, lon)
+            stretches += failing_stretches(
+                result, self.check.legs, patrol_pieces(patrol, scenario.source_dir)
+            )
         return stretches
 
 
@@ -167,26 +168,35 @@ def _concatenate(parts: Sequence[LegTimes]) -> LegTimes:
 
 
 def failing_stretches(
-    result: PatrolResult, legs: tuple[Leg, ...], lat_deg: FloatArray, lon_deg: FloatArray
+    result: PatrolResult, legs: tuple[Leg, ...], pieces: Sequence[Line]
 ) -> list[PatrolStretch]:
-    """Runs of failing samples as lines along the route.
+    """Runs of failing samples as lines along the route, never across the gap between two
+    pieces of a MultiLineString route (gaps are not route: spec v1.1).
 
     Each sample stands for the stretch of route nearer to it than to its neighbours (the
     weights of :func:`medevac.geo.sample_line`), so a run of failing samples covers from the
     first one's start to the last one's end, and the stretches' lengths add up to the
-    failing share that :meth:`PatrolResult.share_meeting` reports.
+    failing share that :meth:`PatrolResult.share_meeting` reports. Kilometres count along
+    the route, pieces one after the other.
     """
-    bounds_km = np.concatenate([[0.0], np.cumsum(result.samples.weight_km)])
+    samples = result.samples
     stretches = []
-    for i, leg in enumerate(legs):
-        failing = ~result.meets[i]
-        edges = np.diff(np.concatenate([[0], failing.astype(np.int8), [0]]))
-        for first, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-            start_km, end_km = float(bounds_km[first]), float(bounds_km[end])
-            if end_km <= start_km:
-                continue  # a route of no length has nothing to draw
-            line = line_between(lat_deg, lon_deg, start_km, end_km)
-            stretches.append(PatrolStretch(result.patrol_id, leg, start_km, end_km, line))
+    offset_km = 0.0
+    for k, (lat_deg, lon_deg) in enumerate(pieces):
+        on_piece = samples.piece == k
+        bounds_km = np.concatenate([[0.0], np.cumsum(samples.weight_km[on_piece])])
+        for i, leg in enumerate(legs):
+            failing = ~result.meets[i][on_piece]
+            edges = np.diff(np.concatenate([[0], failing.astype(np.int8), [0]]))
+            for first, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+                start_km, end_km = float(bounds_km[first]), float(bounds_km[end])
+                if end_km <= start_km:
+                    continue  # a route of no length has nothing to draw
+                line = line_between(lat_deg, lon_deg, start_km, end_km)
+                stretches.append(
+                    PatrolStretch(result.patrol_id, leg, offset_km + start_km, offset_km + end_km, line)
+                )
+        offset_km += float(bounds_km[-1])
     return stretches
 
 

@@ -195,7 +195,7 @@ def wilson_interval(successes: npt.ArrayLike, n: int, z: float = WILSON_Z) -> tu
 
 
 @dataclass(frozen=True)
-class _Uncertainty:
+class Uncertainty:
     """The uncertain binary variables of one condition: airframes in (0, 1), and weather."""
 
     airframes: tuple[int, ...]  # core rows with 0 < availability < 1
@@ -209,10 +209,10 @@ class _Uncertainty:
         return len(self.airframes) + (1 if 0.0 < self.p_weather < 1.0 else 0)
 
 
-def _uncertainty(scenario: Scenario, core: VariantCore, season: str) -> _Uncertainty:
+def uncertainty_of(scenario: Scenario, core: VariantCore, season: str) -> Uncertainty:
     p = np.array([a.p_available for a in core.airframes])
     uncertain = tuple(int(i) for i in np.flatnonzero((p > 0) & (p < 1)))
-    return _Uncertainty(
+    return Uncertainty(
         airframes=uncertain,
         p_airframe=p,
         always_on=p >= 1.0,
@@ -227,7 +227,7 @@ def _fleet_masks(core: VariantCore, airframe_on: BoolArray) -> BoolArray:
     return np.concatenate([facilities, airframe_on], axis=1)
 
 
-def _states_exact(u: _Uncertainty) -> tuple[BoolArray, FloatArray]:
+def enumerated_states(u: Uncertainty) -> tuple[BoolArray, FloatArray]:
     """Every state of the uncertain variables, with its probability."""
     weather_uncertain = 0.0 < u.p_weather < 1.0
     bits = np.array(list(itertools.product((False, True), repeat=u.count)), dtype=bool).reshape(
@@ -246,7 +246,7 @@ def _states_exact(u: _Uncertainty) -> tuple[BoolArray, FloatArray]:
     return on, probability
 
 
-def _states_sampled(u: _Uncertainty, draws: FloatArray) -> BoolArray:
+def sampled_states(u: Uncertainty, draws: FloatArray) -> BoolArray:
     """States from uniform draws (samples, A + 1): airframe a is on when its draw is under
     its availability; the last column grounds the helicopters when under the weather's."""
     on = draws[:, :-1] < u.p_airframe[None, :]
@@ -262,17 +262,20 @@ def availability(
     seed: int = 0,
     core: VariantCore | None = None,
     judge: Judge = in_process,
+    monte_carlo: bool | None = None,
 ) -> Availability:
     """Probability that each site meets every leg (and each leg), over availability and weather.
 
     Exact when every condition has at most :data:`EXACT_MAX_VARIABLES` uncertain variables;
     otherwise Monte Carlo: ``samples`` rows of uniform draws from ``numpy.random.default_rng
     (seed)``, one column per airframe and one for the weather, the same rows for every
-    condition, so the numbers depend on the seed only.
+    condition, so the numbers depend on the seed only. ``monte_carlo`` forces a method.
     """
     core = core or VariantCore(scenario)
-    uncertainties = {c: _uncertainty(scenario, core, c[1]) for c in conditions}
+    uncertainties = {c: uncertainty_of(scenario, core, c[1]) for c in conditions}
     exact = all(u.count <= EXACT_MAX_VARIABLES for u in uncertainties.values())
+    if monte_carlo is not None:  # a benchmark or a test may ask for one method
+        exact = not monte_carlo
     draws = None if exact else np.random.default_rng(seed).random((samples, core.n_airframes + 1))
     legs = core.legs
     site_ids = [s.id for s in scenario.sites]
@@ -284,10 +287,10 @@ def availability(
         name = condition_name(condition)
         u = uncertainties[condition]
         if exact:
-            on, probability = _states_exact(u)
+            on, probability = enumerated_states(u)
         else:
             assert draws is not None
-            on, probability = _states_sampled(u, draws), np.full(samples, 1.0 / samples)
+            on, probability = sampled_states(u, draws), np.full(samples, 1.0 / samples)
         verdicts = judge(core, _fleet_masks(core, on), season, light == "night")  # (states, legs, sites)
         p_leg[name] = np.einsum("s,slk->lk", probability, verdicts.astype(np.float64))
         every = verdicts.all(axis=1)
@@ -325,7 +328,7 @@ def states_to_judge(
     scenario: Scenario, core: VariantCore, conditions: Sequence[Condition], samples: int
 ) -> int:
     """How many fleet states :func:`availability` will judge (for a time estimate)."""
-    counts = [_uncertainty(scenario, core, c[1]).count for c in conditions]
+    counts = [uncertainty_of(scenario, core, c[1]).count for c in conditions]
     if all(n <= EXACT_MAX_VARIABLES for n in counts):
         return sum(2**n for n in counts)
     return samples * len(conditions)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from medevac.check import CheckResult, make_router
 from medevac.ground import GroundRouter
 from medevac.model import Scenario
-from medevac.report.factors import FactorGroup, Finding, group_findings, limiting_factors
+from medevac.planning.daylight import Profile, profile
+from medevac.planning.robustness import Availability, NMinusOne, availability, n_minus_1
+from medevac.report.factors import FactorGroup, Finding, factor_column, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
 from medevac.report.summary import (
     CONDITIONS,
@@ -25,8 +28,9 @@ from medevac.report.summary import (
     leg_shares,
     site_table,
 )
-from medevac.standards import LEG_LABEL
-from medevac.whatif import LegDelta, apply_edits, compare
+from medevac.results import Results
+from medevac.variants import VariantCore
+from medevac.whatif import LegDelta, apply_edits
 
 Step = Callable[[str], None]
 """Called with the name of each step as it starts (a progress bar's hook)."""
@@ -39,7 +43,27 @@ class VariantComparison:
     name: str
     scenario: Scenario
     results: dict[Condition, CheckResult]
+    table: Results  # the variant's results table
     deltas: dict[Condition, tuple[LegDelta, ...]]
+
+
+@dataclass(frozen=True)
+class Holds:
+    """Does the plan hold: each asset lost alone, availability, and the hours of one day."""
+
+    n_minus_1: NMinusOne
+    availability: Availability
+    profile: Profile
+
+
+def does_it_hold(scenario: Scenario, router: GroundRouter, day: date) -> Holds:
+    """The report's robustness figures under the four conditions, from one variant core."""
+    core = VariantCore(scenario, router=router)
+    return Holds(
+        n_minus_1=n_minus_1(scenario, CONDITIONS, core=core),
+        availability=availability(scenario, CONDITIONS, core=core),
+        profile=profile(scenario, day, core=core),
+    )
 
 
 @dataclass(frozen=True)
@@ -47,29 +71,21 @@ class ReportData:
     scenario: Scenario
     condition: Condition  # the scenario's own conditions: the per-site table's
     results: dict[Condition, CheckResult]
+    results_table: Results  # the four checks as one table: every figure below is read from it
     shares: list[LegShare]
-    table: pd.DataFrame
+    table: pd.DataFrame  # the per-site table under the scenario's own conditions
     findings: list[Finding]
     groups: list[FactorGroup]
     recommendations: list[Recommendation]
     with_recommendations: dict[Condition, CheckResult]
+    with_recommendations_table: Results
     comparisons: list[VariantComparison]
+    holds: Holds
 
     @property
     def result(self) -> CheckResult:
         """The check under the scenario's own conditions."""
         return self.results[self.condition]
-
-
-def factor_column(findings: list[Finding], condition: Condition) -> dict[str, str]:
-    """Per site, its failing legs' factor groups under one condition: ``surgery: night, range``."""
-    texts: dict[str, list[str]] = {}
-    for finding in findings:
-        if finding.condition == condition:
-            texts.setdefault(finding.site_id, []).append(
-                f"{LEG_LABEL[finding.leg]}: {', '.join(finding.factors)}"
-            )
-    return {site: "; ".join(parts) for site, parts in texts.items()}
 
 
 def analyse(
@@ -84,31 +100,40 @@ def analyse(
     router = CachedRouter(router or make_router(scenario))
     say("checks")
     results = check_conditions(scenario, router)
+    table_of_results = Results.from_conditions(results)
     condition: Condition = (scenario.conditions.light, scenario.conditions.season)
     say("limiting factors")
-    findings = limiting_factors(results, router)
-    table = site_table(results[condition], results)
+    findings = limiting_factors(table_of_results)
+    table = site_table(table_of_results, condition)
     factors = factor_column(findings, condition)
     table["factor_groups"] = [factors.get(site, "") for site in table["site_id"]]
     say("recommendations")
     recommendations = recommend(scenario, router)
     improved = apply_edits(scenario, [r.edit for r in recommendations])
     with_recommendations = check_conditions(improved, router, patrols=False)
+    say("does it hold")
+    holds = does_it_hold(scenario, router, date.today())
     comparisons = []
     for name, variant in variants:
         say(f"variant {name}")
         variant_results = check_conditions(variant, make_router(variant))
-        deltas = {c: compare(results[c], variant_results[c]) for c in CONDITIONS}
-        comparisons.append(VariantComparison(name, variant, variant_results, deltas))
+        variant_table = Results.from_conditions(variant_results)
+        deltas = {
+            c: table_of_results.compare(variant_table, f"{c[0]}-{c[1]}", f"{c[0]}-{c[1]}") for c in CONDITIONS
+        }
+        comparisons.append(VariantComparison(name, variant, variant_results, variant_table, deltas))
     return ReportData(
         scenario=scenario,
         condition=condition,
         results=results,
-        shares=leg_shares(results),
+        results_table=table_of_results,
+        shares=leg_shares(table_of_results),
         table=table,
         findings=findings,
         groups=group_findings(findings),
         recommendations=recommendations,
         with_recommendations=with_recommendations,
+        with_recommendations_table=Results.from_conditions(with_recommendations),
         comparisons=comparisons,
+        holds=holds,
     )

@@ -1,7 +1,9 @@
 """``medevac report``: every output of a gap report written into one folder.
 
 Nothing in the folder is overwritten unless asked (the check is made for all five files
-before the first one is written, so a refused run leaves nothing half done).
+before any work). Every output is computed before the first byte is written, then the
+five files are written beside their targets and renamed into place together
+(:mod:`medevac.files`): a failure midway, even a full disk, leaves the old report whole.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from medevac.check import make_router
-from medevac.export import OutputExistsError, ensure_writable
+from medevac.export import save_layers
+from medevac.files import OutputExistsError, atomic_outputs, check_outputs
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.content import build_document
 from medevac.report.html import render_html
-from medevac.report.layers import write_geopackage
+from medevac.report.layers import isochrone_grid, layer_frames
 from medevac.report.pdf import render_pdf
 from medevac.report.workbook import write_workbook
 from medevac.scenario import load_scenario
@@ -70,7 +73,8 @@ def write_report(
     if folder.exists() and not folder.is_dir():
         raise OutputExistsError(f"--out {folder} is a file: give a folder for the report")
     paths = tuple(folder / name for name in OUTPUTS)
-    ensure_writable(paths, force=force)
+    check_outputs(paths, force=force)
+    grid = isochrone_grid(scenario, cell_km)  # a bad --cell-km is refused before any work
     steps = 3 + 2 * len(variants) + 2 + len(OUTPUTS)
     bar = tqdm(total=steps, desc="report", unit="step", file=sys.stderr, disable=not progress, leave=False)
 
@@ -81,17 +85,20 @@ def write_report(
     try:
         data = analyse(scenario, variants, router=make_router(scenario), step=step)
         document = build_document(data, step)
-        folder.mkdir(parents=True, exist_ok=True)
         step(HTML)
-        (folder / HTML).write_text(render_html(document), encoding="utf-8")
+        html = render_html(document)
         step(PDF)
-        (folder / PDF).write_bytes(render_pdf(document))
-        step(WORKBOOK)
-        write_workbook(data, folder / WORKBOOK)
+        pdf = render_pdf(document)
         step(GEOPACKAGE)
-        write_geopackage(data, folder / GEOPACKAGE, force=True, cell_km=cell_km)  # checked above
-        step(CSV)
-        data.table.to_csv(folder / CSV, index=False)
+        layers = layer_frames(data, grid=grid)
+        with atomic_outputs(paths, force=force) as temporary:
+            temporary[folder / HTML].write_text(html, encoding="utf-8")
+            temporary[folder / PDF].write_bytes(pdf)
+            step(WORKBOOK)
+            write_workbook(data, temporary[folder / WORKBOOK])
+            save_layers(folder / GEOPACKAGE, layers, temporary)
+            step(CSV)
+            data.table.to_csv(temporary[folder / CSV], index=False)
     finally:
         bar.close()
     return Written(data, paths, time.perf_counter() - started)

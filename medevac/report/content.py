@@ -6,13 +6,14 @@ from datetime import date
 
 import numpy as np
 
+from medevac import messages
+from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
 from medevac.report.assumptions import assumptions
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
-from medevac.report.factors import FACTOR_MEANING
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
-from medevac.standards import LEG_LABEL
+from medevac.results import condition_name
 
 
 def share_text(part: int, whole: int) -> str:
@@ -21,7 +22,7 @@ def share_text(part: int, whole: int) -> str:
 
 
 def leg_name(leg: str) -> str:
-    return "every leg" if leg == ALL_LEGS else LEG_LABEL[leg]  # type: ignore[index]
+    return messages.ALL_LEGS_TEXT if leg == ALL_LEGS else messages.leg_text(leg)  # type: ignore[arg-type]
 
 
 def _minutes(value: object) -> str:
@@ -40,8 +41,7 @@ def _shortfall_text(failing: list[str], shortfall: object) -> str:
 def _headline(data: ReportData) -> list[Block]:
     lines = []
     for condition in CONDITIONS:
-        result = data.results[condition]
-        summary = result.summary()
+        summary = data.results_table.summary(condition_name(*condition))
         own = " (the scenario's conditions)" if condition == data.condition else ""
         lines.append(
             f"{condition_label(condition).capitalize()}{own}: {summary['sites_meeting_all']} of "
@@ -51,6 +51,95 @@ def _headline(data: ReportData) -> list[Block]:
     blocks: list[Block] = [Bullets(tuple(lines))]
     if data.recommendations:
         blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+    return blocks
+
+
+P_MEETS_FLOOR = 0.9
+"""Sites less likely than this to meet every leg are listed under "Does it hold?"."""
+
+
+def _hour_ranges(hours: list[int]) -> str:
+    """Hours as runs.
+
+    >>> _hour_ranges([0, 1, 2, 5, 22, 23])
+    '00-02, 05, 22-23'
+    """
+    runs: list[list[int]] = []
+    for hour in hours:
+        if runs and hour == runs[-1][-1] + 1:
+            runs[-1].append(hour)
+        else:
+            runs.append([hour])
+    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
+
+
+def _holds(data: ReportData) -> list[Block]:
+    """N-1 with the single points of failure first, unlikely sites, hours without cover."""
+    n1, chances, day = data.holds.n_minus_1, data.holds.availability, data.holds.profile
+    names = [condition_name(*c) for c in CONDITIONS]
+
+    def tally(t: Tally) -> str:
+        return f"{t.sites_meeting_all} ({t.personnel_meeting_all:,})"
+
+    first = n1.single_points_of_failure()
+    rows = [("nothing lost", *(tally(n1.baseline[c]) for c in names), "")]
+    for loss in [*first, *(loss for loss in n1.losses if loss not in first)]:
+        lost = sorted({s for t in loss.by_condition.values() for s in t.sites_lost})
+        rows.append(
+            (
+                f"{loss.asset} {loss.id}",
+                *(tally(loss.by_condition[c]) for c in names),
+                ", ".join(lost) or "none",
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "Each aircraft and each facility lost alone (a facility with the aircraft based on it): "
+            "sites (personnel) meeting every leg, single points of failure first."
+        ),
+        Table(
+            "n-minus-1",
+            ("lost", *(condition_label(c) for c in CONDITIONS), "sites lost (any condition)"),
+            tuple(rows),
+        ),
+    ]
+    method = "exact" if chances.method == "exact" else f"Monte Carlo, {chances.samples:,} draws"
+    unlikely, never = [], []
+    for site in chances.sites:
+        p = [site.p_meets_all[n] for n in names]
+        if max(p) == 0.0:
+            never.append(site.site_id)
+        elif min(p) < P_MEETS_FLOOR:
+            low = [
+                f"{condition_label(c)} {q:.0%}"
+                for c, q in zip(CONDITIONS, p, strict=True)
+                if q < P_MEETS_FLOOR
+            ]
+            unlikely.append(f"{site.site_id}: " + "; ".join(low))
+    if never:
+        unlikely.append("never, whatever the aircraft available (see the gaps above): " + ", ".join(never))
+    floor = f"{P_MEETS_FLOOR:.0%}"
+    if unlikely:
+        blocks += [
+            Paragraph(
+                f"Sites less than {floor} likely to meet every leg, over availability and weather ({method}):"
+            ),
+            Bullets(tuple(unlikely)),
+        ]
+    else:
+        blocks.append(
+            Paragraph(f"Every site is at least {floor} likely to meet every leg, each condition ({method}).")
+        )
+    some_hour = day.meets_all.any(axis=0)
+    short = [h for h, row in enumerate(day.meets_all) if (some_hour & ~row).any()]
+    when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
+    blocks.append(
+        Paragraph(
+            f"Hours (UTC) of {when} in which a site covered at another hour is not: {_hour_ranges(short)}."
+            if short
+            else f"Through the day of {when}, no site covered at one hour loses cover at another."
+        )
+    )
     return blocks
 
 
@@ -96,7 +185,7 @@ def _site_table(data: ReportData) -> Table:
     columns = (
         "site",
         "personnel",
-        *(f"{LEG_LABEL[leg]} (min)" for leg in legs),
+        *(f"{messages.leg_text(leg)} (min)" for leg in legs),
         "failing legs",
         "shortfall (min)",
         "limiting factors",
@@ -104,7 +193,7 @@ def _site_table(data: ReportData) -> Table:
     )
     rows = []
     for record in frame.to_dict("records"):
-        failing = [LEG_LABEL[leg] for leg in legs if not record[f"meets_{leg}"]]
+        failing = [messages.leg_text(leg) for leg in legs if not record[f"meets_{leg}"]]
         rows.append(
             (
                 str(record["site_id"]),
@@ -132,19 +221,31 @@ def _factors(data: ReportData) -> list[Block]:
         return [Paragraph("No site fails any leg under any condition.")]
     rows = []
     for group in data.groups:
-        sites = group.sites()
-        personnel = sum({f.site_id: f.personnel for f in group.findings}.values())
-        rows.append((group.factor, group.meaning, str(len(sites)), str(personnel), group.summary_text()))
+        rows.append(
+            (
+                group.name,
+                group.meaning,
+                ", ".join(group.assets) or "-",
+                str(len(group.sites())),
+                str(group.personnel),
+                group.summary_text(),
+            )
+        )
     return [
         Paragraph(
-            "Each failing leg was re-checked with one constraint lifted at a time; a factor is listed "
-            "when lifting it alone makes the leg meet. A leg may have several factors."
+            "The reasons of the site table, grouped. Each was decided by re-checking the one change "
+            "it names: an airframe returned to service, made night-capable or given unlimited range, "
+            "a landing site or first responders at the site is named when that change alone improves "
+            "the leg; a launch or approval at once, or the dry season, when it alone makes the leg "
+            "meet. A leg no single change makes meet is marked as needing several changes together, "
+            "or as out of reach when even all of them at once do not. A leg may have several reasons; "
+            "each site keeps its own conditions."
         ),
         Table(
             "factors",
-            ("factor", "what it means", "sites", "personnel", "failing legs and conditions"),
+            ("factor", "what it means", "named", "sites", "personnel", "failing legs and conditions"),
             tuple(rows),
-            widths=(1.2, 2.2, 0.5, 0.7, 5.0),
+            widths=(1.2, 2.2, 1.0, 0.5, 0.7, 4.0),
         ),
     ]
 
@@ -161,8 +262,8 @@ def _recommendations(data: ReportData) -> list[Block]:
     ]
     rows = []
     for condition in CONDITIONS:
-        before = data.results[condition].summary()
-        after = data.with_recommendations[condition].summary()
+        before = data.results_table.summary(condition_name(*condition))
+        after = data.with_recommendations_table.summary(condition_name(*condition))
         rows.append(
             (
                 condition_label(condition),
@@ -216,7 +317,7 @@ def _patrols(data: ReportData) -> list[Block]:
                 "personnel",
                 "condition",
                 "length (km)",
-                *(f"{LEG_LABEL[leg]}: share met" for leg in legs),
+                *(f"{messages.leg_text(leg)}: share met" for leg in legs),
             ),
             tuple(rows),
             caption="Share of each route's length meeting each leg (points every 5 km)",
@@ -288,14 +389,15 @@ def _assumptions(data: ReportData) -> Table:
 
 
 def _method(data: ReportData) -> Paragraph:
-    lifts = ", ".join(f"{name} ({meaning})" for name, meaning in FACTOR_MEANING.items())
     return Paragraph(
         "Times run from the moment of wounding (NATO COMEDS 2011) over five pathways: first aid on site, "
         "road to a facility, a facility's ground team, air evacuation from the site, and road to a "
         "landing site then air (medevac scenario format v1). Each leg's time is the fastest pathway; a "
         "leg meets when its time, rounded to 0.1 min, is within its limit. The four conditions are the "
         "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
-        f"wet season (road speeds times the wet-season factor). Limiting factors: {lifts}. "
+        "wet season (road speeds times the wet-season factor). Limiting factors are the reasons of each "
+        "failing leg, each verified by re-checking the scenario with the one change it names (see "
+        "Limiting factors). "
         "Recommendations are searched greedily among: making each airframe night-capable, returning "
         "unserviceable ones to service, a 15-minute standby, cutting approval to 10 and 5 minutes, "
         "basing a copy of the fastest helicopter at each facility, rebasing each helicopter, and a "
@@ -329,6 +431,7 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         blocks += [Heading("Why each site fails", level=3), Bullets(tuple(reasons))]
     blocks += [Heading("Limiting factors"), *_factors(data)]
     blocks += [Heading("Recommendations"), *_recommendations(data)]
+    blocks += [Heading("Does it hold?"), *_holds(data)]
     blocks += _patrols(data)
     blocks += _comparisons(data, say)
     blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]

@@ -14,10 +14,11 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import Point
 
-from medevac.coverage.grid import grid_over, scenario_area
+from medevac.coverage.grid import Grid, grid_over, scenario_area
 from medevac.coverage.layers import isochrones_frame, patrol_gaps_frame
 from medevac.coverage.surface import coverage
 from medevac.export import write_layers
+from medevac.model import Scenario
 from medevac.report.analysis import ReportData
 from medevac.report.summary import CONDITIONS, CachedRouter
 
@@ -29,10 +30,15 @@ TARGET_CELLS = 6_000
 MIN_CELL_KM = 2.0
 
 
-def isochrone_cell_km(data: ReportData) -> float:
+def isochrone_cell_km(scenario: Scenario) -> float:
     """A cell size giving about :data:`TARGET_CELLS` cells over the scenario's area."""
-    area_km2 = scenario_area(data.scenario).area_km2
+    area_km2 = scenario_area(scenario).area_km2
     return max(MIN_CELL_KM, round(math.sqrt(area_km2 / TARGET_CELLS), 1))
+
+
+def isochrone_grid(scenario: Scenario, cell_km: float | None = None) -> Grid:
+    """The grid of the report's isochrones: checked (``--cell-km``) before any work."""
+    return grid_over(scenario_area(scenario), cell_km or isochrone_cell_km(scenario))
 
 
 def sites_frame(data: ReportData) -> gpd.GeoDataFrame:
@@ -98,9 +104,9 @@ def bases_frame(data: ReportData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=CRS)
 
 
-def layer_frames(data: ReportData, cell_km: float | None = None) -> dict[str, Any]:
-    """Every layer of the GeoPackage, keyed by layer name."""
-    grid = grid_over(scenario_area(data.scenario), cell_km or isochrone_cell_km(data))
+def layer_frames(data: ReportData, cell_km: float | None = None, grid: Grid | None = None) -> dict[str, Any]:
+    """Every layer of the GeoPackage, keyed by layer name (isochrones over ``grid``)."""
+    grid = grid or isochrone_grid(data.scenario, cell_km)
     router = data.result.engine.router
     if isinstance(router, CachedRouter):
         router = router.inner  # grid matrices are used once: caching them only costs memory
@@ -115,6 +121,6 @@ def layer_frames(data: ReportData, cell_km: float | None = None) -> dict[str, An
 
 
 def write_geopackage(data: ReportData, path: Path, *, force: bool, cell_km: float | None = None) -> Path:
-    """Write every layer to ``path`` (refused if it exists, unless ``force``)."""
+    """Write every layer to ``path`` atomically (refused if it exists, unless ``force``)."""
     write_layers(path, layer_frames(data, cell_km), force=force)
     return path

@@ -22,8 +22,9 @@ from shapely.geometry import box
 from medevac.check import CheckResult
 from medevac.coverage.surface import failing_stretches
 from medevac.mapdata import FAIL_COLOUR, MEETS_ALL_COLOUR, Bounds, country_outlines, scenario_bounds, towns
-from medevac.patrols import patrol_line
+from medevac.patrols import patrol_pieces
 from medevac.report.summary import Condition, condition_label
+from medevac.results import Results
 from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import first_failed_leg
 
@@ -119,9 +120,10 @@ def _assets(ax: Axes, result: CheckResult) -> None:
 def _patrols(ax: Axes, result: CheckResult) -> None:
     scenario = result.scenario
     for patrol, patrol_result in zip(scenario.patrols, result.patrols, strict=True):
-        lat, lon = patrol_line(patrol, scenario.source_dir)
-        ax.plot(lon, lat, color=_hex(MEETS_ALL_COLOUR), linewidth=1.2, zorder=2)
-        for stretch in failing_stretches(patrol_result, result.legs, lat, lon):
+        pieces = patrol_pieces(patrol, scenario.source_dir)
+        for lat, lon in pieces:
+            ax.plot(lon, lat, color=_hex(MEETS_ALL_COLOUR), linewidth=1.2, zorder=2)
+        for stretch in failing_stretches(patrol_result, result.legs, pieces):
             xs, ys = stretch.line.xy
             ax.plot(xs, ys, color=_hex(FAIL_COLOUR[stretch.leg]), linewidth=2.4, zorder=2)
 
@@ -198,10 +200,9 @@ def conditions_map(results: dict[Condition, CheckResult]) -> bytes:
         _patrols(ax, result)
         _assets(ax, result)
         _sites(ax, result, labels=False)
-        meeting = int(result.meets_all.sum())
-        ax.set_title(
-            f"{condition_label(condition)}: {meeting} of {len(result.meets_all)} sites meet all", fontsize=8
-        )
+        summary = Results.of(result).summary()
+        meeting, sites = summary["sites_meeting_all"], summary["sites"]
+        ax.set_title(f"{condition_label(condition)}: {meeting} of {sites} sites meet all", fontsize=8)
     figure.tight_layout(rect=(0, 0.05, 1, 1))
     handles = _status_handles(next(iter(results.values())))
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=7, frameon=False)
@@ -215,11 +216,12 @@ def change_map(baseline: CheckResult, variant: CheckResult, title: str) -> bytes
     bounds = scenario_bounds(variant.scenario)
     _basemap(ax, bounds)
     _assets(ax, variant)
-    after = {s.id: bool(variant.meets_all[i]) for i, s in enumerate(variant.scenario.sites)}
-    for i, site in enumerate(baseline.scenario.sites):
-        before, now = bool(baseline.meets_all[i]), after.get(site.id)
-        if now is None:
+    changes = Results.of(baseline).meets_all_changes(Results.of(variant)).set_index("site_id")
+    for site in baseline.scenario.sites:
+        if site.id not in changes.index:
             continue
+        before = bool(changes.at[site.id, "meets_all_before"])
+        now = bool(changes.at[site.id, "meets_all_after"])
         style = (
             ("^", GAINED_COLOUR, 10)
             if now and not before

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from medevac import messages
 from medevac.check import CheckResult, check, make_router
 from medevac.geo import distance_km
 from medevac.ground import GroundRouter
@@ -107,21 +108,6 @@ class Recommendation:
         return f"{action}: {effect_text(self.gains)}"
 
 
-def _conditions_phrase(conditions: tuple[Condition, ...]) -> str:
-    """``(("night","dry"), ("night","wet"))`` -> ``at night``."""
-    found = set(conditions)
-    lights = {light for light, _ in found}
-    seasons = {season for _, season in found}
-    if len(found) == len(lights) * len(seasons):  # a full product: say it in two words
-        light_text = {"day": "by day", "night": "at night"}
-        light = "by day and night" if len(lights) == 2 else light_text[next(iter(lights))]
-        season = "in both seasons" if len(seasons) == 2 else f"in the {next(iter(seasons))} season"
-        return f"{light}, {season}"
-    return "; ".join(
-        f"{'by day' if light == 'day' else 'at night'}, {season} season" for light, season in conditions
-    )
-
-
 def effect_text(gains: tuple[Gain, ...]) -> str:
     """E.g. ``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``."""
     parts = []
@@ -135,7 +121,7 @@ def effect_text(gains: tuple[Gain, ...]) -> str:
             noun = "site" if len(sites) == 1 else "sites"
             parts.append(
                 f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} ({', '.join(sites)}) "
-                f"{_conditions_phrase(tuple(conditions))}"
+                f"{messages.conditions_phrase(tuple(conditions))}"
             )
     return "; ".join(parts) if parts else "no change"
 

@@ -7,18 +7,18 @@ to shares of sites and personnel, and one table of sites sorted by how far they 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from medevac.check import CheckResult, check, make_router, reported_min
-from medevac.geo import FloatArray
-from medevac.ground import GroundRouter
+from medevac import messages
+from medevac.check import CheckResult, check, make_router
+from medevac.ground import CachedRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
-from medevac.standards import LEG_LABEL, Leg
-from medevac.timeline import BoolArray
+from medevac.results import ALL_LEGS, Results, condition_name, leg_minutes
 
 Condition = tuple[Light, Season]
 IntArray = npt.NDArray[np.int64]
@@ -29,54 +29,7 @@ CONDITIONS: tuple[Condition, ...] = (("day", "dry"), ("night", "dry"), ("day", "
 
 def condition_label(condition: Condition) -> str:
     """``("night", "wet")`` -> ``"night, wet season"``."""
-    light, season = condition
-    return f"{light}, {season} season"
-
-
-class CachedRouter:
-    """A ground router that remembers its matrices: what-if searches ask the same ones often.
-
-    Edits to airframes and timelines leave every site, facility and pick-up point where it
-    was, so the road matrices of hundreds of re-checks are the same few. The full matrix is
-    cached (``max_min`` is only a hint a router may use to skip work, so ignoring it is
-    exact).
-    """
-
-    def __init__(self, inner: GroundRouter) -> None:
-        self.inner = inner
-        self.symmetric = inner.symmetric
-        self._matrices: dict[tuple[bytes, str], FloatArray] = {}
-
-    def travel_min(
-        self,
-        from_lat_deg: FloatArray,
-        from_lon_deg: FloatArray,
-        to_lat_deg: FloatArray,
-        to_lon_deg: FloatArray,
-        season: Season,
-        max_min: FloatArray | None = None,
-    ) -> FloatArray:
-        arrays = (from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
-        shapes = np.array([len(a) for a in arrays], dtype=np.float64)
-        key = (np.concatenate([shapes, *(np.asarray(a, dtype=np.float64) for a in arrays)]).tobytes(), season)
-        if key not in self._matrices:
-            matrix = self.inner.travel_min(*arrays, season)
-            matrix.setflags(write=False)  # shared between checks: nobody may change it
-            self._matrices[key] = matrix
-        return self._matrices[key]
-
-    def carry_km(
-        self,
-        from_lat_deg: FloatArray,
-        from_lon_deg: FloatArray,
-        to_lat_deg: FloatArray,
-        to_lon_deg: FloatArray,
-        season: Season,
-    ) -> FloatArray:
-        return self.inner.carry_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)
-
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        return self.inner.access_problem(lat_deg, lon_deg, season)
+    return messages.condition_text(*condition)
 
 
 def check_conditions(
@@ -120,103 +73,88 @@ class LegShare:
         return self.personnel_meeting / self.personnel if self.personnel else None
 
 
-ALL_LEGS = "all"
-"""Pseudo-leg of :func:`leg_shares`: the site meets every leg of the profile."""
+def _results(results: Results | Mapping[Condition, CheckResult]) -> Results:
+    return results if isinstance(results, Results) else Results.from_conditions(results)
 
 
-def leg_shares(results: dict[Condition, CheckResult]) -> list[LegShare]:
-    """Sites and personnel meeting each leg (and all legs), per condition."""
-    shares = []
-    for condition, result in results.items():
-        personnel = personnel_of(result.scenario)
-        rows: list[tuple[str, BoolArray]] = [(leg, result.meets[i]) for i, leg in enumerate(result.legs)]
-        rows.append((ALL_LEGS, result.meets_all))
-        for leg, meets in rows:
-            shares.append(
-                LegShare(
-                    condition=condition,
-                    leg=leg,
-                    sites_meeting=int(meets.sum()),
-                    sites=len(meets),
-                    personnel_meeting=int(personnel[meets].sum()),
-                    personnel=int(personnel.sum()),
-                )
-            )
-    return shares
-
-
-def shortfall_min(result: CheckResult) -> tuple[FloatArray, list[Leg | None]]:
-    """Minutes over threshold of each site's worst leg (0 when it meets all), and that leg.
-
-    The worst leg is the one with the largest excess of reported time over its threshold; a
-    leg no pathway delivers has an infinite excess.
-    """
-    thresholds = np.array([result.standard.thresholds_min[leg] for leg in result.legs])
-    excess = reported_min(result.times.time_min) - thresholds[:, None]  # (legs, sites)
-    if excess.shape[1] == 0:
-        return np.zeros(0), []
-    worst = np.argmax(excess, axis=0)
-    worst_excess = excess[worst, np.arange(excess.shape[1])]
-    legs: list[Leg | None] = [
-        result.legs[int(w)] if e > 0 else None for w, e in zip(worst, worst_excess, strict=True)
+def leg_shares(results: Results | Mapping[Condition, CheckResult]) -> list[LegShare]:
+    """Sites and personnel meeting each leg (and all legs), per condition: the table's tallies."""
+    return [
+        LegShare(
+            condition=(tally["light"], tally["season"]),
+            leg=tally["leg"],
+            sites_meeting=int(tally["sites_meeting"]),
+            sites=int(tally["sites"]),
+            personnel_meeting=int(tally["personnel_meeting"]),
+            personnel=int(tally["personnel"]),
+        )
+        for tally in _results(results).leg_tallies().to_dict("records")
     ]
-    return np.round(np.maximum(worst_excess, 0.0), 1), legs
 
 
-def site_table(result: CheckResult, by_condition: dict[Condition, CheckResult] | None = None) -> pd.DataFrame:
-    """One row per site, sorted by shortfall (no pathway first, then the largest excess).
+def site_table(results: Results | Mapping[Condition, CheckResult], condition: Condition) -> pd.DataFrame:
+    """One row per site under ``condition``, sorted by shortfall (no pathway first, then the
+    largest excess, then personnel, then id).
 
     Columns: identity, each leg's time and verdict, the worst leg and its shortfall, the
-    pathways, the limiting factor, and, with ``by_condition``, whether the site meets every
-    leg under each of the four conditions.
+    pathways, the limiting factor (the words of the site's reason records), and whether the
+    site meets every leg under each condition the results hold.
     """
-    shortfall, worst = shortfall_min(result)
-    reported = reported_min(result.times.time_min)
+    results = _results(results)
+    name = condition_name(*condition)
+    check = results.check(name)
+    legs = check.legs
+    index = {site.id: s for s, site in enumerate(check.scenario.sites)}
+    others = {c: results.site_tallies(c).set_index("site_id")["meets_all"] for c in results.conditions}
     records = []
-    for s, site in enumerate(result.scenario.sites):
+    for tally in results.worst_first(name).to_dict("records"):
+        rows = results.site_records(index[tally["site_id"]], name)
         row: dict[str, object] = {
-            "site_id": site.id,
-            "name": site.name or "",
-            "kind": site.kind,
-            "personnel": site.personnel,
+            "site_id": tally["site_id"],
+            "name": tally["site_name"],
+            "kind": tally["site_kind"],
+            "personnel": int(tally["personnel"]),
         }
-        for i, leg in enumerate(result.legs):
-            value = float(reported[i, s])
-            row[f"{leg}_min"] = value if np.isfinite(value) else None
-        for i, leg in enumerate(result.legs):
-            row[f"meets_{leg}"] = bool(result.meets[i, s])
-        row["meets_all"] = bool(result.meets_all[s])
-        worst_leg = worst[s]
-        row["worst_leg"] = LEG_LABEL[worst_leg] if worst_leg else ""
-        row["shortfall_min"] = float(shortfall[s]) if np.isfinite(shortfall[s]) else None
-        for leg in result.legs:
-            row[f"pathway_{leg}"] = result.pathway_text(leg, s) or ""
-        row["limiting_factor"] = result.limiting_factor(s) or ""
-        for condition, other in (by_condition or {}).items():
-            row[f"meets_all_{condition[0]}_{condition[1]}"] = bool(other.meets_all[s])
+        row |= leg_minutes(rows)
+        for record in rows:
+            row[f"meets_{record['leg']}"] = bool(record["meets"])
+        row["meets_all"] = bool(tally["meets_all"])
+        row["worst_leg"] = messages.leg_text(tally["worst_leg"]) if tally["worst_leg"] else ""
+        shortfall = float(tally["shortfall_min"])
+        row["shortfall_min"] = shortfall if np.isfinite(shortfall) else None
+        for record in rows:
+            row[f"pathway_{record['leg']}"] = messages.row_pathway_text(record) or ""
+        row["limiting_factor"] = messages.limiting_factor(rows) or ""
+        for other, meets_all in others.items():
+            other_check = results.check(other)
+            row[f"meets_all_{other_check.light}_{other_check.season}"] = bool(meets_all[tally["site_id"]])
         records.append(row)
     columns = [
         "site_id",
         "name",
         "kind",
         "personnel",
-        *(f"{leg}_min" for leg in result.legs),
-        *(f"meets_{leg}" for leg in result.legs),
+        *(f"{leg}_min" for leg in legs),
+        *(f"meets_{leg}" for leg in legs),
         "meets_all",
         "worst_leg",
         "shortfall_min",
-        *(f"pathway_{leg}" for leg in result.legs),
+        *(f"pathway_{leg}" for leg in legs),
         "limiting_factor",
-        *(f"meets_all_{light}_{season}" for light, season in (by_condition or {})),
+        *(f"meets_all_{results.check(c).light}_{results.check(c).season}" for c in results.conditions),
     ]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    if frame.empty:
-        return frame
-    order = np.lexsort(
-        (
-            np.array([site.id for site in result.scenario.sites]),
-            -personnel_of(result.scenario),
-            -np.where(np.isfinite(shortfall), shortfall, np.inf),
-        )
-    )
-    return frame.iloc[order].reset_index(drop=True)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+__all__ = [
+    "ALL_LEGS",
+    "CONDITIONS",
+    "CachedRouter",
+    "Condition",
+    "LegShare",
+    "check_conditions",
+    "condition_label",
+    "leg_shares",
+    "personnel_of",
+    "site_table",
+]

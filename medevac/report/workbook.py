@@ -1,7 +1,8 @@
 """The report as an Excel workbook (openpyxl): one sheet per table, numbers kept as numbers.
 
-Sheets: summary, sites, patrols, facilities, airframes, assumptions, and when present
-limiting_factors, recommendations and comparison. Times are numbers (minutes) and blanks
+Sheets: summary, sites, patrols, facilities, airframes, assumptions, results (the tidy
+results table: one row per condition, site and leg), limiting_factors (one row per reason
+record), recommendations and, when present, comparison. Times are numbers (minutes) and blanks
 where no pathway delivers a leg, so planners can sort and filter them.
 """
 
@@ -16,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medevac import messages
 from medevac.report.analysis import ReportData
 from medevac.report.assumptions import assumptions
 from medevac.report.summary import CONDITIONS, condition_label
@@ -52,34 +54,8 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     """Write the workbook to ``path`` (the caller has checked it may be written)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    thresholds = data.result.standard.thresholds_min
-    _sheet(
-        book,
-        "summary",
-        (
-            "light",
-            "season",
-            "leg",
-            "threshold_min",
-            "sites_meeting",
-            "sites",
-            "personnel_meeting",
-            "personnel",
-        ),
-        (
-            (
-                s.condition[0],
-                s.condition[1],
-                s.leg,
-                thresholds.get(s.leg),  # type: ignore[call-overload]
-                s.sites_meeting,
-                s.sites,
-                s.personnel_meeting,
-                s.personnel,
-            )
-            for s in data.shares
-        ),
-    )
+    tallies = data.results_table.leg_tallies().drop(columns="condition")
+    _sheet(book, "summary", [str(c) for c in tallies.columns], tallies.itertuples(index=False))
     table = data.table
     _sheet(book, "sites", [str(c) for c in table.columns], table.itertuples(index=False))
     legs = data.result.legs
@@ -157,11 +133,28 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ("group", "item", "value", "set_by", "source"),
         ((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario)),
     )
+    results = data.results_table.table
+    results["reasons"] = [", ".join(r.code for r in reasons) for reasons in results["reasons"]]
+    _sheet(book, "results", [str(c) for c in results.columns], results.itertuples(index=False))
     _sheet(
         book,
         "limiting_factors",
-        ("light", "season", "site_id", "personnel", "leg", "factors"),
-        ((*f.condition, f.site_id, f.personnel, f.leg, "; ".join(f.factors)) for f in data.findings),
+        ("light", "season", "site_id", "personnel", "leg", "code", "factor", "named", "alone_meets", "text"),
+        (
+            (
+                *f.condition,
+                f.site_id,
+                f.personnel,
+                f.leg,
+                r.code,
+                messages.factor_name(r.code),
+                ", ".join(r.assets),
+                r.alone_meets,
+                messages.reason_text(r),
+            )
+            for f in data.findings
+            for r in f.reasons
+        ),
     )
     _sheet(
         book,

@@ -23,7 +23,7 @@ import pandas as pd
 
 from medevac.errors import RoadDataError
 from medevac.geo import FloatArray
-from medevac.model import Ground
+from medevac.model import MAX_KMH, MIN_KMH, Ground
 
 BoolArray = npt.NDArray[np.bool_]
 Parts = tuple[str, ...]
@@ -442,17 +442,21 @@ def _text_column(table: pd.DataFrame, name: str) -> npt.NDArray[np.str_] | None:
 
 
 def _speed_column(table: pd.DataFrame, name: str, source: str) -> FloatArray:
-    """A km/h column as floats, NaN where not given; values <= 0 are errors (use closures)."""
+    """A km/h column as floats, NaN where not given; values outside the speeds a scenario
+    may give (``MIN_KMH`` to ``MAX_KMH``, finite) are errors: close a road rather than slow it
+    to nothing, which would make every time through it infinite or overflow."""
     if name not in table.columns:
         return np.full(len(table), np.nan)
     values = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=np.float64)
     text_given = table[name].notna().to_numpy() & np.isnan(values)
-    bad = text_given | (values <= 0)
+    with np.errstate(invalid="ignore"):
+        bad = text_given | (values < MIN_KMH) | (values > MAX_KMH) | np.isinf(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise RoadDataError(
-            f"{source}: column {name!r}, line {row}: speeds must be numbers above 0 km/h "
-            f"(got {table[name].iloc[row]!r}); close a road with 'closed_wet' or a closure layer"
+            f"{source}: column {name!r}, line {row}: speeds must be numbers from {MIN_KMH:g} to "
+            f"{MAX_KMH:,.0f} km/h (got {table[name].iloc[row]!r}); close a road with 'closed_wet' or a "
+            "closure layer"
         )
     return values
 

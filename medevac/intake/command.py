@@ -1,0 +1,129 @@
+"""``medevac import`` and ``medevac template`` (intake-v1): arguments and runs.
+
+Both exit 2 on bad input with every problem listed, and write nothing then; neither
+replaces an existing ``--out`` without ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from medevac.errors import Problem, ScenarioError
+
+EXIT_OK = 0
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "workbook",
+        nargs="?",
+        metavar="WORKBOOK",
+        help="XLSX or ODS workbook with sheets sites, facilities, airframes, settings",
+    )
+    parser.add_argument(
+        "--sites", metavar="FILE", help="sites: CSV, KML, KMZ or GeoJSON (replaces the workbook's)"
+    )
+    parser.add_argument("--facilities", metavar="FILE", help="facilities: CSV, KML, KMZ or GeoJSON")
+    parser.add_argument("--airframes", metavar="FILE", help="airframes: CSV")
+    parser.add_argument("--settings", metavar="FILE", help="settings: CSV with columns key, value")
+    parser.add_argument(
+        "--base", metavar="SCENARIO", help="scenario file giving everything that is not imported"
+    )
+    parser.add_argument("--out", required=True, metavar="SCENARIO.yaml", help="scenario file to write")
+    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+
+
+def add_template_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="from_scenario",
+        metavar="SCENARIO",
+        help="write this scenario as a filled workbook (else an empty template with one example row)",
+    )
+    parser.add_argument("--out", required=True, metavar="WORKBOOK.xlsx", help="workbook to write")
+    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``import`` or ``template``; bad input raises :class:`ScenarioError` (exit 2)."""
+    if args.command == "template":
+        return run_template(args)
+    return run_import(args)
+
+
+def _out_problems(out: Path, force: bool, inputs: list[Path]) -> list[Problem]:
+    problems = []
+    if out.is_dir():
+        problems.append(Problem(str(out), "--out", str(out), "a file name, not a folder"))
+    elif out.exists() and not force:
+        problems.append(
+            Problem(str(out), "--out", str(out), "a file that does not exist yet (use --force to replace it)")
+        )
+    if not out.parent.is_dir():
+        problems.append(Problem(str(out), "--out", str(out.parent), "an existing folder"))
+    if any(out.resolve() == path.resolve() for path in inputs):
+        problems.append(Problem(str(out), "--out", str(out), "a file other than the inputs"))
+    return problems
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from medevac.intake.assemble import Sources, import_scenario
+    from medevac.scenario import scenario_warnings, write_scenario
+
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
+
+    sources = Sources(
+        workbook=path(args.workbook),
+        sites=path(args.sites),
+        facilities=path(args.facilities),
+        airframes=path(args.airframes),
+        settings=path(args.settings),
+        base=path(args.base),
+    )
+    out = Path(args.out)
+    inputs = [p for p in (sources.workbook, sources.sites, sources.facilities, sources.airframes,
+                          sources.settings, sources.base) if p is not None]  # fmt: skip
+    problems = _out_problems(out, args.force, inputs)
+    try:
+        imported = import_scenario(sources, out.parent if out.parent.is_dir() else Path.cwd())
+    except ScenarioError as error:
+        raise ScenarioError(problems + error.problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    for warning in imported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    scenario = imported.scenario
+    for warning in scenario_warnings(scenario):
+        print(f"{out}: warning: {warning}", file=sys.stderr)
+    write_scenario(scenario, out, overwrite=args.force)
+    print(
+        f"{out}: written ({len(scenario.facilities)} facilities, {len(scenario.airframes)} airframes, "
+        f"{len(scenario.sites)} sites, {len(scenario.patrols)} patrols)"
+    )
+    return EXIT_OK
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from medevac.intake.workbook import write_template
+    from medevac.scenario import load_scenario
+
+    out = Path(args.out)
+    source = Path(args.from_scenario) if args.from_scenario else None
+    problems = _out_problems(out, args.force, [source] if source else [])
+    if out.suffix.lower() != ".xlsx":
+        problems.append(Problem(str(out), "--out", out.suffix or "no suffix", "a .xlsx workbook"))
+    scenario = None
+    if source is not None:
+        try:
+            scenario = load_scenario(source)
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    write_template(out, scenario, overwrite=args.force)
+    what = f"{source} as a workbook" if source else "template with one example row per sheet"
+    print(f"{out}: written ({what})")
+    return EXIT_OK

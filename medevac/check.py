@@ -173,7 +173,7 @@ def check(
     season = season or scenario.conditions.season
     standard = standard_of(scenario)
     engine = Engine(scenario, router or make_router(scenario), light, season, standard.legs)
-    times = engine.leg_times(WoundingPoints.from_sites(scenario.sites))
+    times = engine.leg_times(WoundingPoints.from_sites(scenario.sites), engine.site_tables())
     patrols = []
     for patrol in scenario.patrols:
         samples = sample_patrol(patrol, scenario.source_dir)

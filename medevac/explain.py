@@ -35,10 +35,9 @@ import numpy as np
 
 from medevac.check import CheckResult, reported_min
 from medevac.geo import FloatArray
-from medevac.ground import CachedRouter, GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.standards import LEG_MIN_RANK, Leg
-from medevac.timeline import BoolArray, Engine, IntArray, WoundingPoints
+from medevac.timeline import BoolArray, Engine, IntArray, PickupDistances, PointTables, WoundingPoints
 
 UNLIMITED_RANGE_KM = 45_000.0
 """A range no sortie on Earth exceeds (two legs of at most half the circumference each)."""
@@ -191,30 +190,75 @@ class Change:
         return scenario.model_copy(update=changed)
 
 
+def changed_engine(result: CheckResult, change: Change) -> Engine:
+    """The check's engine with one change applied to its assets and timeline.
+
+    Every change leaves the facilities, bases and sites where they are, so the geodesic
+    distances of the check's engine are reused as they are; only the figures and flags
+    change (the arrays of :class:`~medevac.timeline.Assets`, not a new scenario). The
+    site-level changes (``landing_here``, ``first_responders``) are on the points instead.
+    """
+    engine = result.engine
+    light = change.light or result.light
+    season = change.season or result.season
+    if not change.changes_scenario and (light, season) == (result.light, result.season):
+        return engine
+    a = engine.assets
+
+    def named(ids: tuple[str, ...]) -> BoolArray:
+        return np.array([i in ids for i in a.airframe_ids], dtype=bool)
+
+    at_once = named(change.launch_at_once)
+    sites_land = np.ones(len(a.site_ids), dtype=bool) if change.landing_everywhere else None
+    assets = replace(
+        a,
+        available=a.available | named(change.available),
+        night_capable=a.night_capable | named(change.night),
+        range_km=np.where(named(change.unlimited_range), UNLIMITED_RANGE_KM, a.range_km),
+        launch_day_min=np.where(at_once, 0.0, a.launch_day_min),
+        launch_night_min=np.where(at_once, 0.0, a.launch_night_min),
+        site_hls=a.site_hls if sites_land is None else sites_land,
+        site_airstrip=a.site_airstrip if sites_land is None else sites_land,
+        airframe_night=np.full(len(a.airframe_ids), light == "night"),
+    )
+    scenario = result.scenario
+    if change.approval_at_once:
+        scenario = scenario.model_copy(
+            update={"timeline": scenario.timeline.model_copy(update={"approval": 0.0})}
+        )
+    pickup_km = PickupDistances(engine.base_to_pickup_km, engine.pickup_to_facility_km)
+    return Engine(
+        scenario,
+        engine.router,
+        light,
+        season,
+        result.legs,
+        exact_distances=engine.exact_distances,
+        assets=assets,
+        pickup_km=pickup_km,
+    )
+
+
 def changed_min(
-    result: CheckResult, change: Change, sites: IntArray, router: GroundRouter
+    result: CheckResult, change: Change, sites: IntArray, tables: PointTables | None = None
 ) -> tuple[FloatArray, IntArray]:
     """Reported minutes (legs, sites) at some of a check's sites with one change applied,
     and the airframe each leg's winning pathway uses (-1: none).
 
-    The counterfactual test of every reason, kept behind this one function so that the
-    variant core can answer it from its tables later. Exact: the engine itself on the
-    changed scenario, for these sites only (a point's times never depend on the others).
+    The counterfactual test of every reason. Exact: the engine itself with the change
+    (:func:`changed_engine`), for these sites only (a point's times never depend on the
+    others); ``tables`` are the engine's site tables of these sites in the change's season.
     """
-    scenario = change.scenario(result.scenario)
-    light = change.light or result.light
-    season = change.season or result.season
-    if scenario is result.scenario and (light, season) == (result.light, result.season):
-        engine = result.engine
-    else:
-        engine = Engine(scenario, router, light, season, result.legs)
-    points = WoundingPoints.from_sites([scenario.sites[s] for s in sites])
+    engine = changed_engine(result, change)
+    points = WoundingPoints.from_sites([result.scenario.sites[s] for s in sites])
     everywhere = np.ones(len(points), dtype=bool)
-    if change.landing_here:
+    if change.landing_here or change.landing_everywhere:
         points = replace(points, hls=everywhere, airstrip=everywhere)
     if change.first_responders:
         points = replace(points, first_responders=everywhere)
-    times = engine.leg_times(points)
+    if tables is None:
+        tables = result.engine.site_tables(sites, season=engine.season, roads_to_sites=True)
+    times = engine.leg_times(points, tables)
     return reported_min(times.time_min), times.airframe
 
 
@@ -239,11 +283,14 @@ class _Explainer:
         self.thresholds = np.array([result.standard.thresholds_min[leg] for leg in legs])[:, None]
         self.failing: BoolArray = ~result.meets
         self.sites: IntArray = np.flatnonzero(self.failing.any(axis=0))
-        router = result.engine.router
-        # Re-checks ask the road router for the same matrices again: remember them (the
-        # no-roads estimate computes only what may matter, so it is asked directly).
-        self.router = router if isinstance(router, GeodesicRouter | CachedRouter) else CachedRouter(router)
-        self.share_points = isinstance(self.router, CachedRouter)
+        # Every change only ever shortens a leg, and a re-check's time matters only where it
+        # beats the check's (every test is "improves", or "meets" a threshold the check's time
+        # is over): a road to a pick-up point arriving after the slowest failing leg's time,
+        # less the ground departure, never matters, so the router may skip it.
+        slowest_failing_min = np.where(self.failing, self.reported, -np.inf).max(axis=0, initial=-np.inf)
+        self._useful_road_min = slowest_failing_min[self.sites] - self.scenario.timeline.ground_departure
+        self.router = result.engine.router
+        self._tables: dict[Season, PointTables] = {}
         self._cache: dict[tuple[Change, tuple[int, ...]], tuple[FloatArray, IntArray]] = {}
 
     # -- re-checks --------------------------------------------------------------------------
@@ -259,9 +306,20 @@ class _Explainer:
             times = self.reported.copy()
             winners = np.full(times.shape, -1, dtype=np.intp)
             if len(sites):
-                times[:, sites], winners[:, sites] = changed_min(self.result, change, sites, self.router)
+                tables = self._tables_of(change.season or self.result.season, sites)
+                times[:, sites], winners[:, sites] = changed_min(self.result, change, sites, tables)
             self._cache[key] = (times, winners)
         return self._cache[key]
+
+    def _tables_of(self, season: Season, sites: IntArray) -> PointTables:
+        """The tables of these failing sites: those of every failing site, asked of the
+        router once per season, then taken row by row (a re-check of fewer sites costs less)."""
+        if season not in self._tables:
+            self._tables[season] = self.result.engine.site_tables(
+                self.sites, season=season, roads_to_sites=True, useful_road_min=self._useful_road_min
+            )
+        every = self._tables[season]
+        return every if len(sites) == len(self.sites) else every.take(np.searchsorted(self.sites, sites))
 
     def improves(self, times: FloatArray) -> BoolArray:
         return np.asarray(times < self.reported)
@@ -303,11 +361,8 @@ class _Explainer:
         }
 
     def _points(self, sites: IntArray | None) -> IntArray:
-        """Sites a re-check runs on: these, or every failing site where the road router's
-        matrices of the failing sites are cached (the same points again beat fewer points)."""
-        if sites is None or self.share_points:
-            return self.sites
-        return sites
+        """Sites a re-check runs on: these, or every failing site."""
+        return self.sites if sites is None else sites
 
     # -- the reasons ------------------------------------------------------------------------
 

@@ -74,9 +74,37 @@ class GeodesicRouter:
 
     symmetric = True
 
+    KEPT_ENTRIES = 4_000_000
+    """Distance matrices up to this many entries are remembered (the seasons share them)."""
+
     def __init__(self, ground: Ground, *, exact_distances: bool = True) -> None:
         self.ground = ground
         self.exact_distances = exact_distances
+        self._km: dict[bytes, FloatArray] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_km": {}}  # a worker computes its own
+
+    def _geodesic_km(
+        self,
+        from_lat_deg: FloatArray,
+        from_lon_deg: FloatArray,
+        to_lat_deg: FloatArray,
+        to_lon_deg: FloatArray,
+    ) -> FloatArray:
+        """Geodesic km, remembered for the last few point sets: a re-check in the other
+        season, or of another variant of the same points, asks for the same again."""
+        arrays = (from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+        key = b"|".join(np.ascontiguousarray(v, dtype=np.float64).tobytes() for v in arrays)
+        if key in self._km:
+            return self._km[key]
+        km = np.asarray(distance_matrix_km(*arrays, exact=self.exact_distances))
+        if km.size <= self.KEPT_ENTRIES:
+            while len(self._km) >= 4:
+                del self._km[next(iter(self._km))]
+            km.setflags(write=False)
+            self._km[key] = km
+        return km
 
     def speed_kmh(self, season: Season) -> float:
         """Speed on the notional road: convoy factor always, wet-season factor in the wet."""
@@ -94,10 +122,8 @@ class GeodesicRouter:
     ) -> FloatArray:
         minutes_per_km = self.ground.detour_factor / self.speed_kmh(season) * 60.0
         if max_min is None or not self.exact_distances:
-            road_km = distance_matrix_km(
-                from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=self.exact_distances
-            )
-            return np.asarray(road_km * minutes_per_km)
+            km = self._geodesic_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+            return np.asarray(km * minutes_per_km)
         # Exact geodesics only where the fast distance says the time may be within max_min:
         # the fast one errs by less than FAST_DISTANCE_ERROR_KM, so nothing useful is lost.
         fast_km = distance_matrix_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=False)

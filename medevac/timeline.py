@@ -315,13 +315,25 @@ class PointTables:
     Ground minutes to and from every facility (S, F) and to every site as a pick-up point
     (S, sites), in full (no ``max_min`` cut: what cannot win in one variant may in
     another), and the air km from every base (A, S) and to every facility (S, F).
+    ``road_to_site_min`` ``None``: the engine asks the router for the roads to pick-up
+    sites it needs, with its own cut (one check, not a variant core).
     """
 
     road_to_facility_min: FloatArray
     road_from_facility_min: FloatArray
-    road_to_site_min: FloatArray
+    road_to_site_min: FloatArray | None
     base_to_point_km: FloatArray
     point_to_facility_km: FloatArray
+
+    def take(self, rows: IntArray | slice) -> PointTables:
+        """The tables of some of the points (rows of every table, columns of the air km)."""
+        return PointTables(
+            road_to_facility_min=self.road_to_facility_min[rows],
+            road_from_facility_min=self.road_from_facility_min[rows],
+            road_to_site_min=None if self.road_to_site_min is None else self.road_to_site_min[rows],
+            base_to_point_km=self.base_to_point_km[:, rows],
+            point_to_facility_km=self.point_to_facility_km[rows],
+        )
 
 
 class Engine:
@@ -450,15 +462,18 @@ class Engine:
         With ``tables`` (from :meth:`point_tables` for these points) nothing is asked of the
         router or of geodesics: a variant costs array arithmetic only.
         """
-        if tables is not None:
-            return self._leg_times_chunk(points, tables)
         n = len(points)
         a = self.assets
         width = max(1, len(a.facility_ids), len(a.airframe_ids), len(self._used_pickups))
         chunk = max(1, _CHUNK_ELEMENTS // width)
-        parts = [self._leg_times_chunk(points.take(slice(i, i + chunk))) for i in range(0, n, chunk)]
-        if not parts:
-            parts = [self._leg_times_chunk(points)]
+        if n <= chunk:
+            return self._leg_times_chunk(points, tables)
+        parts = []
+        for i in range(0, n, chunk):
+            rows = slice(i, i + chunk)
+            parts.append(
+                self._leg_times_chunk(points.take(rows), None if tables is None else tables.take(rows))
+            )
         return LegTimes(
             legs=self.legs,
             time_min=np.concatenate([p.time_min for p in parts], axis=1),
@@ -466,6 +481,43 @@ class Engine:
             airframe=np.concatenate([p.airframe for p in parts], axis=1),
             facility=np.concatenate([p.facility for p in parts], axis=1),
             pickup=np.concatenate([p.pickup for p in parts], axis=1),
+        )
+
+    def site_tables(
+        self,
+        sites: IntArray | None = None,
+        *,
+        season: Season | None = None,
+        roads_to_sites: bool = False,
+        useful_road_min: FloatArray | None = None,
+    ) -> PointTables:
+        """The tables of some of the scenario's own sites (default all) in a season (default
+        the engine's): the air km are the pick-up distances already computed (the sites are
+        pick-up points), the road minutes are asked of the router.
+
+        ``roads_to_sites``: the roads to the other sites too, in full or, with
+        ``useful_road_min`` (per site), as ``inf`` beyond it (the router may skip those).
+        """
+        a, router = self.assets, self.router
+        season = season or self.season
+        rows = np.arange(len(a.site_ids)) if sites is None else sites
+        lat, lon = a.site_lat_deg[rows], a.site_lon_deg[rows]
+        to_facility = router.travel_min(lat, lon, a.facility_lat_deg, a.facility_lon_deg, season)
+        first_site = len(a.facility_ids)
+        return PointTables(
+            road_to_facility_min=to_facility,
+            road_from_facility_min=(
+                to_facility
+                if router.symmetric
+                else router.travel_min(a.facility_lat_deg, a.facility_lon_deg, lat, lon, season).T
+            ),
+            road_to_site_min=(
+                router.travel_min(lat, lon, a.site_lat_deg, a.site_lon_deg, season, max_min=useful_road_min)
+                if roads_to_sites
+                else None
+            ),
+            base_to_point_km=self.base_to_pickup_km[:, first_site + rows],
+            point_to_facility_km=self.pickup_to_facility_km[first_site + rows],
         )
 
     def _leg_times_chunk(self, points: WoundingPoints, tables: PointTables | None = None) -> LegTimes:
@@ -615,7 +667,7 @@ class Engine:
         at_sites = used[used >= n_facilities]
         road_min = np.empty((len(points), len(used)))
         road_min[:, : len(used) - len(at_sites)] = road_to_facility[:, used[used < n_facilities]]
-        if tables is not None:
+        if tables is not None and tables.road_to_site_min is not None:
             road_min[:, len(used) - len(at_sites) :] = tables.road_to_site_min[:, at_sites - n_facilities]
         else:
             road_min[:, len(used) - len(at_sites) :] = self.router.travel_min(

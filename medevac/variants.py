@@ -512,6 +512,7 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
         & lands_at_pickup[:, :, None]
     )  # (2A, H, F)
     onward = pickup_onward_min(t, pickup_to_facility, cruise)  # (2A, H, F)
+    assert tables.road_to_site_min is not None  # point_tables always has them
     arrive = np.concatenate([tables.road_to_facility_min, tables.road_to_site_min], axis=1)  # (S, H)
     arrive = arrive + t.ground_departure
 

@@ -246,9 +246,9 @@ def test_changed_min_is_the_check_of_the_changed_scenario() -> None:
     scenario = spare_scenario()
     result = check(scenario)
     sites = np.arange(len(scenario.sites))
-    same, _ = changed_min(result, Change(), sites, result.engine.router)
+    same, _ = changed_min(result, Change(), sites)
     np.testing.assert_array_equal(same, reported_min(result.times.time_min))
-    restored, winners = changed_min(result, Change(available=("spare",)), sites, result.engine.router)
+    restored, winners = changed_min(result, Change(available=("spare",)), sites)
     again = check(apply_edits(scenario, [SetAirframe("spare", available=True)]))
     np.testing.assert_array_equal(restored, reported_min(again.times.time_min))
     np.testing.assert_array_equal(winners, again.times.airframe)
@@ -331,3 +331,66 @@ def test_report_groups_are_the_records_codes() -> None:
         for reason in finding.reasons:
             if reason.code not in ("unavailable", "not_night_capable", "no_airframe_available"):
                 assert messages.reason_text(reason) in text
+
+
+def _with_sites(scenario: Scenario, **flags: bool) -> Scenario:
+    return scenario.model_copy(update={"sites": tuple(s.model_copy(update=flags) for s in scenario.sites)})
+
+
+@pytest.mark.parametrize("demo", ["minusma-north.yaml", "unmiss.yaml"])
+@pytest.mark.parametrize(("light", "season"), [("day", "dry"), ("night", "wet")])
+def test_every_change_re_checked_on_the_engine_equals_the_check_of_the_changed_scenario(
+    demo: str, light: str, season: str
+) -> None:
+    """changed_min changes arrays of the check's engine (no new scenario, no new distances):
+    each kind of change, and all of them at once, gives what a check of the changed scenario
+    gives, at every site, with road layers."""
+    from pathlib import Path
+
+    from medevac.scenario import load_scenario
+
+    scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / demo)
+    result = check(scenario, light=light, season=season)  # type: ignore[arg-type]
+    ids = tuple(a.id for a in scenario.airframes)
+    half = ids[::2]
+    changes = [
+        Change(available=ids),
+        Change(night=half),
+        Change(unlimited_range=half),
+        Change(launch_at_once=ids),
+        Change(approval_at_once=True),
+        Change(landing_everywhere=True),
+        Change(landing_here=True),
+        Change(first_responders=True),
+        Change(season="dry"),
+        Change(light="day"),
+        Change(
+            available=ids,
+            night=ids,
+            unlimited_range=ids,
+            launch_at_once=ids,
+            approval_at_once=True,
+            landing_here=True,
+            landing_everywhere=True,
+            first_responders=True,
+            season="dry",
+        ),
+    ]
+    sites = np.arange(len(scenario.sites))
+    for change in changes:
+        times, winners = changed_min(result, change, sites)
+        for s in sites if change.landing_here else [None]:
+            # A landing site "here" is at the re-checked site only: checked one site at a time.
+            changed = change.scenario(scenario)
+            if change.landing_here:
+                sites_now = list(changed.sites)
+                sites_now[s] = sites_now[s].model_copy(update={"hls": True, "airstrip": True})
+                changed = changed.model_copy(update={"sites": tuple(sites_now)})
+            if change.first_responders:
+                changed = _with_sites(changed, first_responders=True)
+            expected = check(changed, light=change.light or light, season=change.season or season)  # type: ignore[arg-type]
+            at = slice(None) if s is None else slice(s, s + 1)
+            np.testing.assert_array_equal(
+                times[:, at], reported_min(expected.times.time_min)[:, at], err_msg=str(change)
+            )
+            np.testing.assert_array_equal(winners[:, at], expected.times.airframe[:, at], err_msg=str(change))

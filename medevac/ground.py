@@ -201,6 +201,18 @@ class CachedRouter:
         self._matrices[whole] = matrix
         return matrix
 
+    def sharing(self, inner: GroundRouter) -> CachedRouter:
+        """A cached router over ``inner`` that shares this one's times (not its access words).
+
+        For the variants of one mission: ``inner`` must route as this one's inner router
+        does (the same road network and settings), differing only in what its words about
+        access depend on (the facilities), so a what-if asks the network only for the
+        columns of what it adds.
+        """
+        shared = CachedRouter(inner)
+        shared._columns, shared._matrices = self._columns, self._matrices
+        return shared
+
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         key = (float(lat_deg), float(lon_deg), season)
         if key not in self._access:

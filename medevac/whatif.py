@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -25,9 +27,9 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 
 from medevac import messages
-from medevac.check import CheckResult, check
+from medevac.check import CheckResult, check, make_router
 from medevac.errors import Problem, ScenarioError
-from medevac.ground import GroundRouter
+from medevac.ground import CachedRouter, GeodesicRouter, GroundRouter
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.results import ALL_LEGS, LegDelta, Results, SiteChange, leg_minutes
 from medevac.scenario import scenario_from_mapping, scenario_to_mapping
@@ -317,9 +319,52 @@ def content_key(scenario: Scenario) -> str:
     return hashlib.sha256(f"{document}\n{scenario.source_dir}".encode()).hexdigest()
 
 
+MISSION_ROUTERS_KEPT = 4
+"""Road routers remembered for what-ifs (one per road layer and ground settings)."""
+
+_mission_routers: OrderedDict[str, CachedRouter] = OrderedDict()
+_mission_routers_lock = threading.Lock()
+
+
+def ground_key(scenario: Scenario) -> str:
+    """A digest of what road times depend on: the ground settings and the files they name
+    (path, size and modification time, so a layer changed on disk is read again)."""
+    folder = scenario.source_dir
+    files = [folder / name for name in (scenario.ground.roads, *scenario.ground.closures) if name]
+    stats = [
+        (str(path), *((path.stat().st_size, path.stat().st_mtime_ns) if path.exists() else ()))
+        for path in files
+    ]
+    document = json.dumps([scenario.ground.model_dump(mode="json"), str(folder), stats], sort_keys=True)
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def mission_router(scenario: Scenario) -> GroundRouter:
+    """The scenario's ground router, sharing road times with every variant of the same
+    ground checked before: a what-if that adds a facility routes only to that facility.
+
+    The no-roads estimate is cheap and returned as it is."""
+    router = make_router(scenario)
+    if isinstance(router, GeodesicRouter):
+        return router
+    key = ground_key(scenario)
+    with _mission_routers_lock:
+        known = _mission_routers.get(key)
+        if known is None:
+            known = _mission_routers[key] = CachedRouter(router)
+            while len(_mission_routers) > MISSION_ROUTERS_KEPT:
+                _mission_routers.popitem(last=False)
+            return known
+        _mission_routers.move_to_end(key)
+    return known.sharing(router)
+
+
 def evaluate(scenario: Scenario, router: GroundRouter | None = None) -> CheckResult:
-    """Check a scenario under its own conditions: the one call the app and the bench make."""
-    return check(scenario, router=router)
+    """Check a scenario under its own conditions: the one call the app and the bench make.
+
+    Without ``router``, road times are shared between the variants of a mission
+    (:func:`mission_router`)."""
+    return check(scenario, router=router or mission_router(scenario))
 
 
 # -- the planner's views of a result: thin adapters over medevac.results -----------------

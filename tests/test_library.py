@@ -24,10 +24,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ONE_KM_A_MINUTE, facility, make_scenario, on_equator, site
 
+from medevac.cli import main
 from medevac.errors import (
     LibraryCorruptError,
     LibraryError,
@@ -90,6 +92,12 @@ L2_MIDWAY: tuple[Edit, ...] = (AddFacility("l2", "2", at_km(150)),)
 @pytest.fixture
 def library(tmp_path: Path) -> Library:
     return Library(tmp_path / "library.sqlite")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
 # -- save, list, open ------------------------------------------------------------------------
@@ -547,3 +555,111 @@ def test_a_save_waits_for_another_sessions_write_and_gives_up_clearly(tmp_path: 
         holder.execute("ROLLBACK")
         holder.close()
     assert [v.name for v in Library(path).list()] == ["patient"]
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_list_show_rename_compare_export_delete(
+    capsys: pytest.CaptureFixture[str], library: Library, tmp_path: Path
+) -> None:
+    library.save(baseline(), L2_AT_FAR, "L2 at far")
+    library.save(baseline(), L2_MIDWAY, "L2 at 150 km")
+    where = ("--library", library.path)
+
+    status, out, _ = run_cli(capsys, "library", "list", *where)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == f"2 saved variants in {library.path}"
+    conditions = ["day-dry", "night-dry", "day-wet", "night-wet"]
+    assert lines[2].split() == [
+        "id",
+        "name",
+        "scenario",
+        "saved",
+        "(UTC)",
+        *(w for c in conditions for w in (c, "sites")),
+    ]
+    assert lines[4].split()[:4] == ["1", "L2", "at", "far"]
+    assert lines[4].split()[-4:] == ["1/2", "1/2", "1/2", "1/2"]
+
+    status, out, _ = run_cli(capsys, "library", "list", *where, "--format", "json")
+    listed: list[dict[str, Any]] = json.loads(out)
+    assert [v["name"] for v in listed] == ["L2 at far", "L2 at 150 km"]
+    assert listed[0]["headline"][0] == {
+        "light": "day",
+        "season": "dry",
+        "sites": 2,
+        "sites_meeting_all": 1,
+        "personnel": 150,
+        "personnel_meeting_all": 100,
+    }
+
+    status, out, _ = run_cli(capsys, "library", "show", "1", *where)
+    assert status == 0
+    assert "edits (1): + Level 2 at Far (0.00, 2.69)" in out
+    assert "  night, wet season: 1 of 2 sites, 100 of 150 personnel meet every leg" in out
+
+    assert run_cli(capsys, "library", "rename", "2", "midway", *where)[1] == (
+        "renamed variant 2 from 'L2 at 150 km' to 'midway'\n"
+    )
+
+    status, out, _ = run_cli(capsys, "library", "compare", "1", "2", *where)
+    assert status == 0
+    assert "variant 2 ('midway') against variant 1 ('L2 at far')" in out
+    table = [line.split() for line in out.splitlines()[4:]]
+    assert ["day-dry", "far", "surgery", "20.0", "170.0", "+150.0", "now", "fails"] in table
+    assert ["day-wet", "near", "surgery", "580.0", "280.0", "-300.0", "fails"] in table
+    assert len(table) == 4 * 3  # far's surgery and resuscitation, near's surgery, each condition
+    status, out, _ = run_cli(capsys, "library", "compare", "1", "2", *where, "--format", "csv")
+    assert (
+        out.splitlines()[0] == "condition,site_id,leg,time_min_a,time_min_b,delta_min,meets_a,meets_b,changed"
+    )
+
+    out_file = tmp_path / "midway.yaml"
+    assert run_cli(capsys, "library", "export", "2", "--out", out_file, *where)[0] == 0
+    assert load_scenario(out_file).facility("l2").lon == pytest.approx(on_equator(150)["lon"])
+    status, _, err = run_cli(capsys, "library", "export", "2", "--out", out_file, *where)
+    assert status == 2
+    assert (
+        err
+        == f"error: output already exists: {out_file} (use --force to overwrite, or choose another --out)\n"
+    )
+
+    assert run_cli(capsys, "library", "delete", "1", *where)[1] == "deleted variant 1 ('L2 at far')\n"
+    assert [v.id for v in library.list()] == [2]
+
+
+def test_cli_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    status, _, err = run_cli(capsys, "library", "show", "5", "--library", path)
+    assert (status, err) == (
+        2,
+        f"error: no variant with id 5 in {path} (`medevac library list` shows the ids)\n",
+    )
+    with pytest.raises(SystemExit) as caught:
+        main(["library", "show", "five", "--library", str(path)])
+    assert caught.value.code == 2
+    assert "invalid int value: 'five'" in capsys.readouterr().err
+    Library(path).save(baseline(), L2_AT_FAR, "a")
+    Library(path).save(baseline(), L2_MIDWAY, "b")
+    status, _, err = run_cli(capsys, "library", "rename", "2", "a", "--library", path)
+    assert status == 2 and "named 'a' is already saved (id 1)" in err
+    status, out, _ = run_cli(capsys, "library", "list", "--library", tmp_path / "empty.sqlite")
+    assert (status, out) == (0, f"no saved variants in {tmp_path / 'empty.sqlite'}\n")
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"\x00garbage" * 512)
+    status, _, err = run_cli(capsys, "library", "list", "--library", broken)
+    assert status == 2 and err.startswith(f"error: {broken} is not a readable variant library")
+
+
+def test_cli_lists_the_variants_of_one_scenario_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = mission_with_a_patrol_file(tmp_path / "mission")
+    monkeypatch.setenv(LIBRARY_ENV, str(tmp_path / "env.sqlite"))  # found through the variable
+    Library().save(load_scenario(path), L2_AT_FAR, "of the file")
+    Library().save(baseline(), L2_AT_FAR, "of another")
+    status, out, _ = run_cli(capsys, "library", "list", "--scenario", path, "--format", "json")
+    assert status == 0
+    assert [v["name"] for v in json.loads(out)] == ["of the file"]

@@ -472,7 +472,7 @@ def test_two_sessions_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     """Two threads, each its own Library on the same file (as two browser sessions), save
     many variants at once: every one is there after, each with its own id."""
     path = tmp_path / "shared.sqlite"
-    per_thread = 30
+    per_thread = 25
     parent = baseline()
     errors: list[BaseException] = []
     start = threading.Barrier(2)

@@ -10,8 +10,8 @@ headline results at that time (sites and personnel meeting every leg, per light 
 season), so a list of variants needs no check.
 
 The file is ``MEDEVAC_LIBRARY`` when that is set, else ``library.sqlite`` in the user's
-data folder (:func:`platformdirs.user_data_path`). Every call opens its own connection and
-runs one transaction: writes take the write lock first (``BEGIN IMMEDIATE``), the journal
+data folder (:func:`platformdirs.user_data_path`). Every call runs one transaction (on a
+connection of the calling thread): writes take the write lock first (``BEGIN IMMEDIATE``), the journal
 is a write-ahead log (readers never wait for a writer) and a busy library is waited for
 (``busy_timeout``), so two browser sessions saving at once both land. Checks run before
 the lock is taken, so a save holds it for milliseconds.
@@ -43,6 +43,7 @@ import dataclasses
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -435,13 +436,24 @@ def _now_utc() -> str:
 class Library:
     """Saved variants in one SQLite file (:func:`default_path` unless ``path`` is given).
 
-    Safe to share between threads and sessions: each call opens its own connection and
-    runs in one transaction. Nothing is read or created until the first call.
+    Safe to share between threads and sessions: each call runs in one transaction, on a
+    connection of its own thread (kept open between calls: closing the last connection to a
+    WAL file checkpoints it, which would cost every call a few fsyncs). Nothing is read or
+    created until the first call; :meth:`close` closes the calling thread's connection.
     """
 
     def __init__(self, path: str | Path | None = None, *, timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.timeout_s = timeout_s
+        self._local = threading.local()
+
+    def close(self) -> None:
+        """Close this thread's connection (the next call opens another)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            with suppress(sqlite3.Error):
+                connection.close()
 
     def __repr__(self) -> str:
         return f"Library({str(self.path)!r})"
@@ -503,15 +515,14 @@ class Library:
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        """One transaction on a fresh connection: ``BEGIN IMMEDIATE`` (the write lock first,
-        so two writers queue rather than deadlock) or a plain read snapshot."""
-        connection = self._connect()
+        """One transaction on this thread's connection: ``BEGIN IMMEDIATE`` (the write lock
+        first, so two writers queue rather than deadlock) or a plain read snapshot."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
         try:
-            try:
-                self._ensure_schema(connection)
-                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            except sqlite3.Error as error:
-                raise self._translate(error) from None
+            self._ensure_schema(connection)
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield connection
                 connection.execute("COMMIT")
@@ -520,9 +531,11 @@ class Library:
                     connection.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
+            self.close()  # a file moved aside and made anew must not be read through the old one
             raise self._translate(error) from None
-        finally:
-            connection.close()
+        except LibraryCorruptError:
+            self.close()
+            raise
 
     # -- rows ---------------------------------------------------------------------------------
 

@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_template_arguments(
         commands.add_parser("template", help="a workbook to fill in, or a scenario as one")
     )
+
+    from medevac.library_command import add_arguments as add_library_arguments
+
+    add_library_arguments(commands.add_parser("library", help="saved variants: list, show, export ..."))
     return parser
 
 
@@ -91,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from medevac.intake.command import run as run_intake
 
             return run_intake(args)
+        if args.command == "library":
+            from medevac.library_command import run as run_library
+
+            return run_library(args)
         scenario = load_scenario(args.scenario)
         for warning in scenario_warnings(scenario):
             print(f"{args.scenario}: warning: {warning}", file=sys.stderr)

@@ -118,3 +118,25 @@ class LayerError(ValueError, MedevacError):
 
 class RoadDataError(LayerError):
     """A road layer that cannot be read or routed: names the file and what is wrong."""
+
+
+class LibraryError(MedevacError):
+    """The saved variant library cannot do what was asked (:mod:`medevac.library`): the
+    message names the library file, the variant and what to do."""
+
+
+class LibraryCorruptError(LibraryError):
+    """The library file is not a readable variant library: damaged, another program's
+    database, or written by a newer medevac."""
+
+
+class VariantNotFoundError(LookupError, LibraryError):
+    """No saved variant has that id."""
+
+
+class VariantNameError(ValueError, LibraryError):
+    """A variant name that is empty, too long, or already taken under the same parent."""
+
+
+class StaleVariantError(ValueError, LibraryError):
+    """A saved variant whose edits this medevac can no longer read or apply to its parent."""

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from importlib.resources.abc import Traversable
+from typing import Any, cast
 
 import numpy as np
 
 from medevac.check import CheckResult, reported_min
 from medevac.coverage.grid import scenario_points
 from medevac.geo import WGS84, FloatArray
+from medevac.geodata import AFRICA_COUNTRIES, GEODATA, mission_files
 from medevac.ground import GroundRouter
 from medevac.model import Scenario
 from medevac.standards import LEG_LABEL, Leg
@@ -66,8 +67,9 @@ BAND_COLOURS: tuple[RGB, ...] = (
     (213, 94, 0),
 )
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
-"""The bundled offline basemap: country outlines, towns and airfields (see geodata/README.md)."""
+GEODATA_DIR: Traversable = GEODATA
+"""The bundled offline basemap: country outlines, towns and airfields (see
+:mod:`medevac.geodata` and its README.md), read through :mod:`importlib.resources`."""
 
 
 def status_label(leg: Leg | None) -> str:
@@ -384,12 +386,14 @@ def coverage_view(
 
 
 @lru_cache(maxsize=8)
-def _read_geojson(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+def _read_geojson(path: Hashable) -> str:
+    """A file's text, cached (the packaged files are paths, which hash; Traversable's
+    protocol does not promise it, hence the cast of the caller)."""
+    return cast(Traversable, path).read_text(encoding="utf-8")
 
 
-def _features(path: Path) -> list[dict[str, Any]]:
-    document = json.loads(_read_geojson(path))
+def _features(path: Traversable) -> list[dict[str, Any]]:
+    document = json.loads(_read_geojson(cast(Hashable, path)))
     return list(document.get("features", []))
 
 
@@ -412,15 +416,15 @@ def _flat(coordinates: Any) -> list[float]:
 
 
 def country_outlines(
-    bounds: Bounds | None = None, geodata_dir: Path = GEODATA_DIR, margin_deg: float = 10.0
+    bounds: Bounds | None = None, geodata_dir: Traversable = GEODATA_DIR, margin_deg: float = 10.0
 ) -> dict[str, Any]:
     """Africa's country outlines (Natural Earth) as GeoJSON: those near ``bounds``, or all.
 
     Coordinates are rounded to 0.001 degree (about 100 m): plenty for a basemap, and the
     map is re-sent to the browser after every change.
     """
-    path = geodata_dir / "africa_countries.geojson"
-    if not path.exists():
+    path = geodata_dir.joinpath(AFRICA_COUNTRIES)
+    if not path.is_file():
         return {"type": "FeatureCollection", "features": []}
     features = []
     for feature in _features(path):
@@ -440,11 +444,11 @@ def country_outlines(
     return {"type": "FeatureCollection", "features": features}
 
 
-def _points_in(name: str, bounds: Bounds, geodata_dir: Path) -> list[dict[str, Any]]:
+def _points_in(name: str, bounds: Bounds, geodata_dir: Traversable) -> list[dict[str, Any]]:
     """Point features of every mission's ``name`` file that fall in the box, deduplicated."""
     seen: set[tuple[float, float]] = set()
     records = []
-    for path in sorted(geodata_dir.glob(f"*/{name}")):
+    for _, path in mission_files(name, geodata_dir):
         for feature in _features(path):
             geometry = feature.get("geometry") or {}
             if geometry.get("type") != "Point":
@@ -467,7 +471,7 @@ def ascii_label(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def towns(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any]]:
+def towns(bounds: Bounds, geodata_dir: Traversable = GEODATA_DIR) -> list[dict[str, Any]]:
     """Towns of the bundled geodata (GeoNames) inside the box, largest first."""
     records = _points_in("towns.geojson", bounds, geodata_dir)
     for record in records:
@@ -478,7 +482,7 @@ def towns(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any
     return records
 
 
-def airfields(bounds: Bounds, geodata_dir: Path = GEODATA_DIR) -> list[dict[str, Any]]:
+def airfields(bounds: Bounds, geodata_dir: Traversable = GEODATA_DIR) -> list[dict[str, Any]]:
     """Airports, strips and heliports of the bundled geodata (OurAirports) inside the box."""
     records = _points_in("airfields.geojson", bounds, geodata_dir)
     for record in records:

@@ -20,6 +20,7 @@ from medevac.standards import LEG_LABEL, Leg
 
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
     from medevac.explain import Reason
+    from medevac.library import Headline, SavedVariant
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -316,24 +317,196 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     return ". ".join(parts)
 
 
+# -- the saved variant library ------------------------------------------------------------
+
+LIBRARY_ERRORS: dict[str, str] = {
+    "cannot_open": "cannot open the variant library {path}: {detail} "
+    "(set MEDEVAC_LIBRARY to use another file)",
+    "busy": "the variant library {path} is busy: another session held it for over {timeout_s:g} s; try again",
+    "corrupt": "{path} is not a readable variant library ({detail}); move it aside (a new library "
+    "is made in its place) or set MEDEVAC_LIBRARY to another file",
+    "not_a_library": "{path} is a database of another program, not a medevac variant library; "
+    "set MEDEVAC_LIBRARY to another file",
+    "newer_library": "{path} was written by a newer medevac (library format {found}, this one "
+    "reads {known}): update medevac to use it",
+    "not_found": "no variant with id {variant_id} in {path} (`medevac library list` shows the ids)",
+    "empty_name": "a variant needs a name (got {name!r})",
+    "long_name": "a variant name has at most {limit} characters (got {length})",
+    "duplicate_name": "a variant of {parent!r} named {name!r} is already saved (id {other_id}): "
+    "choose another name, or rename or delete that one",
+    "bad_row": "variant {variant_id} in {path} is damaged ({detail}); "
+    "`medevac library delete {variant_id}` removes it",
+    "newer_edits": "variant {variant_id} ({name!r}) was saved by a newer medevac (edit format {found}, "
+    "this one reads {known}): update medevac to open it",
+    "unreadable_edit": "variant {variant_id} ({name!r}): edit {number} was saved in a form this "
+    "medevac no longer reads ({detail}); its parent scenario still opens",
+    "stale_edits": "variant {variant_id} ({name!r}): its edits no longer apply to its parent "
+    "scenario {parent!r}: {detail}",
+}
+"""The sentence of each error code of :mod:`medevac.library`, a template over its fields."""
+
+EDIT_FORMAT_PROBLEMS: dict[str, str] = {
+    "not_a_record": "an edit must be a mapping of fields (got {value})",
+    "unknown_kind": "unknown kind of edit {value!r} (known: {known})",
+    "unknown_fields": "{kind} has no field {fields} (its fields: {known})",
+    "missing_fields": "{kind} needs {fields}",
+    "bad_point": "{kind}.{field} must be a place {{lat, lon, label}} (got {value})",
+    "bad_base": "{kind}.{field} must be a facility id or a place {{lat, lon, label}} (got {value})",
+    "bad_values": "{kind}.{field} must be a list of [key, minutes] pairs (got {value})",
+    "not_a_list": "the edits must be a list (got {value})",
+    "not_json": "the edits are not JSON ({detail})",
+}
+"""Why a saved edit record cannot be read back (:func:`medevac.library.edits_from_json`)."""
+
+
+def library_error(code: str, **fields: object) -> str:
+    """The sentence of a library error code.
+
+    >>> library_error("not_found", variant_id=7, path="lib.sqlite")
+    'no variant with id 7 in lib.sqlite (`medevac library list` shows the ids)'
+    """
+    return LIBRARY_ERRORS[code].format(**fields)
+
+
+def variant_source(path: object, variant_id: int) -> str:
+    """How a saved variant's parent is named in its scenario errors."""
+    return f"{path}, variant {variant_id} (its parent scenario)"
+
+
+def edit_format_problem(code: str, **fields: object) -> str:
+    return EDIT_FORMAT_PROBLEMS[code].format(**fields)
+
+
+def headline_text(headline: Headline) -> str:
+    """``day, dry season: 2 of 3 sites, 250 of 300 personnel meet every leg``."""
+    return (
+        f"{condition_text(headline.light, headline.season)}: {headline.sites_meeting_all} of "
+        f"{headline.sites} sites, {headline.personnel_meeting_all:,} of {headline.personnel:,} "
+        "personnel meet every leg"
+    )
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    return [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [headers, ["-" * w for w in widths], *rows]
+    ]
+
+
+def library_table(variants: Sequence[SavedVariant], path: str) -> str:
+    """The ``medevac library list`` table: one line per variant, its sites meeting every leg
+    under each condition (``2/3``) in the last columns."""
+    if not variants:
+        return f"no saved variants in {path}\n"
+    conditions = list(dict.fromkeys(h.condition for v in variants for h in v.headline))
+    headers = ["id", "name", "scenario", "saved (UTC)", *(f"{c} sites" for c in conditions)]
+    rows = []
+    for variant in variants:
+        tallies = {h.condition: f"{h.sites_meeting_all}/{h.sites}" for h in variant.headline}
+        rows.append(
+            [
+                str(variant.id),
+                variant.name,
+                variant.parent_name,
+                variant.created_utc,
+                *(tallies.get(c, "-") for c in conditions),
+            ]
+        )
+    lines = [f"{len(variants)} saved variant{'s' if len(variants) != 1 else ''} in {path}", ""]
+    lines += _table(headers, rows)
+    lines += ["", "sites meeting every leg, of all sites, under each light and season"]
+    return "\n".join(lines) + "\n"
+
+
+def variant_details(variant: SavedVariant) -> str:
+    """The ``medevac library show`` text of one saved variant."""
+    lines = [
+        f"variant {variant.id}: {variant.name}",
+        f"scenario: {variant.parent_name} (content key {variant.parent_key[:12]})",
+        f"saved: {variant.created_utc} by medevac {variant.medevac_version}",
+        f"edits ({variant.edit_count}): {variant.description}",
+        "headline:",
+        *(f"  {headline_text(h)}" for h in variant.headline),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def renamed_text(variant: SavedVariant, old_name: str) -> str:
+    return f"renamed variant {variant.id} from {old_name!r} to {variant.name!r}\n"
+
+
+def deleted_text(variant: SavedVariant) -> str:
+    return f"deleted variant {variant.id} ({variant.name!r})\n"
+
+
+def exported_text(variant: SavedVariant, path: str) -> str:
+    return f"wrote variant {variant.id} ({variant.name!r}) to {path}\n"
+
+
+def _minutes_or_none(value: float) -> str:
+    return f"{value:.1f}" if np.isfinite(value) else "none"
+
+
+def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: SavedVariant) -> str:
+    """The ``medevac library compare`` text: the (condition, site, leg) whose time changed."""
+    changed = [row for row in rows if row["changed"]]
+    head = f"variant {b.id} ({b.name!r}) against variant {a.id} ({a.name!r}), minutes from wounding"
+    if not changed:
+        return f"{head}: no site's time changed under any condition\n"
+    headers = ["condition", "site", "leg", f"{a.id}", f"{b.id}", "change", "verdict"]
+    body = []
+    for row in changed:
+        before, after = float(row["time_min_a"]), float(row["time_min_b"])
+        delta = float(row["delta_min"])
+        verdict = {
+            (False, True): "now meets",
+            (True, False): "now fails",
+        }.get((bool(row["meets_a"]), bool(row["meets_b"])), "meets" if row["meets_b"] else "fails")
+        body.append(
+            [
+                str(row["condition"]),
+                str(row["site_id"]),
+                leg_text(row["leg"]),
+                _minutes_or_none(before),
+                _minutes_or_none(after),
+                f"{delta:+.1f}" if np.isfinite(delta) else "-",
+                verdict,
+            ]
+        )
+    return "\n".join([f"{head}:", "", *_table(headers, body)]) + "\n"
+
+
 __all__ = [
     "ALL_LEGS_TEXT",
+    "EDIT_FORMAT_PROBLEMS",
     "FACTOR_MEANING",
     "FACTOR_NAME",
+    "LIBRARY_ERRORS",
+    "comparison_text",
     "condition_text",
     "conditions_phrase",
+    "deleted_text",
+    "edit_format_problem",
+    "exported_text",
     "factor_meaning",
     "factor_name",
     "failure_head",
     "findings_text",
+    "headline_text",
     "leg_factors_text",
     "leg_text",
     "level_text",
+    "library_error",
+    "library_table",
     "light_text",
     "limiting_factor",
     "number",
     "pathway_text",
     "reason_text",
     "reasons_text",
+    "renamed_text",
     "row_pathway_text",
+    "variant_details",
+    "variant_source",
 ]

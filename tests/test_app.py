@@ -483,7 +483,7 @@ def test_an_upload_cannot_reach_a_server_file_through_a_layer(app: AppTest) -> N
     """GDAL opens files by content: a "p.geojson" that is a VRT (alone or zipped) would draw
     and export any vector file on the server, here the demo's road layer."""
     vrt = f"""<OGRVRTDataSource><OGRVRTLayer name="p">
-      <SrcDataSource>{ROOT / "geodata" / "minusma" / "roads.geojson"}</SrcDataSource>
+      <SrcDataSource>{ROOT / "medevac" / "geodata" / "minusma" / "roads.geojson"}</SrcDataSource>
       <SrcLayer>roads</SrcLayer></OGRVRTLayer></OGRVRTDataSource>""".encode()
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w") as archive:

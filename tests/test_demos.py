@@ -1,7 +1,7 @@
-"""The demo missions in ``scenarios/`` and the demo geodata in ``geodata/``.
+"""The demo missions in ``scenarios/`` and the demo geodata in ``medevac/geodata/``.
 
 Every demo validates and checks in every condition, by the library and by the command
-line; the geodata files are what ``geodata/README.md`` says they are; and a few facts of
+line; the geodata files are what ``medevac/geodata/README.md`` says they are; and a few facts of
 the demos, worked out by hand below, hold.
 """
 
@@ -27,7 +27,7 @@ from medevac.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-GEODATA = ROOT / "geodata"
+GEODATA = ROOT / "medevac" / "geodata"
 MISSIONS = {"minusma-north.yaml": "minusma", "unmiss.yaml": "unmiss"}
 CONDITIONS: list[tuple[Light, Season]] = [("day", "dry"), ("night", "dry"), ("day", "wet"), ("night", "wet")]
 

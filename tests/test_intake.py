@@ -200,7 +200,9 @@ def test_the_filled_workbook_carries_files_and_patrols_in_settings(
     sheet = openpyxl.load_workbook(book)["settings"]
     settings = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     roads = Path(str(settings["ground.roads"]))
-    assert (tmp_path / roads).resolve() == (ROOT / "geodata" / "minusma" / "roads.geojson").resolve()
+    assert (tmp_path / roads).resolve() == (
+        ROOT / "medevac" / "geodata" / "minusma" / "roads.geojson"
+    ).resolve()
     assert settings["ground.convoy_factor"] == 0.75
     assert settings["name"] == "MINUSMA north and east (illustrative)"
     assert settings["patrols.gao-ansongo-menaka.personnel"] == 40

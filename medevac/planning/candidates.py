@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medevac.errors import Problem, ScenarioError
+from medevac.geodata import mission_files
 from medevac.model import Scenario
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent.parent / "geodata"
 BUILT_INS = ("facilities", "sites", "towns")
 TOWN_MARGIN_DEG = 0.5
 
@@ -133,7 +133,7 @@ def built_in(scenario: Scenario, name: str) -> list[Candidate]:
     south, north = min(lats) - TOWN_MARGIN_DEG, max(lats) + TOWN_MARGIN_DEG
     west, east = min(lons) - TOWN_MARGIN_DEG, max(lons) + TOWN_MARGIN_DEG
     places: list[Candidate] = []
-    for path in sorted(GEODATA_DIR.glob("*/towns.geojson")):
+    for _, path in mission_files("towns.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
             lon, lat = (float(v) for v in feature["geometry"]["coordinates"][:2])
             if south <= lat <= north and west <= lon <= east:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from medevac.check import CheckResult
 from medevac.mapdata import (
+    Bounds,
     CoverageView,
     airfields,
     country_outlines,
@@ -63,6 +65,19 @@ def has_coverage() -> bool:
     return True
 
 
+@lru_cache(maxsize=64)
+def places_near(bounds: Bounds) -> dict[str, Any]:
+    """The basemap around a box, cached per box as the app's ``places_near`` is."""
+    places, radius_m = placement_grid(bounds)
+    return {
+        "countries": country_outlines(bounds),
+        "towns": towns(bounds),
+        "airfields": airfields(bounds),
+        "places": places,
+        "place_radius_m": radius_m,
+    }
+
+
 def one_whatif(
     baseline: Scenario, base_result: CheckResult, base_view: CoverageView | None, place: Point
 ) -> float:
@@ -89,17 +104,13 @@ def one_whatif(
     gap_rows(result)
     layers = result_layers(result)
     bounds = scenario_bounds(variant)
-    places, radius_m = placement_grid(bounds)
+    basemap = places_near(bounds)
     deck = build_deck(
         bounds=bounds,
-        countries=country_outlines(bounds),
         layers=layers,
-        towns=towns(bounds),
-        airfields=airfields(bounds),
-        places=places,
-        place_radius_m=radius_m,
         surface=surface,
         surface_cell_km=cell_km,
+        **basemap,
     )
     deck.to_json()  # what st.pydeck_chart serialises
     return time.perf_counter() - start

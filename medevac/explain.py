@@ -288,7 +288,7 @@ class _Explainer:
         # is over): a road to a pick-up point arriving after the slowest failing leg's time,
         # less the ground departure, never matters, so the router may skip it.
         slowest_failing_min = np.where(self.failing, self.reported, -np.inf).max(axis=0, initial=-np.inf)
-        self._useful_road_min = slowest_failing_min[self.sites] - self.scenario.timeline.ground_departure
+        self._useful_road_min = slowest_failing_min - self.scenario.timeline.ground_departure
         self.router = result.engine.router
         self._tables: dict[Season, PointTables] = {}
         self._cache: dict[tuple[Change, tuple[int, ...]], tuple[FloatArray, IntArray]] = {}
@@ -312,14 +312,14 @@ class _Explainer:
         return self._cache[key]
 
     def _tables_of(self, season: Season, sites: IntArray) -> PointTables:
-        """The tables of these failing sites: those of every failing site, asked of the
-        router once per season, then taken row by row (a re-check of fewer sites costs less)."""
+        """The tables of these failing sites: those of every site, asked of the router once
+        per season (the same origins for every variant, so a shared router has them), then
+        taken row by row; roads from a site that meets every leg are never needed."""
         if season not in self._tables:
             self._tables[season] = self.result.engine.site_tables(
-                self.sites, season=season, roads_to_sites=True, useful_road_min=self._useful_road_min
+                season=season, roads_to_sites=True, useful_road_min=self._useful_road_min
             )
-        every = self._tables[season]
-        return every if len(sites) == len(self.sites) else every.take(np.searchsorted(self.sites, sites))
+        return self._tables[season].take(sites)
 
     def improves(self, times: FloatArray) -> BoolArray:
         return np.asarray(times < self.reported)

@@ -345,9 +345,12 @@ class CoverageView:
         shown = np.flatnonzero(row <= TIME_BANDS_MIN[-1])
         lat = np.round(self.lat_deg[shown], 4).tolist()
         lon = np.round(self.lon_deg[shown], 4).tolist()
+        # band_colour of every cell at once: the first band whose edge the time is within
+        colours = [[*colour, 80] for colour in BAND_COLOURS]
+        bands = np.searchsorted(np.asarray(TIME_BANDS_MIN, dtype=np.float64), row[shown], side="left")
         return [
-            {"lon": x, "lat": y, "colour": band_colour(float(t))}
-            for x, y, t in zip(lon, lat, row[shown].tolist(), strict=True)
+            {"lon": x, "lat": y, "colour": colours[band]}
+            for x, y, band in zip(lon, lat, bands.tolist(), strict=True)
         ]
 
 

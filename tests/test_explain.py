@@ -379,10 +379,11 @@ def test_every_change_re_checked_on_the_engine_equals_the_check_of_the_changed_s
     sites = np.arange(len(scenario.sites))
     for change in changes:
         times, winners = changed_min(result, change, sites)
-        for s in sites if change.landing_here else [None]:
+        each_site: list[int | None] = [int(s) for s in sites] if change.landing_here else [None]
+        for s in each_site:
             # A landing site "here" is at the re-checked site only: checked one site at a time.
             changed = change.scenario(scenario)
-            if change.landing_here:
+            if s is not None:
                 sites_now = list(changed.sites)
                 sites_now[s] = sites_now[s].model_copy(update={"hls": True, "airstrip": True})
                 changed = changed.model_copy(update={"sites": tuple(sites_now)})

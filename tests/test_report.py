@@ -356,6 +356,23 @@ def test_csv_is_the_site_table(written: tuple[Path, ReportData]) -> None:
     assert list(frame["site_id"]) == ["far", "mid", "near"]
     assert frame.loc[0, "shortfall_min"] == pytest.approx(30.0)
     assert list(frame.columns) == list(data.table.columns)
+    by_id = {s.id: s for s in data.scenario.sites}
+    assert list(frame["lat"]) == [by_id[i].lat for i in frame["site_id"]]
+    assert list(frame["lon"]) == [by_id[i].lon for i in frame["site_id"]]
+    assert set(zip(frame["light"], frame["season"], strict=True)) == {data.condition}
+
+
+def test_repeated_compare_keeps_every_variant() -> None:
+    """``--compare a --compare b c`` compares all three (a repeated option used to keep the last)."""
+    import argparse
+
+    from medevac.report.command import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["s.yaml", "--out", "o", "--compare", "a.yaml", "--compare", "b.yaml", "c.yaml"])
+    assert args.compare == ["a.yaml", "b.yaml", "c.yaml"]
+    assert parser.parse_args(["s.yaml", "--out", "o"]).compare == []
 
 
 def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:

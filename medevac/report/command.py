@@ -17,7 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder to write report.html, report.pdf, workbook.xlsx, layers.gpkg and sites.csv into",
     )
     parser.add_argument(
-        "--compare", nargs="+", default=[], metavar="VARIANT", help="variant scenario files to compare"
+        "--compare",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="VARIANT",
+        help="variant scenario files to compare (repeat the option or list several)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing files in the folder")
     parser.add_argument("--cell-km", type=float, help="cell size of the isochrones (default: automatic)")

@@ -96,7 +96,7 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
     """One row per site under ``condition``, sorted by shortfall (no pathway first, then the
     largest excess, then personnel, then id).
 
-    Columns: identity, each leg's time and verdict, the worst leg and its shortfall, the
+    Columns: identity and position, the condition (light, season), each leg's time and verdict, the worst leg and its shortfall, the
     pathways, the limiting factor (the words of the site's reason records), and whether the
     site meets every leg under each condition the results hold.
     """
@@ -108,11 +108,16 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
     others = {c: results.site_tallies(c).set_index("site_id")["meets_all"] for c in results.conditions}
     records = []
     for tally in results.worst_first(name).to_dict("records"):
+        site = check.scenario.sites[index[tally["site_id"]]]
         rows = results.site_records(index[tally["site_id"]], name)
         row: dict[str, object] = {
             "site_id": tally["site_id"],
             "name": tally["site_name"],
             "kind": tally["site_kind"],
+            "lat": site.lat,
+            "lon": site.lon,
+            "light": check.light,
+            "season": check.season,
             "personnel": int(tally["personnel"]),
         }
         row |= leg_minutes(rows)
@@ -133,6 +138,10 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
         "site_id",
         "name",
         "kind",
+        "lat",
+        "lon",
+        "light",
+        "season",
         "personnel",
         *(f"{leg}_min" for leg in legs),
         *(f"meets_{leg}" for leg in legs),

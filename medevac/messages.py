@@ -510,3 +510,94 @@ __all__ = [
     "variant_details",
     "variant_source",
 ]
+
+
+# -- column headers in words (the workbook's first header row) --------------------------------
+
+COLUMN_TITLES: dict[str, str] = {
+    "site_id": "site id",
+    "facility_id": "facility id",
+    "airframe_id": "airframe id",
+    "patrol_id": "patrol id",
+    "name": "name",
+    "kind": "kind",
+    "lat": "latitude (deg)",
+    "lon": "longitude (deg)",
+    "base_lat": "base latitude (deg)",
+    "base_lon": "base longitude (deg)",
+    "light": "light",
+    "season": "season",
+    "condition": "condition",
+    "personnel": "personnel",
+    "leg": "leg",
+    "threshold_min": "threshold (min)",
+    "sites_meeting": "sites meeting",
+    "sites": "sites",
+    "personnel_meeting": "personnel meeting",
+    "meets_all": "meets every leg",
+    "worst_leg": "worst leg",
+    "shortfall_min": "shortfall (min)",
+    "limiting_factor": "limiting factor",
+    "factor_groups": "limiting factors (grouped)",
+    "length_km": "route length (km)",
+    "level": "level",
+    "helipad": "helipad",
+    "airstrip": "airstrip",
+    "ground_team": "ground team",
+    "type": "type",
+    "base": "base",
+    "cruise_kmh": "cruise speed (km/h)",
+    "range_km": "range (km)",
+    "launch_day_min": "launch by day (min)",
+    "launch_night_min": "launch by night (min)",
+    "night": "night capable",
+    "medical_team": "medical team",
+    "available": "available",
+    "group": "group",
+    "item": "item",
+    "value": "value",
+    "set_by": "set by",
+    "source": "source",
+    "code": "code",
+    "factor": "factor",
+    "named": "assets named",
+    "alone_meets": "alone makes the leg meet",
+    "text": "explanation",
+    "rank": "rank",
+    "change": "change",
+    "effect": "effect",
+    "variant": "variant",
+    "sites_before": "sites before",
+    "sites_after": "sites after",
+    "sites_gained": "sites gained",
+    "sites_lost": "sites lost",
+    "personnel_gained": "personnel gained",
+    "personnel_lost": "personnel lost",
+    "time_min": "time (min)",
+    "meets": "meets",
+    "pathway": "pathway",
+    "reasons": "reasons",
+    "airframe": "airframe",
+    "facility": "facility",
+    "pickup": "pick-up point",
+}
+
+
+def column_title(name: str) -> str:
+    """A table column's header in words with its unit, from its machine name.
+
+    >>> column_title("surgery_min"), column_title("meets_first_aid"), column_title("share_meeting_surgery")
+    ('surgery (min)', 'meets first aid', 'share meeting surgery')
+    """
+    if name in COLUMN_TITLES:
+        return COLUMN_TITLES[name]
+    for leg, words in LEG_LABEL.items():
+        if name == f"{leg}_min":
+            return f"{words} (min)"
+        for prefix in ("meets_", "pathway_", "share_meeting_", "meets_all_"):
+            if name == f"{prefix}{leg}":
+                return prefix.replace("_", " ") + words
+    if name.startswith("meets_all_"):
+        light, _, season = name.removeprefix("meets_all_").partition("_")
+        return f"meets every leg: {condition_text(light, season)}"
+    return name.replace("_", " ")

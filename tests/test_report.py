@@ -36,6 +36,7 @@ import pyogrio
 import pytest
 from conftest import ONE_KM_A_MINUTE, airframe, facility, make_scenario, on_equator, site
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from medevac.check import check
@@ -295,23 +296,38 @@ def test_workbook_sheets(written: tuple[Path, ReportData]) -> None:
     for name in ("summary", "sites", "patrols", "facilities", "airframes", "assumptions"):
         assert name in book.sheetnames
     summary = [list(r) for r in book["summary"].iter_rows(values_only=True)]
-    header = summary[0]
-    for light, season, leg, *_rest in summary[1:]:
+    words, header = summary[0], summary[1]  # a header in words with units, then machine names
+    assert words[:5] == ["light", "season", "leg", "threshold (min)", "sites meeting"]
+    assert header[:5] == ["light", "season", "leg", "threshold_min", "sites_meeting"]
+    for light, season, leg, *_rest in summary[2:]:
         assert light in ("day", "night") and season in ("dry", "wet") and leg
-    rows = {(r[0], r[1], r[2]): dict(zip(header, r, strict=True)) for r in summary[1:]}
+    rows = {(r[0], r[1], r[2]): dict(zip(header, r, strict=True)) for r in summary[2:]}
     for (light, season), (sites, personnel) in HAND_ALL_LEGS.items():
         row = rows[(light, season, "all")]
         assert (row["sites_meeting"], row["personnel_meeting"]) == (sites, personnel)
     site_rows = [list(r) for r in book["sites"].iter_rows(values_only=True)]
-    columns = site_rows[0]
-    assert [r[0] for r in site_rows[1:]] == ["far", "mid", "near"]
-    far = dict(zip(columns, site_rows[1], strict=True))
+    columns = site_rows[1]
+    assert [r[0] for r in site_rows[2:]] == ["far", "mid", "near"]
+    far = dict(zip(columns, site_rows[2], strict=True))
     assert far["resuscitation_min"] == pytest.approx(90.0)
     assert far["surgery_min"] == pytest.approx(140.0)
     airframes = list(book["airframes"].iter_rows(values_only=True))
-    assert airframes[1][0] == "heli" and len(airframes) == 2
+    assert airframes[2][0] == "heli" and len(airframes) == 3
     assumptions = [r[1] for r in book["assumptions"].iter_rows(values_only=True)]
     assert "approval" in assumptions and "surgery threshold" in assumptions
+    full = load_workbook(folder / "workbook.xlsx")  # not read-only: formats and filters
+    sites = full["sites"]
+    assert sites.auto_filter.ref == f"A2:{get_column_letter(sites.max_column)}{sites.max_row}"
+    assert sites.freeze_panes == "B3"  # the site id stays in view
+    patrols = full["patrols"]
+    share_column = [c.value for c in patrols[2]].index("share_meeting_surgery") + 1
+    assert all(
+        patrols.cell(row=r, column=share_column).number_format == "0.0%"
+        for r in range(3, patrols.max_row + 1)
+    )
+    limit = full["limiting_factors"]
+    text_column = get_column_letter([c.value for c in limit[2]].index("text") + 1)
+    assert limit.column_dimensions[text_column].width <= 52
 
 
 def _failing_runs(meets: np.ndarray) -> int:
@@ -390,7 +406,7 @@ def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:
     assert all(c["sites lost"] == "-" for c in cells)
     book = load_workbook(folder / "workbook.xlsx", read_only=True)
     rows_xlsx = list(book["comparison"].iter_rows(values_only=True))
-    assert sum(1 for r in rows_xlsx[1:] if r[5]) == 3
+    assert sum(1 for r in rows_xlsx[2:] if r[5]) == 3
 
 
 # -- the command line ------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 Sheets: summary, sites, patrols, facilities, airframes, assumptions, results (the tidy
 results table: one row per condition, site and leg), limiting_factors (one row per reason
 record), recommendations and, when present, comparison. Times are numbers (minutes) and blanks
-where no pathway delivers a leg, so planners can sort and filter them.
+where no pathway delivers a leg, so planners can sort and filter them. Each sheet has two
+header rows (:data:`HEADER_ROWS`: words, then the machine name), an autofilter, columns as wide
+as their content (long text wrapped) and shares formatted as percentages.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,16 +39,44 @@ def _cell(value: object) -> Cell:
     return str(value)
 
 
+HEADER_ROWS = 2
+"""Row 1: each column in words with its unit; row 2: its machine name (for formulas and
+scripts, the names of the CSV and the GeoPackage); data from row 3."""
+
+WRAP_WIDTH = 50
+"""Columns wider than this many characters wrap their text at this width."""
+
+
+def _is_share(name: str) -> bool:
+    return name.startswith("share") or name.endswith("_share")
+
+
 def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Worksheet:
     sheet: Worksheet = book.create_sheet(title)
+    sheet.append([messages.column_title(c) for c in columns])
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="666666", size=9)
     for row in rows:
         sheet.append([_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=2 if title == "sites" else 1)
+    if columns:
+        sheet.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
     for index, name in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, len(name) + 2))
+        letter = get_column_letter(index)
+        cells = sheet[letter][HEADER_ROWS:]
+        longest = max([len(str(c.value)) for c in cells if c.value is not None] + [len(name)], default=0)
+        title_words = max(len(word) for word in messages.column_title(name).split())
+        sheet.column_dimensions[letter].width = min(WRAP_WIDTH, max(8, longest, title_words) + 2)
+        if longest > WRAP_WIDTH:
+            for cell in cells:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if _is_share(name):
+            for cell in cells:
+                cell.number_format = "0.0%"
     return sheet
 
 
@@ -95,7 +125,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
                 a.id,
                 a.type,
                 a.kind,
-                a.base if isinstance(a.base, str) else "",
+                a.base if isinstance(a.base, str) else f"{base.lat:.5f}, {base.lon:.5f}",
                 base.lat,
                 base.lon,
                 a.cruise_kmh,

@@ -21,6 +21,7 @@ from medevac.standards import LEG_LABEL, Leg
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
     from medevac.explain import Reason
     from medevac.library import Headline, SavedVariant
+    from medevac.whatif import Difference
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -601,3 +602,56 @@ def column_title(name: str) -> str:
         light, _, season = name.removeprefix("meets_all_").partition("_")
         return f"meets every leg: {condition_text(light, season)}"
     return name.replace("_", " ")
+
+
+# -- a variant described by what it changes ---------------------------------------------------
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, dict) and {"lat", "lon"} <= set(value):
+        return f"({value['lat']:.4f}, {value['lon']:.4f})"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
+    return str(value)
+
+
+def difference_text(difference: Difference) -> str:
+    """``facilities kidal-l2: level 1 -> 2``; ``+ facilities new-l2 (Level 2, Kidal)``.
+
+    >>> from medevac.whatif import Difference
+    >>> difference_text(Difference("timeline", "", "approval", 10.0, 5.0))
+    'timeline: approval 10.0 -> 5.0'
+    """
+    d = difference
+    if not d.field and d.item:
+        entry = d.after if d.after is not None else d.before
+        detail = ""
+        if isinstance(entry, dict):
+            parts = [
+                f"Level {entry['level']}" if "level" in entry else entry.get("type") or entry.get("kind")
+            ]
+            parts.append(entry.get("name") or "")
+            detail = ", ".join(str(p) for p in parts if p)
+        sign = "+" if d.before is None else "-"
+        return f"{sign} {d.section} {d.item}" + (f" ({detail})" if detail else "")
+    where = f"{d.section} {d.item}".strip()
+    if not d.field:
+        return f"{where}: {_value_text(d.before)} -> {_value_text(d.after)}"
+    return f"{where}: {d.field} {_value_text(d.before)} -> {_value_text(d.after)}"
+
+
+def differences_text(differences: Sequence[Difference]) -> str:
+    """All differences on one line, ``; ``-separated (``no change`` when none)."""
+    return "; ".join(difference_text(d) for d in differences) or "no change from the baseline"
+
+
+def time_change_text(change_min: float | None, after_min: float | None, threshold_min: float) -> str:
+    """``-126.3 min, still 13.5 over``; ``-4.0 min, now meets``; ``no pathway any more``."""
+    if after_min is None:
+        return "no pathway any more"
+    head = "a pathway now" if change_min is None else f"{change_min:+.1f} min"
+    if after_min <= threshold_min:
+        return f"{head}, meets ({threshold_min - after_min:.1f} under)"
+    return f"{head}, still {after_min - threshold_min:.1f} over"

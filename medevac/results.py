@@ -126,6 +126,21 @@ class LegDelta:
         return leg_text(self.leg)
 
 
+@dataclass(frozen=True)
+class EveryLegDelta:
+    """What a variant gains and loses on every leg at once: people newly meeting 10-1-2
+    (a person counts once, whatever the number of legs their site gains)."""
+
+    sites_before: int
+    sites_after: int
+    personnel_before: int
+    personnel_after: int
+    sites_gained: tuple[str, ...]
+    sites_lost: tuple[str, ...]
+    personnel_gained: int
+    personnel_lost: int
+
+
 def _minutes_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
@@ -582,6 +597,27 @@ class Results:
             )
         return tuple(deltas)
 
+    def compare_every_leg(
+        self, other: Results, condition: str | None = None, other_condition: str | None = None
+    ) -> EveryLegDelta:
+        """Sites and personnel meeting *every* leg, before and after (sites in both)."""
+        before = self.site_tallies(condition)[["site_id", "meets_all", "personnel"]]
+        after = other.site_tallies(other_condition)[["site_id", "meets_all"]]
+        both = before.merge(after, on="site_id", how="inner", suffixes=("_before", "_after"))
+        was, now = both["meets_all_before"].to_numpy(bool), both["meets_all_after"].to_numpy(bool)
+        personnel = both["personnel"].to_numpy(np.int64)
+        ids = both["site_id"].tolist()
+        return EveryLegDelta(
+            sites_before=int(was.sum()),
+            sites_after=int(now.sum()),
+            personnel_before=int(personnel[was].sum()),
+            personnel_after=int(personnel[now].sum()),
+            sites_gained=tuple(ids[k] for k in np.flatnonzero(now & ~was)),
+            sites_lost=tuple(ids[k] for k in np.flatnonzero(was & ~now)),
+            personnel_gained=int(personnel[now & ~was].sum()),
+            personnel_lost=int(personnel[was & ~now].sum()),
+        )
+
     def compare_all(self, other: Results) -> dict[str, tuple[LegDelta, ...]]:
         """:meth:`compare` under every condition both hold."""
         return {name: self.compare(other, name, name) for name in self._checks if name in other._checks}
@@ -599,6 +635,7 @@ __all__ = [
     "ALL_LEGS",
     "COLUMNS",
     "PATHWAY_CODES",
+    "EveryLegDelta",
     "LegDelta",
     "Reason",
     "Results",

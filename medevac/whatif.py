@@ -309,6 +309,59 @@ def describe_variant(edits: Iterable[Edit]) -> str:
     return "; ".join(texts) if texts else "baseline"
 
 
+@dataclass(frozen=True)
+class Difference:
+    """One way a variant scenario differs from its baseline, as data.
+
+    ``section`` is a scenario key (``facilities``, ``timeline`` ...); for lists of entries,
+    ``item`` is the entry's id and ``field`` is empty when the whole entry was added
+    (``before`` None) or removed (``after`` None).
+    """
+
+    section: str
+    item: str
+    field: str
+    before: Any
+    after: Any
+
+
+def differences(baseline: Scenario, variant: Scenario) -> tuple[Difference, ...]:
+    """What a variant file changes, read off the two scenarios (a variant given as a file
+    has no edits to describe it): entries added, removed or changed, field by field."""
+    was, now = baseline.model_dump(mode="json"), variant.model_dump(mode="json")
+    found: list[Difference] = []
+    for section in dict.fromkeys([*was, *now]):
+        old, new = was.get(section), now.get(section)
+        if old == new:
+            continue
+        if (
+            isinstance(old, list)
+            and isinstance(new, list)
+            and all(isinstance(e, dict) and "id" in e for e in [*old, *new])
+        ):
+            old_by_id = {e["id"]: e for e in old}
+            new_by_id = {e["id"]: e for e in new}
+            for item in dict.fromkeys([*old_by_id, *new_by_id]):
+                a, b = old_by_id.get(item), new_by_id.get(item)
+                if a is None or b is None:
+                    found.append(Difference(section, item, "", a, b))
+                    continue
+                found += [
+                    Difference(section, item, key, a.get(key), b.get(key))
+                    for key in dict.fromkeys([*a, *b])
+                    if a.get(key) != b.get(key)
+                ]
+        elif isinstance(old, dict) and isinstance(new, dict):
+            found += [
+                Difference(section, "", key, old.get(key), new.get(key))
+                for key in dict.fromkeys([*old, *new])
+                if old.get(key) != new.get(key)
+            ]
+        else:
+            found.append(Difference(section, "", "", old, new))
+    return tuple(found)
+
+
 def content_key(scenario: Scenario) -> str:
     """A digest of everything a check depends on: the scenario's content and its folder.
 

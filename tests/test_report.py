@@ -39,14 +39,21 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
-from medevac.check import check
+from medevac.check import check, reported_min
 from medevac.cli import main
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.build import OUTPUTS, write_report
 from medevac.report.factors import group_findings, limiting_factors
 from medevac.report.recommend import recommend
-from medevac.report.summary import CONDITIONS, CachedRouter, Condition, check_conditions, leg_shares
+from medevac.report.summary import (
+    CONDITIONS,
+    CachedRouter,
+    Condition,
+    check_conditions,
+    condition_label,
+    leg_shares,
+)
 from medevac.scenario import dump_scenario, load_scenario
 from medevac.whatif import AddFacility, SetAirframe, apply_edits
 
@@ -316,9 +323,9 @@ def test_workbook_sheets(written: tuple[Path, ReportData]) -> None:
     assumptions = [r[1] for r in book["assumptions"].iter_rows(values_only=True)]
     assert "approval" in assumptions and "surgery threshold" in assumptions
     full = load_workbook(folder / "workbook.xlsx")  # not read-only: formats and filters
-    sites = full["sites"]
-    assert sites.auto_filter.ref == f"A2:{get_column_letter(sites.max_column)}{sites.max_row}"
-    assert sites.freeze_panes == "B3"  # the site id stays in view
+    site_sheet = full["sites"]
+    assert site_sheet.auto_filter.ref == f"A2:{get_column_letter(site_sheet.max_column)}{site_sheet.max_row}"
+    assert site_sheet.freeze_panes == "B3"  # the site id stays in view
     patrols = full["patrols"]
     share_column = [c.value for c in patrols[2]].index("share_meeting_surgery") + 1
     assert all(
@@ -392,11 +399,23 @@ def test_repeated_compare_keeps_every_variant() -> None:
 
 
 def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:
-    """A night-capable heli: mid's surgery at night (115 by air) and near's wet-night
+    """A night-capable heli: mid's surgery at night (by air) and near's wet-night
     resuscitation (air team 52.5) are gained; nothing is lost, nothing changes by day."""
-    folder, _ = written
+    folder, data = written
     header, *rows = _html(folder).tables["compare-1"]
     cells = [dict(zip(header, r, strict=True)) for r in rows]
+    every = {c["condition"]: c for c in cells if c["leg"] == "every leg"}
+    assert len(every) == 4
+    variant = data.comparisons[0]
+    ids = [s.id for s in data.scenario.sites]
+    people = {s.id: s.personnel for s in data.scenario.sites}
+    for condition in CONDITIONS:  # the every-leg row against the two checks' own verdicts
+        was, now = data.results[condition].meets_all, variant.results[condition].meets_all
+        newly = [ids[k] for k in np.flatnonzero(now & ~was)]
+        row = every[condition_label(condition)]
+        assert row["sites gained"] == (", ".join(newly) or "-")
+        assert row["personnel gained"] == str(sum(people[i] for i in newly))
+    cells = [c for c in cells if c["leg"] != "every leg"]
     gained = {(c["condition"], c["leg"]): c["sites gained"] for c in cells if c["sites gained"] != "-"}
     assert gained == {
         ("night, dry season", "surgery"): "mid",
@@ -406,7 +425,17 @@ def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:
     assert all(c["sites lost"] == "-" for c in cells)
     book = load_workbook(folder / "workbook.xlsx", read_only=True)
     rows_xlsx = list(book["comparison"].iter_rows(values_only=True))
-    assert sum(1 for r in rows_xlsx[2:] if r[5]) == 3
+    assert sum(1 for r in rows_xlsx[2:] if r[5] and r[2] != "all") == 3
+    times = _html(folder).tables["compare-1-times"]
+    assert any(r[:3] == ["night, dry season", "mid", "surgery"] for r in times[1:])
+    changes = list(book["time_changes"].iter_rows(values_only=True))[2:]
+    mid = [r for r in changes if r[1:5] == ("night", "dry", "mid", "surgery")]
+    again = check(variant.scenario, light="night", season="dry")  # a re-check of the variant
+    mid_after = float(reported_min(again.times.time_min)[again.legs.index("surgery"), ids.index("mid")])
+    assert len(mid) == 1 and mid[0][6] == pytest.approx(mid_after) and mid[0][8] is True
+    assert mid[0][7] == pytest.approx(round(mid_after - float(str(mid[0][5])), 1))
+    described = [r[6] for r in list(book["variants"].iter_rows(values_only=True))[2:]]
+    assert described == ["airframes heli: night no -> yes"]
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -474,7 +503,7 @@ def test_demo_report_with_comparison(tmp_path: Path) -> None:
         assert gained == recommendation.legs_gained > 0
         current = changed
     compare_rows = _html(tmp_path).tables["compare-1"]
-    assert len(compare_rows) == 1 + 4 * len(written.data.result.legs)
+    assert len(compare_rows) == 1 + 4 * (len(written.data.result.legs) + 1)  # each leg, then every leg
 
 
 def test_scenario_without_sites_still_reports(tmp_path: Path) -> None:

@@ -28,9 +28,9 @@ from medevac.report.summary import (
     leg_shares,
     site_table,
 )
-from medevac.results import Results
+from medevac.results import EveryLegDelta, Results, condition_name
 from medevac.variants import VariantCore
-from medevac.whatif import LegDelta, apply_edits
+from medevac.whatif import Difference, LegDelta, apply_edits, differences
 
 Step = Callable[[str], None]
 """Called with the name of each step as it starts (a progress bar's hook)."""
@@ -45,6 +45,8 @@ class VariantComparison:
     results: dict[Condition, CheckResult]
     table: Results  # the variant's results table
     deltas: dict[Condition, tuple[LegDelta, ...]]
+    every_leg: dict[Condition, EveryLegDelta]
+    differences: tuple[Difference, ...]  # what the variant file changes
 
 
 @dataclass(frozen=True)
@@ -118,10 +120,22 @@ def analyse(
         say(f"variant {name}")
         variant_results = check_conditions(variant, make_router(variant))
         variant_table = Results.from_conditions(variant_results)
-        deltas = {
-            c: table_of_results.compare(variant_table, f"{c[0]}-{c[1]}", f"{c[0]}-{c[1]}") for c in CONDITIONS
+        names = {c: condition_name(*c) for c in CONDITIONS}
+        deltas = {c: table_of_results.compare(variant_table, names[c], names[c]) for c in CONDITIONS}
+        every_leg = {
+            c: table_of_results.compare_every_leg(variant_table, names[c], names[c]) for c in CONDITIONS
         }
-        comparisons.append(VariantComparison(name, variant, variant_results, variant_table, deltas))
+        comparisons.append(
+            VariantComparison(
+                name,
+                variant,
+                variant_results,
+                variant_table,
+                deltas,
+                every_leg,
+                differences(scenario, variant),
+            )
+        )
     return ReportData(
         scenario=scenario,
         condition=condition,

@@ -13,7 +13,7 @@ from medevac.report.assumptions import assumptions
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
-from medevac.results import condition_name
+from medevac.results import SiteChange, condition_name
 
 
 def share_text(part: int, whole: int) -> str:
@@ -329,9 +329,11 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
     if not data.comparisons:
         return []
     blocks: list[Block] = [Heading("Comparison with variants")]
+    thresholds = data.result.standard.thresholds_min
     for number, comparison in enumerate(data.comparisons, start=1):
         step(f"map of {comparison.name}")
         blocks.append(Heading(f"Variant {number}: {comparison.name}", level=3))
+        blocks.append(Paragraph(f"Changes: {messages.differences_text(comparison.differences)}."))
         rows = []
         for condition in CONDITIONS:
             for delta in comparison.deltas[condition]:
@@ -347,6 +349,19 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                         str(delta.personnel_lost),
                     )
                 )
+            every = comparison.every_leg[condition]
+            rows.append(
+                (
+                    condition_label(condition),
+                    messages.ALL_LEGS_TEXT,
+                    str(every.sites_before),
+                    str(every.sites_after),
+                    ", ".join(every.sites_gained) or "-",
+                    ", ".join(every.sites_lost) or "-",
+                    str(every.personnel_gained),
+                    str(every.personnel_lost),
+                )
+            )
         blocks.append(
             Table(
                 f"compare-{number}",
@@ -361,9 +376,41 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                     "personnel lost",
                 ),
                 tuple(rows),
-                caption=f"Baseline against {comparison.name}: sites and personnel gained or lost per leg",
+                caption=f"Baseline against {comparison.name}: sites and personnel gained or lost per leg, "
+                "and on every leg at once (a person counts once)",
             )
         )
+        changes = sorted(
+            (
+                (condition, delta.leg, change)
+                for condition in CONDITIONS
+                for delta in comparison.deltas[condition]
+                for change in delta.changed
+            ),
+            key=lambda item: (CONDITIONS.index(item[0]), -abs(_change_min(item[2]) or float("inf"))),
+        )
+        if changes:
+            blocks.append(
+                Table(
+                    f"compare-{number}-times",
+                    ("condition", "site", "leg", "before (min)", "after (min)", "change"),
+                    tuple(
+                        (
+                            condition_label(condition),
+                            _site_label(data, change.site_id),
+                            messages.leg_text(leg),
+                            _minutes_text(change.before_min),
+                            _minutes_text(change.after_min),
+                            messages.time_change_text(
+                                _change_min(change), change.after_min, float(thresholds[leg])
+                            ),
+                        )
+                        for condition, leg, change in changes
+                    ),
+                    caption=f"Every time {comparison.name} changes, whether or not a limit is crossed, "
+                    "largest change first",
+                )
+            )
         blocks.append(
             Figure(
                 change_map(
@@ -443,6 +490,25 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     if scenario.description:
         subtitle += f". {scenario.description}"
     return Document(f"10-1-2 gap report: {scenario.name}", subtitle, tuple(blocks))
+
+
+def _change_min(change: SiteChange) -> float | None:
+    """After minus before, in reported minutes (None where either has no pathway)."""
+    if change.before_min is None or change.after_min is None:
+        return None
+    return round(change.after_min - change.before_min, 1)
+
+
+def _minutes_text(value: float | None) -> str:
+    return "none" if value is None else f"{value:.1f}"
+
+
+def _site_label(data: ReportData, site_id: str) -> str:
+    """A site by its name, with the id where the name differs (``Kidal camp (kidal-camp)``)."""
+    site = next((s for s in data.scenario.sites if s.id == site_id), None)
+    if site is None or not site.name or site.name == site_id:
+        return site_id
+    return f"{site.name} ({site_id})"
 
 
 __all__ = ["Condition", "build_document", "share_text"]

@@ -96,9 +96,10 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
     """One row per site under ``condition``, sorted by shortfall (no pathway first, then the
     largest excess, then personnel, then id).
 
-    Columns: identity and position, the condition (light, season), each leg's time and verdict, the worst leg and its shortfall, the
-    pathways, the limiting factor (the words of the site's reason records), and whether the
-    site meets every leg under each condition the results hold.
+    Columns: identity and position, the condition (light, season), each leg's time and
+    verdict, the worst leg and its shortfall, the pathways, the limiting factor (the words
+    of the site's reason records), and whether the site meets every leg under each
+    condition the results hold.
     """
     results = _results(results)
     name = condition_name(*condition)

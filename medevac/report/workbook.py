@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from medevac import messages
 from medevac.report.analysis import ReportData
 from medevac.report.assumptions import assumptions
-from medevac.report.summary import CONDITIONS, condition_label
+from medevac.report.summary import ALL_LEGS, CONDITIONS, condition_label
 
 Cell = str | int | float | bool | None
 
@@ -55,14 +55,14 @@ def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: Iterable[Se
     sheet: Worksheet = book.create_sheet(title)
     sheet.append([messages.column_title(c) for c in columns])
     sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="666666", size=9)
+    for title_cell in sheet[1]:
+        title_cell.font = Font(bold=True)
+        title_cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for name_cell in sheet[2]:
+        name_cell.font = Font(italic=True, color="666666", size=9)
     for row in rows:
         sheet.append([_cell(v) for v in row])
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=2 if title == "sites" else 1)
+    sheet.freeze_panes = f"{'B' if title == 'sites' else 'A'}{HEADER_ROWS + 1}"  # the site id in view
     if columns:
         sheet.auto_filter.ref = f"A{HEADER_ROWS}:{get_column_letter(len(columns))}{max(sheet.max_row, 2)}"
     for index, name in enumerate(columns, start=1):
@@ -196,6 +196,37 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         ),
     )
     if data.comparisons:
+        comparison_rows: list[tuple[object, ...]] = []
+        for c in data.comparisons:
+            for condition in CONDITIONS:
+                for d in c.deltas[condition]:
+                    comparison_rows.append(
+                        (
+                            c.name,
+                            condition_label(condition),
+                            d.leg,
+                            d.sites_before,
+                            d.sites_after,
+                            ", ".join(d.sites_gained),
+                            ", ".join(d.sites_lost),
+                            d.personnel_gained,
+                            d.personnel_lost,
+                        )
+                    )
+                every = c.every_leg[condition]
+                comparison_rows.append(
+                    (
+                        c.name,
+                        condition_label(condition),
+                        ALL_LEGS,
+                        every.sites_before,
+                        every.sites_after,
+                        ", ".join(every.sites_gained),
+                        ", ".join(every.sites_lost),
+                        every.personnel_gained,
+                        every.personnel_lost,
+                    )
+                )
         _sheet(
             book,
             "comparison",
@@ -210,21 +241,50 @@ def write_workbook(data: ReportData, path: Path) -> Path:
                 "personnel_gained",
                 "personnel_lost",
             ),
+            comparison_rows,
+        )
+        thresholds = data.result.standard.thresholds_min
+        _sheet(
+            book,
+            "time_changes",
+            (
+                "variant",
+                "light",
+                "season",
+                "site_id",
+                "leg",
+                "before_min",
+                "after_min",
+                "change_min",
+                "meets_after",
+            ),
             (
                 (
                     c.name,
-                    condition_label(condition),
+                    *condition,
+                    change.site_id,
                     d.leg,
-                    d.sites_before,
-                    d.sites_after,
-                    ", ".join(d.sites_gained),
-                    ", ".join(d.sites_lost),
-                    d.personnel_gained,
-                    d.personnel_lost,
+                    change.before_min,
+                    change.after_min,
+                    None
+                    if change.before_min is None or change.after_min is None
+                    else round(change.after_min - change.before_min, 1),
+                    change.after_min is not None and change.after_min <= thresholds[d.leg],
                 )
                 for c in data.comparisons
                 for condition in CONDITIONS
                 for d in c.deltas[condition]
+                for change in d.changed
+            ),
+        )
+        _sheet(
+            book,
+            "variants",
+            ("variant", "section", "item", "field", "before", "after", "change"),
+            (
+                (c.name, d.section, d.item, d.field, str(d.before), str(d.after), messages.difference_text(d))
+                for c in data.comparisons
+                for d in c.differences
             ),
         )
     book.save(path)

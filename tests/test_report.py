@@ -514,3 +514,77 @@ def test_scenario_without_sites_still_reports(tmp_path: Path) -> None:
     assert pd.read_csv(tmp_path / "sites.csv").empty
     _, *rows = _html(tmp_path).tables["summary"]
     assert all(row[4] == "0" and row[5] == "n/a" for row in rows)  # no sites: no share
+
+
+# -- page 1, the compliance matrix, the finish -------------------------------------------------
+
+
+def test_bottom_line_states_each_verdict_in_people(written: tuple[Path, ReportData]) -> None:
+    """The fixture by hand (HAND_ALL_LEGS): 3 sites, 600 personnel; the failing ones are the
+    rest. The bottom line comes first and names the people left out, never a rounded share."""
+    folder, data = written
+    text = " ".join("".join(_html(folder).text).split())
+    assert text.index("Bottom line") < text.index("Executive summary")
+    for (light, season), (sites, personnel) in HAND_ALL_LEGS.items():
+        label = f"{light.capitalize()}, {season} season"
+        verdict = (
+            f"not compliant: {3 - sites} of 3 sites, {600 - personnel:,} of 600 personnel "
+            "fail at least one leg"
+        )
+        assert re.search(re.escape(label) + r"( \(the scenario's conditions\))?: " + re.escape(verdict), text)
+    # The site with most people at risk under any condition is named first, with its legs.
+    people = {s.id: s.personnel for s in data.scenario.sites}
+    failing_somewhere = {
+        s.id
+        for c in CONDITIONS
+        for k, s in enumerate(data.scenario.sites)
+        if not data.results[c].meets_all[k]
+    }
+    first = max(sorted(failing_somewhere), key=lambda i: people[i])
+    assert (
+        f"Most people at risk (under any of the four conditions): {first}: {people[first]:,} personnel"
+        in text
+    )
+
+
+def test_share_text_never_hides_people() -> None:
+    from medevac.report.content import share_text
+
+    assert share_text(8710, 8722) == "99.8 %"  # not "100 %" while 12 fail
+    assert share_text(8722, 8722) == "100 %"
+    assert share_text(1, 5000) == "0.1 %"  # not "0 %" while one meets
+    assert share_text(0, 5000) == "0 %"
+    assert share_text(2, 3) == "67 %"
+
+
+def test_compliance_matrix_is_every_check_cell_by_cell(written: tuple[Path, ReportData]) -> None:
+    folder, data = written
+    header, *rows = _html(folder).tables["compliance"]
+    legs = data.result.legs
+    assert len(header) == 1 + 4 * len(legs) and len(rows) == len(data.scenario.sites)
+    for s, row in enumerate(rows):
+        for c, condition in enumerate(CONDITIONS):
+            check_ = data.results[condition]
+            times = reported_min(check_.times.time_min)
+            for i in range(len(legs)):
+                cell = row[1 + c * len(legs) + i]
+                minutes = float(times[i, s])
+                expected = "none !" if not np.isfinite(minutes) else f"{minutes:.1f}"
+                if np.isfinite(minutes) and not check_.meets[i, s]:
+                    expected += " !"
+                assert cell == expected
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'style="background:#f6c9a6"' in html and 'style="background:#cfe8dc"' in html
+
+
+def test_pdf_pages_are_numbered_and_carry_the_version_and_key(written: tuple[Path, ReportData]) -> None:
+    from medevac import __version__
+    from medevac.whatif import content_key
+
+    folder, data = written
+    pages = PdfReader(folder / "report.pdf").pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert f"page {number}" in text
+        assert f"medevac {__version__}; scenario content key {content_key(data.scenario)[:12]}" in text

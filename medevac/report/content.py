@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
 
-from medevac import messages
+from medevac import __version__, messages
+from medevac.check import reported_min
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
 from medevac.report.assumptions import assumptions
@@ -14,11 +16,112 @@ from medevac.report.document import Block, Bullets, Document, Figure, Heading, P
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
 from medevac.results import SiteChange, condition_name
+from medevac.whatif import content_key
 
 
 def share_text(part: int, whole: int) -> str:
-    """``83 %``, or ``n/a`` when there is nothing to share."""
-    return f"{100 * part / whole:.0f} %" if whole else "n/a"
+    """``83 %``, or ``n/a`` when there is nothing to share; never ``100 %`` while anyone is
+    left out, nor ``0 %`` when anyone is in (rounded toward the truth at 0.1 %).
+
+    >>> share_text(8710, 8722), share_text(1, 2000), share_text(5, 6), share_text(0, 3)
+    ('99.8 %', '0.1 %', '83 %', '0 %')
+    """
+    if not whole:
+        return "n/a"
+    percent = 100 * part / whole
+    if 0 < part < whole and f"{percent:.0f}" in ("0", "100"):
+        tenths = math.floor(percent * 10) / 10 if percent > 50 else math.ceil(percent * 10) / 10
+        return f"{tenths:.1f} %"
+    return f"{percent:.0f} %"
+
+
+MEETS_SHADE, FAILS_SHADE, NO_PATHWAY_SHADE = "#cfe8dc", "#f6c9a6", "#d9d9d9"
+"""Compliance cells: light bluish green, light vermillion (Okabe-Ito, safe for colour-blind
+readers) and grey for no pathway; a failing cell is marked ``!`` as well, for print."""
+
+WORST_SITES = 5
+"""Sites named on page 1, by personnel at risk."""
+
+
+def _bottom_line(data: ReportData) -> list[Block]:
+    """Page 1: are we compliant under each condition, who is at risk, what fixes it."""
+    lines = []
+    for condition in CONDITIONS:
+        summary = data.results_table.summary(condition_name(*condition))
+        failing = summary["sites"] - summary["sites_meeting_all"]
+        people = summary["personnel"] - summary["personnel_meeting_all"]
+        own = " (the scenario's conditions)" if condition == data.condition else ""
+        if failing == 0:
+            verdict = (
+                f"compliant: all {summary['sites']} sites, {summary['personnel']:,} personnel meet every leg"
+            )
+        else:
+            verdict = (
+                f"not compliant: {failing} of {summary['sites']} sites, {people:,} of "
+                f"{summary['personnel']:,} personnel fail at least one leg"
+            )
+        lines.append(f"{condition_label(condition).capitalize()}{own}: {verdict}.")
+    blocks: list[Block] = [Bullets(tuple(lines))]
+    at_risk: dict[str, tuple[int, set[str]]] = {}
+    for condition in CONDITIONS:
+        tallies = data.results_table.site_tallies(condition_name(*condition))
+        for tally in tallies[~tallies["meets_all"]].to_dict("records"):
+            people, legs = at_risk.get(tally["site_id"], (int(tally["personnel"]), set()))
+            at_risk[tally["site_id"]] = (people, legs | set(tally["failing_legs"]))
+    if at_risk:
+        worst = sorted(at_risk.items(), key=lambda item: (-item[1][0], item[0]))[:WORST_SITES]
+        blocks.append(Paragraph("Most people at risk (under any of the four conditions):"))
+        blocks.append(
+            Bullets(
+                tuple(
+                    f"{_site_label(data, site_id)}: {people:,} personnel; fails "
+                    + ", ".join(messages.leg_text(leg) for leg in data.result.legs if leg in legs)
+                    for site_id, (people, legs) in worst
+                )
+            )
+        )
+    if data.recommendations:
+        blocks.append(
+            Paragraph("What fixes it first (each effect re-checked; details under Recommendations):")
+        )
+        blocks.append(Bullets(tuple(r.text() for r in data.recommendations[:3]), numbered=True))
+    return blocks
+
+
+def _compliance_matrix(data: ReportData) -> Table:
+    """Site x leg x condition: the minutes in each cell, coloured and marked by verdict."""
+    legs = data.result.legs
+    columns = ["site"]
+    grids = []
+    for condition in CONDITIONS:
+        check = data.results[condition]
+        grids.append((reported_min(check.times.time_min), check.meets))
+        columns += [f"{messages.leg_text(leg)}, {condition_label(condition)}" for leg in legs]
+    rows: list[tuple[str, ...]] = []
+    shades: list[tuple[str | None, ...]] = []
+    for s, site in enumerate(data.scenario.sites):
+        row: list[str] = [_site_label(data, site.id)]
+        shade: list[str | None] = [None]
+        for times, meets in grids:
+            for i in range(len(legs)):
+                minutes = float(times[i, s])
+                if not np.isfinite(minutes):
+                    row.append("none !")
+                    shade.append(NO_PATHWAY_SHADE)
+                else:
+                    row.append(f"{minutes:.1f}" + ("" if meets[i, s] else " !"))
+                    shade.append(MEETS_SHADE if meets[i, s] else FAILS_SHADE)
+        rows.append(tuple(row))
+        shades.append(tuple(shade))
+    return Table(
+        "compliance",
+        tuple(columns),
+        tuple(rows),
+        caption="Minutes from wounding per site, leg and condition: green meets, orange (!) fails, "
+        "grey (none !) has no pathway",
+        widths=(3.0, *(1.0 for _ in columns[1:])),
+        shades=tuple(shades),
+    )
 
 
 def leg_name(leg: str) -> str:
@@ -456,9 +559,11 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     """The report's blocks, maps drawn as it goes."""
     say = step or (lambda _: None)
     scenario = data.scenario
-    blocks: list[Block] = [Heading("Executive summary"), *_headline(data), _summary_table(data)]
+    blocks: list[Block] = [Heading("Bottom line"), *_bottom_line(data)]
     say("map of the four conditions")
     blocks.append(Figure(conditions_map(data.results), "Site status under the four conditions"))
+    blocks += [Heading("Executive summary"), *_headline(data), _summary_table(data)]
+    blocks += [Heading("Compliance matrix"), _compliance_matrix(data)]
     say("site map")
     blocks += [
         Heading(f"Sites, worst first ({condition_label(data.condition)})"),
@@ -489,7 +594,11 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     )
     if scenario.description:
         subtitle += f". {scenario.description}"
-    return Document(f"10-1-2 gap report: {scenario.name}", subtitle, tuple(blocks))
+    footer = (
+        f"medevac {__version__}; scenario content key {content_key(scenario)[:12]}; "
+        f"{date.today().isoformat()}; for planning: check figures against the mission's own data"
+    )
+    return Document(f"10-1-2 gap report: {scenario.name}", subtitle, tuple(blocks), footer)
 
 
 def _change_min(change: SiteChange) -> float | None:

@@ -35,6 +35,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str | None = None
     widths: tuple[float, ...] | None = None  # relative column widths for the PDF
+    shades: tuple[tuple[str | None, ...], ...] | None = None  # per cell: a "#rrggbb" background
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,4 @@ class Document:
     title: str
     subtitle: str
     blocks: tuple[Block, ...] = field(default=())
+    footer: str = ""  # on every PDF page, with the page number; at the end of the HTML

@@ -15,6 +15,7 @@ h2 { border-bottom: 2px solid #0072b2; padding-bottom: 0.2em; margin-top: 2em; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.85em; }
 th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #e8eef4; } caption { caption-side: top; text-align: left; font-style: italic; }
+.footer { color: #555; font-size: 0.8em; border-top: 1px solid #bbb; margin-top: 2em; }
 figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { font-style: italic; color: #555; }
 """
 
@@ -30,7 +31,19 @@ def _block(block: Block) -> str:
     if isinstance(block, Table):
         caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
         head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
-        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+        shades = block.shades or tuple(tuple(None for _ in row) for row in block.rows)
+
+        def cell(text: str, shade: str | None) -> str:
+            return (
+                f'<td style="background:{escape(shade)}">{escape(text)}</td>'
+                if shade
+                else f"<td>{escape(text)}</td>"
+            )
+
+        body = "".join(
+            "<tr>" + "".join(cell(c, shade) for c, shade in zip(row, row_shades, strict=True)) + "</tr>"
+            for row, row_shades in zip(block.rows, shades, strict=True)
+        )
         return (
             f'<table id="{escape(block.table_id)}">{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -50,5 +63,7 @@ def render_html(document: Document) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(document.title)}</title><style>{_STYLE}</style></head><body>\n"
         f'<h1>{escape(document.title)}</h1>\n<p class="subtitle">{escape(document.subtitle)}</p>\n'
-        f"{body}\n</body></html>\n"
+        f"{body}\n"
+        + (f'<p class="footer">{escape(document.footer)}</p>\n' if document.footer else "")
+        + "</body></html>\n"
     )

@@ -7,12 +7,14 @@ are used (Helvetica), which need no font file on the machine.
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -35,8 +37,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", parent=sheet["Title"]),
         "subtitle": ParagraphStyle("subtitle", parent=sheet["Italic"]),
-        "h2": ParagraphStyle("h2", parent=sheet["Heading2"]),
-        "h3": ParagraphStyle("h3", parent=sheet["Heading3"]),
+        # a heading is kept on the page of what follows it
+        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=sheet["Heading3"], keepWithNext=1),
         "body": ParagraphStyle("body", parent=sheet["BodyText"]),
         "cell": ParagraphStyle("cell", parent=sheet["BodyText"], fontSize=7, leading=8.5),
         "head": ParagraphStyle(
@@ -57,15 +60,18 @@ def _table(block: Table, width_pt: float, styles: dict[str, ParagraphStyle]) -> 
     data = [[PdfParagraph(_text(c), styles["head"]) for c in block.columns]]
     data += [[PdfParagraph(_text(c), styles["cell"]) for c in row] for row in block.rows]
     table = PdfTable(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    style: list[Any] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for r, row in enumerate(block.shades or ()):
+        style += [
+            ("BACKGROUND", (c, r + 1), (c, r + 1), colors.HexColor(shade))
+            for c, shade in enumerate(row)
+            if shade
+        ]
+    table.setStyle(TableStyle(style))
     flow: list[Flowable] = []
     if block.caption:
         flow.append(PdfParagraph(_text(block.caption), styles["caption"]))
@@ -108,7 +114,17 @@ def render_pdf(document: Document) -> bytes:
             story += _table(block, width_pt, styles)
         elif isinstance(block, Figure):
             story.append(KeepTogether(_figure(block, width_pt, height_pt, styles)))
-    template.build(story)
+
+    def number_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.grey)
+        bottom = 0.8 * cm
+        canvas.drawString(_MARGIN_CM * cm, bottom, document.footer)
+        canvas.drawRightString(page[0] - _MARGIN_CM * cm, bottom, f"page {doc.page}")
+        canvas.restoreState()
+
+    template.build(story, onFirstPage=number_page, onLaterPages=number_page)
     return out.getvalue()
 
 

@@ -545,25 +545,31 @@ class _Explainer:
             return {}
         base_to_sites, sites_to_facility = result.site_distances_km
         found: dict[tuple[int, Leg], list[tuple[int, int, float]]] = {}
-        for s in self.sites:
-            site = self.scenario.sites[s]
-            can_land_here = a.can_pick_up_at(np.array([site.hls]), np.array([site.airstrip]))[:, 0]
+        if not len(a.facility_ids):
+            return found
+        chunk = max(1, 4_000_000 // max(1, len(a.airframe_ids) * len(a.facility_ids)))
+        for start in range(0, len(self.sites), chunk):  # (A, sites, F) arrays kept bounded
+            sites = self.sites[start : start + chunk]
+            can_land_here = a.can_pick_up_at(a.site_hls[sites], a.site_airstrip[sites])  # (A, S)
+            sortie_from = base_to_sites[:, sites][:, :, None] + sites_to_facility[sites][None, :, :]
             for i, leg in enumerate(result.legs):
-                if not self.failing[i, s]:
-                    continue
                 providers = a.facility_rank >= LEG_MIN_RANK[leg]
                 destinations = providers[None, :] & result.engine.land_at_facility  # (A, F)
-                sorties_km = np.where(
-                    destinations, base_to_sites[:, s][:, None] + sites_to_facility[s][None, :], np.inf
+                sorties_km = np.where(destinations[:, None, :], sortie_from, np.inf)  # (A, S, F)
+                nearest = sorties_km.argmin(axis=2)  # (A, S)
+                sortie_km = np.take_along_axis(sorties_km, nearest[:, :, None], axis=2)[:, :, 0]
+                beyond = (
+                    a.usable[:, None]
+                    & can_land_here
+                    & np.isfinite(sortie_km)
+                    & (sortie_km > a.range_km[:, None])
+                    & self.failing[i, sites][None, :]
                 )
-                if sorties_km.shape[1] == 0:
-                    continue
-                nearest = sorties_km.argmin(axis=1)
-                sortie_km = sorties_km[np.arange(len(nearest)), nearest]
-                beyond = a.usable & can_land_here & np.isfinite(sortie_km) & (sortie_km > a.range_km)
-                cases = [(int(k), int(nearest[k]), float(sortie_km[k])) for k in np.flatnonzero(beyond)]
-                if cases:
-                    found[(int(s), leg)] = cases
+                for column in np.flatnonzero(beyond.any(axis=0)):
+                    found[(int(sites[column]), leg)] = [
+                        (int(k), int(nearest[k, column]), float(sortie_km[k, column]))
+                        for k in np.flatnonzero(beyond[:, column])
+                    ]
         return found
 
 

@@ -815,15 +815,14 @@ def _running_argmin(values: FloatArray) -> IntArray:
 def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
     """``counts[s, h]`` = how many of row h of ``sorted_rows`` are <= ``values[s, h]``.
 
-    One comparison per column: the rows are a pick-up point's few airframes, so this is a
-    short loop of whole-array work, stopped at the first column that is all padding.
+    A binary search of each pick-up point's sorted row (its few airframes) for all the
+    points at once: no (points, pick-ups, airframes) array, whatever the widths.
     """
-    counts = np.zeros(values.shape, dtype=np.intp)
-    for column in sorted_rows.T:
-        if not np.isfinite(column).any():
-            break
-        counts += column[None, :] <= values
-    return counts
+    by_pickup = np.ascontiguousarray(values.T)  # (H, S): one contiguous row per pick-up point
+    counts = np.empty(by_pickup.shape, dtype=np.intp)
+    for h, row in enumerate(sorted_rows):
+        counts[h] = np.searchsorted(row, by_pickup[h], side="right")
+    return counts.T
 
 
 class _Offer(Protocol):  # the signature of the ``offer`` callback, for type checkers

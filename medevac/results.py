@@ -141,6 +141,16 @@ class EveryLegDelta:
     personnel_lost: int
 
 
+def _read_only_records(frame: pd.DataFrame) -> tuple[Mapping[str, Any], ...]:
+    """The rows of a frame as read-only mappings of plain Python values, column by column
+    (what ``to_dict("records")`` gives, without its per-cell boxing)."""
+    keys = [str(k) for k in frame.columns]
+    columns = [frame[k].tolist() for k in frame.columns]
+    return tuple(
+        MappingProxyType(dict(zip(keys, values, strict=True))) for values in zip(*columns, strict=True)
+    )
+
+
 def _minutes_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
@@ -348,13 +358,7 @@ class Results:
 
     @cached_property
     def _records(self) -> dict[str, tuple[Mapping[str, Any], ...]]:
-        return {
-            name: tuple(
-                MappingProxyType({str(k): v for k, v in r.items()})
-                for r in self.rows(name).to_dict("records")
-            )
-            for name in self._checks
-        }
+        return {name: _read_only_records(self.rows(name)) for name in self._checks}
 
     def site_records(self, site: int, condition: str | None = None) -> tuple[Mapping[str, Any], ...]:
         """One site's rows (by its index in the scenario), legs in order."""

@@ -8,12 +8,18 @@ BIN := $(VENV)/bin
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
+# The app needs medevac and its dependencies only; the test tools come with `make test`.
+$(VENV)/.app-installed: pyproject.toml $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
 $(VENV)/.installed: pyproject.toml $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py
 
 lint: $(VENV)/.installed

@@ -8,6 +8,7 @@ a degree). A place is known by its id: the first of two with the same id is kept
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -57,10 +58,21 @@ def read_csv(path: Path) -> list[Candidate]:
     """``id,lat,lon[,name][,airstrip]``, one place per row (header required)."""
     source = str(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise _bad(source, "", path.name, f"a readable CSV file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise _bad(source, "", path.name, "a CSV file of UTF-8 text") from None
+    return parse_csv(text, source)
+
+
+def parse_csv(text: str, source: str = "<candidates>") -> list[Candidate]:
+    """:func:`read_csv` of text already read (an upload), errors naming ``source``.
+
+    >>> [p.id for p in parse_csv("id,lat,lon\\nmenaka,15.92,2.4\\n")]
+    ['menaka']
+    """
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     places = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         where = f"row {number}"

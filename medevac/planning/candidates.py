@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,9 +178,15 @@ def load_candidates(scenario: Scenario, source: str) -> tuple[Candidate, ...]:
                 "a .csv or .geojson file, or a comma list of " + ", ".join(BUILT_INS),
             )
         places = [place for name in names for place in built_in(scenario, name)]
-    unique: dict[str, Candidate] = {}
-    for place in places:
-        unique.setdefault(place.id, place)
-    if not unique:
+    found = unique(places)
+    if not found:
         raise _bad("--candidates", "", source, "at least one candidate place")
-    return tuple(unique.values())
+    return found
+
+
+def unique(places: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """The places in order, the first of each id kept (a place is known by its id)."""
+    kept: dict[str, Candidate] = {}
+    for place in places:
+        kept.setdefault(place.id, place)
+    return tuple(kept.values())

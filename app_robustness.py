@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from app_layers import build_planning_deck
@@ -151,36 +149,60 @@ def n_minus_1_section(shown: Scenario, router: GroundRouter, key: str, condition
     records = loss_cell_records(shown, cells, n1)
     rows = len({r["asset_label"] for r in records})
     # Streamlit sizes the element, and Vega-Lite fits the plot into it: room for axes and legend.
-    st.altair_chart(heat_map(records), key="rb_heat_map", height=ROW_PX * rows + 230)
+    st.vega_lite_chart(spec=heat_map(records), key="rb_heat_map", height=ROW_PX * rows + 230)
     with st.expander(T["rb.n1.table"], expanded=False):
         st.dataframe(n_minus_1_rows(n1, name), hide_index=True, width="stretch", key="rb_n1_table")
 
 
-def heat_map(records: list[dict[str, Any]]) -> alt.LayerChart | alt.FacetChart:
-    """Assets down, sites across; each cell filled by its effect band and marked in text."""
+def heat_map(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Assets down, sites across; each cell filled by its effect band and marked in text.
+
+    A Vega-Lite spec written out (not built with Altair, whose schema validation took a
+    third of the tab's time at every rerun).
+    """
     bands = list(LOSS_COLOURS)
     assets = list(dict.fromkeys(r["asset_label"] for r in records))
     sites = list(dict.fromkeys(r["site_id"] for r in records))
-    base = alt.Chart(pd.DataFrame(records)).encode(
-        x=alt.X("site_id:N", sort=sites, title=T["rb.n1.axis.site"], axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
-        y=alt.Y("asset_label:N", sort=assets, title=T["rb.n1.axis.asset"]),
-    )
-    cells = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.5).encode(
-        color=alt.Color(
-            "band_label:N",
-            title=T["rb.n1.axis.band"],
-            scale=alt.Scale(
-                domain=[messages.LOSS_BANDS[b] for b in bands],
-                range=[hex_colour(LOSS_COLOURS[b]) for b in bands],
-            ),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=420, symbolType="square"),
-        ),
-        tooltip=[alt.Tooltip("tooltip:N", title=" ")],
-    )
-    marks = base.mark_text(fontSize=12, fontWeight="bold").encode(
-        text="mark:N", color=alt.Color("text_colour:N", scale=None)
-    )
-    return alt.layer(cells, marks).properties(height=ROW_PX * len(assets))
+    x = {
+        "field": "site_id",
+        "type": "nominal",
+        "sort": sites,
+        "title": T["rb.n1.axis.site"],
+        "axis": {"labelAngle": -45, "labelOverlap": False},
+    }
+    y = {"field": "asset_label", "type": "nominal", "sort": assets, "title": T["rb.n1.axis.asset"]}
+    colour = {
+        "field": "band_label",
+        "type": "nominal",
+        "title": T["rb.n1.axis.band"],
+        "scale": {
+            "domain": [messages.LOSS_BANDS[b] for b in bands],
+            "range": [hex_colour(LOSS_COLOURS[b]) for b in bands],
+        },
+        "legend": {"orient": "bottom", "columns": 2, "labelLimit": 420, "symbolType": "square"},
+    }
+    return {
+        "datasets": {"cells": records},
+        "data": {"name": "cells"},
+        "height": ROW_PX * len(assets),
+        "encoding": {"x": x, "y": y},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "#8c8c8c", "strokeWidth": 0.5},
+                "encoding": {
+                    "color": colour,
+                    "tooltip": [{"field": "tooltip", "type": "nominal", "title": " "}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 12, "fontWeight": "bold"},
+                "encoding": {
+                    "text": {"field": "mark", "type": "nominal"},
+                    "color": {"field": "text_colour", "type": "nominal", "scale": None},
+                },
+            },
+        ],
+    }
 
 
 # -- availability --------------------------------------------------------------------------------
@@ -291,7 +313,7 @@ def day_section(shown: Scenario, router: GroundRouter, key: str, condition: Cond
     if not isinstance(date, dt.date):  # a range or nothing: the widget is cleared
         return
     day = profile_view(key, date, season, shown, router)
-    st.altair_chart(day_chart(day_rows(day), day.legs), key="rb_day_chart", height=DAY_CHART_PX + 130)
+    st.vega_lite_chart(spec=day_chart(day_rows(day), day.legs), key="rb_day_chart", height=DAY_CHART_PX + 130)
     document: Any = day.to_json()
     bases = ", ".join(
         messages.twilight_text(b["airframe_id"], b["civil_dawn_utc"], b["civil_dusk_utc"])
@@ -306,33 +328,40 @@ def day_section(shown: Scenario, router: GroundRouter, key: str, condition: Cond
         st.write(T["rb.day.covered"])
 
 
-def day_chart(rows: list[dict[str, Any]], legs: tuple[str, ...]) -> Any:
+def day_chart(rows: list[dict[str, Any]], legs: tuple[str, ...]) -> dict[str, Any]:
     """Hours across, personnel up, one line per leg: colour, dash and point shape differ."""
     lines = [messages.day_leg_text(leg) for leg in (*legs, "all")]
     colours = [hex_colour(DAY_LEG_COLOURS[leg]) for leg in (*legs, "all")]
     dashes = [*LEG_DASHES[: len(lines) - 1], [1, 0]]  # every leg: a solid line, no points
     shapes = [*LEG_SHAPES[: len(lines) - 1], "stroke"]
-    legend = alt.Legend(orient="bottom", title=T["rb.day.axis.leg"])
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_line(point=True, strokeWidth=2)
-        .encode(
-            x=alt.X(
-                "hour_utc:Q",
-                title=T["rb.day.axis.hour"],
-                scale=alt.Scale(domain=[0, 23]),
-                axis=alt.Axis(tickCount=24, format="d"),
-            ),
-            y=alt.Y("personnel_meeting:Q", title=T["rb.day.axis.personnel"]),
-            color=alt.Color("line:N", scale=alt.Scale(domain=lines, range=colours), legend=legend),
-            strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=lines, range=dashes), legend=legend),
-            shape=alt.Shape("line:N", scale=alt.Scale(domain=lines, range=shapes), legend=legend),
-            tooltip=[
-                alt.Tooltip("line:N", title=T["rb.day.axis.leg"]),
-                alt.Tooltip("hour_utc:Q", title=T["rb.day.axis.hour"]),
-                alt.Tooltip("personnel_meeting:Q", title=T["rb.day.axis.personnel"]),
-                alt.Tooltip("sites_meeting:Q"),
+    legend = {"orient": "bottom", "title": T["rb.day.axis.leg"]}
+
+    def by_line(range_: list[Any]) -> dict[str, Any]:
+        return {
+            "field": "line",
+            "type": "nominal",
+            "scale": {"domain": lines, "range": range_},
+            "legend": legend,
+        }
+
+    hour = {"field": "hour_utc", "type": "quantitative", "title": T["rb.day.axis.hour"]}
+    personnel = {"field": "personnel_meeting", "type": "quantitative", "title": T["rb.day.axis.personnel"]}
+    return {
+        "datasets": {"hours": rows},
+        "data": {"name": "hours"},
+        "height": DAY_CHART_PX,
+        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        "encoding": {
+            "x": hour | {"scale": {"domain": [0, 23]}, "axis": {"tickCount": 24, "format": "d"}},
+            "y": personnel,
+            "color": by_line(colours),
+            "strokeDash": by_line(dashes),
+            "shape": by_line(shapes),
+            "tooltip": [
+                {"field": "line", "type": "nominal", "title": T["rb.day.axis.leg"]},
+                hour,
+                personnel,
+                {"field": "sites_meeting", "type": "quantitative"},
             ],
-        )
-        .properties(height=DAY_CHART_PX)
-    )
+        },
+    }

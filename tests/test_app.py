@@ -905,3 +905,32 @@ def test_optimise_tab_candidates_from_a_csv_and_a_map_click_robust(quick: AppTes
     shown = next(m for m in quick.metric if m.label.startswith("Personnel meeting every leg"))
     assert shown.value == f"{value[best]:,}"
     assert any(m.value.startswith(f"- a new Level 2 at {best} (") for m in quick.markdown)
+
+
+def test_optimise_tab_works_on_the_working_variant(quick: AppTest) -> None:
+    """With a Level 2 already added by a what-if (new-l2-1), the optimiser places the next one
+    on top of it, under an id of its own (new-l2-2); the kept variant is both edits."""
+    from medevac.planning.candidates import load_candidates
+    from medevac.planning.optimise import Question, optimise, placement_edits
+
+    _, lat, lon = _failing_surgery_site()
+    add_level_2_at(quick, lat, lon)
+    open_tab(quick, "tab.optimise")
+    quick.button(key="op_solve").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+    scenario = load_scenario(DEMO)
+    working = [AddFacility("new-l2-1", "2", Point(round(lat, 4), round(lon, 4)))]
+    shown = apply_edits(scenario, working)
+    solution = optimise(
+        shown, Question(add_facilities=(("2", 1),)), load_candidates(shown, "facilities,sites")
+    )
+    [placement] = solution.placements
+    assert placement.id == "new-l2-2"
+    quick.button(key="op_keep").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+    kept = apply_edits(scenario, [*working, *placement_edits(shown, solution)])
+    personnel = np.array([s.personnel for s in scenario.sites])
+    compared = tab(quick, "Compare").dataframe[0].value.set_index("variant")
+    assert compared.loc["optimised 1", "all legs: personnel"] == int(personnel[check(kept).meets_all].sum())
+    assert compared.loc["optimised 1", "all legs: personnel"] == solution.value
+    assert [f.id for f in kept.facilities][-2:] == ["new-l2-1", "new-l2-2"]

@@ -282,6 +282,22 @@ def build_planning_deck(
             pickable=True,
         ),
         pdk.Layer(
+            "TextLayer",
+            list(facilities),
+            id="facilities",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_pixel_offset=[0, -17],  # above the site dot, whose colour is the view
+            get_color="text_colour",
+            background=True,
+            get_background_color="colour",
+            get_border_color=[0, 0, 0],
+            get_border_width=1,
+            background_padding=[3, 2],
+            pickable=True,
+        ),
+        pdk.Layer(
             "ScatterplotLayer",
             list(sites),
             id="sites",
@@ -293,21 +309,6 @@ def build_planning_deck(
             stroked=True,
             get_line_color=[0, 0, 0],
             line_width_min_pixels=1,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            list(facilities),
-            id="facilities",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=12,
-            get_color="text_colour",
-            background=True,
-            get_background_color="colour",
-            get_border_color=[0, 0, 0],
-            get_border_width=1,
-            background_padding=[3, 2],
             pickable=True,
         ),
         pdk.Layer(
@@ -333,7 +334,7 @@ def build_planning_deck(
             get_border_color=[0, 0, 0],
             get_border_width=2,
             background_padding=[4, 3],
-            get_pixel_offset=[0, -18],
+            get_pixel_offset=[0, -38],  # above a facility badge at the same place
             pickable=True,
         ),
     ]

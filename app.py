@@ -23,6 +23,9 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
+from app_optimise import optimise_tab
+from app_robustness import robustness_tab
+from medevac import messages
 from medevac.check import CheckResult
 from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.mapdata import (
@@ -824,7 +827,10 @@ def main() -> None:
     remember_click(event)
     st.markdown(legend_html(bool(surface_records)), unsafe_allow_html=True)
 
-    gaps_tab, whatif, compare_tab, export_tab = st.tabs(["Gaps", "What-if", "Compare", "Export"])
+    # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.
+    planning = [messages.APP_TEXT["tab.robustness"], messages.APP_TEXT["tab.optimise"]]
+    tabs = st.tabs(["Gaps", "What-if", "Compare", "Export", *planning], key="main_tabs", on_change="rerun")
+    gaps_tab, whatif, compare_tab, export_tab, robust_tab, optimise_tab_ = tabs
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
@@ -849,6 +855,13 @@ def main() -> None:
         compare_view(baseline, base_result, shown, result)
     with export_tab:
         export_view(shown, result, layers)
+    online = bool(st.session_state.get("online_tiles"))
+    if robust_tab.open:
+        with robust_tab:
+            robustness_tab(shown, result.engine.router, near["countries"], online_tiles=online)
+    if optimise_tab_.open:
+        with optimise_tab_:
+            optimise_tab(shown, result.engine.router, near["countries"], online_tiles=online)
 
 
 def remember_click(event: Any) -> None:

@@ -243,3 +243,107 @@ def build_deck(
         map_provider="carto" if online_tiles else None,
         tooltip=TOOLTIP,
     )
+
+
+def build_planning_deck(
+    *,
+    bounds: Bounds,
+    countries: dict[str, Any],
+    sites: Records,
+    facilities: Records = (),
+    badges: Records = (),
+    paths: Records = (),
+    online_tiles: bool = False,
+) -> pdk.Deck:
+    """A planning view's map (the chance of each site, a proposed placement): the offline
+    basemap, facilities as badges, the sites coloured and labelled by the view, lines from
+    where moved assets were, and badges for what is proposed.
+
+    Nothing on it is pickable for a what-if: only the main map places things.
+    """
+    lat, lon = bounds.centre
+    deck_layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            countries,
+            id="countries",
+            stroked=True,
+            filled=True,
+            get_fill_color=[245, 243, 238] if not online_tiles else [0, 0, 0, 0],
+            get_line_color=[120, 120, 120],
+            line_width_min_pixels=1,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            list(paths),
+            id="moves",
+            get_path="path",
+            get_color="colour",
+            width_min_pixels=2,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(facilities),
+            id="facilities",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_pixel_offset=[0, -17],  # above the site dot, whose colour is the view
+            get_color="text_colour",
+            background=True,
+            get_background_color="colour",
+            get_border_color=[0, 0, 0],
+            get_border_width=1,
+            background_padding=[3, 2],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            list(sites),
+            id="sites",
+            get_position=["lon", "lat"],
+            get_radius=1,
+            radius_min_pixels=8,
+            radius_max_pixels=8,
+            get_fill_color="colour",
+            stroked=True,
+            get_line_color=[0, 0, 0],
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(sites),
+            id="site-labels",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=12,
+            get_color=[20, 20, 20],
+            get_pixel_offset=[0, 15],
+        ),
+        pdk.Layer(
+            "TextLayer",
+            list(badges),
+            id="placements",
+            get_position=["lon", "lat"],
+            get_text="label",
+            get_size=14,
+            get_color="text_colour",
+            background=True,
+            get_background_color="colour",
+            get_border_color=[0, 0, 0],
+            get_border_width=2,
+            background_padding=[4, 3],
+            get_pixel_offset=[0, -38],  # above a facility badge at the same place
+            pickable=True,
+        ),
+    ]
+    return CompactDeck(
+        layers=deck_layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
+        map_style=ONLINE_STYLE if online_tiles else None,
+        map_provider="carto" if online_tiles else None,
+        tooltip=TOOLTIP,
+    )

@@ -478,15 +478,294 @@ def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: Saved
     return "\n".join([f"{head}:", "", *_table(headers, body)]) + "\n"
 
 
+# -- the app's planning tabs: robustness and optimise -------------------------------------------
+
+APP_TEXT: dict[str, str] = {
+    "tab.robustness": "Robustness",
+    "tab.optimise": "Optimise",
+    # robustness
+    "rb.intro": (
+        "Does the plan hold? What losing one asset does to each site, the chance that each site "
+        "meets every leg when aircraft may be unserviceable or grounded by weather, and the day "
+        "hour by hour. Of what the map shows: {scenario}."
+    ),
+    "rb.condition": "Condition",
+    "rb.n1.head": "Losing one asset (N-1)",
+    "rb.n1.caption": (
+        "A row per airframe or facility lost alone (a facility with the airframes based on it), a "
+        "column per site. Each cell says what that loss does to the site: {marks}. Single points "
+        "of failure first."
+    ),
+    "rb.n1.spof": "{count} single points of failure ({condition}): {assets}.",
+    "rb.n1.none": "No single loss costs any site a leg of the standard ({condition}).",
+    "rb.n1.none_slower": "No single loss costs any site a leg; some sites are slower ({condition}).",
+    "rb.n1.no_assets": "The scenario has no airframe or facility to lose.",
+    "rb.n1.table": "The N-1 table",
+    "rb.n1.col.asset": "asset lost",
+    "rb.n1.col.sites": "sites meeting every leg",
+    "rb.n1.col.personnel": "personnel meeting every leg",
+    "rb.n1.col.lost": "sites lost",
+    "rb.n1.col.personnel_lost": "personnel lost",
+    "rb.n1.baseline": "nothing lost",
+    "rb.n1.axis.asset": "asset lost",
+    "rb.n1.axis.site": "site",
+    "rb.n1.axis.band": "effect",
+    "rb.p.head": "Chance of meeting every leg",
+    "rb.p.caption": (
+        "Each site's probability of meeting every leg ({condition}) over the airframes' "
+        "availability and the season's weather; the label on each site gives it, so colour is "
+        "never the only cue."
+    ),
+    "rb.p.settings": "Availability and weather (this tab only)",
+    "rb.p.settings_caption": (
+        "Set here, these figures change only this view; the scenario file's own are the defaults."
+    ),
+    "rb.p.airframe": "{airframe}: availability",
+    "rb.p.weather": "Weather grounds the helicopters, {season} season",
+    "rb.p.samples": "Monte Carlo samples",
+    "rb.p.seed": "Seed",
+    "rb.p.exact": "Exact: every state of {count} uncertain variables enumerated.",
+    "rb.p.exact_none": (
+        "Exact: nothing is uncertain (every availability is 0 or 1, no weather risk); set "
+        "availability and weather above to see the chances."
+    ),
+    "rb.p.monte_carlo": (
+        "Monte Carlo: {samples:,} fleet states drawn from seed {seed}; 95 % intervals in the table."
+    ),
+    "rb.p.expected": "Expected personnel meeting every leg",
+    "rb.p.expected_caption": "of {personnel:,}",
+    "rb.p.table": "Probabilities by site",
+    "rb.p.col.site": "site",
+    "rb.p.col.all": "every leg",
+    "rb.p.col.interval": "95 % interval",
+    "rb.p.legend": "Chance of meeting every leg",
+    "rb.day.head": "The day in 24 hours",
+    "rb.day.caption": (
+        "Personnel meeting each leg at each hour of the date (UTC), {season} season: each airframe "
+        "flies by its night figures while its base is past civil twilight."
+    ),
+    "rb.day.date": "Date",
+    "rb.day.axis.hour": "hour (UTC)",
+    "rb.day.axis.personnel": "personnel meeting",
+    "rb.day.axis.leg": "leg",
+    "rb.day.twilight": "Civil dawn and dusk (UTC): {bases}.",
+    "rb.day.uncovered": "Hours (UTC) when some site misses a leg: {hours}.",
+    "rb.day.covered": "Every site meets every leg at every hour of the day.",
+    "rb.no_sites": "The scenario has no sites: nothing to judge.",
+    "rb.error": "The robustness views could not be computed: {error}",
+    # optimise
+    "op.intro": (
+        "Where should the next facility or helicopter go, or the one you already have? The "
+        "optimiser tries every candidate place at once and proves the answer best (a MILP over "
+        "the check's own times). It optimises what the map shows: {scenario}."
+    ),
+    "op.what": "What to add or move",
+    "op.level": "New facility level",
+    "op.n_facilities": "How many new facilities",
+    "op.like": "New airframes like",
+    "op.n_airframes": "How many new airframes",
+    "op.moves": "May move (airframes, facilities with their airframes)",
+    "op.candidates": "Candidate places",
+    "op.builtins": "Built-in candidates",
+    "op.builtin.facilities": "the facilities",
+    "op.builtin.sites": "the sites",
+    "op.builtin.towns": "the bundled towns",
+    "op.upload": "and a CSV of places (id,lat,lon[,name][,airstrip])",
+    "op.upload_binary": "{name}: a CSV of UTF-8 text, one place per row",
+    "op.default_name": "optimised {number}",
+    "op.clicked": "Places clicked on the map: {places}.",
+    "op.clicked_none": "Click a place on the map above, then add it here as a candidate.",
+    "op.add_click": "Add the place last clicked: {place}",
+    "op.clear_clicks": "Forget the clicked places",
+    "op.candidate_count": "{count} candidate places.",
+    "op.conditions": "Conditions (summed)",
+    "op.objective": "Count",
+    "op.objective.personnel": "personnel",
+    "op.objective.sites": "sites",
+    "op.robust": "Robust: still met with any one airframe lost (n-1)",
+    "op.time_limit": "Time limit (s)",
+    "op.solve": "Find the best placement",
+    "op.nothing": "Choose at least one new facility, new airframe or move.",
+    "op.no_conditions": "Choose at least one condition.",
+    "op.running": "Optimising: {phase}",
+    "op.phase.pool": "laying out every asset at every candidate place",
+    "op.phase.model": "finding the covering options and building the model",
+    "op.phase.solve": "solving (HiGHS)",
+    "op.phase.check": "checking the answer",
+    "op.done": "Solved in {seconds:.1f} s",
+    "op.failed": "The optimiser stopped: {error}",
+    "op.result": "The proposed placement",
+    "op.value": "{unit} meeting every leg, summed over the conditions",
+    "op.optimal": "proven optimal",
+    "op.bound": "best found in the time limit; no placement can do better than {bound:,}",
+    "op.no_change": "No change gains anything: every asset is best where it is.",
+    "op.gained": "Sites gained: {sites}.",
+    "op.lost": "Sites lost: {sites}.",
+    "op.none_gained": "No site gained.",
+    "op.name": "Variant name",
+    "op.keep": "Keep as variant",
+    "op.kept": "Kept as variant {name!r}: see the Compare tab.",
+    "op.stale": "The plan changed since this placement was found: find it again.",
+    "op.legend": (
+        "Sites: [+] gained, [-] lost, [=] unchanged; yellow badges: the proposed placement (moves "
+        "drawn from where the asset was)."
+    ),
+    "op.site.gained": "gained",
+    "op.site.lost": "lost",
+    "op.site.unchanged": "unchanged",
+    "op.infeasible": "No choice of these assets makes every site count.",
+}
+"""The words of the app's Robustness and Optimise tabs, by stable key (the widgets' own keys
+never depend on them). Another language is another catalogue with the same keys."""
+
+
+def app_text(key: str, **fields: object) -> str:
+    """One of :data:`APP_TEXT`, its ``{fields}`` filled.
+
+    >>> app_text("rb.n1.spof", count=1, condition="day, dry season", assets="facility gao-l2")
+    '1 single points of failure (day, dry season): facility gao-l2.'
+    """
+    return APP_TEXT[key].format(**fields)
+
+
+def percent(p: float) -> str:
+    """``0.724`` -> ``72 %``; a probability within 0.5 % of 0 or 1 but not equal says so.
+
+    >>> percent(1.0), percent(0.996), percent(0.724), percent(0.001), percent(0.0)
+    ('100 %', '>99 %', '72 %', '<1 %', '0 %')
+    """
+    if 0.0 < p < 0.005:
+        return "<1 %"
+    if 0.995 <= p < 1.0:
+        return ">99 %"
+    return f"{p:.0%}".replace("%", " %")
+
+
+def asset_text(asset: str, asset_id: str) -> str:
+    """``("airframe", "puma-1")`` -> ``airframe puma-1``."""
+    return f"{asset} {asset_id}" if asset else APP_TEXT["rb.n1.baseline"]
+
+
+LOSS_BANDS: dict[str, str] = {
+    "same": "no change",
+    "slower": "+ minutes: slower on its worst-hit leg, still meeting what it met",
+    "1": "−1 leg",
+    "2": "−2 legs",
+    "3": "−3 legs or more",
+}
+"""The heat map's effect bands, as its legend names them."""
+
+
+def loss_mark(legs_lost: int, minutes_added: float) -> str:
+    """The text in a heat-map cell: ``−2`` legs lost, else ``+14`` minutes, else nothing.
+
+    >>> loss_mark(2, 31.0), loss_mark(0, 13.6), loss_mark(0, 0.0)
+    ('−2', '+14', '')
+    """
+    if legs_lost:
+        return f"−{legs_lost}"
+    if minutes_added > 0 and np.isfinite(minutes_added):
+        return f"+{minutes_added:.0f}"
+    return ""
+
+
+def loss_text(asset: str, asset_id: str, site: str, lost_legs: Sequence[Leg], minutes_added: float) -> str:
+    """A heat-map cell's tooltip: ``losing airframe puma-1: kidal no longer meets surgery``."""
+    head = f"losing {asset_text(asset, asset_id)}: {site}"
+    if lost_legs:
+        return f"{head} no longer meets {', '.join(leg_text(leg) for leg in lost_legs)}"
+    if minutes_added > 0 and np.isfinite(minutes_added):
+        return f"{head} is {minutes_added:.1f} min slower on its worst-hit leg"
+    if minutes_added > 0:
+        return f"{head} loses a pathway it did not need to meet the standard"
+    return f"{head} does not change"
+
+
+def chance_lines(
+    site: str,
+    personnel: int,
+    condition: str,
+    p_all: float,
+    p_legs: Mapping[Leg, float],
+    interval: tuple[float, float] | None,
+) -> list[str]:
+    """A site's tooltip on the chance map, one fact a line."""
+    lines = [f"{site}, {personnel} personnel", f"{percent(p_all)} chance of meeting every leg ({condition})"]
+    if interval is not None:
+        lines.append(f"95 % interval {percent(interval[0])} to {percent(interval[1])}")
+    lines += [f"{leg_text(leg)}: {percent(p)}" for leg, p in p_legs.items()]
+    return lines
+
+
+def day_leg_text(leg: str) -> str:
+    """A line of the 24-hour chart: a leg, or ``every leg``."""
+    return ALL_LEGS_TEXT if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
+
+
+def twilight_text(airframe_id: str, dawn: str | None, dusk: str | None) -> str:
+    """``puma-1 05:46-18:31``; a base with no civil twilight that day says so."""
+    if dawn is None or dusk is None:
+        return f"{airframe_id} no civil twilight that day"
+    return f"{airframe_id} {dawn}-{dusk}"
+
+
+def hours_text(hours: Sequence[int]) -> str:
+    """Runs of hours: ``[0, 1, 2, 5, 19, 20]`` -> ``00-02, 05, 19-20``."""
+    runs: list[list[int]] = []
+    for hour in hours:
+        if runs and hour == runs[-1][-1] + 1:
+            runs[-1].append(hour)
+        else:
+            runs.append([hour])
+    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
+
+
+def phase_text(phase: str) -> str:
+    """An optimiser phase (:data:`medevac.planning.optimise.Phase`) as the progress line says it."""
+    return app_text("op.running", phase=APP_TEXT[f"op.phase.{phase}"])
+
+
+def placement_text(
+    asset: str,
+    asset_id: str,
+    place: str,
+    *,
+    moved: bool = False,
+    level: str | None = None,
+    like: str | None = None,
+    kind: str = "helicopter",
+) -> str:
+    """One proposed change in a planner's words, new assets described, not just named.
+
+    >>> placement_text("airframe", "new-puma-1-1", "Gao (16.25, -0.01)", like="puma-1")
+    'a new helicopter like puma-1, at Gao (16.25, -0.01)'
+    >>> placement_text("facility", "gao-l2", "Kidal (18.44, 1.41)", moved=True)
+    'move gao-l2 to Kidal (18.44, 1.41), with the airframes based there'
+    """
+    if moved and asset == "facility":
+        return f"move {asset_id} to {place}, with the airframes based there"
+    if moved:
+        return f"move {asset_id}'s base to {place}"
+    if asset == "facility":
+        return f"a new Level {level} at {place}"
+    return f"a new {kind.replace('_', ' ')} like {like}, at {place}"
+
+
 __all__ = [
     "ALL_LEGS_TEXT",
+    "APP_TEXT",
     "EDIT_FORMAT_PROBLEMS",
     "FACTOR_MEANING",
     "FACTOR_NAME",
     "LIBRARY_ERRORS",
+    "LOSS_BANDS",
+    "app_text",
+    "asset_text",
+    "chance_lines",
     "comparison_text",
     "condition_text",
     "conditions_phrase",
+    "day_leg_text",
     "deleted_text",
     "edit_format_problem",
     "exported_text",
@@ -495,6 +774,7 @@ __all__ = [
     "failure_head",
     "findings_text",
     "headline_text",
+    "hours_text",
     "leg_factors_text",
     "leg_text",
     "level_text",
@@ -502,12 +782,18 @@ __all__ = [
     "library_table",
     "light_text",
     "limiting_factor",
+    "loss_mark",
+    "loss_text",
     "number",
     "pathway_text",
+    "percent",
+    "phase_text",
+    "placement_text",
     "reason_text",
     "reasons_text",
     "renamed_text",
     "row_pathway_text",
+    "twilight_text",
     "variant_details",
     "variant_source",
 ]

@@ -114,6 +114,16 @@ class SetAirframe:
     launch_day_min: float | None = None
     launch_night_min: float | None = None
     medical_team: bool | None = None
+    availability: float | None = None  # robustness-v1: probability it flies when called
+
+
+@dataclass(frozen=True)
+class SetWeather:
+    """The probability that the weather grounds every helicopter, per season (robustness-v1);
+    ``None`` keeps."""
+
+    dry: float | None = None
+    wet: float | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ Edit: TypeAlias = (
     | AddAirframe
     | MoveAirframe
     | SetAirframe
+    | SetWeather
     | SetTimeline
     | SetConvoyFactor
     | SetConditions
@@ -224,7 +235,7 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         _entry(data, "airframes", edit.airframe_id, number, edit)["base"] = _base(edit.base)
     elif isinstance(edit, SetAirframe):
         airframe = _entry(data, "airframes", edit.airframe_id, number, edit)
-        for key in ("available", "night", "medical_team"):
+        for key in ("available", "night", "medical_team", "availability"):
             if getattr(edit, key) is not None:
                 airframe[key] = getattr(edit, key)
         launch = dict(airframe.get("launch", {}))
@@ -233,6 +244,10 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         if edit.launch_night_min is not None:
             launch["night"] = edit.launch_night_min
         airframe["launch"] = launch
+    elif isinstance(edit, SetWeather):
+        weather = dict(data.get("weather", {}))
+        weather |= {season: p for season, p in (("dry", edit.dry), ("wet", edit.wet)) if p is not None}
+        data["weather"] = weather
     elif isinstance(edit, SetTimeline):
         for key, _ in edit.values:
             if key not in TIMELINE_KEYS:
@@ -294,7 +309,14 @@ def describe(edit: Edit) -> str:
             parts.append(f"launch by night {_minutes(edit.launch_night_min)}")
         if edit.medical_team is not None:
             parts.append("medical team on board" if edit.medical_team else "no medical team")
+        if edit.availability is not None:
+            parts.append(f"availability {edit.availability:.0%}")
         return f"{edit.airframe_id}: " + ", ".join(parts or ["unchanged"])
+    if isinstance(edit, SetWeather):
+        seasons = [(name, p) for name, p in (("dry", edit.dry), ("wet", edit.wet)) if p is not None]
+        return "weather grounds helicopters: " + (
+            ", ".join(f"{p:.0%} in the {name} season" for name, p in seasons) or "unchanged"
+        )
     if isinstance(edit, SetTimeline):
         return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
     if isinstance(edit, SetConvoyFactor):
@@ -508,6 +530,7 @@ __all__ = [
     "SetConditions",
     "SetConvoyFactor",
     "SetTimeline",
+    "SetWeather",
     "SiteChange",
     "apply_edits",
     "compare",

@@ -7,6 +7,7 @@ test asserts that the page shows what the engine computes, for the bundled demo.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gc
 import io
 import json
@@ -17,12 +18,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
+from conftest import facility, site
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from medevac.check import CheckResult, check
+from medevac import messages
+from medevac.check import CheckResult, check, reported_min
+from medevac.model import Scenario
+from medevac.planning.robustness import availability
 from medevac.scenario import load_scenario, parse_scenario, scenario_to_mapping
 from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import (
@@ -32,6 +39,8 @@ from medevac.whatif import (
     MoveAirframe,
     MoveFacility,
     Point,
+    RemoveFacility,
+    SetAirframe,
     SetConditions,
     apply_edits,
     compare,
@@ -586,3 +595,342 @@ def test_upload_folders_go_when_replaced_and_when_the_session_ends(
     del at  # the session ends: Streamlit drops its state
     gc.collect()
     assert upload_folders() == []
+
+
+# -- the planning tabs: robustness and optimise ------------------------------------------------
+
+
+def open_tab(at: AppTest, key: str) -> None:
+    """Switch to a tab as a click does (the tabs track which is open; the planning tabs
+    compute only when open)."""
+    at.session_state["main_tabs"] = messages.APP_TEXT[key]
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def chart_data(at: AppTest, layered: bool) -> pd.DataFrame:
+    """The table an Altair chart of the page was drawn from: the heat map (layered) or the day."""
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        if ("layer" in json.loads(chart.proto.spec)) == layered:
+            data = chart.proto.datasets[0].data.data
+            frame: pd.DataFrame = pa.ipc.open_stream(data).read_all().to_pandas()
+            return frame
+    raise AssertionError("no such chart")
+
+
+def planning_deck(at: AppTest, layer_id: str) -> list[dict[str, Any]]:
+    """The records of a layer of the planning tab's own map (the page's second map)."""
+    deck = json.loads(at.get("deck_gl_json_chart")[1].proto.json)
+    return list(next(layer for layer in deck["layers"] if layer["id"] == layer_id)["data"])
+
+
+def table(at: AppTest, column: str) -> pd.DataFrame:
+    """The page's table with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def without(scenario: Scenario, kind: str, asset_id: str) -> Scenario:
+    """The scenario with one asset lost, by edits (a facility with the airframes based on it)."""
+    if kind == "airframe":
+        return apply_edits(scenario, [SetAirframe(asset_id, available=False)])
+    based = [a.id for a in scenario.airframes if a.base == asset_id]
+    return apply_edits(
+        scenario, [RemoveFacility(asset_id), *(SetAirframe(a, available=False) for a in based)]
+    )
+
+
+def test_robustness_tab_n_minus_1_heat_map_and_table(quick: AppTest) -> None:
+    """Each loss checked one by one: the single points of failure, the N-1 table, and the heat
+    map's cells (gao-l2 with the three helicopters based on it costs the Gao supercamp two legs)."""
+    open_tab(quick, "tab.robustness")
+    scenario = load_scenario(DEMO)
+    base = check(scenario)
+    personnel = np.array([s.personnel for s in scenario.sites])
+    losses = [("airframe", a.id) for a in scenario.airframes] + [
+        ("facility", f.id) for f in scenario.facilities
+    ]
+    after = {loss: check(without(scenario, *loss), router=base.engine.router) for loss in losses}
+    cost = {loss: int(personnel[base.meets_all & ~r.meets_all].sum()) for loss, r in after.items()}
+    hurt = sorted((loss for loss in losses if cost[loss]), key=lambda loss: -cost[loss])
+    assert hurt[0] == ("facility", "gao-l2")  # the known single point of failure
+    spof = messages.app_text(
+        "rb.n1.spof",
+        count=len(hurt),
+        condition="day, dry season",
+        assets=", ".join(f"{kind} {asset_id}" for kind, asset_id in hurt),
+    )
+    assert spof in [m.value for m in quick.markdown]
+
+    rows = table(quick, "sites lost").set_index("asset lost")
+    for kind, asset_id in losses:
+        lost = [
+            s.id
+            for s, b, a in zip(scenario.sites, base.meets_all, after[kind, asset_id].meets_all, strict=True)
+            if b and not a
+        ]
+        row = rows.loc[f"{kind} {asset_id}"]
+        assert row["sites lost"] == ", ".join(lost)
+        assert row["sites meeting every leg"] == int(after[kind, asset_id].meets_all.sum())
+        assert row["personnel lost"] == cost[kind, asset_id]
+    assert rows.loc["facility gao-l2", "sites lost"] == "gao-camp, ansongo-camp"
+    assert list(rows.index[1 : 1 + len(hurt)]) == [f"{kind} {i}" for kind, i in hurt]  # worst first
+
+    cells = chart_data(quick, layered=True)
+    assert len(cells) == len(losses) * len(scenario.sites)
+    before_min = reported_min(base.times.time_min)
+    for (kind, asset_id), result in after.items():
+        legs_lost = (base.meets & ~result.meets).sum(axis=0)
+        rise = np.where(np.isfinite(before_min), reported_min(result.times.time_min) - before_min, 0.0)
+        added = np.maximum(rise.max(axis=0), 0.0)
+        mine = cells[cells["asset_label"] == f"{kind} {asset_id}"].set_index("site_id")
+        for s, site_ in enumerate(scenario.sites):
+            cell = mine.loc[site_.id]
+            assert cell["legs_lost"] == legs_lost[s]
+            assert cell["mark"] == messages.loss_mark(int(legs_lost[s]), float(added[s]))
+            if np.isfinite(added[s]):
+                assert cell["minutes_added"] == pytest.approx(added[s])
+    gao = cells[(cells["asset_label"] == "facility gao-l2") & (cells["site_id"] == "gao-camp")].iloc[0]
+    assert (gao["legs_lost"], gao["mark"], gao["band"]) == (2, "−2", "2")
+
+
+def helicopter_camp(**extra: Any) -> bytes:
+    """One helicopter (availability 0.8; 4 km a minute, launch 20, team on board) is the only
+    way to resuscitation and surgery at s, 60 km away (roads 10 km/h; test_robustness.py): the
+    team is there at 55 min, in care at 85; the wet season grounds it with probability 0.25."""
+    document = {
+        "medevac": 1,
+        "name": "helicopter camp",
+        "ground": {"road_kmh": 10.0},
+        "weather": {"wet": 0.25},
+        "facilities": [facility("f2", 0, ground_team=False)],
+        "airframes": [
+            {
+                "id": "h",
+                "base": "f2",
+                "cruise_kmh": 240,
+                "range_km": 900,
+                "launch": {"day": 20},
+                "medical_team": True,
+                "availability": 0.8,
+            }
+        ],
+        "sites": [site("s", 60, personnel=50)],
+        **extra,
+    }
+    return yaml.safe_dump(document).encode()
+
+
+def chance_of_s(at: AppTest) -> tuple[float, str, str]:
+    [record] = planning_deck(at, "sites")
+    expected = next(m for m in at.metric if m.label == messages.APP_TEXT["rb.p.expected"])
+    return round(record["p_meets_all"], 9), record["label"], expected.value
+
+
+def test_robustness_tab_chance_map_by_hand(app: AppTest) -> None:
+    upload(app, "camp.yaml", helicopter_camp())
+    open_tab(app, "tab.robustness")
+    # Dry: p = 0.8, 40 of 50 expected; wet: 0.8 x (1 - 0.25) = 0.6, 30 expected.
+    assert chance_of_s(app) == (0.8, "s 80 %", "40")
+    assert messages.app_text("rb.p.exact", count=1) in [c.value for c in app.caption]
+    app.selectbox(key="rb_condition").set_value("day-wet").run()
+    assert chance_of_s(app) == (0.6, "s 60 %", "30")
+    assert messages.app_text("rb.p.exact", count=2) in [c.value for c in app.caption]
+    # Set in the tab: availability 0.5 gives 0.5 x 0.75 = 0.375; no weather risk then 0.5.
+    app.number_input(key="rb_av_h").set_value(0.5).run()
+    assert chance_of_s(app)[:2] == (0.375, "s 38 %")
+    app.number_input(key="rb_wx_wet").set_value(0.0).run()
+    assert chance_of_s(app) == (0.5, "s 50 %", "25")
+    rows = table(app, "every leg")
+    assert rows.to_dict("records") == [
+        {"site": "s", "every leg": 0.5, "first aid": 1.0, "resuscitation": 0.5, "surgery": 0.5}
+    ]
+
+
+def test_robustness_tab_monte_carlo_is_seeded(app: AppTest) -> None:
+    """17 uncertain helicopters (more than 16 variables): Monte Carlo. s meets every leg when
+    any one flies: p = 1 - 0.9**17 = 0.8332, inside the page's 95 % interval; a seed and a
+    sample count chosen on the page give the library's numbers for them."""
+    fleet = [
+        {
+            "id": f"h{k}",
+            "base": "f2",
+            "cruise_kmh": 240,
+            "range_km": 900,
+            "launch": {"day": 20},
+            "medical_team": True,
+            "availability": 0.1,
+        }
+        for k in range(17)
+    ]
+    text = helicopter_camp(airframes=fleet, weather={})
+    upload(app, "fleet.yaml", text)
+    open_tab(app, "tab.robustness")
+    assert messages.app_text("rb.p.monte_carlo", samples=10_000, seed=0) in [c.value for c in app.caption]
+    [row] = table(app, "95 % interval").to_dict("records")
+    low, high = (float(x) for x in row["95 % interval"].split(" to "))
+    assert low <= 1 - 0.9**17 <= high
+    app.number_input(key="rb_samples").set_value(4000)
+    app.number_input(key="rb_seed").set_value(7).run()
+    expected = availability(parse_scenario(text.decode()), [("day", "dry")], samples=4000, seed=7)
+    assert chance_of_s(app)[0] == round(expected.sites[0].p_meets_all["day-dry"], 9)
+    assert expected.method == "monte_carlo"
+
+
+def test_robustness_tab_day_profile(quick: AppTest) -> None:
+    """At noon UTC every base is in daylight (the check by day); at midnight every base is in
+    darkness (the check by night), leg by leg (test_profile_cluster.py: dawns 05:46 to 06:17)."""
+    open_tab(quick, "tab.robustness")
+    quick.date_input(key="rb_date").set_value(dt.date(2027, 3, 15)).run()
+    assert not quick.exception
+    scenario = load_scenario(DEMO)
+    personnel = np.array([s.personnel for s in scenario.sites])
+    rows = chart_data(quick, layered=False)
+    assert sorted(set(rows["hour_utc"])) == list(range(24))
+    for hour, light in ((12, "day"), (0, "night")):
+        result = check(scenario, light=light, season="dry")  # type: ignore[arg-type]
+        at_hour = rows[rows["hour_utc"] == hour].set_index("leg")
+        for i, leg in enumerate(result.legs):
+            assert at_hour.loc[leg, "personnel_meeting"] == int(personnel[result.meets[i]].sum())
+        assert at_hour.loc["all", "personnel_meeting"] == int(personnel[result.meets_all].sum())
+        assert at_hour.loc["all", "line"] == "every leg"
+    twilight = next(c.value for c in quick.caption if c.value.startswith("Civil dawn and dusk"))
+    assert "puma-1 05:46-18:31" in twilight
+
+
+def best_single_level_2(
+    scenario: Scenario, conditions: list[tuple[str, str]], robust: bool
+) -> dict[str, int]:
+    """Brute force: a Level 2 at each candidate in turn, each checked; the personnel meeting
+    every leg summed over the conditions (robust: with every airframe, and each one lost)."""
+    from medevac.planning.candidates import load_candidates
+
+    router = check(scenario).engine.router
+    values = {}
+    for place in load_candidates(scenario, "facilities,sites"):
+        edit = AddFacility("x", "2", Point(place.lat, place.lon), airstrip=place.airstrip)
+        variant = apply_edits(scenario, [edit])
+        value = 0
+        for light, season in conditions:
+            fleets = [variant] + (
+                [without(variant, "airframe", a.id) for a in variant.airframes] if robust else []
+            )
+            met = np.logical_and.reduce(
+                [check(v, light=light, season=season, router=router).meets_all for v in fleets]  # type: ignore[arg-type]
+            )
+            value += int(np.array([s.personnel for s in scenario.sites])[met].sum())
+        values[place.id] = value
+    return values
+
+
+def test_optimise_tab_proposes_the_best_level_2_and_keeps_it_as_a_variant(quick: AppTest) -> None:
+    open_tab(quick, "tab.optimise")
+    scenario = load_scenario(DEMO)
+    values = best_single_level_2(scenario, [("day", "dry")], robust=False)
+    best = max(values, key=values.__getitem__)
+    assert sorted(values.values())[-2] < values[best]  # one best place: douentza-tob, 5,500
+    baseline = int(np.array([s.personnel for s in scenario.sites])[check(scenario).meets_all].sum())
+    quick.button(key="op_solve").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+    [status] = quick.status
+    assert status.state == "complete" and status.label.startswith("Solved in ")
+    value = next(m for m in quick.metric if m.label.startswith("Personnel meeting every leg"))
+    assert value.value == f"{values[best]:,}"
+    assert value.delta == f"{values[best] - baseline:+,} (proven optimal)"
+    place = next(s for s in scenario.sites if s.id == best)
+    line = messages.placement_text(
+        "facility", "new-l2-1", f"{place.name} ({place.lat:.2f}, {place.lon:.2f})", level="2"
+    )
+    assert f"- {line}" in [m.value for m in quick.markdown]
+    [badge] = planning_deck(quick, "placements")
+    assert (badge["label"], badge["lat"], badge["lon"]) == ("+L2", place.lat, place.lon)
+    variant = apply_edits(scenario, [AddFacility("new-l2-1", "2", Point(place.lat, place.lon, place.name))])
+    gained = [
+        s.id
+        for s, b, a in zip(scenario.sites, check(scenario).meets_all, check(variant).meets_all, strict=True)
+        if a and not b
+    ]
+    assert messages.app_text("op.gained", sites=", ".join(gained)) in [m.value for m in quick.markdown]
+    gained_on_map = [r["id"] for r in planning_deck(quick, "sites") if r["state"] == "gained"]
+    assert gained_on_map == gained
+
+    quick.text_input(key="op_name").set_value("L2 optimised").run()
+    quick.button(key="op_keep").click().run()
+    assert not quick.exception
+    compared = tab(quick, "Compare").dataframe[0].value.set_index("variant")
+    assert list(compared.index) == ["baseline", "L2 optimised"]
+    assert compared.loc["L2 optimised", "all legs: personnel"] == values[best]
+    assert compared.loc["baseline", "all legs: personnel"] == baseline
+
+
+def test_optimise_tab_candidates_from_a_csv_and_a_map_click_robust(quick: AppTest) -> None:
+    """Candidates: only an uploaded CSV (Douentza, and a place in the desert) and the clicked
+    town of Kidal; robust n-1 by day and night: the page's answer is the brute force's."""
+    open_tab(quick, "tab.optimise")
+    scenario = load_scenario(DEMO)
+    kidal = next(t for t in deck_layer(quick, "towns") if t["label"] == "Kidal")
+    click_map(quick, "towns", kidal)
+    quick.button(key="op_add_click").click().run()
+    assert f"Places clicked on the map: Kidal ({kidal['lat']:.2f}, {kidal['lon']:.2f})." in [
+        m.value for m in quick.markdown
+    ]
+    douentza = next(s for s in scenario.sites if s.id == "douentza-tob")
+    places = f"id,lat,lon,name\ndtza,{douentza.lat},{douentza.lon},Douentza\nsand,21.5,-4.0,desert\n"
+    quick.file_uploader(key="op_csv").set_value(("places.csv", places.encode(), "text/csv"))
+    quick.multiselect(key="op_builtins").set_value([])
+    quick.multiselect(key="op_conditions").set_value(["day-dry", "night-dry"])
+    quick.toggle(key="op_robust").set_value(True).run()
+    assert messages.app_text("op.candidate_count", count=3) in [c.value for c in quick.caption]
+    quick.button(key="op_solve").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+
+    router = check(scenario).engine.router
+    personnel = np.array([s.personnel for s in scenario.sites])
+    value = {}
+    for name, lat, lon in (
+        ("Douentza", douentza.lat, douentza.lon),
+        ("desert", 21.5, -4.0),
+        ("Kidal", kidal["lat"], kidal["lon"]),
+    ):
+        variant = apply_edits(scenario, [AddFacility("x", "2", Point(lat, lon))])
+        total = 0
+        for light in ("day", "night"):
+            fleets = [variant, *(without(variant, "airframe", a.id) for a in variant.airframes)]
+            met = np.logical_and.reduce([check(v, light=light, router=router).meets_all for v in fleets])
+            total += int(personnel[met].sum())
+        value[name] = total
+    best = max(value, key=value.__getitem__)
+    shown = next(m for m in quick.metric if m.label.startswith("Personnel meeting every leg"))
+    assert shown.value == f"{value[best]:,}"
+    assert any(m.value.startswith(f"- a new Level 2 at {best} (") for m in quick.markdown)
+
+
+def test_optimise_tab_works_on_the_working_variant(quick: AppTest) -> None:
+    """With a Level 2 already added by a what-if (new-l2-1), the optimiser places the next one
+    on top of it, under an id of its own (new-l2-2); the kept variant is both edits."""
+    from medevac.planning.candidates import load_candidates
+    from medevac.planning.optimise import Question, optimise, placement_edits
+
+    _, lat, lon = _failing_surgery_site()
+    add_level_2_at(quick, lat, lon)
+    open_tab(quick, "tab.optimise")
+    quick.button(key="op_solve").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+    scenario = load_scenario(DEMO)
+    working = [AddFacility("new-l2-1", "2", Point(round(lat, 4), round(lon, 4)))]
+    shown = apply_edits(scenario, working)
+    solution = optimise(
+        shown, Question(add_facilities=(("2", 1),)), load_candidates(shown, "facilities,sites")
+    )
+    [placement] = solution.placements
+    assert placement.id == "new-l2-2"
+    quick.button(key="op_keep").click().run()
+    assert not quick.exception, [e.message for e in quick.exception]
+    kept = apply_edits(scenario, [*working, *placement_edits(shown, solution)])
+    personnel = np.array([s.personnel for s in scenario.sites])
+    compared = tab(quick, "Compare").dataframe[0].value.set_index("variant")
+    assert compared.loc["optimised 1", "all legs: personnel"] == int(personnel[check(kept).meets_all].sum())
+    assert compared.loc["optimised 1", "all legs: personnel"] == solution.value
+    assert [f.id for f in kept.facilities][-2:] == ["new-l2-1", "new-l2-2"]

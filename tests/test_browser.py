@@ -288,3 +288,83 @@ def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> 
     assert inside(box, frame), (box, frame)
     ARTIFACTS.mkdir(exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "app-tooltip.png"))
+
+
+def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: object) -> None:
+    """The Robustness tab draws its three views (the N-1 heat map, the chance map, the day's
+    chart) and the Optimise tab proposes a placement, in a real browser; a screenshot of each."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac import messages
+    from medevac.planning.candidates import load_candidates
+    from medevac.planning.optimise import Question, optimise
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 120)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def open_tab(key: str) -> None:
+        label = messages.APP_TEXT[key]
+        tab = next(
+            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == label
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+        tab.click()
+
+    def maps_drawn() -> int:
+        """Maps on the page with a canvas (deck.gl draws two per map)."""
+        maps = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')
+        return sum(1 for m in maps if m.find_elements(By.CSS_SELECTOR, "canvas"))
+
+    def page_text() -> str:
+        return str(driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text)
+
+    def keep(element: WebElement, name: str) -> None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        time.sleep(2.0)  # let Vega or deck.gl draw
+        assert element.screenshot(str(ARTIFACTS / name))
+
+    open_tab("tab.robustness")
+    charts = '[data-testid="stVegaLiteChart"]'
+    wait.until(lambda _: len(driver.find_elements(By.CSS_SELECTOR, f"{charts} .marks")) == 2)
+    wait.until(lambda _: maps_drawn() == 2)
+    text = page_text()
+    for heading in ("rb.n1.head", "rb.p.head", "rb.day.head"):
+        assert messages.APP_TEXT[heading] in text
+    assert "single points of failure (day, dry season): facility gao-l2" in text
+    assert messages.APP_TEXT["rb.p.legend"] in text
+    heat_map, day_chart = driver.find_elements(By.CSS_SELECTOR, charts)
+    keep(heat_map, "app-robustness-n-1.png")
+    keep(
+        driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')[1],
+        "app-robustness-chances.png",
+    )
+    keep(day_chart, "app-robustness-day.png")
+
+    open_tab("tab.optimise")
+    solve = wait.until(
+        ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{messages.APP_TEXT['op.solve']}']]"))
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", solve)
+    solve.click()
+    scenario = load_scenario(DEMO)
+    expected = optimise(
+        scenario, Question(add_facilities=(("2", 1),)), load_candidates(scenario, "facilities,sites")
+    )
+    [placement] = expected.placements
+    place = placement.candidate
+    line = messages.placement_text(
+        "facility", placement.id, f"{place.name} ({place.lat:.2f}, {place.lon:.2f})", level="2"
+    )
+    wait.until(lambda _: line in page_text())
+    assert messages.app_text("op.gained", sites=", ".join(expected.sites_gained)) in page_text()
+    assert "Solved in " in page_text()
+    wait.until(lambda _: maps_drawn() == 2)
+    keep(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')[1], "app-optimise.png")

@@ -190,6 +190,23 @@ def test_a_level_2_goes_where_it_gains_most_by_hand() -> None:
     assert (cover.feasible, cover.new_assets, cover.value) == (True, 2, 450)
 
 
+def test_new_ids_never_clash_with_the_scenarios_and_progress_tells_each_phase() -> None:
+    # As above, with a Level 1 already called new-l2-1 (a variant the app kept, say): the
+    # new Level 2 takes new-l2-2, and its --out variant is a valid scenario.
+    scenario = make_scenario(
+        ground={"detour_factor": 1.0, "road_kmh": 60.0},
+        facilities=[facility("f1", 0, level="1"), facility("new-l2-1", 0, level="1")],
+        sites=[site("a", 0, personnel=100), site("b", 150, personnel=300), site("c", 180, personnel=50)],
+    )
+    places = [Candidate("west", 0.0, 0.0), Candidate("east", 0.0, 160 / 111.3195)]
+    phases: list[str] = []
+    solution = optimise(scenario, Question(add_facilities=(("2", 2),)), places, progress=phases.append)
+    assert phases == ["pool", "model", "solve", "check"]
+    assert sorted(p.id for p in solution.placements) == ["new-l2-2", "new-l2-3"]
+    variant = apply_edits(scenario, placement_edits(scenario, solution))
+    assert value_of(variant, solution.question) == solution.value == 450
+
+
 def test_a_new_helicopter_counts_only_with_a_new_hospital_it_reaches_by_hand() -> None:
     # Equator; roads are useless (1 km/h). f1, a Level 1 at 0 km, has helicopter h (4 km a
     # minute, launch 20). The site at 200 km: h is there at 10 + 10 + 20 + 50 = 90 min, too

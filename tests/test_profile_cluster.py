@@ -56,6 +56,29 @@ def test_hours_equal_check_by_day_by_night_and_in_between() -> None:
     assert [h["hour_utc"] for h in document["hours"]] == list(range(24))
 
 
+def test_leg_hours_count_each_leg_as_the_check_does() -> None:
+    scenario = load_scenario(MINUSMA)
+    result = profile(scenario, DATE, "dry")
+    rows = result.leg_hours()
+    legs = check(scenario).legs
+    assert [(r["hour_utc"], r["leg"]) for r in rows[: len(legs) + 1]] == [(0, leg) for leg in (*legs, "all")]
+    assert len(rows) == 24 * (len(legs) + 1)
+    personnel = np.array([s.personnel for s in scenario.sites])
+    by_light = {light: check(scenario, light=light, season="dry").meets for light in ("day", "night")}
+    for row in rows:
+        hour = int(row["hour_utc"])  # type: ignore[call-overload]
+        if row["leg"] == "all":
+            whole = result.hours()[hour]
+            assert row["sites_meeting"] == whole["sites_meeting_all"]
+            assert row["personnel_meeting"] == whole["personnel_meeting_all"]
+            continue
+        if result.night[hour].any() and not result.night[hour].all():
+            continue  # mixed hours: test_hours_equal_check_by_day_by_night_and_in_between
+        met = by_light["night" if result.night[hour].all() else "day"][legs.index(row["leg"])]
+        assert row["sites_meeting"] == int(met.sum())
+        assert row["personnel_meeting"] == int(personnel[met].sum())
+
+
 def test_civil_twilight_by_hand() -> None:
     # On the equator at lon 0 near the March equinox, civil dawn is about 05:45 UTC and civil
     # dusk about 18:35: dark at every hour to 05:00, light from 06:00 to 18:00, dark from 19:00.

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import Document, documents
 
-from medevac.check import check
+from medevac.check import check, reported_min
 from medevac.model import Scenario
 from medevac.planning.optimise import CONDITION_NAMES, Condition
-from medevac.planning.robustness import availability, n_minus_1, wilson_interval
+from medevac.planning.robustness import availability, loss_cells, n_minus_1, wilson_interval
 from medevac.scenario import scenario_from_mapping
 
 ROBUST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,6 +65,39 @@ def test_n_minus_1_equals_check_of_each_loss(document: Document) -> None:
             after = meets_all(edited(document, facilities_off=[fac.id]), condition)
             tally = losses[("facility", fac.id)].by_condition[name]
             assert tally.sites_meeting_all == int(after.sum())
+
+
+@ROBUST
+@given(documents(min_airframes=1))
+def test_loss_cells_equal_check_of_each_loss_leg_by_leg(document: Document) -> None:
+    scenario = scenario_from_mapping(document, source="<test>")
+    for condition in (("day", "dry"), ("night", "wet")):
+        light, season = condition
+        cells = loss_cells(scenario, condition)
+        base = check(scenario, light=light, season=season)  # type: ignore[arg-type]
+        lost, legs_lost, added = cells.lost(), cells.legs_lost(), cells.minutes_added()
+        for k, (kind, asset_id) in enumerate(cells.losses):
+            changes = {"airframes_off" if kind == "airframe" else "facilities_off": [asset_id]}
+            after = check(edited(document, **changes), light=light, season=season)  # type: ignore[arg-type]
+            np.testing.assert_array_equal(cells.meets[k + 1], after.meets)
+            np.testing.assert_array_equal(lost[k], base.meets & ~after.meets)
+            np.testing.assert_array_equal(legs_lost[k], (base.meets & ~after.meets).sum(axis=0))
+            before_min, after_min = reported_min(base.times.time_min), reported_min(after.times.time_min)
+            for s in range(len(scenario.sites)):
+                rises = [
+                    after_min[i, s] - before_min[i, s]
+                    for i in range(len(base.legs))
+                    if np.isfinite(before_min[i, s])
+                ]
+                assert added[k, s] == max([0.0, *rises])
+        rows = cells.records()
+        assert len(rows) == len(cells.losses) * len(scenario.sites)
+        n1 = n_minus_1(scenario, [condition])
+        name = f"{light}-{season}"
+        for k, loss in enumerate(n1.losses):
+            met_all = cells.meets[0].all(axis=0)
+            lost_sites = tuple(scenario.sites[s].id for s in np.flatnonzero(met_all & (legs_lost[k] > 0)))
+            assert lost_sites == loss.by_condition[name].sites_lost
 
 
 @ROBUST

@@ -26,6 +26,7 @@ from medevac.whatif import (
     SetConditions,
     SetConvoyFactor,
     SetTimeline,
+    SetWeather,
     apply_edits,
     compare,
     describe,
@@ -176,6 +177,20 @@ def test_timeline_convoy_and_airframe_edits() -> None:
     assert minutes(based_here, "surgery", "camp") == 75.0
     rebased = evaluate(apply_edits(baseline, [MoveAirframe("heli", at_km(120))]))
     assert minutes(rebased, "surgery", "camp") == 75.0
+
+
+def test_availability_and_weather_edits() -> None:
+    baseline = with_helicopter()
+    variant = apply_edits(baseline, [SetAirframe("heli", availability=0.8), SetWeather(wet=0.25)])
+    assert variant.airframes[0].p_available == 0.8
+    assert (variant.weather.p_grounded("dry"), variant.weather.p_grounded("wet")) == (0.0, 0.25)
+    again = apply_edits(variant, [SetWeather(dry=0.1)])
+    assert (again.weather.p_grounded("dry"), again.weather.p_grounded("wet")) == (0.1, 0.25)
+    assert describe(SetAirframe("heli", availability=0.8)) == "heli: availability 80%"
+    assert describe(SetWeather(wet=0.25)) == "weather grounds helicopters: 25% in the wet season"
+    with pytest.raises(ScenarioError) as bad:
+        apply_edits(baseline, [SetWeather(dry=1.5)])
+    assert "weather.dry" in str(bad.value)
 
 
 def test_bad_edits_get_clear_errors() -> None:

@@ -8,8 +8,10 @@ a degree). A place is known by its id: the first of two with the same id is kept
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +59,21 @@ def read_csv(path: Path) -> list[Candidate]:
     """``id,lat,lon[,name][,airstrip]``, one place per row (header required)."""
     source = str(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise _bad(source, "", path.name, f"a readable CSV file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise _bad(source, "", path.name, "a CSV file of UTF-8 text") from None
+    return parse_csv(text, source)
+
+
+def parse_csv(text: str, source: str = "<candidates>") -> list[Candidate]:
+    """:func:`read_csv` of text already read (an upload), errors naming ``source``.
+
+    >>> [p.id for p in parse_csv("id,lat,lon\\nmenaka,15.92,2.4\\n")]
+    ['menaka']
+    """
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     places = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         where = f"row {number}"
@@ -165,9 +178,15 @@ def load_candidates(scenario: Scenario, source: str) -> tuple[Candidate, ...]:
                 "a .csv or .geojson file, or a comma list of " + ", ".join(BUILT_INS),
             )
         places = [place for name in names for place in built_in(scenario, name)]
-    unique: dict[str, Candidate] = {}
-    for place in places:
-        unique.setdefault(place.id, place)
-    if not unique:
+    found = unique(places)
+    if not found:
         raise _bad("--candidates", "", source, "at least one candidate place")
-    return tuple(unique.values())
+    return found
+
+
+def unique(places: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """The places in order, the first of each id kept (a place is known by its id)."""
+    kept: dict[str, Candidate] = {}
+    for place in places:
+        kept.setdefault(place.id, place)
+    return tuple(kept.values())

@@ -18,6 +18,7 @@ from astral.sun import dawn, dusk, elevation
 
 from medevac.model import Scenario, Season
 from medevac.planning.robustness import Judge, in_process
+from medevac.standards import Leg
 from medevac.variants import VariantCore
 
 CIVIL_TWILIGHT_DEG = 6.0
@@ -40,6 +41,29 @@ class Profile:
     meets_all: npt.NDArray[np.bool_]  # (hours, sites)
     site_ids: tuple[str, ...]
     personnel: npt.NDArray[np.int64]
+    legs: tuple[Leg, ...] = ()
+    meets: npt.NDArray[np.bool_] | None = None  # (hours, legs, sites): each leg on its own
+
+    def leg_hours(self) -> list[dict[str, object]]:
+        """Per hour and leg (``legs`` order, then ``"all"``): sites and personnel meeting it.
+
+        Tidy rows ``hour_utc, leg, sites_meeting, personnel_meeting``, hours first: a chart's
+        table (``"all"`` repeats :meth:`hours`).
+        """
+        per_leg = [] if self.meets is None else [(leg, self.meets[:, i]) for i, leg in enumerate(self.legs)]
+        rows: list[dict[str, object]] = []
+        for h in range(len(self.meets_all)):
+            for leg, met in [*per_leg, ("all", self.meets_all)]:
+                row = met[h]
+                rows.append(
+                    {
+                        "hour_utc": h,
+                        "leg": leg,
+                        "sites_meeting": int(row.sum()),
+                        "personnel_meeting": int(self.personnel[row].sum()),
+                    }
+                )
+        return rows
 
     def hours(self) -> list[dict[str, int]]:
         return [
@@ -134,4 +158,6 @@ def profile(
         meets_all=np.asarray(verdicts.all(axis=1)),
         site_ids=tuple(s.id for s in scenario.sites),
         personnel=core.personnel,
+        legs=core.legs,
+        meets=np.asarray(verdicts),
     )

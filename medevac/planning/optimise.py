@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -37,6 +37,9 @@ from medevac.variants import CandidateAirframe, CandidateFacility, Options, Vari
 from medevac.whatif import AddAirframe, AddFacility, Edit, MoveAirframe, MoveFacility, Point
 
 Objective = Literal["personnel", "sites"]
+Phase = Literal["pool", "model", "solve", "check"]
+"""The steps of :func:`optimise`: the pool (its variant core), the covering options and the
+model built from them, the solve, and the core's check of the answer."""
 Robust = Literal["none", "n-1"]
 Condition = tuple[Light, Season]
 
@@ -1006,6 +1009,17 @@ def placements(pool: Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ..
     """The chosen (asset, place) pairs with the ids they take in the scenario."""
     found: list[Placement] = []
     numbers: dict[str, int] = {}
+    scenario = pool.core.scenario
+    taken = {f.id for f in scenario.facilities} | {a.id for a in scenario.airframes}
+    taken |= {s.id for s in scenario.sites}  # ids are unique across the three (spec v1)
+
+    def fresh(kind: str, stem: str) -> str:
+        """The next ``stem-k`` of this kind that the scenario does not use already."""
+        while True:
+            numbers[kind] = numbers.get(kind, 0) + 1
+            if f"{stem}-{numbers[kind]}" not in taken:
+                return f"{stem}-{numbers[kind]}"
+
     for number in np.flatnonzero(chosen):
         choice = pool.choices[number]
         if choice.candidate is None:
@@ -1023,12 +1037,14 @@ def placements(pool: Pool, chosen: npt.NDArray[np.bool_]) -> tuple[Placement, ..
                 )
             )
             continue
-        numbers[choice.kind] = numbers.get(choice.kind, 0) + 1
-        k = numbers[choice.kind]
         if kind == "facility":
-            found.append(Placement("facility", f"new-l{what}-{k}", choice.candidate, level=what))  # type: ignore[arg-type]
+            found.append(
+                Placement("facility", fresh(choice.kind, f"new-l{what}"), choice.candidate, level=what)  # type: ignore[arg-type]
+            )
         else:
-            found.append(Placement("airframe", f"new-{what}-{k}", choice.candidate, like=what))
+            found.append(
+                Placement("airframe", fresh(choice.kind, f"new-{what}"), choice.candidate, like=what)
+            )
     return tuple(found)
 
 
@@ -1039,15 +1055,23 @@ def optimise(
     *,
     router: GroundRouter | None = None,
     time_limit_s: float | None = None,
+    progress: Callable[[Phase], None] | None = None,
 ) -> Solution:
     """The best placement for ``question`` (``optimise-v1.md``), proven optimal unless the
-    time limit stopped the solver (then the best found, with the proven bound)."""
+    time limit stopped the solver (then the best found, with the proven bound).
+
+    ``progress`` is told each :data:`Phase` as it starts (a front end's progress indicator).
+    """
+    tell = progress or (lambda phase: None)
     started = time.perf_counter()
+    tell("pool")
     pool = build_pool(scenario, question, candidates, router)
     stays = np.array([c.candidate is None for c in pool.choices], dtype=bool)
+    tell("model")
     model = build_model(pool, question)
     baseline_counts = counted(pool, question, stays)
     site_ids = [s.id for s in scenario.sites]
+    tell("solve")
     result = solve(model.covering, time_limit_s=time_limit_s)
     if result.chosen is None:  # only --cover-all can be infeasible
         relaxed = build_model(pool, replace(question, cover_all=False), at_most=True)
@@ -1071,6 +1095,7 @@ def optimise(
             feasible=False,
             uncoverable=tuple(uncoverable),
         )
+    tell("check")
     counts = counted(pool, question, result.chosen)
     value = _value(model, counts)
     # The core judges the answer again: a model that promised more than it gives is a bug.

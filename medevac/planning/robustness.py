@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from medevac.check import reported_min
 from medevac.model import Scenario
 from medevac.planning.optimise import Condition, condition_name
 from medevac.standards import Leg
@@ -106,6 +107,18 @@ class NMinusOne:
         }
 
 
+def loss_cases(scenario: Scenario, core: VariantCore) -> list[tuple[str, str, BoolArray]]:
+    """``(asset, id, mask)``: the full scenario (``("", "")``), then each airframe, then each
+    facility of the file lost alone (a facility with the airframes based on it)."""
+    cases: list[tuple[str, str, BoolArray]] = [("", "", core.baseline_mask)]
+    for airframe in scenario.airframes:
+        cases.append(("airframe", airframe.id, _mask_without(core, airframes=[airframe.id])))
+    for facility in scenario.facilities:
+        based = [a.id for a in scenario.airframes if a.base == facility.id]
+        cases.append(("facility", facility.id, _mask_without(core, [facility.id], based)))
+    return cases
+
+
 def n_minus_1(
     scenario: Scenario,
     conditions: Sequence[Condition],
@@ -116,12 +129,7 @@ def n_minus_1(
     """Each airframe, then each facility of the file, lost alone (a facility with the
     airframes based on it), under each condition."""
     core = core or VariantCore(scenario)
-    cases: list[tuple[str, str, BoolArray]] = [("", "", core.baseline_mask)]
-    for airframe in scenario.airframes:
-        cases.append(("airframe", airframe.id, _mask_without(core, airframes=[airframe.id])))
-    for facility in scenario.facilities:
-        based = [a.id for a in scenario.airframes if a.base == facility.id]
-        cases.append(("facility", facility.id, _mask_without(core, [facility.id], based)))
+    cases = loss_cases(scenario, core)
     masks = np.stack([mask for _, _, mask in cases])
     site_ids = tuple(s.id for s in scenario.sites)
     personnel = core.personnel
@@ -140,6 +148,73 @@ def n_minus_1(
             per_case[k][name] = Tally(int(row.sum()), int(personnel[row].sum()), lost)
     losses = tuple(AssetLoss(kind, asset_id, per_case[k]) for k, (kind, asset_id, _) in enumerate(cases[1:]))
     return NMinusOne(tuple(conditions), baseline, losses, meets, site_ids)
+
+
+@dataclass(frozen=True)
+class LossCells:
+    """What losing each asset alone does to each site, leg by leg, under one condition.
+
+    The times are the check's own (:meth:`~medevac.variants.VariantCore.leg_times`, reported
+    to 0.1 min, ``inf`` where no pathway delivers); index 0 is the full scenario, then the
+    losses in :func:`n_minus_1`'s order.
+    """
+
+    condition: Condition
+    losses: tuple[tuple[str, str], ...]  # (asset, id)
+    site_ids: tuple[str, ...]
+    legs: tuple[Leg, ...]
+    time_min: FloatArray  # (1 + losses, legs, sites)
+    meets: BoolArray  # (1 + losses, legs, sites)
+
+    def lost(self) -> BoolArray:
+        """(losses, legs, sites): legs met with every asset and not without the lost one."""
+        return np.asarray(self.meets[:1] & ~self.meets[1:])
+
+    def legs_lost(self) -> npt.NDArray[np.int64]:
+        """(losses, sites): how many legs each loss costs each site."""
+        return np.asarray(self.lost().sum(axis=1), dtype=np.int64)
+
+    def minutes_added(self) -> FloatArray:
+        """(losses, sites): the largest rise of any leg's time (``inf`` when a leg delivered
+        with every asset is delivered no more; 0 when no leg is slower)."""
+        before, after = self.time_min[:1], self.time_min[1:]
+        with np.errstate(invalid="ignore"):  # inf - inf: a leg never delivered, no change
+            rise = np.where(np.isfinite(before), after - before, 0.0)
+        return np.asarray(np.maximum(rise.max(axis=1), 0.0))
+
+    def records(self) -> list[dict[str, object]]:
+        """One tidy row per (loss, site): the asset, the site, the legs lost, the minutes added."""
+        lost, count, minutes = self.lost(), self.legs_lost(), self.minutes_added()
+        return [
+            {
+                "asset": kind,
+                "asset_id": asset_id,
+                "site_id": site_id,
+                "legs_lost": int(count[k, s]),
+                "lost_legs": tuple(leg for i, leg in enumerate(self.legs) if lost[k, i, s]),
+                "minutes_added": float(minutes[k, s]),
+            }
+            for k, (kind, asset_id) in enumerate(self.losses)
+            for s, site_id in enumerate(self.site_ids)
+        ]
+
+
+def loss_cells(scenario: Scenario, condition: Condition, *, core: VariantCore | None = None) -> LossCells:
+    """Each asset lost alone (as :func:`n_minus_1`), with every leg's time at every site."""
+    core = core or VariantCore(scenario)
+    light, season = condition
+    cases = loss_cases(scenario, core)
+    times = np.stack(
+        [reported_min(core.leg_times(mask, season, light == "night").time_min) for _, _, mask in cases]
+    )
+    return LossCells(
+        condition=condition,
+        losses=tuple((kind, asset_id) for kind, asset_id, _ in cases[1:]),
+        site_ids=tuple(s.id for s in scenario.sites),
+        legs=core.legs,
+        time_min=times,
+        meets=np.asarray(times <= core.thresholds_min[None, :, None]),
+    )
 
 
 # -- availability --------------------------------------------------------------------------------
@@ -334,4 +409,13 @@ def states_to_judge(
     return samples * len(conditions)
 
 
-__all__ = ["Availability", "NMinusOne", "availability", "n_minus_1", "wilson_interval"]
+__all__ = [
+    "Availability",
+    "LossCells",
+    "NMinusOne",
+    "availability",
+    "loss_cases",
+    "loss_cells",
+    "n_minus_1",
+    "wilson_interval",
+]

@@ -593,13 +593,19 @@ class Engine:
         range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
         heli = a.helicopter[:, None]
 
+        done: dict[int, tuple[FloatArray, IntArray]] = {}
+
         def in_range(key: str) -> tuple[FloatArray, IntArray]:
-            """(A, S): distance to and index of the nearest facility each airframe may use."""
-            (heli_km, heli_at), (strip_km, strip_at) = nearest[key]
-            distance = np.where(heli, heli_km[None, :], strip_km[None, :])
-            facility = np.where(heli, heli_at[None, :], strip_at[None, :])
-            ok = lands & (distance <= range_left_km)
-            return np.where(ok, distance, np.inf), np.where(ok, _pick(landable, facility), -1)
+            """(A, S): distance to and index (into ``landable``) of the nearest facility each
+            airframe may use; legs that share their nearest facilities share this too."""
+            by_kind = nearest[key]
+            if id(by_kind) not in done:
+                (heli_km, heli_at), (strip_km, strip_at) = by_kind
+                distance = np.where(heli, heli_km[None, :], strip_km[None, :])
+                facility = np.where(heli, heli_at[None, :], strip_at[None, :])
+                ok = lands & (distance <= range_left_km)
+                done[id(by_kind)] = np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+            return done[id(by_kind)]
 
         any_distance, _ = in_range("any")
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
@@ -609,7 +615,8 @@ class Engine:
             distance, facility = in_range(leg)
             care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
-            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=_pick_rows(facility.T, airframe))
+            at = _pick(landable, _pick_rows(facility.T, airframe))
+            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=at)
 
     def _air_km(
         self, points: WoundingPoints, landable: IntArray, exact: bool

@@ -123,7 +123,11 @@ def coverage(
 
     ``conditions`` defaults to the scenario's own; the ground router (road layer or
     estimate) is built once and shared by every combination. Sites and patrols are always
-    checked with exact distances, as by ``medevac check``.
+    checked with exact distances, as by ``medevac check``. Cells go through the engine with
+    fast distances, and those whose reported minutes the fast distances' error could change
+    through the check's exact engine again (module docstring): reported minutes and
+    verdicts are the exact ones either way; ``exact_distances`` sends every cell through the
+    exact engine (the same reports, exact times to the last digit, slower).
     """
     asked = (
         tuple(conditions)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -228,3 +229,26 @@ def test_random_missions_with_cells_on_their_boundaries_are_exact(
         b_km = (boundary_min - float(engine.wheels_up_min[i])) * float(a.cruise_kmh[i]) / 60
         points += [at_km(b_km + k * STEP_KM, heading, *base) for k in (-1, 0, 1)]
     assert_exact(scenario, grid_with(np.array(points)), conditions=[("day", "dry"), ("night", "wet")])
+
+
+ROADS = Path(__file__).parent / "data" / "roads" / "equator.geojson"
+
+
+def test_cells_with_a_road_layer_are_exact(adversarial: str) -> None:
+    """With a road layer the ground times are exact already; air from the cells is not.
+    Team on board at 40 + b/4 on 0.05 boundaries (45.05 by the road east of the origin,
+    60.05 away from it), surgery by air at 55 + b/2 = 120.05, and the range limit."""
+    scenario = make_scenario(
+        ground={"roads": str(ROADS)},
+        facilities=[facility("hq", 0.0, ground_team=False)],
+        airframes=[airframe("heli", "hq", range_km=200.0, medical_team=True)],
+    )
+    points = np.concatenate(
+        [
+            cells_at([20.2, 80.2, 130.1], azimuths_deg=(0.0, 90.0, 200.0)),
+            cells_at([100.0], azimuths_deg=(45.0,)),
+        ]
+    )
+    grid = grid_with(points)
+    assert fast_alone_misreports(scenario, grid)
+    assert_exact(scenario, grid, conditions=[("day", "dry"), ("night", "wet")])

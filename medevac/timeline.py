@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from medevac.geo import FloatArray, distance_matrix_km
+from medevac.geo import FAST_DISTANCE_ERROR_KM, FloatArray, distance_matrix_km
 from medevac.ground import GroundRouter
 from medevac.model import Airframe, Facility, Light, Location, Scenario, Season, Site, Timeline
 from medevac.standards import LEG_MIN_RANK, TEAM_LEGS, Leg
@@ -341,7 +341,12 @@ class Engine:
 
     Build one per (scenario, light, season) and call :meth:`leg_times` on any points:
     sites, patrol samples or grid cells all go through the same code. ``exact_distances``
-    false trades pyproj's geodesic for a formula within 10 m of it (large grids).
+    false trades pyproj's geodesic for :func:`medevac.geo.fast_distance_matrix_km` (within
+    :data:`medevac.geo.FAST_DISTANCE_ERROR_KM` of it) on the (airframes x points) and
+    (points x facilities) distances of pathway 4, with range limits still decided exactly:
+    each leg's time is then within the bound's minutes of the exact engine's (large grids;
+    :func:`medevac.coverage.coverage` makes the reported times exact). Point tables and the
+    pick-up distances are always exact.
 
     A variant core passes ``assets`` (its own, in a variant's state) and the distances it
     has computed once (``pickup_km``); the scenario then only gives the timeline.
@@ -371,7 +376,9 @@ class Engine:
         # Minutes from wounding to wheels-up of each airframe.
         self.wheels_up_min = t.request + t.approval + assets.launch_min
         self.land_at_facility = assets.can_land_at_facility() & assets.usable[:, None]
-        self._prepare_pickups(pickup_km or PickupDistances.of(assets, exact=exact_distances))
+        # Bases to pick-up points and on to facilities: few, so always exact (the fast
+        # distances are for the (airframes x points) and (points x facilities) of grids).
+        self._prepare_pickups(pickup_km or PickupDistances.of(assets))
 
     # -- road then air: everything that does not depend on the point of wounding ---------
 
@@ -431,7 +438,6 @@ class Engine:
         """Everything :meth:`leg_times` asks of the router and of geodesics for these points,
         for every asset whatever its state: what a variant core keeps and reuses."""
         a, season = self.assets, self.season
-        exact = self.exact_distances
         road_to_facility = self.router.travel_min(
             points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, season
         )
@@ -449,10 +455,10 @@ class Engine:
                 points.lat_deg, points.lon_deg, a.site_lat_deg, a.site_lon_deg, season
             ),
             base_to_point_km=distance_matrix_km(
-                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
+                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg
             ),
             point_to_facility_km=distance_matrix_km(
-                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
+                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg
             ),
         )
 
@@ -604,46 +610,128 @@ class Engine:
         self, points: WoundingPoints, offer: _Offer, tables: PointTables | None = None
     ) -> None:
         """Pathway 4. For one airframe and point the best facility is the nearest one it can
-        land at that gives the leg: nearest is both fastest and the most within range."""
+        land at that gives the leg: nearest is both fastest and the most within range.
+
+        Only the facilities an aircraft can land at (helipad or airstrip, and on) are
+        measured, and each base once however many airframes it holds. With fast distances,
+        a range limit that a distance's error could decide is decided with exact geodesics
+        (:meth:`_refine_range_limits`), so the fast path changes a time by at most the
+        distances' error, never whether a sortie is within range.
+        """
         a, t = self.assets, self.timeline
         n = len(points)
         if len(a.airframe_ids) == 0 or len(a.facility_ids) == 0 or n == 0:
             return
-        exact = self.exact_distances
+        landable = np.flatnonzero((a.facility_helipad | a.facility_airstrip) & a.facility_on)
         if tables is not None:
-            base_to_point_km, point_to_facility_km = tables.base_to_point_km, tables.point_to_facility_km
+            base_to_point_km = tables.base_to_point_km  # (A, S)
+            point_to_facility_km = tables.point_to_facility_km[:, landable]  # (S, K)
         else:
-            base_to_point_km = distance_matrix_km(
-                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
-            )  # (A, S)
-            point_to_facility_km = distance_matrix_km(
-                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
-            )  # (S, F)
+            base_to_point_km, point_to_facility_km = self._air_km(points, landable, self.exact_distances)
         lands = a.can_pick_up_at(points.hls, points.airstrip) & a.usable[:, None]  # (A, S)
+        masks = {"any": a.facility_on[landable]} | {leg: a.provides(leg)[landable] for leg in self.legs}
+        kinds = (a.facility_helipad[landable], a.facility_airstrip[landable])
+        nearest = _nearest_by_kind(point_to_facility_km, masks, kinds)
+        if tables is None and not self.exact_distances:
+            cells = self._refine_range_limits(
+                points, landable, lands, base_to_point_km, point_to_facility_km, nearest
+            )
+            if len(cells):
+                patch = _nearest_by_kind(point_to_facility_km[cells], masks, kinds)
+                for key, by_kind in nearest.items():
+                    for (km_all, at_all), (km_new, at_new) in zip(by_kind, patch[key], strict=True):
+                        km_all[cells], at_all[cells] = km_new, at_new
         at_point_min = aircraft_at_min(self.wheels_up_min, base_to_point_km, a.cruise_kmh)
         range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
+        heli = a.helicopter[:, None]
 
-        def nearest(destinations: BoolArray) -> tuple[FloatArray, IntArray]:
-            """(A, S): distance to and index of the nearest facility each airframe may use."""
-            by_kind = [
-                _argmin_rows(np.where(destinations & landing[None, :], point_to_facility_km, np.inf))
-                for landing in (a.facility_helipad, a.facility_airstrip)
-            ]
-            heli = a.helicopter[:, None]
-            distance = np.where(heli, by_kind[0][0][None, :], by_kind[1][0][None, :])
-            facility = np.where(heli, by_kind[0][1][None, :], by_kind[1][1][None, :])
-            ok = lands & (distance <= range_left_km)
-            return np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+        done: dict[int, tuple[FloatArray, IntArray]] = {}
 
-        any_distance, _ = nearest(a.facility_on)
+        def in_range(key: str) -> tuple[FloatArray, IntArray]:
+            """(A, S): distance to and index (into ``landable``) of the nearest facility each
+            airframe may use; legs that share their nearest facilities share this too."""
+            by_kind = nearest[key]
+            if id(by_kind) not in done:
+                (heli_km, heli_at), (strip_km, strip_at) = by_kind
+                distance = np.where(heli, heli_km[None, :], strip_km[None, :])
+                facility = np.where(heli, heli_at[None, :], strip_at[None, :])
+                ok = lands & (distance <= range_left_km)
+                done[id(by_kind)] = np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+            return done[id(by_kind)]
+
+        any_distance, _ = in_range("any")
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
         for leg in self.legs:
-            distance, facility = nearest(a.provides(leg))
+            distance, facility = in_range(leg)
             care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
-            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=_pick_rows(facility.T, airframe))
+            at = _pick(landable, _pick_rows(facility.T, airframe))
+            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=at)
+
+    def _air_km(
+        self, points: WoundingPoints, landable: IntArray, exact: bool
+    ) -> tuple[FloatArray, FloatArray]:
+        """(A, S) km from each airframe's base, each distinct base measured once (rows of
+        airframes that cannot fly are ``inf``: nothing reads them), and (S, K) km to the
+        facilities ``landable``."""
+        a = self.assets
+        flying = np.flatnonzero(a.usable)
+        base_to_point_km = np.full((len(a.airframe_ids), len(points)), np.inf)
+        if len(flying):
+            bases, which = np.unique(
+                np.column_stack([a.base_lat_deg[flying], a.base_lon_deg[flying]]), axis=0, return_inverse=True
+            )
+            from_bases = distance_matrix_km(
+                bases[:, 0], bases[:, 1], points.lat_deg, points.lon_deg, exact=exact
+            )
+            base_to_point_km[flying] = from_bases[which.ravel()]
+        point_to_facility_km = distance_matrix_km(
+            points.lat_deg,
+            points.lon_deg,
+            a.facility_lat_deg[landable],
+            a.facility_lon_deg[landable],
+            exact=exact,
+        )
+        return base_to_point_km, point_to_facility_km
+
+    def _refine_range_limits(
+        self,
+        points: WoundingPoints,
+        landable: IntArray,
+        lands: BoolArray,
+        base_to_point_km: FloatArray,
+        point_to_facility_km: FloatArray,
+        nearest: _Nearest,
+    ) -> IntArray:
+        """Exact geodesics, in place, at the points where a fast distance could decide a range
+        limit: ``base km + nearest facility km`` within twice :data:`FAST_DISTANCE_ERROR_KM`
+        of an airframe's range, for the nearest facility of any leg. Returns those points.
+
+        Elsewhere the fast distances decide every limit as the exact ones would (each is
+        within the bound). The caller recomputes the nearest facilities of these points.
+        """
+        a = self.assets
+        heli = a.helicopter[:, None]
+        slack_km = a.range_km[:, None] - base_to_point_km  # (A, S)
+        undecided = np.zeros(len(points), dtype=bool)
+        for (heli_km, _), (strip_km, _) in {id(v): v for v in nearest.values()}.values():
+            gap_km = np.where(heli, heli_km[None, :], strip_km[None, :])
+            gap_km -= slack_km
+            np.abs(gap_km, out=gap_km)
+            undecided |= np.any(lands & (gap_km <= 2 * FAST_DISTANCE_ERROR_KM), axis=0)
+        cells = np.flatnonzero(undecided)
+        if len(cells):
+            flying = np.flatnonzero(a.usable)
+            lat, lon = points.lat_deg[cells], points.lon_deg[cells]
+            base_to_point_km[np.ix_(flying, cells)] = distance_matrix_km(
+                a.base_lat_deg[flying], a.base_lon_deg[flying], lat, lon
+            )
+            point_to_facility_km[cells] = distance_matrix_km(
+                lat, lon, a.facility_lat_deg[landable], a.facility_lon_deg[landable]
+            )
+        return cells
 
     def _offer_road_then_air(
         self,
@@ -823,6 +911,29 @@ def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
     for h, row in enumerate(sorted_rows):
         counts[h] = np.searchsorted(row, by_pickup[h], side="right")
     return counts.T
+
+
+_Nearest = dict[str, tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]]
+"""Per key (a leg, or ``"any"``) and landing kind (helipad, airstrip): km to and index of
+each point's nearest facility of that kind giving the leg, (points,) each."""
+
+
+def _nearest_by_kind(
+    point_to_facility_km: FloatArray, masks: dict[str, BoolArray], kinds: tuple[BoolArray, BoolArray]
+) -> _Nearest:
+    """The nearest facility of each mask and landing kind, computed once per distinct mask
+    (legs needing the same level share theirs)."""
+    done: dict[bytes, tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]] = {}
+    out: _Nearest = {}
+    for key, mask in masks.items():
+        signature = mask.tobytes()
+        if signature not in done:
+            heli, strip = (
+                _argmin_rows(np.where((mask & kind)[None, :], point_to_facility_km, np.inf)) for kind in kinds
+            )
+            done[signature] = (heli, strip)
+        out[key] = done[signature]
+    return out
 
 
 class _Offer(Protocol):  # the signature of the ``offer`` callback, for type checkers

@@ -36,7 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-landing", help="polygon layer of zones where no aircraft may land")
     parser.add_argument(
-        "--exact", action="store_true", help="exact geodesic distances for cells too (slower on large grids)"
+        "--exact",
+        action="store_true",
+        help="every cell through the exact engine (the same reported minutes and verdicts; slower)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing output files")
 

@@ -9,6 +9,7 @@ WGS84; their polygons are built only when exported.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,15 @@ def equal_area_crs(lat_deg: float, lon_deg: float) -> CRS:
 
 
 def _to(crs_from: CRS, crs_to: CRS) -> Transformer:
-    return Transformer.from_crs(crs_from, crs_to, always_xy=True)
+    """The transformer between two CRSs (x = lon), made once: making one costs tens of
+    milliseconds, and a coverage run asks for the same two dozens of times."""
+    return _transformer(crs_from.srs, crs_to.srs)
+
+
+@lru_cache(maxsize=64)
+def _transformer(srs_from: str, srs_to: str) -> Transformer:
+    # Shared between threads (Streamlit sessions): pyproj's transformers are thread-safe.
+    return Transformer.from_crs(CRS.from_user_input(srs_from), CRS.from_user_input(srs_to), always_xy=True)
 
 
 def _mean_position(lat_deg: FloatArray, lon_deg: FloatArray) -> tuple[float, float]:

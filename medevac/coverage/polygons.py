@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from rasterio.features import shapes
 from rasterio.transform import Affine
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from medevac.check import reported_min
@@ -72,7 +72,7 @@ def mask_polygon(grid: Grid, mask: BoolArray) -> BaseGeometry:
     raster = grid.raster(mask.astype(np.uint8), outside=0)
     transform = Affine(*grid.transform)
     parts = [
-        shape(geometry)
+        _polygon(geometry["coordinates"])
         for geometry, value in shapes(raster, mask=raster.astype(bool), connectivity=4, transform=transform)
         if value == 1
     ]
@@ -84,6 +84,13 @@ def mask_polygon(grid: Grid, mask: BoolArray) -> BaseGeometry:
     # One geometry type per layer, as GIS formats expect.
     polygons = [p for p in single_parts(polygon) if isinstance(p, Polygon) and not p.is_empty]
     return MultiPolygon(polygons)
+
+
+def _polygon(rings: list[list[tuple[float, float]]]) -> Polygon:
+    """A traced polygon from its GeoJSON rings, through arrays (shapely reads a list of
+    tuples point by point, in Python)."""
+    shell, *holes = (np.asarray(ring, dtype=np.float64) for ring in rings)
+    return Polygon(shell, holes)
 
 
 def isochrones(result: Coverage, band_edges_min: tuple[float, ...] = BAND_EDGES_MIN) -> list[Isochrone]:

@@ -2,9 +2,14 @@
 
 For each (light, season) the site check runs as usual (:func:`medevac.check.check`), and
 the grid's cells go through the same :class:`medevac.timeline.Engine`: sites, patrol samples
-and cells share one code path. By default cells use the engine's fast distances (within
-:data:`medevac.geo.FAST_DISTANCE_ERROR_KM` of the geodesic, a few seconds instead of a
-minute on 250,000 cells); with ``exact_distances`` they use the very engine of the check.
+and cells share one code path. By default cells go through it with fast distances (within
+:data:`medevac.geo.FAST_DISTANCE_ERROR_KM` of the geodesic; range limits decided exactly),
+so each time is within a bound of the exact one that the scenario's speeds give
+(:func:`fast_error_min`, about 1e-5 min with a road layer); the cells whose reported
+minutes that bound could change (a time that close to a rounding boundary of the 0.1 min)
+are computed again by the check's exact engine. Reported minutes and verdicts are then
+those of the exact computation (spec v1.1), at the cost of the fast one. With
+``exact_distances`` every cell goes through the check's engine.
 """
 
 from __future__ import annotations
@@ -17,14 +22,14 @@ import numpy as np
 from pyproj import Geod
 from shapely import LineString
 
-from medevac.check import CheckResult, PatrolResult, check, judge, make_router
+from medevac.check import CheckResult, PatrolResult, check, judge, make_router, reported_min
 from medevac.coverage.grid import Grid
-from medevac.geo import WGS84, FloatArray
+from medevac.geo import FAST_DISTANCE_ERROR_KM, WGS84, FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import Line, patrol_pieces
 from medevac.standards import Leg, Standard
-from medevac.timeline import BoolArray, Engine, LegTimes
+from medevac.timeline import BoolArray, Engine, IntArray, LegTimes, WoundingPoints
 
 Progress = Callable[[int, int], None]
 """Called with (cells done, cells in all) as a run proceeds."""
@@ -118,7 +123,11 @@ def coverage(
 
     ``conditions`` defaults to the scenario's own; the ground router (road layer or
     estimate) is built once and shared by every combination. Sites and patrols are always
-    checked with exact distances, as by ``medevac check``.
+    checked with exact distances, as by ``medevac check``. Cells go through the engine with
+    fast distances, and those whose reported minutes the fast distances' error could change
+    through the check's exact engine again (module docstring): reported minutes and
+    verdicts are the exact ones either way; ``exact_distances`` sends every cell through the
+    exact engine (the same reports, exact times to the last digit, slower).
     """
     asked = (
         tuple(conditions)
@@ -139,7 +148,12 @@ def coverage(
         parts = []
         step = _PROGRESS_CELLS if progress else max(1, len(points))
         for start in range(0, max(1, len(points)), step):
-            parts.append(engine.leg_times(points.take(slice(start, start + step))))
+            part = points.take(slice(start, start + step))
+            times = engine.leg_times(part)
+            if not exact_distances:
+                error_min = fast_error_min(engine, cell_router)
+                times = _exact_where_undecided(times, error_min, part, result.engine)
+            parts.append(times)
             done += min(step, len(points) - start)
             if progress:
                 progress(done, total)
@@ -153,6 +167,49 @@ def _fast(router: GroundRouter) -> GroundRouter:
     if isinstance(router, GeodesicRouter) and router.exact_distances:
         return GeodesicRouter(router.ground, exact_distances=False)
     return router
+
+
+def fast_error_min(engine: Engine, router: GroundRouter) -> float:
+    """Bound on how far a leg's time by ``engine`` with fast distances can be from the
+    exact engine's, in minutes.
+
+    Every pathway adds at most two fast distances, each within
+    :data:`medevac.geo.FAST_DISTANCE_ERROR_KM`: two air legs (base to point, point to
+    facility) at the slowest cruise, or two road legs (a ground team out and back) on the
+    no-roads estimate with fast distances; a road layer and the pick-up distances are
+    exact, range limits are decided exactly, and ``max`` and ``min`` never widen an error.
+    The margin covers float rounding (the same operations on both sides otherwise).
+    """
+    a = engine.assets
+    per_km = [60.0 / float(a.cruise_kmh[a.usable].min())] if a.usable.any() else []
+    if isinstance(router, GeodesicRouter) and not router.exact_distances:
+        per_km.append(router.ground.detour_factor / router.speed_kmh(engine.season) * 60.0)
+    return 2 * FAST_DISTANCE_ERROR_KM * max(per_km, default=0.0) + 1e-9
+
+
+def undecided_points(time_min: FloatArray, error_min: float) -> IntArray:
+    """Points where some leg's reported time (rounded half up to 0.1 min) is not the same
+    at ``time - error_min`` and ``time + error_min``: there a time known only to within
+    ``error_min`` does not decide the reported value, nor so the verdict."""
+    low, high = reported_min(time_min - error_min), reported_min(time_min + error_min)
+    return np.flatnonzero(np.any((low != high) & np.isfinite(time_min), axis=0))
+
+
+def _exact_where_undecided(
+    times: LegTimes, error_min: float, points: WoundingPoints, exact: Engine
+) -> LegTimes:
+    """``times`` with the undecided points (:func:`undecided_points`) computed again by the
+    exact engine: every reported time and verdict is then the exact computation's."""
+    cells = undecided_points(times.time_min, error_min)
+    if len(cells) == 0:
+        return times
+    again = exact.leg_times(points.take(cells))
+    fields = {}
+    for key in ("time_min", "pathway", "airframe", "facility", "pickup"):
+        values = getattr(times, key).copy()
+        values[:, cells] = getattr(again, key)
+        fields[key] = values
+    return LegTimes(legs=times.legs, **fields)
 
 
 def _concatenate(parts: Sequence[LegTimes]) -> LegTimes:
@@ -227,4 +284,13 @@ def line_between(
     return LineString([(lon0, lat0), *inner, (lon1, lat1)])
 
 
-__all__ = ["CONDITIONS", "Coverage", "PatrolStretch", "Surface", "coverage", "failing_stretches"]
+__all__ = [
+    "CONDITIONS",
+    "Coverage",
+    "PatrolStretch",
+    "Surface",
+    "coverage",
+    "failing_stretches",
+    "fast_error_min",
+    "undecided_points",
+]

@@ -28,6 +28,7 @@ from medevac.geo import FAST_DISTANCE_ERROR_KM, WGS84, FloatArray
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import Line, patrol_pieces
+from medevac.results import Results
 from medevac.standards import Leg, Standard
 from medevac.timeline import BoolArray, Engine, IntArray, LegTimes, WoundingPoints
 
@@ -77,12 +78,12 @@ class Surface:
         return {leg: float(self.meets[i].mean()) if cells else 0.0 for i, leg in enumerate(self.check.legs)}
 
     def personnel_share(self) -> dict[Leg, float | None]:
-        """Share of the sites' personnel whose site meets each leg (``None`` with no personnel)."""
-        personnel = np.array([s.personnel for s in self.check.scenario.sites], dtype=np.int64)
-        total = int(personnel.sum())
+        """Share of the sites' personnel whose site meets each leg (``None`` with no
+        personnel): read from the check's results table, as every view reads it."""
+        tallies = Results.of(self.check).leg_tallies(all_legs=False)
         return {
-            leg: float(personnel[self.check.meets[i]].sum() / total) if total else None
-            for i, leg in enumerate(self.check.legs)
+            leg: (row["personnel_meeting"] / row["personnel"]) if row["personnel"] else None
+            for leg, row in zip(tallies["leg"], tallies.to_dict("records"), strict=True)
         }
 
     def patrol_stretches(self) -> list[PatrolStretch]:

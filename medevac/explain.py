@@ -18,10 +18,14 @@ one more re-check with every change at once says whether several together would
 (``combined``) or whether the level the leg needs is out of reach of the assets as placed
 (``out_of_reach``).
 
-Re-checks are exact (the engine on the changed scenario, for the failing sites only), each
-distinct change once per check, and skipped where a bound proves them useless: a change to
-one airframe never gains more than the same change to all of them together, so the single
-changes are re-checked only at the sites where all of them together would help.
+Re-checks are exact and cheap: a change alters the arrays of the check's engine (its
+:class:`~medevac.timeline.Assets` figures and flags, or the timeline), never its geometry, so
+the geodesic distances are the check's own and the road minutes of the failing sites are
+asked of the router once per season (:func:`changed_engine`, :func:`changed_min`). Each
+distinct change is re-checked once per check, and skipped where a bound proves it useless: a
+change to one airframe never gains more than the same change to all of them together, so the
+single changes are re-checked only at the sites where all of them together would help; and a
+road to a pick-up point arriving after a site's slowest failing time can never matter.
 """
 
 from __future__ import annotations
@@ -615,6 +619,7 @@ __all__ = [
     "Numbers",
     "Reason",
     "ReasonCode",
+    "changed_engine",
     "changed_min",
     "explain",
 ]

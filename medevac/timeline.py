@@ -386,7 +386,9 @@ class Engine:
             & self.land_at_facility[:, None, :]
             & lands[:, :, None]
         )  # (A, H, F)
-        onward_min = pickup_onward_min(t, pickup_to_facility_km, a.cruise_kmh)  # (A, H, F)
+        onward_min = pickup_onward_min(
+            t, pickup_to_facility_km[None], a.cruise_kmh[:, None, None]
+        )  # (A, H, F)
         # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
         # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
         onward: dict[str, tuple[FloatArray, IntArray]] = {}
@@ -668,10 +670,9 @@ def air_care_min(
 
 
 def pickup_onward_min(t: Timeline, pickup_to_facility_km: FloatArray, cruise_kmh: FloatArray) -> FloatArray:
-    """Pathway 5, (A, H, F): minutes from the pick-up at H to in care at F."""
-    return np.asarray(
-        t.on_scene + pickup_to_facility_km[None, :, :] / cruise_kmh[:, None, None] * 60 + t.handover
-    )
+    """Pathway 5: minutes from the pick-up to in care at the facility (broadcast: the engine
+    passes (1, H, F) km and (A, 1, 1) speeds, the variant core one pair per entry)."""
+    return np.asarray(t.on_scene + pickup_to_facility_km / cruise_kmh * 60 + t.handover)
 
 
 def self_evacuation_min(t: Timeline, road_to_facility_min: FloatArray) -> FloatArray:

@@ -56,6 +56,7 @@ from medevac.timeline import (
     ground_team_at_min,
     ground_team_back_min,
     pickup_onward_min,
+    point_tables,
     self_evacuation_min,
 )
 
@@ -266,8 +267,17 @@ class VariantCore:
     def tables(self, season: Season) -> PointTables:
         """Ground minutes and air km of the sites to every asset, once per season."""
         if season not in self._tables:
-            self._tables[season] = self._engine(self.assets, season).point_tables(self.points)
+            self._tables[season] = point_tables(
+                self.router, self.assets, self.points, season, air_km=self._air_km
+            )
         return self._tables[season]
+
+    @cached_property
+    def _air_km(self) -> tuple[FloatArray, FloatArray]:
+        """The sites' air km, whatever the season: the sites are the last pick-up points, so
+        these are the same geodesics as theirs (computed once, bit for bit the same)."""
+        n_fac, km = self.n_facilities, self.pickup_km
+        return km.base_to_pickup_km[:, n_fac:], km.pickup_to_facility_km[n_fac:, :]
 
     def _engine(self, assets: Assets, season: Season) -> Engine:
         return Engine(

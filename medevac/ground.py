@@ -78,6 +78,9 @@ class GeodesicRouter:
     _KEPT = 4
     """Distance matrices remembered: a variant core asks the same ones for each season."""
 
+    _KEPT_SIZE = 1 << 22
+    """Larger matrices (coverage grids) are not kept: 32 MB each at most."""
+
     def __init__(self, ground: Ground, *, exact_distances: bool = True) -> None:
         self.ground = ground
         self.exact_distances = exact_distances
@@ -110,6 +113,8 @@ class GeodesicRouter:
                 return self._km[key]
         km = distance_matrix_km(*parts, exact=self.exact_distances)
         km.setflags(write=False)
+        if km.size > self._KEPT_SIZE:
+            return km
         with self._lock:
             self._km[key] = km
             while len(self._km) > self._KEPT:

@@ -6,6 +6,7 @@ never looks inside it, so the road-network router plugs in without changing the 
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 import numpy as np
@@ -74,36 +75,50 @@ class GeodesicRouter:
 
     symmetric = True
 
-    KEPT_ENTRIES = 4_000_000
-    """Distance matrices up to this many entries are remembered (the seasons share them)."""
+    _KEPT = 4
+    """Distance matrices remembered: a variant core asks the same ones for each season."""
+
+    _KEPT_SIZE = 1 << 22
+    """Larger matrices (coverage grids) are not kept: 32 MB each at most."""
 
     def __init__(self, ground: Ground, *, exact_distances: bool = True) -> None:
         self.ground = ground
         self.exact_distances = exact_distances
-        self._km: dict[bytes, FloatArray] = {}
+        self._km: dict[bytes, FloatArray] = {}  # the last few full matrices, by their points
+        self._lock = threading.Lock()
 
-    def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_km": {}}  # a worker computes its own
+    def __getstate__(self) -> tuple[Ground, bool]:
+        return self.ground, self.exact_distances  # not the kept matrices, nor the lock
 
-    def _geodesic_km(
+    def __setstate__(self, state: tuple[Ground, bool]) -> None:
+        self.ground, self.exact_distances = state
+        self._km = {}
+        self._lock = threading.Lock()
+
+    def _distance_km(
         self,
         from_lat_deg: FloatArray,
         from_lon_deg: FloatArray,
         to_lat_deg: FloatArray,
         to_lon_deg: FloatArray,
     ) -> FloatArray:
-        """Geodesic km, remembered for the last few point sets: a re-check in the other
-        season, or of another variant of the same points, asks for the same again."""
-        arrays = (from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
-        key = b"|".join(np.ascontiguousarray(v, dtype=np.float64).tobytes() for v in arrays)
-        if key in self._km:
-            return self._km[key]
-        km = np.asarray(distance_matrix_km(*arrays, exact=self.exact_distances))
-        if km.size <= self.KEPT_ENTRIES:
-            while len(self._km) >= 4:
-                del self._km[next(iter(self._km))]
-            km.setflags(write=False)
+        """The km matrix between the points, the same numbers whatever the season: the last
+        few are kept (read only), so the wet season costs one multiplication."""
+        parts = [
+            np.asarray(v, dtype=np.float64) for v in (from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+        ]
+        key = b"|".join([str(len(parts[0])).encode(), *(p.tobytes() for p in parts)])
+        with self._lock:
+            if key in self._km:
+                return self._km[key]
+        km = distance_matrix_km(*parts, exact=self.exact_distances)
+        km.setflags(write=False)
+        if km.size > self._KEPT_SIZE:
+            return km
+        with self._lock:
             self._km[key] = km
+            while len(self._km) > self._KEPT:
+                del self._km[next(iter(self._km))]
         return km
 
     def speed_kmh(self, season: Season) -> float:
@@ -122,8 +137,8 @@ class GeodesicRouter:
     ) -> FloatArray:
         minutes_per_km = self.ground.detour_factor / self.speed_kmh(season) * 60.0
         if max_min is None or not self.exact_distances:
-            km = self._geodesic_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
-            return np.asarray(km * minutes_per_km)
+            road_km = self._distance_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg)
+            return np.asarray(road_km * minutes_per_km)
         # Exact geodesics only where the fast distance says the time may be within max_min:
         # the fast one errs by less than FAST_DISTANCE_ERROR_KM, so nothing useful is lost.
         fast_km = distance_matrix_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, exact=False)

@@ -336,6 +336,52 @@ class PointTables:
         )
 
 
+def point_tables(
+    router: GroundRouter,
+    assets: Assets,
+    points: WoundingPoints,
+    season: Season,
+    *,
+    exact: bool = True,
+    air_km: tuple[FloatArray, FloatArray] | None = None,
+) -> PointTables:
+    """What :meth:`Engine.leg_times` asks of the router and of geodesics for these points,
+    for every asset whatever its state (:meth:`Engine.point_tables`). ``air_km``: the km
+    from every base to the points and from the points to every facility, when known."""
+    a = assets
+    road_to_facility = router.travel_min(
+        points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, season
+    )
+    road_from_facility = (
+        road_to_facility
+        if router.symmetric
+        else router.travel_min(
+            a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, season
+        ).T
+    )
+    return PointTables(
+        road_to_facility_min=road_to_facility,
+        road_from_facility_min=road_from_facility,
+        road_to_site_min=router.travel_min(
+            points.lat_deg, points.lon_deg, a.site_lat_deg, a.site_lon_deg, season
+        ),
+        base_to_point_km=(
+            air_km[0]
+            if air_km is not None
+            else distance_matrix_km(
+                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg, exact=exact
+            )
+        ),
+        point_to_facility_km=(
+            air_km[1]
+            if air_km is not None
+            else distance_matrix_km(
+                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, exact=exact
+            )
+        ),
+    )
+
+
 class Engine:
     """Everything of a scenario that does not depend on the points, computed once.
 
@@ -405,7 +451,9 @@ class Engine:
             & self.land_at_facility[:, None, :]
             & lands[:, :, None]
         )  # (A, H, F)
-        onward_min = pickup_onward_min(t, pickup_to_facility_km, a.cruise_kmh)  # (A, H, F)
+        onward_min = pickup_onward_min(
+            t, pickup_to_facility_km[None], a.cruise_kmh[:, None, None]
+        )  # (A, H, F)
         # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
         # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
         onward: dict[str, tuple[FloatArray, IntArray]] = {}
@@ -437,30 +485,7 @@ class Engine:
     def point_tables(self, points: WoundingPoints) -> PointTables:
         """Everything :meth:`leg_times` asks of the router and of geodesics for these points,
         for every asset whatever its state: what a variant core keeps and reuses."""
-        a, season = self.assets, self.season
-        road_to_facility = self.router.travel_min(
-            points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg, season
-        )
-        road_from_facility = (
-            road_to_facility
-            if self.router.symmetric
-            else self.router.travel_min(
-                a.facility_lat_deg, a.facility_lon_deg, points.lat_deg, points.lon_deg, season
-            ).T
-        )
-        return PointTables(
-            road_to_facility_min=road_to_facility,
-            road_from_facility_min=road_from_facility,
-            road_to_site_min=self.router.travel_min(
-                points.lat_deg, points.lon_deg, a.site_lat_deg, a.site_lon_deg, season
-            ),
-            base_to_point_km=distance_matrix_km(
-                a.base_lat_deg, a.base_lon_deg, points.lat_deg, points.lon_deg
-            ),
-            point_to_facility_km=distance_matrix_km(
-                points.lat_deg, points.lon_deg, a.facility_lat_deg, a.facility_lon_deg
-            ),
-        )
+        return point_tables(self.router, self.assets, points, self.season)
 
     def leg_times(self, points: WoundingPoints, tables: PointTables | None = None) -> LegTimes:
         """Earliest time of each leg at each point, chunked so memory stays bounded.
@@ -808,10 +833,9 @@ def air_care_min(
 
 
 def pickup_onward_min(t: Timeline, pickup_to_facility_km: FloatArray, cruise_kmh: FloatArray) -> FloatArray:
-    """Pathway 5, (A, H, F): minutes from the pick-up at H to in care at F."""
-    return np.asarray(
-        t.on_scene + pickup_to_facility_km[None, :, :] / cruise_kmh[:, None, None] * 60 + t.handover
-    )
+    """Pathway 5: minutes from the pick-up to in care at the facility (broadcast: the engine
+    passes (1, H, F) km and (A, 1, 1) speeds, the variant core one pair per entry)."""
+    return np.asarray(t.on_scene + pickup_to_facility_km / cruise_kmh * 60 + t.handover)
 
 
 def self_evacuation_min(t: Timeline, road_to_facility_min: FloatArray) -> FloatArray:

@@ -29,9 +29,9 @@ equal times go to the same asset as in the check of the edited scenario.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
 
 import numpy as np
 import numpy.typing as npt
@@ -40,7 +40,7 @@ from scipy import sparse
 from medevac.check import make_router, reported_min
 from medevac.geo import FloatArray
 from medevac.ground import GroundRouter
-from medevac.model import Airframe, Facility, Location, Scenario, Season
+from medevac.model import Airframe, Facility, Location, Scenario, Season, Timeline
 from medevac.standards import LEG_MIN_RANK, TEAM_LEGS, Leg, Standard, standard_of
 from medevac.timeline import (
     Assets,
@@ -56,6 +56,7 @@ from medevac.timeline import (
     ground_team_at_min,
     ground_team_back_min,
     pickup_onward_min,
+    point_tables,
     self_evacuation_min,
 )
 
@@ -266,8 +267,17 @@ class VariantCore:
     def tables(self, season: Season) -> PointTables:
         """Ground minutes and air km of the sites to every asset, once per season."""
         if season not in self._tables:
-            self._tables[season] = self._engine(self.assets, season).point_tables(self.points)
+            self._tables[season] = point_tables(
+                self.router, self.assets, self.points, season, air_km=self._air_km
+            )
         return self._tables[season]
+
+    @cached_property
+    def _air_km(self) -> tuple[FloatArray, FloatArray]:
+        """The sites' air km, whatever the season: the sites are the last pick-up points, so
+        these are the same geodesics as theirs (computed once, bit for bit the same)."""
+        n_fac, km = self.n_facilities, self.pickup_km
+        return km.base_to_pickup_km[:, n_fac:], km.pickup_to_facility_km[n_fac:, :]
 
     def _engine(self, assets: Assets, season: Season) -> Engine:
         return Engine(
@@ -357,10 +367,6 @@ class VariantCore:
 
 # -- covering options ------------------------------------------------------------------------
 
-_PAIRS_AT_ONCE = 2048
-"""(site, pick-up point) pairs per chunk: (2A, pairs, F) arrays stay near 10^7 elements."""
-
-
 _BAND_MIN = 0.06
 """A time this far from a threshold is judged the same whether rounded or not: rounding to
 0.1 moves a time by at most 0.05 min."""
@@ -370,6 +376,7 @@ def _meets(time_min: FloatArray, threshold_min: float) -> BoolArray:
     """The check's own judgement: the reported (rounded half up) time within the threshold.
 
     Only times near the threshold are rounded: the same verdicts, for much less arithmetic.
+    It is monotone: a later time never meets where an earlier one does not.
     """
     meets = time_min <= threshold_min - _BAND_MIN
     near = np.abs(time_min - threshold_min) < _BAND_MIN
@@ -377,56 +384,222 @@ def _meets(time_min: FloatArray, threshold_min: float) -> BoolArray:
     return np.asarray(meets)
 
 
+def _prefix_length(length: IntArray, holds: Callable[[IntArray, IntArray], BoolArray]) -> IntArray:
+    """Per query, how many of its first ``length`` items hold, by bisection: ``holds(queries,
+    j)`` says whether item ``j`` holds for these queries, and must be true, then false."""
+    lo = np.zeros(len(length), dtype=np.intp)
+    hi = np.asarray(length, dtype=np.intp).copy()
+    active = np.flatnonzero(lo < hi)
+    while len(active):
+        mid = (lo[active] + hi[active]) // 2
+        ok = holds(active, mid)
+        lo[active[ok]] = mid[ok] + 1
+        hi[active[~ok]] = mid[~ok]
+        active = active[lo[active] < hi[active]]
+    return lo
+
+
+def _in_time_in_turn(
+    start_min: FloatArray,
+    onward_min: FloatArray,
+    first: IntArray,
+    threshold_min: float,
+    q: IntArray,
+    j: IntArray,
+) -> BoolArray:
+    """Whether query ``q``, starting at ``start_min[q]``, is in time with the ``j``-th of its
+    onward times (``onward_min[first[q] + j]``, sorted)."""
+    return _meets(start_min[q] + onward_min[first[q] + j], threshold_min)
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    """Per origin point, the facilities allowed as destinations, nearest first.
+
+    ``order[p, j]`` is the j-th nearest allowed facility of point ``p``, ``km[p, j]`` its
+    distance. Every destination condition of a sortie (a facility in range, in care in time)
+    is a bound on a time or a distance computed from the km by correctly rounded, hence
+    monotone, floating-point operations: true up to some distance and false beyond. So the
+    facilities that meet a query are a prefix of its point's list, found by bisection with
+    the exact condition, and only the facilities that meet it are ever listed.
+    """
+
+    order: IntArray
+    km: FloatArray
+
+    @classmethod
+    def of(cls, km: FloatArray, allowed: BoolArray) -> _Nearest:
+        columns = np.flatnonzero(allowed)
+        rank = np.argsort(km[:, columns], axis=1, kind="stable")
+        return cls(columns[rank], np.take_along_axis(km[:, columns], rank, axis=1))
+
+    def prefix(
+        self,
+        origin: IntArray,
+        holds: Callable[[IntArray, FloatArray], BoolArray],
+        most: IntArray | None = None,
+    ) -> IntArray:
+        """Per query (a point in ``origin``), how many of its nearest facilities meet it:
+        ``holds(queries, km)`` says whether these queries are met by a facility this far
+        (``most``: at most this many, known for each query)."""
+        return _prefix_length(
+            np.full(len(origin), self.order.shape[1], dtype=np.intp) if most is None else most,
+            lambda q, j: holds(q, self.km[origin[q], j]),
+        )
+
+    def members(self, origin: IntArray, count: IntArray) -> tuple[IntArray, IntArray]:
+        """(query, facility) for the first ``count`` facilities of each query's point."""
+        query = np.repeat(np.arange(len(count)), count)
+        rank = np.arange(len(query)) - np.repeat(np.cumsum(count) - count, count)
+        return query, self.order[origin[query], rank]
+
+
+@dataclass(frozen=True)
+class _Sorties:
+    """Aircraft at points, each to fly on to a facility: which facilities each can use.
+
+    Pathway 4 (``flown_km`` None): the aircraft is at the site at ``at_min`` with
+    ``range_km`` left; the casualty is in care by :func:`air_care_min`. Pathway 5: the
+    casualty is aboard at the pick-up point at ``at_min``, after ``flown_km`` of the
+    airframe's ``range_km``; in care by :func:`pickup_onward_min`. With ``threshold_min``
+    None any facility in range will do (a team on board has met the casualty).
+    """
+
+    t: Timeline
+    threshold_min: float | None
+    at_min: FloatArray
+    cruise_kmh: FloatArray
+    range_km: FloatArray
+    flown_km: FloatArray | None = None
+
+    def take(self, index: IntArray) -> _Sorties:
+        return replace(
+            self,
+            at_min=self.at_min[index],
+            cruise_kmh=self.cruise_kmh[index],
+            range_km=self.range_km[index],
+            flown_km=None if self.flown_km is None else self.flown_km[index],
+        )
+
+    def holds(self, q: IntArray, km: FloatArray) -> BoolArray:
+        """Sorties ``q`` can use a facility ``km`` away (the engine's own arithmetic)."""
+        t, cruise = self.t, self.cruise_kmh[q]
+        if self.flown_km is None:  # pathway 4
+            ok = km <= self.range_km[q]
+            time = air_care_min(t, self.at_min[q], km, cruise) if self.threshold_min is not None else None
+        else:
+            ok = self.flown_km[q] + km <= self.range_km[q]
+            time = (
+                self.at_min[q] + pickup_onward_min(t, km, cruise) if self.threshold_min is not None else None
+            )
+        if time is not None and self.threshold_min is not None:
+            ok &= _meets(time, self.threshold_min)
+        return np.asarray(ok)
+
+
 class _Collector:
     """Options as they are found; facility groups deduplicated by their members."""
 
     def __init__(self, n_facilities: int) -> None:
         self.n_facilities = n_facilities
-        self.columns: dict[str, list[IntArray]] = {k: [] for k in ("leg", "site", "craft", "pickup", "group")}
-        self._group_rows: list[BoolArray] = []
-        self._group_count = 0
+        self.columns: dict[str, list[IntArray]] = {k: [] for k in ("leg", "site", "craft", "pickup")}
+        self._member_option: list[IntArray] = []
+        self._member_facility: list[IntArray] = []
+        self._count = 0
 
-    def add(self, leg: int, site: IntArray, craft: IntArray, pickup: IntArray, members: BoolArray) -> None:
-        """Options (one per row of ``members``, a (n, F) matrix): all of these, any of those."""
-        keep = members.any(axis=1)
+    def add(
+        self,
+        leg: int,
+        site: IntArray,
+        craft: IntArray,
+        pickup: IntArray,
+        member: tuple[IntArray, IntArray],
+    ) -> None:
+        """Options ``k``: all of (craft[k], pickup[k]), any of the facilities ``f`` of the
+        (option, facility) pairs ``member`` with option ``k`` (sorted, distinct). Options
+        with no facility are left out."""
+        option, facility = member
+        keep = np.zeros(len(site), dtype=bool)
+        keep[option] = True
+        renumber = np.cumsum(keep) - 1
         n = int(keep.sum())
-        if n == 0:
-            return
         self.columns["leg"].append(np.full(n, leg, dtype=np.intp))
-        self.columns["site"].append(np.asarray(site, dtype=np.intp)[keep])
-        self.columns["craft"].append(np.asarray(craft, dtype=np.intp)[keep])
-        self.columns["pickup"].append(np.asarray(pickup, dtype=np.intp)[keep])
-        self.columns["group"].append(self._group_count + np.arange(n, dtype=np.intp))
-        self._group_rows.append(members[keep])
-        self._group_count += n
+        for key, values in (("site", site), ("craft", craft), ("pickup", pickup)):
+            self.columns[key].append(np.broadcast_to(np.asarray(values, dtype=np.intp), keep.shape)[keep])
+        self._member_option.append(self._count + renumber[option])
+        self._member_facility.append(np.asarray(facility, dtype=np.intp))
+        self._count += n
 
     def build(self, legs: tuple[Leg, ...], always: BoolArray) -> Options:
-        def joined(key: str) -> IntArray:
-            parts = self.columns[key]
+        def joined(parts: list[IntArray]) -> IntArray:
             return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
 
-        rows = (
-            np.concatenate(self._group_rows)
-            if self._group_rows
-            else np.zeros((0, self.n_facilities), dtype=bool)
-        )
-        # Deduplicate the groups as packed bytes: one comparison per row, not per member.
-        unique, group = rows, joined("group")
-        if len(rows):
-            packed = np.ascontiguousarray(np.packbits(rows, axis=1))
-            keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-            unique, group = rows[first], inverse.reshape(-1).astype(np.intp)[group]
+        option, facility = joined(self._member_option), joined(self._member_facility)
+        group, groups = _distinct_groups(option, facility, self._count, self.n_facilities)
         return Options(
             legs=legs,
-            leg=joined("leg"),
-            site=joined("site"),
-            craft=joined("craft"),
-            pickup=joined("pickup"),
+            leg=joined(self.columns["leg"]),
+            site=joined(self.columns["site"]),
+            craft=joined(self.columns["craft"]),
+            pickup=joined(self.columns["pickup"]),
             group=group,
-            groups=sparse.csr_matrix(unique),
+            groups=groups,
             always=always,
         )
+
+
+def _distinct_groups(
+    option: IntArray, facility: IntArray, n_options: int, n_facilities: int
+) -> tuple[IntArray, sparse.csr_matrix]:
+    """Each option's group of facilities, the equal ones as one: (group per option, groups).
+
+    ``option`` is sorted and every option has a member. Groups are told apart by their size
+    and two random 64-bit sums of their members; that they are equal is then checked member
+    by member (a collision, were one ever met, would only take another draw).
+    """
+    size = np.bincount(option, minlength=n_options)
+    starts = np.cumsum(size) - size
+    for seed in range(100):
+        if n_options == 0:
+            return np.zeros(0, dtype=np.intp), sparse.csr_matrix((0, n_facilities), dtype=bool)
+        weights = np.random.default_rng(seed).integers(0, 2**63, size=(2, n_facilities), dtype=np.uint64)
+        first = np.add.reduceat(weights[0][facility], starts)
+        second = np.add.reduceat(weights[1][facility], starts)
+        order = np.lexsort((second, first, size))
+        new = np.r_[
+            True,
+            (np.diff(size[order]) != 0) | (np.diff(first[order]) != 0) | (np.diff(second[order]) != 0),
+        ]
+        group = np.empty(n_options, dtype=np.intp)
+        group[order] = np.cumsum(new) - 1
+        representative = order[new]  # one option per group
+        own = representative[group]
+        offset = np.arange(len(option)) - starts[option]
+        if np.array_equal(facility[starts[own][option] + offset], facility):
+            rows = representative
+            indptr = np.r_[0, np.cumsum(size[rows])]
+            take = np.repeat(starts[rows] - indptr[:-1], size[rows]) + np.arange(indptr[-1])
+            matrix = sparse.csr_matrix(
+                (np.ones(indptr[-1], dtype=bool), facility[take], indptr), shape=(len(rows), n_facilities)
+            )
+            return group, matrix
+    raise RuntimeError("covering options: facility groups could not be told apart")
+
+
+def _union(key: list[IntArray], facility: list[IntArray], n_facilities: int) -> tuple[IntArray, IntArray]:
+    """(key, facility) pairs from several lists, distinct and sorted by key then facility."""
+    if not key:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    code = np.concatenate(key).astype(np.int64) * n_facilities + np.concatenate(facility)
+    code.sort()
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
+    return code // n_facilities, (code % n_facilities).astype(np.intp)
+
+
+def _numbered(key: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct values of a sorted array, and each entry's number among them."""
+    new = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    return key[new], np.cumsum(new) - 1
 
 
 def _covering_options(core: VariantCore, season: Season) -> Options:
@@ -441,6 +614,12 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
     - road to a facility's helipad or airstrip, then air (5): the airframe, that facility
       as pick-up point, and any facility reached in time;
     - a medical team on board (4 and 5) needs a facility the sortie could land at in range.
+
+    Only what can meet a leg is computed: (airframe, site) and (airframe, pick-up point)
+    pairs whose time with no flight onward (an exact lower bound, by the same functions) is
+    in time, and for each the nearest destinations that are (:class:`_Nearest`). A pick-up at
+    a facility is left out where a ground option of the same leg and site already names that
+    facility: it needs that facility too, and more (the same verdict in every state).
     """
     a, t = core.assets, core.scenario.timeline
     tables = core.tables(season)
@@ -456,13 +635,16 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
     )
     team_back = ground_team_back_min(t, team_at, tables.road_to_facility_min)
     always = np.zeros((len(core.legs), n_sites), dtype=bool)
+    by_ground: list[BoolArray] = []
     for i, leg in enumerate(core.legs):
         threshold = float(core.thresholds_min[i])
         provides = (a.facility_rank >= LEG_MIN_RANK[leg])[None, :]
         ground = provides & (_meets(self_road, threshold) | _meets(team_back, threshold))
         if i in team_legs:
             ground |= _meets(team_at, threshold)
-        collect.add(i, sites, np.full(n_sites, -1), np.full(n_sites, -1), ground)
+        by_ground.append(ground)
+        site_of, facility_of = np.nonzero(ground)
+        collect.add(i, sites, np.full(n_sites, -1), np.full(n_sites, -1), (site_of, facility_of))
         if leg == "first_aid":
             on_site = np.where(core.points.first_responders, t.first_aid_on_site, np.inf)
             always[i] = _meets(on_site, threshold)
@@ -478,88 +660,144 @@ def _covering_options(core: VariantCore, season: Season) -> Options:
     cruise = np.tile(a.cruise_kmh, 2)
     range_km = np.tile(a.range_km, 2)
     heli = np.tile(a.helicopter, 2)
-    team = np.tile(a.medical_team, 2)
-    crafts = np.arange(2 * n_air)
-    lands_at_facility = np.where(
-        heli[:, None], a.facility_helipad[None, :], a.facility_airstrip[None, :]
-    )  # (2A, F)
+    team = np.tile(a.medical_team, 2) & usable
+    kind = np.where(heli, 0, 1)  # lands at helipads, or at airstrips
+    landing = (a.facility_helipad, a.facility_airstrip)
 
-    # Air from the site (pathway 4).
     base_to_site = np.tile(tables.base_to_point_km, (2, 1))  # (2A, S)
-    site_to_facility = tables.point_to_facility_km  # (S, F)
     lands_at_site = usable[:, None] & np.where(heli[:, None], a.site_hls[None, :], a.site_airstrip[None, :])
     at_site = aircraft_at_min(wheels_up, base_to_site, cruise)  # (2A, S)
     range_left = range_km[:, None] - base_to_site
-    in_range = (
-        lands_at_site[:, :, None]
-        & lands_at_facility[:, None, :]
-        & (site_to_facility[None, :, :] <= range_left[:, :, None])
-    )  # (2A, S, F)
-    care = air_care_min(t, at_site[:, :, None], site_to_facility[None, :, :], cruise[:, None, None])
-
-    # Road then air (pathway 5): pick-up points are the facilities, then the sites.
     base_to_pickup = np.tile(core.pickup_km.base_to_pickup_km, (2, 1))  # (2A, H)
-    pickup_to_facility = core.pickup_km.pickup_to_facility_km  # (H, F)
     pickup_helicopter = np.concatenate([a.facility_helipad, a.site_hls])
     pickup_airstrip = np.concatenate([a.facility_airstrip, a.site_airstrip])
     lands_at_pickup = usable[:, None] & np.where(
         heli[:, None], pickup_helicopter[None, :], pickup_airstrip[None, :]
     )
     ready = aircraft_at_min(wheels_up, base_to_pickup, cruise)  # (2A, H)
-    reach = (
-        (base_to_pickup[:, :, None] + pickup_to_facility[None, :, :] <= range_km[:, None, None])
-        & lands_at_facility[:, None, :]
-        & lands_at_pickup[:, :, None]
-    )  # (2A, H, F)
-    onward = pickup_onward_min(t, pickup_to_facility, cruise)  # (2A, H, F)
     assert tables.road_to_site_min is not None  # point_tables always has them
     arrive = np.concatenate([tables.road_to_facility_min, tables.road_to_site_min], axis=1)  # (S, H)
     arrive = arrive + t.ground_departure
+    n_pickups = arrive.shape[1]
+    # The casualty aboard at the pick-up point, by road: (pick-up point, craft) pairs.
+    pickup_of, craft_at = np.nonzero(lands_at_pickup.T)  # sorted by pick-up point
+
+    nearest: dict[tuple[str, int, int], _Nearest] = {}
+
+    def destinations(origin: str, landing_kind: int, min_rank: int) -> _Nearest:
+        key = (origin, landing_kind, min_rank)
+        if key not in nearest:
+            km = tables.point_to_facility_km if origin == "site" else core.pickup_km.pickup_to_facility_km
+            nearest[key] = _Nearest.of(km, landing[landing_kind] & (a.facility_rank >= min_rank))
+        return nearest[key]
 
     for i, leg in enumerate(core.legs):
         threshold = float(core.thresholds_min[i])
-        provides = (a.facility_rank >= LEG_MIN_RANK[leg])[None, :]
-        # From the site, and from sites' landing sites (no asset besides the airframe).
-        by_air = in_range & provides[None] & _meets(care, threshold)  # (2A, S, F)
-        if i in team_legs:
-            by_air |= (team & usable)[:, None, None] & _meets(at_site, threshold)[:, :, None] & in_range
-        # Road then air: only (site, pick-up point) pairs the casualty reaches in time at all
-        # (a team meets it on arrival at the earliest; care takes on-scene and handover more).
-        soonest = 0.0 if i in team_legs else t.on_scene + t.handover
-        pair_site, pair_pickup = np.nonzero(arrive + soonest < threshold + _BAND_MIN)  # sorted by site
-        by_pickup_site = np.zeros_like(by_air)
-        by_pickup_facility: list[tuple[IntArray, IntArray, IntArray, BoolArray]] = []
-        for chunk in range(0, len(pair_site), _PAIRS_AT_ONCE):
-            s = pair_site[chunk : chunk + _PAIRS_AT_ONCE]
-            h = pair_pickup[chunk : chunk + _PAIRS_AT_ONCE]
-            start = np.maximum(arrive[s, h][None, :], ready[:, h])  # (2A, pairs)
-            cover = reach[:, h, :] & provides[None] & _meets(start[:, :, None] + onward[:, h, :], threshold)
-            if i in team_legs:
-                with_team = (team & usable)[:, None] & _meets(start + 0.0, threshold)
-                cover |= with_team[:, :, None] & reach[:, h, :]
-            via_site = h >= n_fac
-            if via_site.any():  # the pick-up site is no asset: fold into the site's own options
-                s_site, cover_site = s[via_site], cover[:, via_site]
-                first = np.flatnonzero(np.r_[True, s_site[1:] != s_site[:-1]])
-                by_pickup_site[:, s_site[first]] |= np.logical_or.reduceat(cover_site, first, axis=1)
-            if (~via_site).any():
-                by_pickup_facility.append((s[~via_site], h[~via_site], crafts, cover[:, ~via_site]))
-        combined = by_air | by_pickup_site  # (2A, S, F)
+        rank = LEG_MIN_RANK[leg]
+        kinds = (True, False) if i in team_legs else (True,)  # in care in time; a team on board
+        air: tuple[list[IntArray], list[IntArray]] = ([], [])  # (craft * S + site, facility)
+        via: tuple[list[IntArray], list[IntArray]] = ([], [])  # ((craft * H + pick-up) * S + site, ...)
+
+        # Air from the site (pathway 4). With no flight onward, a lower bound on the time.
+        soonest_min = air_care_min(t, at_site, np.zeros((1, 1)), cruise[:, None])
+        for care in kinds:
+            pairs = lands_at_site & (
+                _meets(soonest_min, threshold) if care else team[:, None] & _meets(at_site, threshold)
+            )
+            c, s = np.nonzero(pairs)
+            sorties = _Sorties(t, threshold if care else None, at_site[c, s], cruise[c], range_left[c, s])
+            for landing_kind in (0, 1):
+                pick = np.flatnonzero(kind[c] == landing_kind)
+                near = destinations("site", landing_kind, rank if care else 0)
+                query, facility = near.members(s[pick], near.prefix(s[pick], sorties.take(pick).holds))
+                air[0].append(c[pick][query] * n_sites + s[pick][query])
+                air[1].append(facility)
+
+        # Road then air (pathway 5), the casualty aboard at max(its arrival by road, the
+        # aircraft's) and flown on. Per (pick-up point, airframe), the destinations it serves
+        # if the casualty is there first; arriving later only shortens that list. A (site,
+        # pick-up point, airframe) is listed only if the nearest of them is in time, which
+        # for one pick-up point is a prefix of its airframes sorted by that time onward. A
+        # pick-up at a facility is left out where a ground option of the leg and site names
+        # that facility (it needs it, and more), and for care where the facility gives the
+        # leg itself (by road into it is never later).
+        named = np.zeros((n_sites, n_pickups), dtype=bool)
+        named[:, :n_fac] = by_ground[i]
+        gives = np.zeros(n_pickups, dtype=bool)
+        gives[:n_fac] = a.facility_rank >= rank
+        for care in kinds:
+            for landing_kind in (0, 1):
+                near = destinations("pickup", landing_kind, rank if care else 0)
+                pick = np.flatnonzero((kind[craft_at] == landing_kind) & (care | team[craft_at]))
+                h, c = pickup_of[pick], craft_at[pick]
+                if not care:
+                    h, c = h[_meets(ready[c, h], threshold)], c[_meets(ready[c, h], threshold)]
+                if near.order.shape[1] == 0 or len(h) == 0:
+                    continue
+                sorties = _Sorties(
+                    t, threshold if care else None, ready[c, h], cruise[c], range_km[c], base_to_pickup[c, h]
+                )
+                most = near.prefix(h, sorties.holds)
+                keep = np.flatnonzero(most > 0)
+                h, c, most = h[keep], c[keep], most[keep]
+                onward = pickup_onward_min(t, near.km[h, 0], cruise[c]) if care else np.zeros(len(h))
+                order = np.lexsort((onward, h))
+                h, c, most, onward = h[order], c[order], most[order], onward[order]
+                crafts = np.bincount(h, minlength=n_pickups)
+                first = np.cumsum(crafts) - crafts
+                soonest = np.full(n_pickups, np.inf)
+                soonest[h[first[crafts > 0]]] = onward[first[crafts > 0]]
+                pairs = _meets(arrive + soonest[None, :], threshold) & ~named
+                if care:
+                    pairs &= ~gives[None, :]
+                pair_site, pair_pickup = np.nonzero(pairs)
+                count = crafts[pair_pickup]
+                if care:  # airframes whose nearest destination is in time for this casualty
+                    count = _prefix_length(
+                        count,
+                        partial(
+                            _in_time_in_turn,
+                            arrive[pair_site, pair_pickup],
+                            onward,
+                            first[pair_pickup],
+                            threshold,
+                        ),
+                    )
+                pair = np.repeat(np.arange(len(pair_site)), count)
+                row = (
+                    first[pair_pickup[pair]]
+                    + np.arange(len(pair))
+                    - np.repeat(np.cumsum(count) - count, count)
+                )
+                hq, cq, sq = h[row], c[row], pair_site[pair]
+                if care:
+                    start = np.maximum(arrive[sq, hq], ready[cq, hq])
+                    sorties = _Sorties(t, threshold, start, cruise[cq], range_km[cq], base_to_pickup[cq, hq])
+                    reached = near.prefix(hq, sorties.holds, most[row])
+                else:
+                    reached = most[row]  # a team meets the casualty aboard: any destination in range
+                query, facility = near.members(hq, reached)
+                hq, cq, sq = hq[query], cq[query], sq[query]
+                by_site = hq >= n_fac  # the pick-up site is no asset: the site's own option
+                air[0].append(cq[by_site] * n_sites + sq[by_site])
+                air[1].append(facility[by_site])
+                via[0].append(
+                    (cq[~by_site].astype(np.int64) * n_pickups + hq[~by_site]) * n_sites + sq[~by_site]
+                )
+                via[1].append(facility[~by_site])
+
+        key, facility = _union(*air, n_fac)
+        options, member = _numbered(key)
+        collect.add(i, options % n_sites, options // n_sites, np.full(len(options), -1), (member, facility))
+        key, facility = _union(*via, n_fac)
+        options, member = _numbered(key)
         collect.add(
             i,
-            np.tile(sites, 2 * n_air),
-            np.repeat(crafts, n_sites),
-            np.full(2 * n_air * n_sites, -1),
-            combined.reshape(-1, n_fac),
+            options % n_sites,
+            options // (n_sites * n_pickups),
+            options // n_sites % n_pickups,
+            (member, facility),
         )
-        for s, h, c, cover in by_pickup_facility:
-            collect.add(
-                i,
-                np.tile(s, len(c)),
-                np.repeat(c, len(s)),
-                np.tile(h, len(c)),
-                cover.reshape(-1, n_fac),
-            )
     return collect.build(core.legs, always)
 
 

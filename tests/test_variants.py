@@ -23,8 +23,9 @@ from test_properties import Document, airframe_docs, documents, facility_docs, p
 from medevac.check import check, make_router, reported_min
 from medevac.model import Airframe, Facility, Location, Scenario, Season
 from medevac.scenario import scenario_from_mapping
-from medevac.timeline import LegTimes
-from medevac.variants import CandidateAirframe, CandidateFacility, VariantCore
+from medevac.standards import LEG_MIN_RANK, TEAM_LEGS
+from medevac.timeline import LegTimes, air_care_min, aircraft_at_min, pickup_onward_min
+from medevac.variants import CandidateAirframe, CandidateFacility, Options, VariantCore
 from medevac.whatif import (
     AddAirframe,
     AddFacility,
@@ -83,6 +84,45 @@ def pools(
         if draw(st.booleans())
     ]
     return scenario, [*moves, *new_facilities], [*airframe_moves, *new_airframes]
+
+
+def crowded(where: dict[str, float]) -> dict[str, float]:
+    """A point of the random box drawn ten times closer to its corner: assets within reach."""
+    return {"lat": 10.0 + (where["lat"] - 10.0) / 10, "lon": (where["lon"]) / 10}
+
+
+@st.composite
+def crowded_pools(draw: st.DrawFn) -> tuple[Scenario, list[CandidateFacility], list[CandidateAirframe]]:
+    """Pools in a box of about 50 km, with limits of up to four hours: many options of every
+    kind (ground, air from the site, road to a landing site or a facility's helipad first)."""
+    document: Document = draw(documents(min_airframes=1))
+    for key in ("facilities", "sites"):
+        document[key] = [entry | crowded(entry) for entry in document[key]]
+    for entry in document["airframes"]:
+        if isinstance(entry["base"], dict):
+            entry["base"] = crowded(entry["base"])
+    minutes = st.floats(0, 30, allow_nan=False)
+    keys = ("request", "approval", "on_scene", "handover", "ground_departure", "first_aid_on_site")
+    document["timeline"] = {key: draw(minutes) for key in keys}
+    document["standard"] = "custom"
+    document["thresholds"] = {
+        "first_aid": draw(st.floats(10, 60)),
+        "resuscitation": draw(st.floats(30, 120)),
+        "surgery": draw(st.floats(60, 240)),
+    }
+    scenario = scenario_from_mapping(document, source="<test>")
+    facility_ids = [f.id for f in scenario.facilities]
+    new_facilities = [
+        CandidateFacility(Facility.model_validate((doc := draw(facility_docs(f"c-f{k}"))) | crowded(doc)))
+        for k in range(draw(st.integers(0, 3)))
+    ]
+    new_airframes = []
+    for k in range(draw(st.integers(0, 2))):
+        doc = draw(airframe_docs(f"c-a{k}", facility_ids)) | {"base": {"lat": 10.0, "lon": 0.0}}
+        new_airframes.append(
+            CandidateAirframe(Airframe.model_validate(doc), Location(**crowded(draw(points()))))
+        )
+    return scenario, new_facilities, new_airframes
 
 
 def random_states(core: VariantCore, seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -239,7 +279,7 @@ def test_core_equals_apply_edits_and_check(pool: Any, seed: int) -> None:
 
 
 @DIFFERENTIAL
-@given(pools(), st.integers(0, 2**32 - 1))
+@given(st.one_of(pools(), crowded_pools()), st.integers(0, 2**32 - 1))
 def test_batch_verdicts_equal_the_minima_on_many_masks(pool: Any, seed: int) -> None:
     scenario, new_facilities, new_airframes = pool
     core = VariantCore(scenario, facilities=new_facilities, airframes=new_airframes)
@@ -296,6 +336,102 @@ def test_core_equals_check_on_a_road_grid(grid_path: str, data: st.DataObject, s
     assert_core_equals_check(core, masks, nights)
     more_masks, more_nights = random_states(core, seed + 1, 40)
     assert_judge_equals_minima(core, more_masks, more_nights)
+
+
+# -- the sparse covering options against a dense reference ---------------------------------------
+
+
+def dense_options(core: VariantCore, season: Season) -> set[tuple[int, int, int, int, frozenset[int]]]:
+    """Every option as (leg, site, craft, pick-up, destinations), computed over every
+    (airframe, site or pick-up point, facility) at once: the variant core's options before
+    they were computed sparsely (its ground options are the core's own)."""
+    a, t = core.assets, core.scenario.timeline
+    tables = core.tables(season)
+    n_fac = len(a.facility_ids)
+    options = {o for o in as_set(core.options(season)) if o[2] < 0 and o[3] < 0}  # ground
+    usable = np.concatenate([a.available, a.available & a.night_capable])
+    wheels_up = np.concatenate(
+        [t.request + t.approval + a.launch_day_min, t.request + t.approval + a.launch_night_min]
+    )
+    cruise, range_km, heli = np.tile(a.cruise_kmh, 2), np.tile(a.range_km, 2), np.tile(a.helicopter, 2)
+    team = np.tile(a.medical_team, 2) & usable
+    lands = np.where(heli[:, None], a.facility_helipad[None, :], a.facility_airstrip[None, :])
+    to_site = np.tile(tables.base_to_point_km, (2, 1))
+    at_site = aircraft_at_min(wheels_up, to_site, cruise)
+    at_hls = usable[:, None] & np.where(heli[:, None], a.site_hls[None, :], a.site_airstrip[None, :])
+    d_sf = tables.point_to_facility_km
+    in_range = (
+        at_hls[:, :, None] & lands[:, None, :] & (d_sf[None] <= (range_km[:, None] - to_site)[:, :, None])
+    )
+    care = air_care_min(t, at_site[:, :, None], d_sf[None], cruise[:, None, None])
+    to_pickup = np.tile(core.pickup_km.base_to_pickup_km, (2, 1))
+    d_hf = core.pickup_km.pickup_to_facility_km
+    can_pick = usable[:, None] & np.where(
+        heli[:, None],
+        np.concatenate([a.facility_helipad, a.site_hls])[None, :],
+        np.concatenate([a.facility_airstrip, a.site_airstrip])[None, :],
+    )
+    ready = aircraft_at_min(wheels_up, to_pickup, cruise)
+    reach = (
+        (to_pickup[:, :, None] + d_hf[None] <= range_km[:, None, None])
+        & lands[:, None, :]
+        & can_pick[:, :, None]
+    )
+    onward = pickup_onward_min(t, d_hf[None], cruise[:, None, None])
+    arrive = (
+        np.concatenate([tables.road_to_facility_min, tables.road_to_site_min], axis=1) + t.ground_departure
+    )
+    for i, leg in enumerate(core.legs):
+        limit = float(core.thresholds_min[i])
+        gives = a.facility_rank >= LEG_MIN_RANK[leg]
+        with_team = leg in TEAM_LEGS
+        by_air = in_range & gives[None, None] & (reported_min(care) <= limit)
+        if with_team:
+            by_air |= team[:, None, None] & (reported_min(at_site) <= limit)[:, :, None] & in_range
+        start = np.maximum(arrive[None], ready[:, None, :])  # (2A, S, H)
+        by_road = reach[:, None] & gives & (reported_min(start[..., None] + onward[:, None]) <= limit)
+        if with_team:
+            by_road |= (team[:, None, None] & (reported_min(start) <= limit))[..., None] & reach[:, None]
+        by_air |= by_road[:, :, n_fac:].any(axis=2)  # a site's landing site is no asset
+        for c, s in zip(*np.nonzero(by_air.any(axis=2)), strict=True):
+            options.add((i, int(s), int(c), -1, frozenset(np.flatnonzero(by_air[c, s]).tolist())))
+        for c, s, h in zip(*np.nonzero(by_road[:, :, :n_fac].any(axis=3)), strict=True):
+            options.add((i, int(s), int(c), int(h), frozenset(np.flatnonzero(by_road[c, s, h]).tolist())))
+    return options
+
+
+def as_set(options: Options) -> set[tuple[int, int, int, int, frozenset[int]]]:
+    groups = options.groups.tocsr()
+    members = [
+        frozenset(groups.indices[groups.indptr[g] : groups.indptr[g + 1]].tolist())
+        for g in range(groups.shape[0])
+    ]
+    return {
+        (
+            int(options.leg[k]),
+            int(options.site[k]),
+            int(options.craft[k]),
+            int(options.pickup[k]),
+            members[options.group[k]],
+        )
+        for k in range(len(options))
+    }
+
+
+@DIFFERENTIAL
+@given(st.one_of(pools(), crowded_pools()))
+def test_sparse_options_are_the_dense_ones_less_those_a_ground_option_implies(pool: Any) -> None:
+    # The core lists only what can meet a leg (bounds, nearest destinations first), and
+    # leaves out a pick-up at a facility where a ground option of the same leg and site
+    # names that facility: that option needs the facility too, so it adds nothing.
+    scenario, new_facilities, new_airframes = pool
+    core = VariantCore(scenario, facilities=new_facilities, airframes=new_airframes)
+    for season in ("dry", "wet"):
+        sparse, dense = as_set(core.options(season)), dense_options(core, season)
+        assert sparse <= dense
+        ground = {(leg, at): group for leg, at, craft, pickup, group in dense if craft < 0 and pickup < 0}
+        for leg, at, _, pickup, _ in dense - sparse:
+            assert pickup >= 0 and pickup in ground.get((leg, at), frozenset())
 
 
 # -- by hand ---------------------------------------------------------------------------------------

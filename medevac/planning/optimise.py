@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.geo import FloatArray
@@ -456,6 +456,7 @@ class _Builder:
         self._block_bounds: list[tuple[int, FloatArray, FloatArray]] = []  # (first row, lower, upper)
         self._conjunctions: dict[tuple[int, ...], int] = {}
         self._disjunctions: dict[tuple[int, ...], int] = {}
+        self._disjoined: dict[int, tuple[int, ...]] = {}  # the same, by variable
         self._unbounded: list[IntArray] = []  # continuous variables with no upper bound
 
     def variables(self, count: int, *, bounded: bool = True) -> IntArray:
@@ -520,7 +521,34 @@ class _Builder:
             v = self.variable()
             self.row({v: 1.0, **dict.fromkeys(literals, -1.0)}, -np.inf, 0.0)
             self._disjunctions[literals] = v
+            self._disjoined[v] = literals
         return self._disjunctions[literals]
+
+    def decisions_of(self, v: int) -> tuple[int, ...] | None:
+        """The binaries ``v`` is "any of" (``v`` itself for a binary), or None when ``v`` is not
+        a plain disjunction of binaries."""
+        if 0 <= v < self.n_decisions:
+            return (v,)
+        literals = self._disjoined.get(v)
+        if literals is None or any(not 0 <= x < self.n_decisions for x in literals):
+            return None
+        return literals
+
+    def any_of_all(self, literals: Sequence[int]) -> int:
+        """ "Any of these", with every plain disjunction among them opened into its binaries:
+        ``any_of(a, b, any_of(c, d))`` as ``any_of(a, b, c, d)``, which the LP cannot count
+        twice where two disjunctions share a binary."""
+        plain: set[int] = set()
+        other: set[int] = set()
+        for v in literals:
+            decisions = self.decisions_of(v)
+            if decisions is None:
+                other.add(v)
+            else:
+                plain.update(decisions)
+        if plain:
+            other.add(self.any_of(tuple(sorted(plain))))
+        return self.any_of(tuple(sorted(other)))
 
     def all_of(self, literals: tuple[int, ...]) -> int:
         """A variable at most each of these (so 0 unless all are on)."""
@@ -574,42 +602,145 @@ class _Builder:
         )
 
 
+_FIX_MARGIN = 1e-6
+"""Reduced-cost fixing leaves a binary out only when the LP shows any choice with it is worse
+than the first placement by more than this share of the objective's scale (and 0.001): far
+above the solver's tolerance on reduced costs, far below a quarter of a unit."""
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One HiGHS run, minimising: a solution (None: none found), its value, the proven lower
+    bound, whether it is proven optimal or infeasible, and (LP) the reduced costs."""
+
+    x: FloatArray | None
+    value: float
+    bound: float
+    optimal: bool
+    infeasible: bool
+    reduced_cost: FloatArray | None = None
+
+
+def _highs(
+    model: CoveringModel,
+    c: FloatArray,
+    *,
+    integer: bool = True,
+    lower: FloatArray | None = None,
+    upper: FloatArray | None = None,
+    time_limit_s: float | None = None,
+    gap: float = 0.0,
+) -> _Run:
+    """Minimise ``c @ v`` over the model (its LP relaxation, with reduced costs, unless
+    ``integer``) with HiGHS as SciPy bundles it; ``lower`` and ``upper`` replace the
+    variables' bounds."""
+    bounds = (
+        model.variable_lower if lower is None else lower,
+        model.variable_upper if upper is None else upper,
+    )
+    options: dict[str, object] = {"disp": False}
+    if time_limit_s is not None:
+        options["time_limit"] = max(float(time_limit_s), 0.01)
+    if integer:
+        result = milp(
+            c=c,
+            constraints=LinearConstraint(model.matrix, model.lower, model.upper),
+            integrality=model.integrality,
+            bounds=Bounds(*bounds),
+            options=options | {"mip_rel_gap": gap},
+        )
+        if result.x is None:
+            return _Run(None, math.inf, -math.inf, False, result.status == 2)
+        dual = getattr(result, "mip_dual_bound", None)
+        bound = float(result.fun if dual is None or not np.isfinite(dual) else dual)
+        return _Run(np.asarray(result.x), float(result.fun), bound, result.status == 0, False)
+    # linprog takes one-sided rows: l <= A v <= u as A v <= u, -A v <= -l, A v = l.
+    equal = model.lower == model.upper
+    above = ~equal & np.isfinite(model.upper)
+    below = ~equal & np.isfinite(model.lower)
+    a = model.matrix
+    relaxed = linprog(
+        c,
+        A_ub=sparse.vstack([a[above], -a[below]]).tocsr(),
+        b_ub=np.concatenate([model.upper[above], -model.lower[below]]),
+        A_eq=a[equal] if equal.any() else None,
+        b_eq=model.lower[equal] if equal.any() else None,
+        bounds=np.column_stack(bounds),
+        method="highs-ds",
+        options=options,
+    )
+    if relaxed.status != 0 or relaxed.x is None:
+        return _Run(None, math.inf, -math.inf, False, relaxed.status == 2)
+    reduced = np.asarray(relaxed.lower.marginals) + np.asarray(relaxed.upper.marginals)
+    return _Run(np.asarray(relaxed.x), float(relaxed.fun), float(relaxed.fun), True, False, reduced)
+
+
 def solve(
     model: CoveringModel, *, objective: FloatArray | None = None, time_limit_s: float | None = None
 ) -> CoveringSolution:
-    """Solve a covering model with HiGHS (``scipy.optimize.milp``), apart from building it.
+    """Solve a covering model with HiGHS (SciPy's ``linprog`` and ``milp``), apart from building it.
 
     ``objective`` replaces the model's (same sense); ``time_limit_s`` stops the solver with
     the best choice found and its proven bound (``optimal`` false). ``optimal`` means the
     bound is within a quarter of a unit of the value: HiGHS's default gap (1e-4 of the
     value) could stop several people short on a large mission, so the gap asked for is a
     quarter unit over the largest the objective can be, and a whole value is then exact.
+
+    Three runs, as a branch and bound would start (``docs/optimise.md``): the LP relaxation;
+    a first placement, the MIP over the few binaries the LP uses; then the MIP over the
+    binaries that reduced costs do not rule out against that placement.
     """
     started = time.perf_counter()
-    c = model.objective if objective is None else objective
-    options: dict[str, object] = {"disp": False, "mip_rel_gap": 0.25 / max(1.0, float(np.abs(c).sum()))}
-    if time_limit_s is not None:
-        options["time_limit"] = float(time_limit_s)
-    result = milp(
-        c=c,
-        constraints=LinearConstraint(model.matrix, model.lower, model.upper),
-        integrality=model.integrality,
-        bounds=Bounds(model.variable_lower, model.variable_upper),
-        options=options,
-    )
+    c = np.asarray(model.objective if objective is None else objective, dtype=np.float64)
+    scale = max(1.0, float(np.abs(c).sum()))
+    gap = 0.25 / scale
+    n = model.n_decisions
+
+    def left() -> float | None:
+        return None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+
+    lower, upper = model.variable_lower.copy(), model.variable_upper.copy()
+    start: FloatArray | None = None
+    start_value = math.inf
+    left_out = math.inf  # the best value of any choice the fixing leaves out
+    relaxed = _highs(model, c, integer=False, time_limit_s=left())
+    if relaxed.infeasible:
+        return CoveringSolution(None, math.nan, math.nan, True, time.perf_counter() - started)
+    if relaxed.optimal and relaxed.x is not None and relaxed.reduced_cost is not None and n:
+        used = relaxed.x[:n] > 1e-6
+        few = upper.copy()
+        few[:n][~used] = 0.0
+        first = _highs(model, c, upper=few, time_limit_s=left(), gap=gap)
+        if first.x is not None:
+            start, start_value = first.x, first.value
+            # Any choice with x_j away from its LP value is at least this (LP duality): where
+            # that is worse than the first placement, x_j keeps its LP value.
+            at_one = relaxed.x[:n] > 0.5
+            cost = relaxed.reduced_cost[:n]
+            worse = relaxed.value + np.where(at_one, np.maximum(-cost, 0.0), np.maximum(cost, 0.0))
+            fixed = worse > start_value + _FIX_MARGIN * scale + 1e-3
+            upper[:n][fixed & ~at_one] = 0.0
+            lower[:n][fixed & at_one] = 1.0
+            left_out = float(worse[fixed].min()) if fixed.any() else math.inf
+    final = _highs(model, c, lower=lower, upper=upper, time_limit_s=left(), gap=gap)
+    if final.infeasible and start is not None:  # cannot be, but never trust a fixing blindly
+        final, left_out = _highs(model, c, time_limit_s=left(), gap=gap), math.inf
+    if start is not None and not final.infeasible and (final.x is None or final.value > start_value):
+        final = replace(final, x=start, value=start_value, optimal=False)  # stopped: the first is better
     seconds = time.perf_counter() - started
-    if result.x is None:
-        if result.status == 2:  # infeasible
+    if final.x is None:
+        if final.infeasible:
             return CoveringSolution(None, math.nan, math.nan, True, seconds)
         raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
+    # Proven: nothing is better than the LP, than the MIP's bound over what the fixing kept,
+    # nor than the least the LP allows what it left out.
+    bound = max(relaxed.value if relaxed.optimal else -math.inf, min(final.bound, left_out))
     sign = -1.0 if model.maximise else 1.0
-    dual = getattr(result, "mip_dual_bound", None)
-    bound = float(result.fun if dual is None or not np.isfinite(dual) else dual)
     return CoveringSolution(
-        result.x[: model.n_decisions] > 0.5,
-        sign * float(result.fun),
+        final.x[:n] > 0.5,
+        sign * final.value,
         sign * bound,
-        result.status == 0,
+        final.optimal or final.value - bound <= 0.25,
         seconds,
     )
 
@@ -718,9 +849,10 @@ def _terms(
     rest = np.full(len(key), _ONE, dtype=np.intp)
     need = ~never & ~constant & (literals[:, 1:] != _ONE).any(axis=1)
     if need.any():
-        distinct, inverse = np.unique(np.sort(literals[need, 1:], axis=1), axis=0, return_inverse=True)
-        variables = [build.all_of(tuple(sorted({int(v) for v in row} - {_ONE}))) for row in distinct]
-        rest[need] = np.asarray(variables, dtype=np.intp)[inverse.reshape(-1)]
+        pairs = np.sort(literals[need, 1:], axis=1) + 3  # literals start at -2
+        distinct, inverse = _unique_rows([pairs[:, 0], pairs[:, 1]])
+        variables = [build.all_of(tuple(sorted({int(v) - 3 for v in row} - {_ONE}))) for row in distinct]
+        rest[need] = np.asarray(variables, dtype=np.intp)[inverse]
     return _Terms(key, light, air_row, constant, never, lead, rest, always)
 
 
@@ -743,13 +875,19 @@ def _unique_rows(columns: list[IntArray]) -> tuple[IntArray, IntArray]:
     return rows.astype(np.intp), inverse.reshape(-1).astype(np.intp)
 
 
+def _numbered(key: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct values of a sorted array, and each entry's number among them."""
+    new = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+    return key[new], np.cumsum(new) - 1
+
+
 def _merged(build: _Builder, lead: int, rests: Sequence[int]) -> int:
     """ "This airframe, and any of these rests": one term for every option of a row that needs
     the same placed airframe (``a and (b or c)`` is ``(a and b) or (a and c)``), so that the row
     counts the airframe at most once and the LP cannot spread one helicopter over several
     options of a site."""
     rests = sorted(set(rests))
-    either = _ONE if _ONE in rests else build.any_of(tuple(rests))
+    either = _ONE if _ONE in rests else build.any_of_all(rests)
     return build.all_of(tuple(sorted({lead, either} - {_ONE})))
 
 
@@ -823,17 +961,30 @@ def _cover_condition(
         covered[terms.key[use & terms.constant]] = True
         return covered
 
-    # Which (leg, site) each case leaves unmet whatever is decided, and what it takes away.
-    cases: list[tuple[IntArray, IntArray]] = []  # (keys with a row, options lost)
+    # What each case takes away: (case, option) pairs, every usable option of a lost airframe.
+    lost = np.stack(removals[1:]) if len(removals) > 1 else np.zeros((0, 0), dtype=bool)
+    case_of, row_of = np.nonzero(lost)
+    flies = np.flatnonzero(usable & (terms.air_row >= 0))
+    flies = flies[np.argsort(terms.air_row[flies], kind="stable")]
+    per_row = np.bincount(terms.air_row[flies], minlength=lost.shape[1])
+    first = np.cumsum(per_row) - per_row
+    count = per_row[row_of]
+    pair = np.repeat(np.arange(len(case_of)), count)
+    hit_case = case_of[pair]
+    hit_option = flies[
+        first[row_of[pair]] + np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    ]
+    # The (leg, site) each case leaves unmet whatever is decided: no option always there is
+    # left (those of the lost airframe are all gone).
+    always_there = np.bincount(terms.key[usable & terms.constant], minlength=n_keys)
+    touched, inverse = np.unique(
+        hit_case.astype(np.int64) * n_keys + terms.key[hit_option], return_inverse=True
+    )
+    gone = np.bincount(inverse.reshape(-1), weights=terms.constant[hit_option], minlength=len(touched))
+    unmet = ~terms.always[touched % n_keys] & (gone == always_there[touched % n_keys])
+    case_keys = touched[unmet]  # codes case * keys + key, sorted
     emitted = ~met_whatever(usable)
-    for lost in removals[1:]:
-        hit = usable & (terms.air_row >= 0) & lost[np.maximum(terms.air_row, 0)]
-        if not hit.any():
-            continue  # this loss takes no option away
-        touched = np.unique(terms.key[hit])
-        keys = touched[~met_whatever(usable & ~hit)[touched]]
-        emitted[keys] = True
-        cases.append((keys, np.flatnonzero(hit)))
+    emitted[case_keys % n_keys] = True
     active = usable & ~terms.constant & emitted[terms.key]
     units = _units(build, terms, active, n_keys)
 
@@ -843,7 +994,7 @@ def _cover_condition(
     unit = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(lengths.sum())
     row = np.repeat(np.arange(len(keys)), lengths)
     most_lost = np.full(n_keys, -1, dtype=np.intp)
-    with_cases = np.unique(np.concatenate([k for k, _ in cases])) if cases else np.zeros(0, dtype=np.intp)
+    with_cases = np.unique(case_keys % n_keys)
     most_lost[with_cases] = build.variables(len(with_cases), bounded=False)
     # y - T + m <= 0, one row per (leg, site): "the site counts" within every case's terms.
     m_row = np.flatnonzero(most_lost[keys] >= 0)
@@ -854,9 +1005,34 @@ def _cover_condition(
         np.full(len(keys), -np.inf),
         np.zeros(len(keys)),
     )
+    # The terms of no placed airframe that are plain "any of these places" are, together,
+    # "any of all those places": a row that the LP cannot satisfy by counting one place in
+    # several terms (prefixes of one list of destinations, from several airframes, overlap).
+    plain = np.array(
+        [units.lead[u] == _ONE and build.decisions_of(int(units.term[u])) is not None for u in unit],
+        dtype=bool,
+    )
+    several = np.flatnonzero(np.bincount(row[plain], minlength=len(keys)) > 1)
+    if len(several):
+        at = np.r_[0, np.cumsum(lengths)]
+        cut: tuple[list[int], list[int], list[float]] = ([], [], [])
+        for number, k in enumerate(several):
+            mine, mine_plain = units.term[unit[at[k] : at[k + 1]]], plain[at[k] : at[k + 1]]
+            union = build.any_of_all([int(v) for v in mine[mine_plain]])
+            columns = [int(counts[keys[k] % n_sites]), union, *(int(v) for v in mine[~mine_plain])]
+            cut[0].extend([number] * len(columns))
+            cut[1].extend(columns)
+            cut[2].extend([1.0] + [-1.0] * (len(columns) - 1))
+        build.rows(
+            np.array(cut[0], dtype=np.intp),
+            np.array(cut[1], dtype=np.intp),
+            np.array(cut[2]),
+            np.full(len(several), -np.inf),
+            np.zeros(len(several)),
+        )
     # Robust and with no option that always holds: the site counts only with terms of two
     # airframes, or one no loss empties (a valid cut that the rows above do not imply).
-    if cases:
+    if len(case_keys):
         bare = np.flatnonzero((most_lost[keys] >= 0) & ~met_whatever(usable)[keys])
         air = terms.air_row[active]
         low = np.full(len(units.key), np.iinfo(np.intp).max)
@@ -873,23 +1049,28 @@ def _cover_condition(
             np.full(len(bare), -np.inf),
             np.zeros(len(bare)),
         )
-    # m >= what each case takes away there.
-    for case_keys, hit_options in cases:
-        if not len(case_keys):
-            continue
-        taken = np.bincount(units.of_option[hit_options[active[hit_options]]], minlength=len(units.key))
-        # A loss empties the units of its airframe; a unit of no placed airframe that other
-        # airframes' options still give stays.
-        emptied = np.flatnonzero((taken > 0) & (taken == units.size))
-        emptied = emptied[np.isin(units.key[emptied], case_keys)]
-        place = np.searchsorted(case_keys, units.key[emptied])
-        cols, vals = units.term[emptied], -np.ones(len(emptied))
+    # m >= what each case takes away there: the units it empties (a loss empties the units of
+    # its airframe; a unit of no placed airframe that other airframes' options still give
+    # stays), where it leaves the (leg, site) unmet whatever is decided.
+    taken = active[hit_option]
+    n_units = len(units.key)
+    code, times = np.unique(
+        hit_case[taken].astype(np.int64) * n_units + units.of_option[hit_option[taken]], return_counts=True
+    )
+    emptied_unit = code % n_units
+    emptied = times == units.size[emptied_unit]
+    emptied_unit = emptied_unit[emptied]
+    at = code[emptied] // n_units * n_keys + units.key[emptied_unit]  # sorted: units go by key
+    keep = np.isin(at, case_keys)
+    at, emptied_unit = at[keep], emptied_unit[keep]
+    if len(at):
+        case_rows, entry_row = _numbered(at)
         build.rows(
-            np.concatenate([np.arange(len(case_keys)), place]),
-            np.concatenate([most_lost[case_keys], cols]),
-            np.concatenate([np.ones(len(case_keys)), vals]),
-            np.zeros(len(case_keys)),
-            np.full(len(case_keys), np.inf),
+            np.concatenate([np.arange(len(case_rows)), entry_row]),
+            np.concatenate([most_lost[case_rows % n_keys], units.term[emptied_unit]]),
+            np.concatenate([np.ones(len(case_rows)), -np.ones(len(at))]),
+            np.zeros(len(case_rows)),
+            np.full(len(case_rows), np.inf),
         )
 
 

@@ -115,6 +115,15 @@ class SetAirframe:
 
 
 @dataclass(frozen=True)
+class SetSite:
+    """Change what a site has; fields left ``None`` keep their value (``first_responders``:
+    trained first responders on site, spec v1)."""
+
+    site_id: str
+    first_responders: bool | None = None
+
+
+@dataclass(frozen=True)
 class SetTimeline:
     """Set timeline values (minutes), e.g. ``SetTimeline((("approval", 5.0),))``."""
 
@@ -142,6 +151,7 @@ Edit: TypeAlias = (
     | AddAirframe
     | MoveAirframe
     | SetAirframe
+    | SetSite
     | SetTimeline
     | SetConvoyFactor
     | SetConditions
@@ -231,6 +241,10 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         if edit.launch_night_min is not None:
             launch["night"] = edit.launch_night_min
         airframe["launch"] = launch
+    elif isinstance(edit, SetSite):
+        site = _entry(data, "sites", edit.site_id, number, edit)
+        if edit.first_responders is not None:
+            site["first_responders"] = edit.first_responders
     elif isinstance(edit, SetTimeline):
         for key, _ in edit.values:
             if key not in TIMELINE_KEYS:
@@ -293,6 +307,10 @@ def describe(edit: Edit) -> str:
         if edit.medical_team is not None:
             parts.append("medical team on board" if edit.medical_team else "no medical team")
         return f"{edit.airframe_id}: " + ", ".join(parts or ["unchanged"])
+    if isinstance(edit, SetSite):
+        if edit.first_responders is None:
+            return f"{edit.site_id}: unchanged"
+        return f"{edit.site_id}: " + ("first responders" if edit.first_responders else "no first responders")
     if isinstance(edit, SetTimeline):
         return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
     if isinstance(edit, SetConvoyFactor):
@@ -409,6 +427,7 @@ __all__ = [
     "SetAirframe",
     "SetConditions",
     "SetConvoyFactor",
+    "SetSite",
     "SetTimeline",
     "SiteChange",
     "apply_edits",

@@ -941,3 +941,159 @@ def time_change_text(change_min: float | None, after_min: float | None, threshol
     if after_min <= threshold_min:
         return f"{head}, meets ({threshold_min - after_min:.1f} under)"
     return f"{head}, still {after_min - threshold_min:.1f} over"
+
+
+# -- recommendations ----------------------------------------------------------------------------
+# The report's recommendations (``medevac.report.recommend``): what to change, how it was
+# chosen, and what it gains, every figure from a re-check.
+
+
+def open_facility_action(level: str, place: str, beside: bool) -> str:
+    """``raise Level 1, Kidal camp to Level 2`` (beside a facility) or ``open a Level 2 at ...``."""
+    return f"raise {place} to Level {level}" if beside else f"open a Level {level} at {place}"
+
+
+def new_airframe_action(kind: str, like_id: str, like_type: str, place: str) -> str:
+    """``base a new helicopter like puma-1 (IAR-330 Puma) at Gao supercamp``."""
+    what = f"{kind.replace('_', ' ')} like {like_id}" + (f" ({like_type})" if like_type else "")
+    return f"base a new {what} at {place}"
+
+
+def move_airframe_action(airframe_id: str, airframe_type: str, from_place: str, to_place: str) -> str:
+    """``rebase puma-2 (IAR-330 Puma) from Gao to Kidal camp``."""
+    what = airframe_id + (f" ({airframe_type})" if airframe_type else "")
+    return f"rebase {what} from {from_place} to {to_place}"
+
+
+def training_action(place: str) -> str:
+    return f"train first responders at {place}"
+
+
+def night_capable_action(airframe_id: str, airframe_type: str) -> str:
+    what = airframe_id + (f" ({airframe_type})" if airframe_type else "")
+    return f"make {what} night-capable (night-vision crews and aircraft)"
+
+
+def return_to_service_action(airframe_id: str) -> str:
+    return f"return {airframe_id} to service"
+
+
+def standby_action(airframe_id: str, standby_min: float, light: str, now_min: float) -> str:
+    """``put puma-1 on 15-minute standby at night (launch now 60 min)``."""
+    when = light_text(light)
+    return f"put {airframe_id} on {standby_min:g}-minute standby {when} (launch now {now_min:g} min)"
+
+
+def approval_action(now_min: float, target_min: float) -> str:
+    return f"cut approval from {now_min:g} to {target_min:g} minutes"
+
+
+def reach_text(km: float) -> str:
+    return f"the sites it helps lie within {km:.0f} km of its base"
+
+
+def placement_proof_text(places: int, optimal: bool, bound: float, value: float) -> str:
+    """How the optimiser chose a placement: ``the best of 9 places that suit it, proven``."""
+    noun = "place" if places == 1 else "places"
+    if optimal:
+        return f"the best of {places} {noun} that suit it, proven optimal"
+    return (
+        f"the best found among {places} {noun} that suit it, not proven (at most {bound - value:,.0f} more)"
+    )
+
+
+def every_leg_text(
+    gains: Sequence[tuple[tuple[str, str], tuple[str, ...], int, tuple[str, ...], int]],
+) -> str:
+    """``2 more sites (1,050 personnel) meet every leg by day and night, in both seasons
+    (aguelhok-camp, kidal-camp)``: one clause per distinct gain, its conditions together, and
+    as much for the sites that no longer meet every leg.
+
+    ``gains`` holds (condition, sites newly meeting every leg, their personnel, sites no
+    longer meeting it, theirs).
+    """
+    parts = []
+    for gained in (True, False):
+        grouped: dict[tuple[tuple[str, ...], int], list[tuple[str, str]]] = {}
+        for condition, up, up_personnel, down, down_personnel in gains:
+            sites, personnel = (up, up_personnel) if gained else (down, down_personnel)
+            if sites:
+                grouped.setdefault((sites, personnel), []).append(condition)
+        for (sites, personnel), conditions in grouped.items():
+            noun, verb = ("site", "meets") if len(sites) == 1 else ("sites", "meet")
+            count = f"{len(sites)} more {noun}" if gained else f"{len(sites)} {noun}"
+            verb = verb if gained else f"no longer {verb}"
+            what = f"{count} ({personnel:,} personnel) {verb}"
+            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({', '.join(sites)})")
+    return "; ".join(parts)
+
+
+def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]]) -> str:
+    """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``.
+
+    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do).
+    """
+    parts = []
+    for verb, closed in (("closes", True), ("opens", False)):
+        grouped: dict[tuple[Leg, tuple[str, ...]], list[tuple[str, str]]] = {}
+        for condition, leg, gained, lost in gains:
+            sites = gained if closed else lost
+            if sites:
+                grouped.setdefault((leg, sites), []).append(condition)
+        for (leg, sites), conditions in grouped.items():
+            noun = "site" if len(sites) == 1 else "sites"
+            parts.append(
+                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} ({', '.join(sites)}) "
+                f"{conditions_phrase(tuple(conditions))}"
+            )
+    return "; ".join(parts) if parts else "no change"
+
+
+def recommendation_text(action: str, how: str, every_leg: str, legs: str) -> str:
+    """The recommendation, how it was chosen, and its effect: the sites newly meeting every leg
+    when there are any, else the gaps it closes on single legs."""
+    head = f"{action} ({how})" if how else action
+    if every_leg:
+        return f"{head}: {every_leg}"
+    return (
+        f"{head}: {legs}, though no site newly meets every leg"
+        if legs != "no change"
+        else f"{head}: no change"
+    )
+
+
+RECOMMENDATIONS_NONE = "No single change tried closes a gap (see Method for the changes tried)."
+
+RECOMMENDATIONS_PLACEMENTS = (
+    "Placements, proven optimal: the best new Level 2, the best new Level 1 and the best new "
+    "helicopter like one of the mission's, each at the places that suit it (a hospital beside "
+    "a facility or in a camp; a Level 1 also at a temporary operating base; an aircraft at a "
+    "facility or a camp it can land at), and the best new base for each aircraft. Each "
+    "maximises the personnel meeting every leg over the four conditions (medevac optimise), "
+    "is one alternative against the scenario as it is, and its effect was re-checked. A "
+    "first-aid gap at a site with no first responders is closed by training them, never by "
+    "a hospital."
+)
+
+RECOMMENDATIONS_GREEDY = (
+    "Settings, searched greedily (each on top of the ones before it in this list): the "
+    "optimiser places assets, it cannot choose an aircraft's launch time, its night "
+    "capability or its return to service, nor the approval time. Each was applied and the "
+    "check re-run under all four conditions."
+)
+
+RECOMMENDATIONS_TABLE = "Sites (personnel) meeting every leg with each change, as stated above"
+
+AS_IT_IS = "as it is"
+
+METHOD_RECOMMENDATIONS = (
+    "Placements come from the optimiser (medevac optimise, a mixed-integer model solved to a "
+    "proven optimum by HiGHS): one new Level 2 beside a facility or in a camp, one new Level 1 "
+    "there or at a temporary operating base, one new helicopter of each of the mission's "
+    "designs at a facility with a helipad or a camp with a landing site, and each available "
+    "aircraft moved to the best such base, each maximising the personnel meeting every leg "
+    "over the four conditions. Training first responders is tried at each site without them "
+    "that fails first aid. Settings the optimiser cannot choose are searched greedily: making "
+    "each airframe night-capable, returning unserviceable ones to service, a 15-minute "
+    "standby, cutting approval to 10 and 5 minutes."
+)

@@ -127,6 +127,15 @@ class SetWeather:
 
 
 @dataclass(frozen=True)
+class SetSite:
+    """Change what a site has; fields left ``None`` keep their value (``first_responders``:
+    trained first responders on site, spec v1)."""
+
+    site_id: str
+    first_responders: bool | None = None
+
+
+@dataclass(frozen=True)
 class SetTimeline:
     """Set timeline values (minutes), e.g. ``SetTimeline((("approval", 5.0),))``."""
 
@@ -155,6 +164,7 @@ Edit: TypeAlias = (
     | MoveAirframe
     | SetAirframe
     | SetWeather
+    | SetSite
     | SetTimeline
     | SetConvoyFactor
     | SetConditions
@@ -248,6 +258,10 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         weather = dict(data.get("weather", {}))
         weather |= {season: p for season, p in (("dry", edit.dry), ("wet", edit.wet)) if p is not None}
         data["weather"] = weather
+    elif isinstance(edit, SetSite):
+        site = _entry(data, "sites", edit.site_id, number, edit)
+        if edit.first_responders is not None:
+            site["first_responders"] = edit.first_responders
     elif isinstance(edit, SetTimeline):
         for key, _ in edit.values:
             if key not in TIMELINE_KEYS:
@@ -317,6 +331,10 @@ def describe(edit: Edit) -> str:
         return "weather grounds helicopters: " + (
             ", ".join(f"{p:.0%} in the {name} season" for name, p in seasons) or "unchanged"
         )
+    if isinstance(edit, SetSite):
+        if edit.first_responders is None:
+            return f"{edit.site_id}: unchanged"
+        return f"{edit.site_id}: " + ("first responders" if edit.first_responders else "no first responders")
     if isinstance(edit, SetTimeline):
         return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
     if isinstance(edit, SetConvoyFactor):
@@ -529,6 +547,7 @@ __all__ = [
     "SetAirframe",
     "SetConditions",
     "SetConvoyFactor",
+    "SetSite",
     "SetTimeline",
     "SetWeather",
     "SiteChange",

@@ -42,6 +42,7 @@ from pypdf import PdfReader
 from medevac.check import check, reported_min
 from medevac.cli import main
 from medevac.model import Scenario
+from medevac.planning.candidates import facility_places
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.build import OUTPUTS, write_report
 from medevac.report.factors import group_findings, limiting_factors
@@ -55,7 +56,7 @@ from medevac.report.summary import (
     leg_shares,
 )
 from medevac.scenario import dump_scenario, load_scenario
-from medevac.whatif import AddFacility, SetAirframe, apply_edits
+from medevac.whatif import AddAirframe, AddFacility, Edit, Point, SetAirframe, SetSite, apply_edits
 
 CELL_KM = 10.0  # isochrone grid of the fixture: a few hundred cells
 
@@ -156,37 +157,122 @@ def test_limiting_factors_are_the_records_grouped() -> None:
     )
 
 
-def test_recommendations_are_verified_by_rechecking() -> None:
-    """Round 1: a Level 2 at far closes both of far's legs in all four conditions, and mid's
-    surgery at night in the dry (road 15 + 80 + 5 = 100; wet 15 + 160 + 5 = 180 fails): 9,
-    more than a helicopter at l1 (7: far's resuscitation x 4, mid's surgery at night x 2,
-    near's wet-night resuscitation). Round 2: night capability for heli closes the last two
-    (mid's wet-night surgery by air 115; near's wet-night resuscitation by air team 52.5),
-    tying with a helicopter at l1 (85 and 40 + 70/4 = 57.5): the first generated wins."""
+def every_leg_personnel(scenario: Scenario) -> dict[Condition, tuple[tuple[str, ...], int]]:
+    """Per condition, by the plain check: the sites meeting every leg and their personnel."""
+    found = {}
+    for light, season in CONDITIONS:
+        result = check(scenario, light=light, season=season)
+        met = [site for site, ok in zip(scenario.sites, result.meets_all, strict=True) if ok]
+        found[(light, season)] = (tuple(site.id for site in met), sum(site.personnel for site in met))
+    return found
+
+
+def gain_by_brute_force(scenario: Scenario, edit: Edit) -> int:
+    """Personnel newly meeting every leg over the four conditions, by apply_edits + check."""
+    before, after = every_leg_personnel(scenario), every_leg_personnel(apply_edits(scenario, [edit]))
+    return sum(after[c][1] - before[c][1] for c in CONDITIONS)
+
+
+def test_recommendations_are_the_optimum_and_verified_by_rechecking() -> None:
+    """The fixture's sites are not camps, so a new facility suits only l2 (km 0) and l1 (km 120).
+
+    A Level 2 beside l1: mid (km 120) gets surgery by road 15 + 0 + 5 = 20 at night, and its
+    resuscitation by l1's ground team is 10: mid newly meets every leg at night, in both
+    seasons (200 x 2 = 400). far (km 200) gets surgery 15 + 80 + 5 = 100 but its
+    resuscitation stays 10 + 80 = 90 by ground (no team aboard at night). Beside l2 it adds
+    nothing. A Level 1 adds nothing at either. A second heli (day only) or heli moved to l1
+    cannot fly at night, and by day far's surgery by air from l1 is 40 + 20 + 10 + 50 + 5 =
+    125: no site newly meets every leg, so no placement of an aircraft is recommended.
+    Settings (greedy): heli night-capable gives mid at night (surgery by air 40 + 30 + 10 +
+    30 + 5 = 115) and, wet, near (air team 52.5): 200 + 200 + 100 = 500."""
     scenario = fixture_scenario()
     recommendations = recommend(scenario)
-    assert len(recommendations) == 2
+    assert [(r.source, r.edit) for r in recommendations] == [
+        ("optimiser", recommendations[0].edit),
+        ("greedy", SetAirframe("heli", night=True)),
+    ]
     first, second = recommendations
-    assert isinstance(first.edit, AddFacility)
-    assert first.edit.level == "2"
-    assert (first.edit.at.lat, first.edit.at.lon) == pytest.approx((0.0, on_equator(200)["lon"]))
-    assert {(g.condition, g.leg, g.sites_gained) for g in first.gains} == {
-        (c, leg, ("mid", "far") if (c, leg) == (("night", "dry"), "surgery") else ("far",))
-        for c in CONDITIONS
-        for leg in ("resuscitation", "surgery")
+    assert isinstance(first.edit, AddFacility) and first.edit.level == "2"
+    assert (first.edit.at.lat, first.edit.at.lon) == pytest.approx((0.0, on_equator(120)["lon"]))
+    assert [(e.condition, e.sites_gained) for e in first.every_leg if e.sites_gained] == [
+        (("night", "dry"), ("mid",)),
+        (("night", "wet"), ("mid",)),
+    ]
+    assert first.personnel_gained == 400
+    assert first.text().startswith("raise l1 to Level 2 (the best of 2 places that suit it, proven optimal)")
+    # By brute force: every place a Level 2 suits, and every site (which it does not suit).
+    suits = {
+        place.id: gain_by_brute_force(
+            scenario, AddFacility("bf", "2", Point(place.lat, place.lon), airstrip=place.airstrip)
+        )
+        for place in facility_places(scenario, "2")
     }
-    assert first.legs_gained == 9
-    assert second.edit == SetAirframe("heli", night=True)
-    assert second.legs_gained == 2
-    assert "closes the surgery gap at 1 site (mid) at night, in the wet season" in second.text()
-    # Independent verification: apply the edits and re-run the plain check.
-    after_first = apply_edits(scenario, [first.edit])
-    for light, season in CONDITIONS:
-        result = check(after_first, light=light, season=season)
-        assert result.meets[:, 2].all()  # far meets every leg
-    after_both = apply_edits(after_first, [second.edit])
-    for light, season in CONDITIONS:
-        assert check(after_both, light=light, season=season).meets_all.all()
+    assert suits == {"l2": 0, "l1": 400}
+    at_far = AddFacility("bf", "2", Point(0.0, on_equator(200)["lon"]))
+    assert gain_by_brute_force(scenario, at_far) == 4 * 300 + 200  # far is a site, not a camp
+    assert second.personnel_gained == 500 == gain_by_brute_force(scenario, second.edit)
+    assert "at night, in the wet season (near, mid)" in second.text()
+
+
+def test_a_first_aid_gap_is_closed_by_training_not_by_a_hospital() -> None:
+    """An office (12 civilians, km 20, no first responders) beside a camp (km 10) and l2 (km 0).
+    Dry: the office's first aid comes at best from l2's ground team, 10 + 20 = 30 (limit 10),
+    resuscitation 30, surgery by road 15 + 20 + 5 = 40; wet: 50 and 60. Only first aid fails,
+    in all four conditions. A Level 2 in the camp (10 + 10 = 20) closes nothing; one at the
+    office would (10 + 0), but an office is no place for a hospital. Training first
+    responders there gives first aid on site in 5: the office meets every leg, 4 x 12."""
+    scenario = make_scenario(
+        ground=ONE_KM_A_MINUTE,
+        facilities=[facility("l2", 0, "2")],
+        sites=[
+            site("camp", 10, kind="camp", personnel=500),
+            site("office", 20, kind="other", personnel=12, first_responders=False),
+        ],
+    )
+    recommendations = recommend(scenario)
+    assert [r.source for r in recommendations] == ["training"]
+    (training,) = recommendations
+    assert training.edit == SetSite("office", first_responders=True)
+    assert training.text().startswith("train first responders at office:")
+    assert training.personnel_gained == 48 == gain_by_brute_force(scenario, training.edit)
+    assert gain_by_brute_force(scenario, AddFacility("bf", "2", Point(0.0, on_equator(10)["lon"]))) == 0
+    assert gain_by_brute_force(scenario, AddFacility("bf", "2", Point(0.0, on_equator(20)["lon"]))) == 48
+    assert [p.id for p in facility_places(scenario, "2")] == ["l2", "camp"]
+
+
+MINUSMA = Path(__file__).resolve().parent.parent / "scenarios" / "minusma-north.yaml"
+
+
+@pytest.mark.skipif(not MINUSMA.exists(), reason="demo scenario not present")
+def test_minusma_recommendations_suit_the_places() -> None:
+    """The MINUSMA demo: the best new Level 2 by brute force over the 15 places that suit one
+    (its facilities and its camps) is beside Timbuktu's Level 1+ or in Timbuktu camp (1,400
+    personnel under each condition: 5,600), and that is the first recommendation. Goundam's
+    liaison office (12 civilians, no first responders) gets training, never a hospital; no
+    recommendation names an asset the reader never met."""
+    scenario = load_scenario(MINUSMA).model_copy(update={"patrols": ()})
+    recommendations = recommend(scenario)
+    by_place = {
+        place.id: gain_by_brute_force(
+            scenario, AddFacility("bf", "2", Point(place.lat, place.lon), airstrip=place.airstrip)
+        )
+        for place in facility_places(scenario, "2")
+    }
+    assert max(by_place.values()) == by_place["timbuktu-l1"] == by_place["timbuktu-camp"] == 5600
+    first = recommendations[0]
+    assert isinstance(first.edit, AddFacility) and first.edit.level == "2"
+    assert first.personnel_gained == 5600 and first.source == "optimiser"
+    assert first.candidate.action == "raise Level 1+ (AMET), Timbuktu camp to Level 2"
+    goundam = next(s for s in scenario.sites if s.id == "goundam-liaison")
+    hosts = {(p.lat, p.lon) for level in ("1", "2") for p in facility_places(scenario, level)}
+    for r in recommendations:
+        if isinstance(r.edit, AddFacility):
+            assert (r.edit.at.lat, r.edit.at.lon) in hosts
+            assert (r.edit.at.lat, r.edit.at.lon) != (goundam.lat, goundam.lon)
+        assert "new-" not in r.text() and "heli-" not in r.text()
+    assert SetSite("goundam-liaison", first_responders=True) in [r.edit for r in recommendations]
+    helicopter = next(r for r in recommendations if isinstance(r.edit, AddAirframe))
+    assert helicopter.candidate.action.startswith("base a new helicopter like puma-1 (IAR-330 Puma) at ")
 
 
 # -- the outputs, read back by their own readers --------------------------------------------
@@ -491,9 +577,10 @@ def test_demo_report_with_comparison(tmp_path: Path) -> None:
             f"{summary['sites_meeting_all']} of {summary['sites']} sites and "
             f"{summary['personnel_meeting_all']:,} of {summary['personnel']:,} personnel"
         ) in text
-    # Each recommendation's stated gain is what a plain re-check finds, step by step.
-    current = scenario
+    # Each recommendation's stated gain is what a plain re-check finds, on its own basis: the
+    # scenario as it is, or the greedy settings listed before it.
     for recommendation in written.data.recommendations:
+        current = apply_edits(scenario, recommendation.before)
         changed = apply_edits(current, [recommendation.edit])
         gained = 0
         for light, season in CONDITIONS:
@@ -501,7 +588,7 @@ def test_demo_report_with_comparison(tmp_path: Path) -> None:
             after = check(changed, light=light, season=season).meets
             gained += int((after & ~before).sum()) - int((before & ~after).sum())
         assert gained == recommendation.legs_gained > 0
-        current = changed
+        assert gain_by_brute_force(current, recommendation.edit) == recommendation.personnel_gained
     compare_rows = _html(tmp_path).tables["compare-1"]
     assert len(compare_rows) == 1 + 4 * (len(written.data.result.legs) + 1)  # each leg, then every leg
 

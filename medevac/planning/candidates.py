@@ -3,6 +3,10 @@
 Built-ins (optimise-v1): ``facilities`` (the scenario's facility locations), ``sites`` (its
 site locations) and ``towns`` (the bundled towns inside the scenario's area, widened by half
 a degree). A place is known by its id: the first of two with the same id is kept.
+
+:func:`facility_places` and :func:`base_places` are the places that *suit* a new facility
+or an aircraft's base (the report's recommendations use them): a hospital goes where one
+already is or into a camp, never to a team site or a liaison office.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 from medevac.errors import Problem, ScenarioError
 from medevac.geodata import mission_files
-from medevac.model import Scenario
+from medevac.model import LEVEL_RANK, Level, Scenario
 
 BUILT_INS = ("facilities", "sites", "towns")
 TOWN_MARGIN_DEG = 0.5
@@ -155,6 +159,41 @@ def built_in(scenario: Scenario, name: str) -> list[Candidate]:
                 taken = sum(1 for p in places if p.id == stem or p.id.startswith(stem + "-"))
                 places.append(Candidate(stem if not taken else f"{stem}-{taken + 1}", lat, lon, town))
     return places
+
+
+HOSTS: dict[int, tuple[str, ...]] = {1: ("camp", "tob"), 2: ("camp",), 3: ("camp",)}
+"""Site kinds that can take a new facility of each rank. A hospital (Level 2 or 3) needs the
+people, the protection and the supply of a camp; a Level 1, a unit's own clinic, can also
+go to a temporary operating base. A team site or another site (a liaison office, civilian
+staff) takes none: a first-aid gap there is closed by training first responders."""
+
+
+def facility_places(scenario: Scenario, level: Level) -> list[Candidate]:
+    """Where a new facility of ``level`` suits: beside an existing facility, or at a site of
+    a kind that can take one (:data:`HOSTS`)."""
+    kinds = HOSTS[min(LEVEL_RANK[level], 3)]
+    return [
+        *(Candidate(f.id, f.lat, f.lon, f.name, f.airstrip) for f in scenario.facilities),
+        *(Candidate(s.id, s.lat, s.lon, s.name, s.airstrip) for s in scenario.sites if s.kind in kinds),
+    ]
+
+
+def base_places(scenario: Scenario, kind: str) -> list[Candidate]:
+    """Where an aircraft of ``kind`` may be based: a helicopter at a facility with a helipad
+    or a camp with a landing site; fixed wing at a facility or a camp with an airstrip."""
+    helicopter = kind == "helicopter"
+    return [
+        *(
+            Candidate(f.id, f.lat, f.lon, f.name, f.airstrip)
+            for f in scenario.facilities
+            if (f.helipad if helicopter else f.airstrip)
+        ),
+        *(
+            Candidate(s.id, s.lat, s.lon, s.name, s.airstrip)
+            for s in scenario.sites
+            if s.kind == "camp" and (s.hls if helicopter else s.airstrip)
+        ),
+    ]
 
 
 def load_candidates(scenario: Scenario, source: str) -> tuple[Candidate, ...]:

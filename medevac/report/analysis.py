@@ -30,7 +30,7 @@ from medevac.report.summary import (
 )
 from medevac.results import EveryLegDelta, Results, condition_name
 from medevac.variants import VariantCore
-from medevac.whatif import Difference, LegDelta, apply_edits, differences
+from medevac.whatif import Difference, LegDelta, differences
 
 Step = Callable[[str], None]
 """Called with the name of each step as it starts (a progress bar's hook)."""
@@ -79,8 +79,6 @@ class ReportData:
     findings: list[Finding]
     groups: list[FactorGroup]
     recommendations: list[Recommendation]
-    with_recommendations: dict[Condition, CheckResult]
-    with_recommendations_table: Results
     comparisons: list[VariantComparison]
     holds: Holds
 
@@ -111,8 +109,6 @@ def analyse(
     table["factor_groups"] = [factors.get(site, "") for site in table["site_id"]]
     say("recommendations")
     recommendations = recommend(scenario, router)
-    improved = apply_edits(scenario, [r.edit for r in recommendations])
-    with_recommendations = check_conditions(improved, router, patrols=False)
     say("does it hold")
     holds = does_it_hold(scenario, router, date.today())
     comparisons = []
@@ -146,8 +142,6 @@ def analyse(
         findings=findings,
         groups=group_findings(findings),
         recommendations=recommendations,
-        with_recommendations=with_recommendations,
-        with_recommendations_table=Results.from_conditions(with_recommendations),
         comparisons=comparisons,
         holds=holds,
     )

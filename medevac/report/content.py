@@ -355,39 +355,43 @@ def _factors(data: ReportData) -> list[Block]:
 
 def _recommendations(data: ReportData) -> list[Block]:
     if not data.recommendations:
-        return [Paragraph("No single change tried closes a gap (see Method for the changes tried).")]
-    blocks: list[Block] = [
-        Paragraph(
-            "Each change below was applied to the scenario and the check re-run under all four "
-            "conditions; its effect is the verified difference, on top of the changes listed before it."
-        ),
-        Bullets(tuple(r.text() for r in data.recommendations), numbered=True),
+        return [Paragraph(messages.RECOMMENDATIONS_NONE)]
+    alone = [r for r in data.recommendations if r.source != "greedy"]
+    greedy = [r for r in data.recommendations if r.source == "greedy"]
+    blocks: list[Block] = []
+    if alone:
+        blocks += [
+            Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
+            Bullets(tuple(r.text() for r in alone), numbered=True),
+        ]
+    if greedy:
+        blocks += [
+            Paragraph(messages.RECOMMENDATIONS_GREEDY),
+            Bullets(tuple(r.text() for r in greedy), numbered=True),
+        ]
+    rows = [
+        (
+            messages.AS_IT_IS,
+            *(
+                f"{s['sites_meeting_all']} ({s['personnel_meeting_all']:,})"
+                for s in (data.results_table.summary(condition_name(*c)) for c in CONDITIONS)
+            ),
+        )
     ]
-    rows = []
-    for condition in CONDITIONS:
-        before = data.results_table.summary(condition_name(*condition))
-        after = data.with_recommendations_table.summary(condition_name(*condition))
+    for r in data.recommendations:
+        after = {e.condition: e for e in r.every_leg}
         rows.append(
             (
-                condition_label(condition),
-                f"{before['sites_meeting_all']} of {before['sites']}",
-                f"{after['sites_meeting_all']} of {after['sites']}",
-                f"{before['personnel_meeting_all']:,}",
-                f"{after['personnel_meeting_all']:,}",
+                r.candidate.action,
+                *(f"{after[c].sites_after} ({after[c].personnel_after:,})" for c in CONDITIONS),
             )
         )
     blocks.append(
         Table(
             "recommendations",
-            (
-                "condition",
-                "sites meeting every leg now",
-                "with all changes",
-                "personnel now",
-                "with all changes",
-            ),
+            ("change", *(condition_label(c) for c in CONDITIONS)),
             tuple(rows),
-            caption="All recommended changes applied together",
+            caption=messages.RECOMMENDATIONS_TABLE,
         )
     )
     return blocks
@@ -547,11 +551,7 @@ def _method(data: ReportData) -> Paragraph:
         "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
         "wet season (road speeds times the wet-season factor). Limiting factors are the reasons of each "
         "failing leg, each verified by re-checking the scenario with the one change it names (see "
-        "Limiting factors). "
-        "Recommendations are searched greedily among: making each airframe night-capable, returning "
-        "unserviceable ones to service, a 15-minute standby, cutting approval to 10 and 5 minutes, "
-        "basing a copy of the fastest helicopter at each facility, rebasing each helicopter, and a "
-        "facility of the level a failing leg needs at each lower facility and at each failing site."
+        "Limiting factors). " + messages.METHOD_RECOMMENDATIONS
     )
 
 

@@ -189,9 +189,17 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     _sheet(
         book,
         "recommendations",
-        ("rank", "change", "effect", "condition_site_legs_gained", "personnel_gained"),
         (
-            (n, r.candidate.action, r.text(), r.legs_gained, r.personnel_gained)
+            "rank",
+            "source",
+            "change",
+            "effect",
+            "condition_site_legs_gained",
+            "condition_sites_meeting_every_leg_gained",
+            "condition_personnel_meeting_every_leg_gained",
+        ),
+        (
+            (n, r.source, r.candidate.action, r.text(), r.legs_gained, r.sites_gained, r.personnel_gained)
             for n, r in enumerate(data.recommendations, start=1)
         ),
     )

@@ -13,10 +13,11 @@ from datetime import date
 import pandas as pd
 
 from medevac.check import CheckResult, make_router
-from medevac.ground import GroundRouter
+from medevac.ground import GroundRouter, road_network
 from medevac.model import Scenario
 from medevac.planning.daylight import Profile, profile
 from medevac.planning.robustness import Availability, NMinusOne, availability, n_minus_1
+from medevac.report.assumptions import Assumption, assumptions
 from medevac.report.factors import FactorGroup, Finding, factor_column, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
 from medevac.report.summary import (
@@ -83,6 +84,7 @@ class ReportData:
     with_recommendations_table: Results
     comparisons: list[VariantComparison]
     holds: Holds
+    assumptions: tuple[Assumption, ...]  # the values the checks used, with their sources
 
     @property
     def result(self) -> CheckResult:
@@ -150,4 +152,5 @@ def analyse(
         with_recommendations_table=Results.from_conditions(with_recommendations),
         comparisons=comparisons,
         holds=holds,
+        assumptions=tuple(assumptions(scenario, road_network(router))),
     )

@@ -11,7 +11,6 @@ from medevac import __version__, messages
 from medevac.check import reported_min
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
-from medevac.report.assumptions import assumptions
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
@@ -529,7 +528,7 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
 
 
 def _assumptions(data: ReportData) -> Table:
-    rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario))
+    rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions)
     return Table(
         "assumptions",
         ("group", "item", "value", "set by", "source"),

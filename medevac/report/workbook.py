@@ -21,7 +21,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from medevac import messages
 from medevac.report.analysis import ReportData
-from medevac.report.assumptions import assumptions
 from medevac.report.summary import ALL_LEGS, CONDITIONS, condition_label
 
 Cell = str | int | float | bool | None
@@ -161,7 +160,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         book,
         "assumptions",
         ("group", "item", "value", "set_by", "source"),
-        ((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario)),
+        ((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions),
     )
     results = data.results_table.table
     results["reasons"] = [", ".join(r.code for r in reasons) for reasons in results["reasons"]]

@@ -594,6 +594,12 @@ COLUMN_TITLES: dict[str, str] = {
     "airframe": "airframe",
     "facility": "facility",
     "pickup": "pick-up point",
+    "to_level": "referred to level (or higher)",
+    "by_time_facility_id": "quickest by road (facility id)",
+    "ground_min": "ground time (min)",
+    "by_distance_facility_id": "nearest in a straight line (facility id)",
+    "distance_km": "distance (km)",
+    "site_ids": "site ids",
 }
 
 

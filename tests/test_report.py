@@ -588,3 +588,139 @@ def test_pdf_pages_are_numbered_and_carry_the_version_and_key(written: tuple[Pat
         text = page.extract_text()
         assert f"page {number}" in text
         assert f"medevac {__version__}; scenario content key {content_key(data.scenario)[:12]}" in text
+
+
+# -- referral and catchments (AccessMod's tables) ----------------------------------------------
+
+
+def test_referral_and_catchments_by_hand(written: tuple[Path, ReportData]) -> None:
+    """l1 (km 120) to the only facility of Level 2 or higher, l2 (km 0): 120 km, 120 min by
+    road in the dry season and 240 in the wet (half speed); no Level 3 at all. Catchments:
+    near (km 50) reaches l2 in 50 min and l1 in 70; mid is beside l1; far (km 200) reaches
+    l1 in 80 and l2 in 200: l2 holds 100 personnel, l1 200 + 300, in both seasons."""
+    folder, data = written
+    referral = data.accessibility.referral
+    rows = {(r["season"], r["to_level"]): r for r in referral.to_dict("records")}
+    assert set(referral["facility_id"]) == {"l1"} and len(rows) == 4
+    for season, minutes in (("dry", 120.0), ("wet", 240.0)):
+        to_two = rows[season, "2"]
+        assert to_two["by_time_facility_id"] == to_two["by_distance_facility_id"] == "l2"
+        assert to_two["ground_min"] == pytest.approx(minutes)
+        assert to_two["distance_km"] == pytest.approx(120.0)
+        to_three = rows[season, "3"]
+        assert to_three["by_time_facility_id"] is None and to_three["by_distance_facility_id"] is None
+        assert np.isnan(to_three["ground_min"]) and np.isnan(to_three["distance_km"])
+    catchments = data.accessibility.catchments
+    for season in ("dry", "wet"):
+        mine = {r["facility_id"]: r for r in catchments[catchments["season"] == season].to_dict("records")}
+        assert {f: (r["sites"], r["personnel"], r["site_ids"]) for f, r in mine.items()} == {
+            "l2": (1, 100, ("near",)),
+            "l1": (2, 500, ("mid", "far")),
+            None: (0, 0, ()),
+        }
+    html = _html(folder)
+    header, *table = html.tables["referral"]
+    assert header[:2] == ["Level 1 facility", "referred to"]
+    assert table == [["l1", "Level 2 or higher", "l2", "120.0", "l2", "240.0", "l2", "120.0"]]
+    assert "The mission has no Level 3 facility." in " ".join("".join(html.text).split())
+    _, *catchment_rows = html.tables["catchments"]
+    assert catchment_rows == [
+        ["l2", "2", "100", "near", "100", "as in the dry season"],
+        ["l1", "1", "500", "mid, far", "500", "as in the dry season"],
+    ]  # nobody is out of reach by road: no such row
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    sheet = [list(r) for r in book["referral"].iter_rows(values_only=True)]
+    assert sheet[0][3:6] == [
+        "referred to level (or higher)",
+        "quickest by road (facility id)",
+        "ground time (min)",
+    ]
+    assert sheet[1] == list(referral.columns)
+    wet_two = dict(zip(sheet[1], sheet[4], strict=True))
+    assert (wet_two["season"], wet_two["to_level"], wet_two["by_time_facility_id"]) == ("wet", "2", "l2")
+    assert wet_two["ground_min"] == pytest.approx(240.0)
+    catchment_sheet = [list(r) for r in book["catchments"].iter_rows(values_only=True)]
+    assert catchment_sheet[1] == ["season", "facility_id", "level", "sites", "personnel", "site_ids"]
+    assert catchment_sheet[2:5] == [
+        ["dry", "l2", "2", 1, 100, "near"],
+        ["dry", "l1", "1", 2, 500, "mid, far"],
+        ["dry", "(none by road)", None, 0, 0, None],
+    ]
+
+
+def test_referral_and_catchments_on_a_road_layer(tmp_path: Path) -> None:
+    """Two roads on the equator at one km a minute in the dry season: A from km 0 to 120
+    (30 km/h in the wet: 2 min a km), B from km 120 to 300, closed in the wet. l2 at km 0,
+    l1 at 120, l3 at 300; near at km 50, far at km 200 on B, off 110 km north of the roads.
+
+    Referral from l1: Level 2 or higher by road l2 (120 min) before l3 (180) in the dry, l2
+    (240) in the wet; Level 3: l3 in 180 min in the dry, none by road in the wet (B closed),
+    180 km in a straight line. Catchments: dry, near -> l2 (50 against l1's 70), far -> l1
+    (80 against l3's 100), off -> none (no road within 10 km); wet, near -> l2 (100), far is
+    cut off with B: l2 100, nobody at l1 or l3, 350 out of reach.
+    """
+    import json
+
+    from medevac.check import make_router
+    from medevac.report.referral import accessibility
+
+    def line(kms: list[float], **properties: object) -> dict[str, object]:
+        coordinates = [[on_equator(km)["lon"], 0.0] for km in kms]
+        return {
+            "type": "Feature",
+            "properties": properties,
+            "geometry": {"type": "LineString", "coordinates": coordinates},
+        }
+
+    roads = {
+        "type": "FeatureCollection",
+        "features": [
+            line([0, 50, 120], **{"class": "primary", "dry_kmh": 60, "wet_kmh": 30}),
+            line([120, 200, 300], **{"class": "track", "dry_kmh": 60, "closed_wet": True}),
+        ],
+    }
+    (tmp_path / "roads.geojson").write_text(json.dumps(roads), encoding="utf-8")
+    document = {
+        "medevac": 1,
+        "name": "road referral",
+        "ground": {"roads": "roads.geojson"},
+        "facilities": [facility("l2", 0, "2"), facility("l1", 120, "1"), facility("l3", 300, "3")],
+        "sites": [
+            site("near", 50, personnel=100),
+            site("far", 200, personnel=300),
+            {"id": "off", "lat": 1.0, "lon": 0.0, "personnel": 50},
+        ],
+    }
+    (tmp_path / "s.yaml").write_text(json.dumps(document), encoding="utf-8")
+    scenario = load_scenario(tmp_path / "s.yaml")
+    tables = accessibility(scenario, make_router(scenario))
+    referral = {(r["season"], r["to_level"]): r for r in tables.referral.to_dict("records")}
+    expected = {
+        ("dry", "2"): ("l2", 120.0, "l2", 120.0),
+        ("wet", "2"): ("l2", 240.0, "l2", 120.0),
+        ("dry", "3"): ("l3", 180.0, "l3", 180.0),
+        ("wet", "3"): (None, None, "l3", 180.0),
+    }
+    for key, (by_time, minutes, by_distance, km) in expected.items():
+        row = referral[key]
+        assert row["by_time_facility_id"] == by_time, key
+        assert np.isnan(row["ground_min"]) if minutes is None else row["ground_min"] == pytest.approx(minutes)
+        assert (row["by_distance_facility_id"], row["distance_km"]) == (by_distance, pytest.approx(km))
+    catchments = tables.catchments
+    people = {
+        (r["season"], r["facility_id"]): (r["personnel"], r["site_ids"])
+        for r in catchments.to_dict("records")
+    }
+    assert people == {
+        ("dry", "l2"): (100, ("near",)),
+        ("dry", "l1"): (300, ("far",)),
+        ("dry", "l3"): (0, ()),
+        ("dry", None): (50, ("off",)),
+        ("wet", "l2"): (100, ("near",)),
+        ("wet", "l1"): (0, ()),
+        ("wet", "l3"): (0, ()),
+        ("wet", None): (350, ("far", "off")),
+    }
+    # Every person is counted once per season.
+    for season in ("dry", "wet"):
+        assert catchments[catchments["season"] == season]["personnel"].sum() == 450

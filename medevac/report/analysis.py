@@ -20,6 +20,7 @@ from medevac.planning.robustness import Availability, NMinusOne, availability, n
 from medevac.report.assumptions import Assumption, assumptions
 from medevac.report.factors import FactorGroup, Finding, factor_column, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
+from medevac.report.referral import Accessibility, accessibility
 from medevac.report.summary import (
     CONDITIONS,
     CachedRouter,
@@ -85,6 +86,7 @@ class ReportData:
     comparisons: list[VariantComparison]
     holds: Holds
     assumptions: tuple[Assumption, ...]  # the values the checks used, with their sources
+    accessibility: Accessibility  # referral between facilities, catchments of people
 
     @property
     def result(self) -> CheckResult:
@@ -153,4 +155,5 @@ def analyse(
         comparisons=comparisons,
         holds=holds,
         assumptions=tuple(assumptions(scenario, road_network(router))),
+        accessibility=accessibility(scenario, router),
     )

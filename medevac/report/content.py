@@ -527,6 +527,137 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
     return blocks
 
 
+NO_FACILITY_BY_ROAD = "no facility by road"
+
+
+def _facility_label(data: ReportData, facility_id: str | None) -> str:
+    """A facility by its name, with the id where the name differs (``Level 1, Wau (wau-l1)``)."""
+    if facility_id is None:
+        return NO_FACILITY_BY_ROAD
+    facility = next((f for f in data.scenario.facilities if f.id == facility_id), None)
+    if facility is None or not facility.name or facility.name == facility_id:
+        return facility_id
+    return f"{facility.name} ({facility_id})"
+
+
+def _referral(data: ReportData) -> list[Block]:
+    """Each Level 1 to its nearest Level 2 (or higher) and Level 3, by road in each season
+    and in a straight line (AccessMod's referral table)."""
+    frame = data.accessibility.referral
+    if frame.empty:
+        return [Paragraph("The scenario has no Level 1 facility to refer from.")]
+    ranks = {f.rank for f in data.scenario.facilities}
+    frame = frame[[int(level) in ranks for level in frame["to_level"]]]  # levels the mission has
+    lacking = [f"Level {r}" for r in (2, 3) if r not in ranks]
+    rows = []
+    for (facility_id, to_level), group in frame.groupby(["facility_id", "to_level"], sort=False):
+        by_season = {record["season"]: record for record in group.to_dict("records")}
+        cells = []
+        for season in ("dry", "wet"):
+            record = by_season[season]
+            reached = record["by_time_facility_id"]
+            cells += [
+                _facility_label(data, reached) if reached else "none by road",
+                _minutes(record["ground_min"]) if reached else "-",
+            ]
+        nearest = by_season["dry"]
+        rows.append(
+            (
+                _facility_label(data, str(facility_id)),
+                "Level 2 or higher" if to_level == "2" else "Level 3",
+                *cells,
+                _facility_label(data, nearest["by_distance_facility_id"]),
+                f"{float(nearest['distance_km']):.1f}",
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "Each Level 1 facility to the nearest facility that can operate (Level 2 or higher) "
+            "and to the nearest Level 3: quickest by road in each season, with the ground time the "
+            "checks use (road layer, convoy and season factors), and nearest in a straight line "
+            "(geodesic km), which may be another facility."
+            + (f" The mission has no {' and no '.join(lacking)} facility." if lacking else "")
+        )
+    ]
+    if rows:
+        blocks.append(
+            Table(
+                "referral",
+                (
+                    "Level 1 facility",
+                    "referred to",
+                    "quickest by road, dry season",
+                    "ground time, dry (min)",
+                    "quickest by road, wet season",
+                    "ground time, wet (min)",
+                    "nearest in a straight line",
+                    "distance (km)",
+                ),
+                tuple(rows),
+                caption="Referral from each Level 1 facility",
+                widths=(2.4, 1.2, 2.4, 0.9, 2.4, 0.9, 2.4, 0.8),
+            )
+        )
+    return blocks
+
+
+def _catchments(data: ReportData) -> list[Block]:
+    """The personnel whose quickest facility by road is each facility (AccessMod's catchments)."""
+    records = {(r["season"], r["facility_id"]): r for r in data.accessibility.catchments.to_dict("records")}
+
+    def sites(ids: object) -> str:
+        assert isinstance(ids, tuple)
+        return ", ".join(_site_label(data, site_id) for site_id in ids) or "-"
+
+    rows = []
+    for facility_id in [f.id for f in data.scenario.facilities] + [None]:
+        dry, wet = records["dry", facility_id], records["wet", facility_id]
+        if facility_id is None and not dry["sites"] and not wet["sites"]:
+            continue  # every site reaches a facility by road
+        rows.append(
+            (
+                _facility_label(data, facility_id),
+                "-" if facility_id is None else str(dry["level"]),
+                f"{int(dry['personnel']):,}",
+                sites(dry["site_ids"]),
+                f"{int(wet['personnel']):,}",
+                "as in the dry season" if dry["site_ids"] == wet["site_ids"] else sites(wet["site_ids"]),
+            )
+        )
+    return [
+        Paragraph(
+            "Each site's personnel counted at the facility of any level they reach quickest by "
+            "road, in each season (ties go to the facility listed first); personnel no facility "
+            "reaches by road are counted apart."
+        ),
+        Table(
+            "catchments",
+            (
+                "facility",
+                "level",
+                "personnel, dry season",
+                "sites, dry season",
+                "personnel, wet season",
+                "sites, wet season",
+            ),
+            tuple(rows),
+            caption="Catchment of each facility by road",
+            widths=(2.6, 0.5, 0.9, 3.8, 0.9, 3.8),
+        ),
+    ]
+
+
+def _accessibility(data: ReportData) -> list[Block]:
+    """Referral and catchments: the mission's ground links between facilities and people."""
+    return [
+        Heading("Referral and catchments"),
+        Heading("Referral between facilities", level=3),
+        *_referral(data),
+        Heading("Catchments by road", level=3),
+        *_catchments(data),
+    ]
+
+
 def _assumptions(data: ReportData) -> Table:
     rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions)
     return Table(
@@ -584,6 +715,7 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     blocks += [Heading("Recommendations"), *_recommendations(data)]
     blocks += [Heading("Does it hold?"), *_holds(data)]
     blocks += _patrols(data)
+    blocks += _accessibility(data)
     blocks += _comparisons(data, say)
     blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]
     subtitle = (

@@ -699,8 +699,9 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         Heading(f"Sites, worst first ({condition_label(data.condition)})"),
         Figure(
             status_map(data.result, f"{scenario.name}: {condition_label(data.condition)}"),
-            "Sites by the first leg they fail; L1/L2 facilities; triangles are airframe bases "
-            "(hollow: grounded); patrol stretches coloured by the leg they fail",
+            "Sites by the first leg they fail; hexagons are facilities by level; triangles airframe "
+            "bases (hollow: none flies), dashed rings their air reach (half the range); brown lines "
+            "the roads of the ground times; patrol stretches coloured by the leg they fail",
         ),
         _site_table(data),
     ]

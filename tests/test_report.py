@@ -724,3 +724,49 @@ def test_referral_and_catchments_on_a_road_layer(tmp_path: Path) -> None:
     # Every person is counted once per season.
     for season in ("dry", "wet"):
         assert catchments[catchments["season"] == season]["personnel"].sum() == 450
+
+
+def test_report_names_sites_facilities_and_patrols() -> None:
+    """Tables and prose say names (with the id beside them), and no internal words."""
+    from medevac.report.content import build_document
+    from medevac.report.document import Table
+
+    named = make_scenario(
+        ground=ONE_KM_A_MINUTE,
+        facilities=[
+            facility("l2", 0, "2", name="Level 2 hospital"),
+            facility("l1", 120, "1", name="Level 1 post"),
+        ],
+        airframes=[airframe("heli", "l2", medical_team=True, type="Mi-17")],
+        sites=[
+            site("near", 50, personnel=100, name="Near camp"),
+            site("mid", 120, personnel=200, name="Mid camp"),
+            site("far", 200, personnel=300, name="Far camp"),
+        ],
+        patrols=[
+            {"id": "line", "name": "Line patrol", "personnel": 20, "path": [on_equator(50), on_equator(200)]}
+        ],
+    )
+    document = build_document(analyse(named))
+    tables = {b.table_id: b for b in document.blocks if isinstance(b, Table)}
+    assert [row[0] for row in tables["sites"].rows] == [
+        "Far camp (far)",
+        "Mid camp (mid)",
+        "Near camp (near)",
+    ]
+    lost = {row[0]: row[-1] for row in tables["n-minus-1"].rows}
+    assert lost["facility Level 2 hospital (l2)"] == "Mid camp (mid), Near camp (near)"
+    assert "airframe heli (Mi-17)" in lost and "facility Level 1 post (l1)" in lost
+    assert {row[0] for row in tables["patrols"].rows} == {"Line patrol (line)"}
+    assert tables["referral"].rows[0][:3] == (
+        "Level 1 post (l1)",
+        "Level 2 or higher",
+        "Level 2 hospital (l2)",
+    )
+    assert (
+        "Far camp (far)" in tables["factors"].rows[0][-1] or "Far camp (far)" in tables["factors"].rows[1][-1]
+    )
+    assert document.subtitle.startswith("Held to the UN 10-1-2 standard; 3 sites")
+    for word in ("Profile", "un-10-1-2", "spec v1"):
+        assert word not in document.subtitle
+        assert not any(word in cell for row in tables["assumptions"].rows for cell in row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -189,9 +190,9 @@ def _holds(data: ReportData) -> list[Block]:
         lost = sorted({s for t in loss.by_condition.values() for s in t.sites_lost})
         rows.append(
             (
-                f"{loss.asset} {loss.id}",
+                _asset_label(data, loss.asset, loss.id),
                 *(tally(loss.by_condition[c]) for c in names),
-                ", ".join(lost) or "none",
+                _sites_text(data, lost) or "none",
             )
         )
     blocks: list[Block] = [
@@ -210,14 +211,14 @@ def _holds(data: ReportData) -> list[Block]:
     for site in chances.sites:
         p = [site.p_meets_all[n] for n in names]
         if max(p) == 0.0:
-            never.append(site.site_id)
+            never.append(_site_label(data, site.site_id))
         elif min(p) < P_MEETS_FLOOR:
             low = [
                 f"{condition_label(c)} {q:.0%}"
                 for c, q in zip(CONDITIONS, p, strict=True)
                 if q < P_MEETS_FLOOR
             ]
-            unlikely.append(f"{site.site_id}: " + "; ".join(low))
+            unlikely.append(f"{_site_label(data, site.site_id)}: " + "; ".join(low))
     if never:
         unlikely.append("never, whatever the aircraft available (see the gaps above): " + ", ".join(never))
     floor = f"{P_MEETS_FLOOR:.0%}"
@@ -298,7 +299,7 @@ def _site_table(data: ReportData) -> Table:
         failing = [messages.leg_text(leg) for leg in legs if not record[f"meets_{leg}"]]
         rows.append(
             (
-                str(record["site_id"]),
+                _site_label(data, str(record["site_id"])),
                 str(record["personnel"]),
                 *(_minutes(record[f"{leg}_min"]) + ("" if record[f"meets_{leg}"] else " !") for leg in legs),
                 ", ".join(failing) or "-",
@@ -330,7 +331,7 @@ def _factors(data: ReportData) -> list[Block]:
                 ", ".join(group.assets) or "-",
                 str(len(group.sites())),
                 str(group.personnel),
-                group.summary_text(),
+                group.summary_text(lambda site_id: _site_label(data, site_id)),
             )
         )
     return [
@@ -403,7 +404,7 @@ def _patrols(data: ReportData) -> list[Block]:
             shares = result.share_meeting(legs)
             rows.append(
                 (
-                    patrol.id,
+                    _patrol_label(patrol.id, patrol.name),
                     str(patrol.personnel),
                     condition_label(condition),
                     f"{result.samples.length_km:.0f}",
@@ -445,8 +446,8 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                         delta.label,
                         str(delta.sites_before),
                         str(delta.sites_after),
-                        ", ".join(delta.sites_gained) or "-",
-                        ", ".join(delta.sites_lost) or "-",
+                        _sites_text(data, delta.sites_gained) or "-",
+                        _sites_text(data, delta.sites_lost) or "-",
                         str(delta.personnel_gained),
                         str(delta.personnel_lost),
                     )
@@ -458,8 +459,8 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                     messages.ALL_LEGS_TEXT,
                     str(every.sites_before),
                     str(every.sites_after),
-                    ", ".join(every.sites_gained) or "-",
-                    ", ".join(every.sites_lost) or "-",
+                    _sites_text(data, every.sites_gained) or "-",
+                    _sites_text(data, every.sites_lost) or "-",
                     str(every.personnel_gained),
                     str(every.personnel_lost),
                 )
@@ -706,7 +707,7 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         _site_table(data),
     ]
     reasons = [
-        f"{r['site_id']}: {r['limiting_factor']}"
+        f"{_site_label(data, str(r['site_id']))}: {r['limiting_factor']}"
         for r in data.table.to_dict("records")
         if r["limiting_factor"]
     ]
@@ -720,8 +721,9 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     blocks += _comparisons(data, say)
     blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]
     subtitle = (
-        f"Profile {data.result.standard.name}; {len(scenario.sites)} sites, {len(scenario.facilities)} "
-        f"facilities, {len(scenario.airframes)} airframes, {len(scenario.patrols)} patrols; "
+        f"Held to {messages.standard_text(data.result.standard.name)}; {len(scenario.sites)} sites, "
+        f"{len(scenario.facilities)} facilities, {len(scenario.airframes)} airframes, "
+        f"{len(scenario.patrols)} patrols; "
         f"produced by medevac on {date.today().isoformat()}"
     )
     if scenario.description:
@@ -742,6 +744,25 @@ def _change_min(change: SiteChange) -> float | None:
 
 def _minutes_text(value: float | None) -> str:
     return "none" if value is None else f"{value:.1f}"
+
+
+def _sites_text(data: ReportData, site_ids: Iterable[str]) -> str:
+    """Sites by name, comma-separated (empty when there are none)."""
+    return ", ".join(_site_label(data, site_id) for site_id in site_ids)
+
+
+def _patrol_label(patrol_id: str, name: str | None) -> str:
+    """A patrol by its name, with the id where the name differs."""
+    return f"{name} ({patrol_id})" if name and name != patrol_id else patrol_id
+
+
+def _asset_label(data: ReportData, asset: str, asset_id: str) -> str:
+    """``facility Level 1, Wau (wau-l1)``; ``airframe mi8-wau (Mi-8MTV)``."""
+    if asset == "facility":
+        return f"facility {_facility_label(data, asset_id)}"
+    airframe = next((a for a in data.scenario.airframes if a.id == asset_id), None)
+    kind = airframe.type if airframe is not None and airframe.type else ""
+    return f"{asset} {asset_id}" + (f" ({kind})" if kind else "")
 
 
 def _site_label(data: ReportData, site_id: str) -> str:

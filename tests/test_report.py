@@ -351,7 +351,8 @@ def test_geopackage_layers(written: tuple[Path, ReportData]) -> None:
     folder, data = written
     path = folder / "layers.gpkg"
     names = [name for name, _ in pyogrio.list_layers(path)]
-    assert names == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps"]
+    assert names == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps", "layer_styles"]
+    names.remove("layer_styles")  # QGIS's styles: an attributes table, no geometry
     expected = {"sites": 3, "facilities": 2, "airframe_bases": 1}
     for name in names:
         frame = gpd.read_file(path, layer=name)
@@ -770,3 +771,80 @@ def test_report_names_sites_facilities_and_patrols() -> None:
     for word in ("Profile", "un-10-1-2", "spec v1"):
         assert word not in document.subtitle
         assert not any(word in cell for row in tables["assumptions"].rows for cell in row)
+
+
+def test_geopackage_layers_carry_qgis_styles(written: tuple[Path, ReportData]) -> None:
+    """The layer_styles table QGIS reads: one default style per layer, its geometry column,
+    and QML drawing what the report's maps draw (colours of the first failing leg, levels)."""
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    from medevac.mapdata import FAIL_COLOUR, LEVEL_COLOUR, MEETS_ALL_COLOUR
+
+    folder, data = written
+    path = folder / "layers.gpkg"
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(layer_styles)")]
+        rows = connection.execute(
+            "SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault, update_time "
+            "FROM layer_styles ORDER BY id"
+        ).fetchall()
+        geometry = dict(connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+        kind = connection.execute(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone()
+    connection.close()
+    assert columns == [
+        "id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+        "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time",
+    ]  # fmt: skip
+    assert kind == ("attributes",)
+    styles = {name: (column, qml, default, when) for name, column, _, qml, default, when in rows}
+    assert list(styles) == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps"]
+    for name, (column, qml, default, when) in styles.items():
+        assert column == geometry[name] and default == 1 and re.match(r"\d{4}-\d\d-\d\dT", when)
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None
+
+    def colours(qml: str) -> dict[str, str]:
+        """Legend label -> fill colour of each rule or category."""
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        renderer = root.find("renderer-v2")
+        assert renderer is not None
+        fills = {
+            s.get("name"): next(
+                o.get("value") for o in s.iter("Option") if o.get("name") in ("color", "line_color")
+            )
+            for s in renderer.iter("symbol")
+        }
+        entries = [*renderer.iter("rule"), *renderer.iter("category")]
+        return {str(e.get("label")): str(fills[e.get("symbol")]) for e in entries}
+
+    def rgba(rgb: tuple[int, int, int]) -> str:
+        return ",".join(str(v) for v in (*rgb, 255))
+
+    site_colours = colours(styles["sites"][1])
+    assert site_colours == {
+        "meets every leg": rgba(MEETS_ALL_COLOUR),
+        **{f"fails {leg.replace('_', ' ')} first": rgba(FAIL_COLOUR[leg]) for leg in data.result.legs},
+    }
+    assert colours(styles["facilities"][1]) == {
+        "Level 1": rgba(LEVEL_COLOUR[1]),
+        "Level 2": rgba(LEVEL_COLOUR[2]),
+    }
+    assert set(colours(styles["patrol_gaps"][1])) == {
+        f"fails {leg.replace('_', ' ')}" for leg in data.result.legs
+    }
+    # The rules pick what the layer holds: surgery's bands under the scenario's own conditions.
+    rules = ET.fromstring(styles["isochrones"][1].split("\n", 1)[1]).iter("rule")
+    filters = [str(r.get("filter")) for r in rules]
+    assert len(filters) == 5 and all("\"light\" = 'day' AND \"season\" = 'dry'" in f for f in filters)
+    isochrones = gpd.read_file(path, layer="isochrones")
+    bands = isochrones[
+        (isochrones["light"] == "day") & (isochrones["season"] == "dry") & (isochrones["leg"] == "surgery")
+        & (isochrones["kind"] == "band")
+    ]  # fmt: skip
+    uppers = {None if np.isnan(v) else float(v) for v in bands["upper_min"]}
+    assert uppers <= {30.0, 60.0, 90.0, 120.0, None} and uppers
+    read = pyogrio.read_dataframe(path, layer="layer_styles")  # GDAL, as QGIS reads it
+    assert list(read["f_table_name"]) == list(styles)

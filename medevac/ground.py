@@ -7,12 +7,15 @@ never looks inside it, so the road-network router plugs in without changing the 
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from medevac.geo import FAST_DISTANCE_ERROR_KM, FloatArray, distance_km, distance_matrix_km
 from medevac.model import Ground, Season
+
+if TYPE_CHECKING:  # road support is optional at import time
+    from medevac.roads.network import RoadNetwork
 
 
 class GroundRouter(Protocol):
@@ -244,3 +247,11 @@ class CachedRouter:
     ) -> FloatArray:
         """The inner router's km carried on foot, not cached (asked only for the rows shown)."""
         return self.inner.carry_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)
+
+
+def road_network(router: GroundRouter) -> RoadNetwork | None:
+    """The road network a router drives on (through a :class:`CachedRouter`), or ``None``
+    for the no-roads estimate: what the report draws and lists as the roads used."""
+    inner = router.inner if isinstance(router, CachedRouter) else router
+    network = getattr(inner, "network", None)
+    return network if network is not None and hasattr(network, "seg_u") else None

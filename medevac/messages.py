@@ -31,6 +31,19 @@ def number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
 
+STANDARD_TEXT: dict[str, str] = {
+    "un-10-1-2": "the UN 10-1-2 standard",
+    "nato-10-1-2-2": "the NATO 10-1-2(+2) standard",
+    "custom": "the scenario's own thresholds",
+}
+"""A standard (profile) by name, as a reader says it."""
+
+
+def standard_text(name: str) -> str:
+    """``un-10-1-2`` -> ``the UN 10-1-2 standard``."""
+    return STANDARD_TEXT.get(name, name)
+
+
 def level_text(rank: float) -> str:
     """``2`` -> ``Level 2``."""
     return f"Level {int(rank)}"
@@ -867,6 +880,12 @@ COLUMN_TITLES: dict[str, str] = {
     "airframe": "airframe",
     "facility": "facility",
     "pickup": "pick-up point",
+    "to_level": "referred to level (or higher)",
+    "by_time_facility_id": "quickest by road (facility id)",
+    "ground_min": "ground time (min)",
+    "by_distance_facility_id": "nearest in a straight line (facility id)",
+    "distance_km": "distance (km)",
+    "site_ids": "site ids",
 }
 
 

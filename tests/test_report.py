@@ -437,7 +437,8 @@ def test_geopackage_layers(written: tuple[Path, ReportData]) -> None:
     folder, data = written
     path = folder / "layers.gpkg"
     names = [name for name, _ in pyogrio.list_layers(path)]
-    assert names == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps"]
+    assert names == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps", "layer_styles"]
+    names.remove("layer_styles")  # QGIS's styles: an attributes table, no geometry
     expected = {"sites": 3, "facilities": 2, "airframe_bases": 1}
     for name in names:
         frame = gpd.read_file(path, layer=name)
@@ -675,3 +676,262 @@ def test_pdf_pages_are_numbered_and_carry_the_version_and_key(written: tuple[Pat
         text = page.extract_text()
         assert f"page {number}" in text
         assert f"medevac {__version__}; scenario content key {content_key(data.scenario)[:12]}" in text
+
+
+# -- referral and catchments (AccessMod's tables) ----------------------------------------------
+
+
+def test_referral_and_catchments_by_hand(written: tuple[Path, ReportData]) -> None:
+    """l1 (km 120) to the only facility of Level 2 or higher, l2 (km 0): 120 km, 120 min by
+    road in the dry season and 240 in the wet (half speed); no Level 3 at all. Catchments:
+    near (km 50) reaches l2 in 50 min and l1 in 70; mid is beside l1; far (km 200) reaches
+    l1 in 80 and l2 in 200: l2 holds 100 personnel, l1 200 + 300, in both seasons."""
+    folder, data = written
+    referral = data.accessibility.referral
+    rows = {(r["season"], r["to_level"]): r for r in referral.to_dict("records")}
+    assert set(referral["facility_id"]) == {"l1"} and len(rows) == 4
+    for season, minutes in (("dry", 120.0), ("wet", 240.0)):
+        to_two = rows[season, "2"]
+        assert to_two["by_time_facility_id"] == to_two["by_distance_facility_id"] == "l2"
+        assert to_two["ground_min"] == pytest.approx(minutes)
+        assert to_two["distance_km"] == pytest.approx(120.0)
+        to_three = rows[season, "3"]
+        assert to_three["by_time_facility_id"] is None and to_three["by_distance_facility_id"] is None
+        assert np.isnan(to_three["ground_min"]) and np.isnan(to_three["distance_km"])
+    catchments = data.accessibility.catchments
+    for season in ("dry", "wet"):
+        mine = {r["facility_id"]: r for r in catchments[catchments["season"] == season].to_dict("records")}
+        assert {f: (r["sites"], r["personnel"], r["site_ids"]) for f, r in mine.items()} == {
+            "l2": (1, 100, ("near",)),
+            "l1": (2, 500, ("mid", "far")),
+            None: (0, 0, ()),
+        }
+    html = _html(folder)
+    header, *table = html.tables["referral"]
+    assert header[:2] == ["Level 1 facility", "referred to"]
+    assert table == [["l1", "Level 2 or higher", "l2", "120.0", "l2", "240.0", "l2", "120.0"]]
+    assert "The mission has no Level 3 facility." in " ".join("".join(html.text).split())
+    _, *catchment_rows = html.tables["catchments"]
+    assert catchment_rows == [
+        ["l2", "2", "100", "near", "100", "as in the dry season"],
+        ["l1", "1", "500", "mid, far", "500", "as in the dry season"],
+    ]  # nobody is out of reach by road: no such row
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    sheet = [list(r) for r in book["referral"].iter_rows(values_only=True)]
+    assert sheet[0][3:6] == [
+        "referred to level (or higher)",
+        "quickest by road (facility id)",
+        "ground time (min)",
+    ]
+    assert sheet[1] == list(referral.columns)
+    wet_two = dict(zip(sheet[1], sheet[4], strict=True))
+    assert (wet_two["season"], wet_two["to_level"], wet_two["by_time_facility_id"]) == ("wet", "2", "l2")
+    assert wet_two["ground_min"] == pytest.approx(240.0)
+    catchment_sheet = [list(r) for r in book["catchments"].iter_rows(values_only=True)]
+    assert catchment_sheet[1] == ["season", "facility_id", "level", "sites", "personnel", "site_ids"]
+    assert catchment_sheet[2:5] == [
+        ["dry", "l2", "2", 1, 100, "near"],
+        ["dry", "l1", "1", 2, 500, "mid, far"],
+        ["dry", "(none by road)", None, 0, 0, None],
+    ]
+
+
+def test_referral_and_catchments_on_a_road_layer(tmp_path: Path) -> None:
+    """Two roads on the equator at one km a minute in the dry season: A from km 0 to 120
+    (30 km/h in the wet: 2 min a km), B from km 120 to 300, closed in the wet. l2 at km 0,
+    l1 at 120, l3 at 300; near at km 50, far at km 200 on B, off 110 km north of the roads.
+
+    Referral from l1: Level 2 or higher by road l2 (120 min) before l3 (180) in the dry, l2
+    (240) in the wet; Level 3: l3 in 180 min in the dry, none by road in the wet (B closed),
+    180 km in a straight line. Catchments: dry, near -> l2 (50 against l1's 70), far -> l1
+    (80 against l3's 100), off -> none (no road within 10 km); wet, near -> l2 (100), far is
+    cut off with B: l2 100, nobody at l1 or l3, 350 out of reach.
+    """
+    import json
+
+    from medevac.check import make_router
+    from medevac.report.referral import accessibility
+
+    def line(kms: list[float], **properties: object) -> dict[str, object]:
+        coordinates = [[on_equator(km)["lon"], 0.0] for km in kms]
+        return {
+            "type": "Feature",
+            "properties": properties,
+            "geometry": {"type": "LineString", "coordinates": coordinates},
+        }
+
+    roads = {
+        "type": "FeatureCollection",
+        "features": [
+            line([0, 50, 120], **{"class": "primary", "dry_kmh": 60, "wet_kmh": 30}),
+            line([120, 200, 300], **{"class": "track", "dry_kmh": 60, "closed_wet": True}),
+        ],
+    }
+    (tmp_path / "roads.geojson").write_text(json.dumps(roads), encoding="utf-8")
+    document = {
+        "medevac": 1,
+        "name": "road referral",
+        "ground": {"roads": "roads.geojson"},
+        "facilities": [facility("l2", 0, "2"), facility("l1", 120, "1"), facility("l3", 300, "3")],
+        "sites": [
+            site("near", 50, personnel=100),
+            site("far", 200, personnel=300),
+            {"id": "off", "lat": 1.0, "lon": 0.0, "personnel": 50},
+        ],
+    }
+    (tmp_path / "s.yaml").write_text(json.dumps(document), encoding="utf-8")
+    scenario = load_scenario(tmp_path / "s.yaml")
+    tables = accessibility(scenario, make_router(scenario))
+    referral = {(r["season"], r["to_level"]): r for r in tables.referral.to_dict("records")}
+    expected = {
+        ("dry", "2"): ("l2", 120.0, "l2", 120.0),
+        ("wet", "2"): ("l2", 240.0, "l2", 120.0),
+        ("dry", "3"): ("l3", 180.0, "l3", 180.0),
+        ("wet", "3"): (None, None, "l3", 180.0),
+    }
+    for key, (by_time, minutes, by_distance, km) in expected.items():
+        row = referral[key]
+        assert row["by_time_facility_id"] == by_time, key
+        assert np.isnan(row["ground_min"]) if minutes is None else row["ground_min"] == pytest.approx(minutes)
+        assert (row["by_distance_facility_id"], row["distance_km"]) == (by_distance, pytest.approx(km))
+    catchments = tables.catchments
+    people = {
+        (r["season"], r["facility_id"]): (r["personnel"], r["site_ids"])
+        for r in catchments.to_dict("records")
+    }
+    assert people == {
+        ("dry", "l2"): (100, ("near",)),
+        ("dry", "l1"): (300, ("far",)),
+        ("dry", "l3"): (0, ()),
+        ("dry", None): (50, ("off",)),
+        ("wet", "l2"): (100, ("near",)),
+        ("wet", "l1"): (0, ()),
+        ("wet", "l3"): (0, ()),
+        ("wet", None): (350, ("far", "off")),
+    }
+    # Every person is counted once per season.
+    for season in ("dry", "wet"):
+        assert catchments[catchments["season"] == season]["personnel"].sum() == 450
+
+
+def test_report_names_sites_facilities_and_patrols() -> None:
+    """Tables and prose say names (with the id beside them), and no internal words."""
+    from medevac.report.content import build_document
+    from medevac.report.document import Table
+
+    named = make_scenario(
+        ground=ONE_KM_A_MINUTE,
+        facilities=[
+            facility("l2", 0, "2", name="Level 2 hospital"),
+            facility("l1", 120, "1", name="Level 1 post"),
+        ],
+        airframes=[airframe("heli", "l2", medical_team=True, type="Mi-17")],
+        sites=[
+            site("near", 50, personnel=100, name="Near camp"),
+            site("mid", 120, personnel=200, name="Mid camp"),
+            site("far", 200, personnel=300, name="Far camp"),
+        ],
+        patrols=[
+            {"id": "line", "name": "Line patrol", "personnel": 20, "path": [on_equator(50), on_equator(200)]}
+        ],
+    )
+    document = build_document(analyse(named))
+    tables = {b.table_id: b for b in document.blocks if isinstance(b, Table)}
+    assert [row[0] for row in tables["sites"].rows] == [
+        "Far camp (far)",
+        "Mid camp (mid)",
+        "Near camp (near)",
+    ]
+    lost = {row[0]: row[-1] for row in tables["n-minus-1"].rows}
+    assert lost["facility Level 2 hospital (l2)"] == "Mid camp (mid), Near camp (near)"
+    assert "airframe heli (Mi-17)" in lost and "facility Level 1 post (l1)" in lost
+    assert {row[0] for row in tables["patrols"].rows} == {"Line patrol (line)"}
+    assert tables["referral"].rows[0][:3] == (
+        "Level 1 post (l1)",
+        "Level 2 or higher",
+        "Level 2 hospital (l2)",
+    )
+    assert (
+        "Far camp (far)" in tables["factors"].rows[0][-1] or "Far camp (far)" in tables["factors"].rows[1][-1]
+    )
+    assert document.subtitle.startswith("Held to the UN 10-1-2 standard; 3 sites")
+    for word in ("Profile", "un-10-1-2", "spec v1"):
+        assert word not in document.subtitle
+        assert not any(word in cell for row in tables["assumptions"].rows for cell in row)
+
+
+def test_geopackage_layers_carry_qgis_styles(written: tuple[Path, ReportData]) -> None:
+    """The layer_styles table QGIS reads: one default style per layer, its geometry column,
+    and QML drawing what the report's maps draw (colours of the first failing leg, levels)."""
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    from medevac.mapdata import FAIL_COLOUR, LEVEL_COLOUR, MEETS_ALL_COLOUR
+
+    folder, data = written
+    path = folder / "layers.gpkg"
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(layer_styles)")]
+        rows = connection.execute(
+            "SELECT f_table_name, f_geometry_column, styleName, styleQML, useAsDefault, update_time "
+            "FROM layer_styles ORDER BY id"
+        ).fetchall()
+        geometry = dict(connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+        kind = connection.execute(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone()
+    connection.close()
+    assert columns == [
+        "id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+        "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time",
+    ]  # fmt: skip
+    assert kind == ("attributes",)
+    styles = {name: (column, qml, default, when) for name, column, _, qml, default, when in rows}
+    assert list(styles) == ["sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps"]
+    for name, (column, qml, default, when) in styles.items():
+        assert column == geometry[name] and default == 1 and re.match(r"\d{4}-\d\d-\d\dT", when)
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None
+
+    def colours(qml: str) -> dict[str, str]:
+        """Legend label -> fill colour of each rule or category."""
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        renderer = root.find("renderer-v2")
+        assert renderer is not None
+        fills = {
+            s.get("name"): next(
+                o.get("value") for o in s.iter("Option") if o.get("name") in ("color", "line_color")
+            )
+            for s in renderer.iter("symbol")
+        }
+        entries = [*renderer.iter("rule"), *renderer.iter("category")]
+        return {str(e.get("label")): str(fills[e.get("symbol")]) for e in entries}
+
+    def rgba(rgb: tuple[int, int, int]) -> str:
+        return ",".join(str(v) for v in (*rgb, 255))
+
+    site_colours = colours(styles["sites"][1])
+    assert site_colours == {
+        "meets every leg": rgba(MEETS_ALL_COLOUR),
+        **{f"fails {leg.replace('_', ' ')} first": rgba(FAIL_COLOUR[leg]) for leg in data.result.legs},
+    }
+    assert colours(styles["facilities"][1]) == {
+        "Level 1": rgba(LEVEL_COLOUR[1]),
+        "Level 2": rgba(LEVEL_COLOUR[2]),
+    }
+    assert set(colours(styles["patrol_gaps"][1])) == {
+        f"fails {leg.replace('_', ' ')}" for leg in data.result.legs
+    }
+    # The rules pick what the layer holds: surgery's bands under the scenario's own conditions.
+    rules = ET.fromstring(styles["isochrones"][1].split("\n", 1)[1]).iter("rule")
+    filters = [str(r.get("filter")) for r in rules]
+    assert len(filters) == 5 and all("\"light\" = 'day' AND \"season\" = 'dry'" in f for f in filters)
+    isochrones = gpd.read_file(path, layer="isochrones")
+    bands = isochrones[
+        (isochrones["light"] == "day") & (isochrones["season"] == "dry") & (isochrones["leg"] == "surgery")
+        & (isochrones["kind"] == "band")
+    ]  # fmt: skip
+    uppers = {None if np.isnan(v) else float(v) for v in bands["upper_min"]}
+    assert uppers <= {30.0, 60.0, 90.0, 120.0, None} and uppers
+    read = pyogrio.read_dataframe(path, layer="layer_styles")  # GDAL, as QGIS reads it
+    assert list(read["f_table_name"]) == list(styles)

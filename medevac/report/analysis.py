@@ -13,12 +13,14 @@ from datetime import date
 import pandas as pd
 
 from medevac.check import CheckResult, make_router
-from medevac.ground import GroundRouter
+from medevac.ground import GroundRouter, road_network
 from medevac.model import Scenario
 from medevac.planning.daylight import Profile, profile
 from medevac.planning.robustness import Availability, NMinusOne, availability, n_minus_1
+from medevac.report.assumptions import Assumption, assumptions
 from medevac.report.factors import FactorGroup, Finding, factor_column, group_findings, limiting_factors
 from medevac.report.recommend import Recommendation, recommend
+from medevac.report.referral import Accessibility, accessibility
 from medevac.report.summary import (
     CONDITIONS,
     CachedRouter,
@@ -81,6 +83,8 @@ class ReportData:
     recommendations: list[Recommendation]
     comparisons: list[VariantComparison]
     holds: Holds
+    assumptions: tuple[Assumption, ...]  # the values the checks used, with their sources
+    accessibility: Accessibility  # referral between facilities, catchments of people
 
     @property
     def result(self) -> CheckResult:
@@ -144,4 +148,6 @@ def analyse(
         recommendations=recommendations,
         comparisons=comparisons,
         holds=holds,
+        assumptions=tuple(assumptions(scenario, road_network(router))),
+        accessibility=accessibility(scenario, router),
     )

@@ -1,44 +1,60 @@
-"""The scenario's assumptions with their values and where the figures come from.
+"""The scenario's assumptions: the values a check used, who set them, and where they come from.
 
-A commander must see what the verdicts rest on: every timeline value, ground setting,
-threshold and airframe figure, whether the file set it or it is spec v1's default, and the
-public source planners cite for such a figure (``/work/shared/domain.md``).
+A commander must see what the verdicts rest on: every threshold, timeline value, ground
+setting in force and airframe figure; whether the scenario file set it or it is medevac's
+default; and the public figure planners cite for it, saying how the value relates to that
+figure (a value the figure does not support says so). With a road layer the rows are the
+layer, where its lines come from and the speeds by class, surface and season the network
+actually applied; the no-roads estimate's detour factor and road speed are then not in force
+and not listed. The references themselves are in ``docs/sources.md``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
+from medevac import messages
 from medevac.model import Airframe, Scenario
-from medevac.standards import LEG_LABEL, standard_of
+from medevac.standards import LEG_LABEL, Leg, standard_of
+
+if TYPE_CHECKING:
+    from medevac.roads.network import RoadNetwork
+
+SCENARIO, DEFAULT, LAYER = "scenario file", "medevac default", "road layer"
+"""Who set a value: the scenario's own file, medevac's default, or the road layer's lines."""
 
 THRESHOLD_SOURCE = {
-    "un-10-1-2": "UN DOS/DPO Casualty Evacuation in the Field (ref. 2020.7), section D.2",
+    "un-10-1-2": "UN DOS/DPO Casualty Evacuation in the Field (ref. 2020.7, 2020), section D.2",
     "nato-10-1-2-2": "NATO AJP-4.10 and COMEDS Life & Limb Saving Timeline (2011)",
-    "custom": "set by the scenario's author (standard: custom)",
 }
+UN_THRESHOLD_MIN = {"first_aid": 10.0, "resuscitation": 60.0, "surgery": 120.0, "primary_surgery": 240.0}
+"""The published limits (UN 10-1-2; primary surgery from NATO's +2), for custom thresholds."""
 
-TIMELINE_SOURCE: dict[str, str] = {
-    "request": "the 9-line is sent in under a minute; real delays are communication. NATO RC-South "
-    "(2007) allowed 30 min for wounding-to-notification plus landing-to-emergency-department",
+PLANNING_MIN = {"on_scene": 10.0, "handover": 5.0}
+"""Timeline steps with a public planning value (docs/sources.md, the evacuation timeline)."""
+
+TIMELINE_CONTEXT: dict[str, str] = {
+    "request": "the 9-line itself is sent in under a minute and real delays come from "
+    "communication; NATO RC-South (2007) allowed 30 min for wounding-to-notification and "
+    "landing-to-emergency-department together",
     "approval": "MINUSMA crews reported approvals delayed by hours (2018); CIVIC (2021) documents "
-    "MINUSMA decentralising launch authority in 2020",
-    "on_scene": "about 10 min loading at the landing site (planning value)",
-    "handover": "about 5 min from landing to the casualty inside the facility (planning value)",
-    "ground_departure": "spec v1 planning value: the unit's own vehicle leaves with the casualty",
-    "first_aid_on_site": "buddy first aid by trained peacekeepers (UN Buddy First Aid Course, 2018)",
+    "MINUSMA decentralising launch authority in 2020 to cut the delay",
+    "on_scene": "loading at the landing site",
+    "handover": "from landing to the casualty inside the facility",
+    "ground_departure": "for the unit's own vehicle to leave with the casualty",
+    "first_aid_on_site": "for a trained peacekeeper to begin buddy first aid (UN Buddy First Aid "
+    "Course, 2018, trains every peacekeeper)",
 }
 
-GROUND_SOURCE: dict[str, str] = {
-    "detour_factor": "no-roads estimate: road km = geodesic km x factor (spec v1)",
-    "road_kmh": "no-roads estimate; open health-accessibility defaults run 40 (unclassified) to 80 "
-    "(trunk); GOSTnets uses lower figures",
-    "off_road_kmh": "walking off road: 2.5-5 km/h",
-    "wet_season_factor": "South Sudan: Rumbek-Yirol took 12 h instead of 4 in the rains (Logistics "
-    "Cluster 2012-13); over 60 % of the country cut off by road (IOM)",
-    "convoy_factor": "military convoys and ambulances in insecure areas drive slower: planner's factor",
-    "max_snap_km": "farthest a point may lie from the road network (spec v1)",
-}
+WET_DRY_HOURS = (12.0, 4.0)
+"""Rumbek-Yirol, South Sudan: 12 h in the rains instead of 4 (Logistics Cluster 2012-13)."""
+WALKING_KMH = (2.5, 5.0)
+ROAD_DEFAULT_KMH = (40.0, 80.0)
+"""The open health-accessibility defaults from unclassified (40) to trunk (80) roads."""
 
 AIRFRAME_REFERENCE: tuple[tuple[tuple[str, ...], str], ...] = (
     (
@@ -54,9 +70,24 @@ AIRFRAME_REFERENCE: tuple[tuple[tuple[str, ...], str], ...] = (
     (("ch-47", "chinook"), "CH-47: cruise 240 km/h, range 741 km"),
     (("c-130", "hercules"), "C-130: cruise ~540 km/h, range ~3,000 km, runway at both ends"),
 )
-"""Public planning figures by type (domain reference table), matched on the type text."""
+"""Public planning figures by type (docs/sources.md, Airframes), matched on the type text."""
 
-LAUNCH_SOURCE = "30 min by day / 60 min at night are common planning values (unverified for UN contracts)"
+LAUNCH_DAY_NIGHT_MIN = (30.0, 60.0)
+"""Common planning values for launch, by day and at night (unverified for UN contracts)."""
+
+RULE, CLOSED_WET, CLOSED, OWN = "rule", "closed_wet", "closed", "own"
+LAYER_RULE = {
+    CLOSED_WET: ("closed in the wet season", "the lines' closed_wet, a wet factor of 0 or a closure area"),
+    CLOSED: ("closed all year", "a closure area marked always, or an impassable smoothness"),
+    OWN: (
+        "the layer's own speeds",
+        "the lines' own dry_kmh / wet_kmh (x convoy factor) or a rough smoothness, not the class rule",
+    ),
+}
+"""Road segments whose speeds are not their class's rule: what they are, and why."""
+
+SOURCES_LISTED = 3
+"""Distinct ``source`` entries of a road layer named in a row; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +95,13 @@ class Assumption:
     group: str
     item: str
     value: str
-    origin: str  # "scenario file" or "spec v1 default"
+    origin: str  # SCENARIO, DEFAULT, LAYER, or the standard the figure comes from
     source: str
 
 
 def _origin(model: object, key: str) -> str:
     fields_set: set[str] = getattr(model, "model_fields_set", set())
-    return "scenario file" if key in fields_set else "spec v1 default"
+    return SCENARIO if key in fields_set else DEFAULT
 
 
 def airframe_reference(airframe: Airframe) -> str:
@@ -82,56 +113,383 @@ def airframe_reference(airframe: Airframe) -> str:
     return "no reference figures for this type: the scenario's own values"
 
 
-def assumptions(scenario: Scenario) -> list[Assumption]:
-    """Every figure a check rests on, with its origin and source."""
+def _compared(value: float, low: float, high: float, unit: str) -> str:
+    """``within``, ``below`` or ``above`` a public range, in words with the value."""
+    if low <= value <= high:
+        return f"{value:g} {unit} is within it"
+    return f"{value:g} {unit} is {'below' if value < low else 'above'} it: the scenario's own figure"
+
+
+def threshold_source(standard: str, leg: Leg, minutes: float) -> str:
+    """The published limit a threshold comes from, or how a custom one differs from it.
+
+    >>> threshold_source("custom", "surgery", 90)
+    "set by the scenario's author: 90 min (the UN 10-1-2 standard sets 120 min)"
+    """
+    if standard in THRESHOLD_SOURCE:
+        return f"{THRESHOLD_SOURCE[standard]}: {LEG_LABEL[leg]} within {minutes:g} min of wounding"
+    published = UN_THRESHOLD_MIN[leg]
+    if minutes == published:
+        return f"set by the scenario's author: {minutes:g} min, as the UN 10-1-2 standard sets"
+    return f"set by the scenario's author: {minutes:g} min (the UN 10-1-2 standard sets {published:g} min)"
+
+
+def timeline_source(key: str, minutes: float) -> str:
+    """What the public record says of a timeline step, and how ``minutes`` relates to it.
+
+    >>> timeline_source("on_scene", 10)
+    'about 10 min loading at the landing site is the public planning value; 10 min is that value'
+    >>> timeline_source("on_scene", 15)
+    'about 10 min loading at the landing site is the public planning value; this scenario uses 15 min'
+    """
+    context = TIMELINE_CONTEXT[key]
+    if key in PLANNING_MIN:
+        planning = PLANNING_MIN[key]
+        relation = (
+            f"{minutes:g} min is that value" if minutes == planning else f"this scenario uses {minutes:g} min"
+        )
+        return f"about {planning:g} min {context} is the public planning value; {relation}"
+    if key in ("request", "approval"):
+        return f"no public figure states {minutes:g} min: {context}"
+    return f"{minutes:g} min {context}: a planning value, no public figure states it"
+
+
+def wet_factor_source(factor: float) -> str:
+    """The wet-season factor against what Rumbek-Yirol implies (12 h instead of 4: 0.33).
+
+    >>> wet_factor_source(0.5).split("; ")[1]
+    '0.5 is milder: a wet-season trip takes 2x the dry one, not 3x'
+    >>> wet_factor_source(0.33).endswith("0.33 is that figure")
+    True
+    """
+    wet_h, dry_h = WET_DRY_HOURS
+    implied = dry_h / wet_h
+    head = (
+        f"Rumbek-Yirol took {wet_h:g} h in the rains instead of {dry_h:g} (Logistics Cluster 2012-13), "
+        f"a factor of about {implied:.2f}"
+    )
+    if round(factor, 2) == round(implied, 2):
+        return f"{head}; {factor:g} is that figure"
+    if factor == 0:
+        return f"{head}; 0 closes the roads in the wet season"
+    milder = "milder" if factor > implied else "harsher"
+    return (
+        f"{head}; {factor:g} is {milder}: a wet-season trip takes {1 / factor:.3g}x the dry one, "
+        f"not {wet_h / dry_h:g}x"
+    )
+
+
+def _ground_rows(scenario: Scenario, network: RoadNetwork | None) -> list[Assumption]:
+    ground = scenario.ground
+    rows: list[Assumption] = []
+    if network is None:
+        rows += [
+            Assumption(
+                "ground",
+                "detour factor",
+                f"{ground.detour_factor:g}",
+                _origin(ground, "detour_factor"),
+                f"no road layer: road km = straight-line km x {ground.detour_factor:g}; a planning "
+                "value, no public figure states it",
+            ),
+            Assumption(
+                "ground",
+                "road speed",
+                f"{ground.road_kmh:g} km/h",
+                _origin(ground, "road_kmh"),
+                "no road layer: one notional road speed; the open health-accessibility defaults run "
+                f"from {ROAD_DEFAULT_KMH[0]:g} (unclassified) to {ROAD_DEFAULT_KMH[1]:g} km/h (trunk): "
+                + _compared(ground.road_kmh, *ROAD_DEFAULT_KMH, "km/h"),
+            ),
+        ]
+    rows.append(
+        Assumption(
+            "ground",
+            "wet-season factor",
+            f"{ground.wet_season_factor:g}",
+            _origin(ground, "wet_season_factor"),
+            wet_factor_source(ground.wet_season_factor)
+            + ("; applies to each road class without its own wet factor" if network is not None else ""),
+        )
+    )
+    rows.append(
+        Assumption(
+            "ground",
+            "convoy factor",
+            f"{ground.convoy_factor:g}",
+            _origin(ground, "convoy_factor"),
+            f"every road speed x {ground.convoy_factor:g}: military convoys and ambulances in insecure "
+            "areas drive slower than road defaults; the planner's factor (1: no slowing), no public figure",
+        )
+    )
+    if network is None:
+        return rows
+    rows += _road_layer_rows(scenario, network)
+    return rows
+
+
+def _road_layer_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption]:
+    ground = scenario.ground
+    assert ground.roads is not None
+    lengths = np.asarray(network.seg_length_km, dtype=np.float64)
+    attributes = network.seg_attributes
+    rows = [
+        Assumption(
+            "ground",
+            "road layer",
+            f"{ground.roads} ({float(lengths.sum()):,.0f} km of road in {network.n_segments:,} segments)",
+            SCENARIO,
+            _layer_sources(attributes, lengths, everything=True),
+        )
+    ]
+    rows += [
+        Assumption(
+            "ground",
+            "closure areas",
+            closure,
+            SCENARIO,
+            "closes every road crossing its areas (in the wet season, or always where marked)",
+        )
+        for closure in ground.closures
+    ]
+    rows += [
+        Assumption(
+            "ground",
+            "off-road speed",
+            f"{ground.off_road_kmh:g} km/h",
+            _origin(ground, "off_road_kmh"),
+            "from a point to the nearest road; walking off road is 2.5-5 km/h: "
+            + _compared(ground.off_road_kmh, *WALKING_KMH, "km/h"),
+        ),
+        Assumption(
+            "ground",
+            "farthest from a road",
+            f"{ground.max_snap_km:g} km",
+            _origin(ground, "max_snap_km"),
+            f"a point farther than {ground.max_snap_km:g} km from the road layer has no ground access; "
+            "a planning value, no public figure states it",
+        ),
+        Assumption(
+            "ground",
+            "joins the road at",
+            "its nearest road node" if ground.snap_to == "node" else "the nearest point of the nearest road",
+            _origin(ground, "snap_to"),
+            "a planning choice (coarse layers of long straight legs join better at the nearest point)",
+        ),
+    ]
+    return rows + road_speed_rows(scenario, network)
+
+
+def _layer_sources(attributes: pd.DataFrame, lengths: np.ndarray, *, everything: bool = False) -> str:
+    """What a layer's ``source`` column says of its lines, largest share first, with km."""
+    if "source" not in attributes.columns:
+        return (
+            "the layer has no 'source' column: ask its maker where its lines come from"
+            if everything
+            else "the layer's own values"
+        )
+    text = attributes["source"].where(attributes["source"].notna(), "").astype(str).str.strip()
+    km = pd.Series(lengths, index=text.index).groupby(text.to_numpy()).sum().sort_values(ascending=False)
+    parts = [f"{name or '(none given)'} ({value:,.0f} km)" for name, value in km.items()]
+    shown = "; ".join(parts[:SOURCES_LISTED])
+    more = f"; {len(parts) - SOURCES_LISTED} more" if len(parts) > SOURCES_LISTED else ""
+    return f"its lines' source: {shown}{more}"
+
+
+def _kmh_text(values: np.ndarray, weights: np.ndarray) -> str:
+    """Speeds of a group of segments: one value, a range, or closed."""
+    open_ = values > 0
+    if not open_.any():
+        return "closed"
+    low, high = float(values[open_].min()), float(values[open_].max())
+    speed = f"{low:.1f} km/h" if np.isclose(low, high, rtol=1e-3) else f"{low:.1f}-{high:.1f} km/h"
+    closed_km = float(weights[~open_].sum())
+    return speed + (f" ({closed_km:,.0f} km closed)" if closed_km > 0.05 else "")
+
+
+def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption]:
+    """The speeds the network applied, by road class and surface, in each season.
+
+    Read off the network itself (segment length over minutes, the faster direction), so
+    they are what the ground times used. Each class x surface present in the layer gets a
+    row with its rule (base speed x surface factor x convoy factor; wet: x the class's wet
+    factor or the wet-season factor); lines whose speeds are not the rule's (the layer's
+    own ``dry_kmh``/``wet_kmh``, a rough smoothness, ``closed_wet``, a closure area) get
+    their own row, naming what their ``source`` column says.
+    """
+    from medevac.errors import RoadDataError
+    from medevac.roads.speeds import BASE_KMH, SURFACE_FACTOR, SpeedSettings, classify, surface_groups
+
+    ground = scenario.ground
+    settings = SpeedSettings.from_ground(ground)
+    attributes = network.seg_attributes
+    n = network.n_segments
+    try:
+        classes = classify(attributes, settings, network.source).name
+    except RoadDataError:  # a layer of its own speeds only (no class column)
+        classes = [""] * n
+    surface_factor = dict(settings.surface_factor)
+    surfaces = surface_groups(attributes, surface_factor)
+    lengths = np.asarray(network.seg_length_km, dtype=np.float64)
+    applied = {}
+    for season in ("dry", "wet"):
+        forward, backward = network.seg_min[season]
+        minutes = np.minimum(forward, backward)
+        with np.errstate(divide="ignore"):
+            applied[season] = np.where(np.isfinite(minutes), lengths * 60.0 / minutes, 0.0)
+    base = settings.kmh_by_class
+    wet_by_class = dict(settings.wet_factor_by_class)
+    rule_dry = np.array(
+        [
+            base.get(c, 0.0) * surface_factor[s] * settings.convoy_factor
+            for c, s in zip(classes, surfaces, strict=True)
+        ]
+    )
+    rule_wet = rule_dry * np.array([wet_by_class.get(c, settings.wet_season_factor) for c in classes])
+    dry_by_rule = np.isclose(applied["dry"], rule_dry, rtol=1e-6) & (rule_dry > 0)
+    wet_by_rule = np.isclose(applied["wet"], rule_wet, rtol=1e-6)
+    kind = np.where(
+        dry_by_rule & wet_by_rule,
+        RULE,
+        np.where(
+            dry_by_rule & (applied["wet"] == 0),
+            CLOSED_WET,
+            np.where((applied["dry"] == 0) & (applied["wet"] == 0), CLOSED, OWN),
+        ),
+    )
+    frame = pd.DataFrame({"road_class": classes, "surface": surfaces, "kind": kind})
+    rows = []
+    for (road_class, surface, how), group in frame.groupby(["road_class", "surface", "kind"], sort=True):
+        index = group.index.to_numpy()
+        km = float(lengths[index].sum())
+        value = (
+            f"dry {_kmh_text(applied['dry'][index], lengths[index])}, "
+            f"wet {_kmh_text(applied['wet'][index], lengths[index])}; {km:,.0f} km"
+        )
+        name = f"{road_class or 'unclassed'}, {surface}"
+        if how != RULE:
+            rows.append(
+                Assumption(
+                    "road speeds",
+                    f"{name}: {LAYER_RULE[str(how)][0]}",
+                    value,
+                    LAYER,
+                    f"{LAYER_RULE[str(how)][1]}; " + _layer_sources(attributes.iloc[index], lengths[index]),
+                )
+            )
+            continue
+        wet = wet_by_class.get(str(road_class))
+        class_kmh = base[str(road_class)]
+        set_here = (
+            road_class in ground.speeds_kmh
+            or surface in ground.surface_factors
+            or road_class in ground.wet_factors
+        )
+        class_source = (
+            "the scenario's speeds_kmh"
+            if road_class in ground.speeds_kmh
+            else "open health-accessibility default"
+            if BASE_KMH.get(str(road_class)) == class_kmh
+            else "medevac default"
+        )
+        surface_source = (
+            "the scenario's surface_factors"
+            if surface in ground.surface_factors
+            else "unknown surface taken as unpaved"
+            if surface == "unknown"
+            else "open health-accessibility default"
+            if SURFACE_FACTOR.get(str(surface)) == surface_factor[str(surface)]
+            else "medevac default"
+        )
+        wet_text = (
+            f"x {wet:g}, the scenario's wet factor for {road_class}"
+            if wet is not None
+            else f"x {settings.wet_season_factor:g}, the wet-season factor"
+        )
+        rule = class_kmh * surface_factor[str(surface)] * settings.convoy_factor
+        rows.append(
+            Assumption(
+                "road speeds",
+                name,
+                value,
+                SCENARIO if set_here else DEFAULT,
+                f"{road_class} {class_kmh:g} km/h ({class_source}) x {surface} "
+                f"{surface_factor[str(surface)]:g} ({surface_source}) x convoy factor "
+                f"{settings.convoy_factor:g} = {rule:.1f} km/h; wet season {wet_text}",
+            )
+        )
+    return rows
+
+
+def assumptions(scenario: Scenario, network: RoadNetwork | None = None) -> list[Assumption]:
+    """Every figure a check rests on, with its origin and source.
+
+    ``network`` is the road network the check drove on (:func:`medevac.ground.road_network`
+    of its router); without it a scenario with a road layer loads the layer itself.
+    """
     standard = standard_of(scenario)
+    origin = SCENARIO if scenario.standard == "custom" else messages.standard_text(scenario.standard)
     rows = [
         Assumption(
             "standard",
             f"{LEG_LABEL[leg]} threshold",
             f"{minutes:g} min from wounding",
-            "scenario file" if scenario.standard == "custom" else f"profile {standard.name}",
-            THRESHOLD_SOURCE[scenario.standard],
+            origin,
+            threshold_source(scenario.standard, leg, minutes),
         )
         for leg, minutes in standard.thresholds_min.items()
     ]
     timeline = scenario.timeline
-    for key, source in TIMELINE_SOURCE.items():
+    for key in TIMELINE_CONTEXT:
+        minutes = float(getattr(timeline, key))
         rows.append(
             Assumption(
                 "timeline",
                 key.replace("_", " "),
-                f"{getattr(timeline, key):g} min",
+                f"{minutes:g} min",
                 _origin(timeline, key),
-                source,
+                timeline_source(key, minutes),
             )
         )
-    ground = scenario.ground
-    units = {"road_kmh": " km/h", "off_road_kmh": " km/h", "max_snap_km": " km"}
-    if ground.roads:
-        rows.append(
-            Assumption("ground", "road layer", ground.roads, "scenario file", "see the layer's own sources")
-        )
-    for key, source in GROUND_SOURCE.items():
-        value = f"{getattr(ground, key):g}{units.get(key, '')}"
-        rows.append(Assumption("ground", key.replace("_", " "), value, _origin(ground, key), source))
+    if network is None and scenario.ground.roads:
+        from medevac.roads import road_router  # road support is optional at import time
+
+        network = road_router(scenario).network
+    rows += _ground_rows(scenario, network)
     for airframe in scenario.airframes:
-        launch = airframe.launch
-        value = (
-            f"{airframe.type or airframe.kind}, {airframe.cruise_kmh:g} km/h, "
-            f"range {airframe.range_km:g} km, "
-            f"launch {launch.day:g} min day / {launch.minutes('night'):g} min night, "
-            f"{'night-capable' if airframe.night else 'day only'}, "
-            f"{'medical team on board' if airframe.medical_team else 'no medical team'}, "
-            f"{'available' if airframe.available else 'UNAVAILABLE'}"
-        )
         rows.append(
             Assumption(
                 "airframe",
                 airframe.id,
-                value,
-                "scenario file",
-                f"{airframe_reference(airframe)}; launch: {LAUNCH_SOURCE}",
+                _airframe_value(airframe),
+                SCENARIO,
+                f"{airframe_reference(airframe)}; launch: {_launch_source(airframe)}",
             )
         )
     return rows
+
+
+def _airframe_value(airframe: Airframe) -> str:
+    launch = airframe.launch
+    return (
+        f"{airframe.type or airframe.kind}, {airframe.cruise_kmh:g} km/h, "
+        f"range {airframe.range_km:g} km, "
+        f"launch {launch.day:g} min day / {launch.minutes('night'):g} min night, "
+        f"{'night-capable' if airframe.night else 'day only'}, "
+        f"{'medical team on board' if airframe.medical_team else 'no medical team'}, "
+        f"{'available' if airframe.available else 'UNAVAILABLE'}"
+    )
+
+
+def _launch_source(airframe: Airframe) -> str:
+    day, night = LAUNCH_DAY_NIGHT_MIN
+    given = (airframe.launch.day, airframe.launch.minutes("night"))
+    relation = (
+        "this airframe's are those values"
+        if given == (day, night)
+        else f"this airframe's {given[0]:g} / {given[1]:g} min are the scenario's own"
+    )
+    return (
+        f"{day:g} min by day / {night:g} min at night are common planning values (unverified for UN "
+        f"contracts); {relation}"
+    )

@@ -23,8 +23,9 @@ from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.content import build_document
 from medevac.report.html import render_html
-from medevac.report.layers import isochrone_grid, layer_frames
+from medevac.report.layers import isochrone_grid, layer_frames, layer_styles
 from medevac.report.pdf import render_pdf
+from medevac.report.styles import save_layer_styles
 from medevac.report.workbook import write_workbook
 from medevac.scenario import load_scenario
 
@@ -97,6 +98,7 @@ def write_report(
             step(WORKBOOK)
             write_workbook(data, temporary[folder / WORKBOOK])
             save_layers(folder / GEOPACKAGE, layers, temporary)
+            save_layer_styles(temporary[folder / GEOPACKAGE], layer_styles(data))
             step(CSV)
             data.table.to_csv(temporary[folder / CSV], index=False)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -11,7 +12,6 @@ from medevac import __version__, messages
 from medevac.check import reported_min
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
-from medevac.report.assumptions import assumptions
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
@@ -190,9 +190,9 @@ def _holds(data: ReportData) -> list[Block]:
         lost = sorted({s for t in loss.by_condition.values() for s in t.sites_lost})
         rows.append(
             (
-                f"{loss.asset} {loss.id}",
+                _asset_label(data, loss.asset, loss.id),
                 *(tally(loss.by_condition[c]) for c in names),
-                ", ".join(lost) or "none",
+                _sites_text(data, lost) or "none",
             )
         )
     blocks: list[Block] = [
@@ -211,14 +211,14 @@ def _holds(data: ReportData) -> list[Block]:
     for site in chances.sites:
         p = [site.p_meets_all[n] for n in names]
         if max(p) == 0.0:
-            never.append(site.site_id)
+            never.append(_site_label(data, site.site_id))
         elif min(p) < P_MEETS_FLOOR:
             low = [
                 f"{condition_label(c)} {q:.0%}"
                 for c, q in zip(CONDITIONS, p, strict=True)
                 if q < P_MEETS_FLOOR
             ]
-            unlikely.append(f"{site.site_id}: " + "; ".join(low))
+            unlikely.append(f"{_site_label(data, site.site_id)}: " + "; ".join(low))
     if never:
         unlikely.append("never, whatever the aircraft available (see the gaps above): " + ", ".join(never))
     floor = f"{P_MEETS_FLOOR:.0%}"
@@ -299,7 +299,7 @@ def _site_table(data: ReportData) -> Table:
         failing = [messages.leg_text(leg) for leg in legs if not record[f"meets_{leg}"]]
         rows.append(
             (
-                str(record["site_id"]),
+                _site_label(data, str(record["site_id"])),
                 str(record["personnel"]),
                 *(_minutes(record[f"{leg}_min"]) + ("" if record[f"meets_{leg}"] else " !") for leg in legs),
                 ", ".join(failing) or "-",
@@ -331,7 +331,7 @@ def _factors(data: ReportData) -> list[Block]:
                 ", ".join(group.assets) or "-",
                 str(len(group.sites())),
                 str(group.personnel),
-                group.summary_text(),
+                group.summary_text(lambda site_id: _site_label(data, site_id)),
             )
         )
     return [
@@ -408,7 +408,7 @@ def _patrols(data: ReportData) -> list[Block]:
             shares = result.share_meeting(legs)
             rows.append(
                 (
-                    patrol.id,
+                    _patrol_label(patrol.id, patrol.name),
                     str(patrol.personnel),
                     condition_label(condition),
                     f"{result.samples.length_km:.0f}",
@@ -450,8 +450,8 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                         delta.label,
                         str(delta.sites_before),
                         str(delta.sites_after),
-                        ", ".join(delta.sites_gained) or "-",
-                        ", ".join(delta.sites_lost) or "-",
+                        _sites_text(data, delta.sites_gained) or "-",
+                        _sites_text(data, delta.sites_lost) or "-",
                         str(delta.personnel_gained),
                         str(delta.personnel_lost),
                     )
@@ -463,8 +463,8 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                     messages.ALL_LEGS_TEXT,
                     str(every.sites_before),
                     str(every.sites_after),
-                    ", ".join(every.sites_gained) or "-",
-                    ", ".join(every.sites_lost) or "-",
+                    _sites_text(data, every.sites_gained) or "-",
+                    _sites_text(data, every.sites_lost) or "-",
                     str(every.personnel_gained),
                     str(every.personnel_lost),
                 )
@@ -532,8 +532,139 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
     return blocks
 
 
+NO_FACILITY_BY_ROAD = "no facility by road"
+
+
+def _facility_label(data: ReportData, facility_id: str | None) -> str:
+    """A facility by its name, with the id where the name differs (``Level 1, Wau (wau-l1)``)."""
+    if facility_id is None:
+        return NO_FACILITY_BY_ROAD
+    facility = next((f for f in data.scenario.facilities if f.id == facility_id), None)
+    if facility is None or not facility.name or facility.name == facility_id:
+        return facility_id
+    return f"{facility.name} ({facility_id})"
+
+
+def _referral(data: ReportData) -> list[Block]:
+    """Each Level 1 to its nearest Level 2 (or higher) and Level 3, by road in each season
+    and in a straight line (AccessMod's referral table)."""
+    frame = data.accessibility.referral
+    if frame.empty:
+        return [Paragraph("The scenario has no Level 1 facility to refer from.")]
+    ranks = {f.rank for f in data.scenario.facilities}
+    frame = frame[[int(level) in ranks for level in frame["to_level"]]]  # levels the mission has
+    lacking = [f"Level {r}" for r in (2, 3) if r not in ranks]
+    rows = []
+    for (facility_id, to_level), group in frame.groupby(["facility_id", "to_level"], sort=False):
+        by_season = {record["season"]: record for record in group.to_dict("records")}
+        cells = []
+        for season in ("dry", "wet"):
+            record = by_season[season]
+            reached = record["by_time_facility_id"]
+            cells += [
+                _facility_label(data, reached) if reached else "none by road",
+                _minutes(record["ground_min"]) if reached else "-",
+            ]
+        nearest = by_season["dry"]
+        rows.append(
+            (
+                _facility_label(data, str(facility_id)),
+                "Level 2 or higher" if to_level == "2" else "Level 3",
+                *cells,
+                _facility_label(data, nearest["by_distance_facility_id"]),
+                f"{float(nearest['distance_km']):.1f}",
+            )
+        )
+    blocks: list[Block] = [
+        Paragraph(
+            "Each Level 1 facility to the nearest facility that can operate (Level 2 or higher) "
+            "and to the nearest Level 3: quickest by road in each season, with the ground time the "
+            "checks use (road layer, convoy and season factors), and nearest in a straight line "
+            "(geodesic km), which may be another facility."
+            + (f" The mission has no {' and no '.join(lacking)} facility." if lacking else "")
+        )
+    ]
+    if rows:
+        blocks.append(
+            Table(
+                "referral",
+                (
+                    "Level 1 facility",
+                    "referred to",
+                    "quickest by road, dry season",
+                    "ground time, dry (min)",
+                    "quickest by road, wet season",
+                    "ground time, wet (min)",
+                    "nearest in a straight line",
+                    "distance (km)",
+                ),
+                tuple(rows),
+                caption="Referral from each Level 1 facility",
+                widths=(2.4, 1.2, 2.4, 0.9, 2.4, 0.9, 2.4, 0.8),
+            )
+        )
+    return blocks
+
+
+def _catchments(data: ReportData) -> list[Block]:
+    """The personnel whose quickest facility by road is each facility (AccessMod's catchments)."""
+    records = {(r["season"], r["facility_id"]): r for r in data.accessibility.catchments.to_dict("records")}
+
+    def sites(ids: object) -> str:
+        assert isinstance(ids, tuple)
+        return ", ".join(_site_label(data, site_id) for site_id in ids) or "-"
+
+    rows = []
+    for facility_id in [f.id for f in data.scenario.facilities] + [None]:
+        dry, wet = records["dry", facility_id], records["wet", facility_id]
+        if facility_id is None and not dry["sites"] and not wet["sites"]:
+            continue  # every site reaches a facility by road
+        rows.append(
+            (
+                _facility_label(data, facility_id),
+                "-" if facility_id is None else str(dry["level"]),
+                f"{int(dry['personnel']):,}",
+                sites(dry["site_ids"]),
+                f"{int(wet['personnel']):,}",
+                "as in the dry season" if dry["site_ids"] == wet["site_ids"] else sites(wet["site_ids"]),
+            )
+        )
+    return [
+        Paragraph(
+            "Each site's personnel counted at the facility of any level they reach quickest by "
+            "road, in each season (ties go to the facility listed first); personnel no facility "
+            "reaches by road are counted apart."
+        ),
+        Table(
+            "catchments",
+            (
+                "facility",
+                "level",
+                "personnel, dry season",
+                "sites, dry season",
+                "personnel, wet season",
+                "sites, wet season",
+            ),
+            tuple(rows),
+            caption="Catchment of each facility by road",
+            widths=(2.6, 0.5, 0.9, 3.8, 0.9, 3.8),
+        ),
+    ]
+
+
+def _accessibility(data: ReportData) -> list[Block]:
+    """Referral and catchments: the mission's ground links between facilities and people."""
+    return [
+        Heading("Referral and catchments"),
+        Heading("Referral between facilities", level=3),
+        *_referral(data),
+        Heading("Catchments by road", level=3),
+        *_catchments(data),
+    ]
+
+
 def _assumptions(data: ReportData) -> Table:
-    rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario))
+    rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions)
     return Table(
         "assumptions",
         ("group", "item", "value", "set by", "source"),
@@ -569,13 +700,14 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         Heading(f"Sites, worst first ({condition_label(data.condition)})"),
         Figure(
             status_map(data.result, f"{scenario.name}: {condition_label(data.condition)}"),
-            "Sites by the first leg they fail; L1/L2 facilities; triangles are airframe bases "
-            "(hollow: grounded); patrol stretches coloured by the leg they fail",
+            "Sites by the first leg they fail; hexagons are facilities by level; triangles airframe "
+            "bases (hollow: none flies), dashed rings their air reach (half the range); brown lines "
+            "the roads of the ground times; patrol stretches coloured by the leg they fail",
         ),
         _site_table(data),
     ]
     reasons = [
-        f"{r['site_id']}: {r['limiting_factor']}"
+        f"{_site_label(data, str(r['site_id']))}: {r['limiting_factor']}"
         for r in data.table.to_dict("records")
         if r["limiting_factor"]
     ]
@@ -585,11 +717,13 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     blocks += [Heading("Recommendations"), *_recommendations(data)]
     blocks += [Heading("Does it hold?"), *_holds(data)]
     blocks += _patrols(data)
+    blocks += _accessibility(data)
     blocks += _comparisons(data, say)
     blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]
     subtitle = (
-        f"Profile {data.result.standard.name}; {len(scenario.sites)} sites, {len(scenario.facilities)} "
-        f"facilities, {len(scenario.airframes)} airframes, {len(scenario.patrols)} patrols; "
+        f"Held to {messages.standard_text(data.result.standard.name)}; {len(scenario.sites)} sites, "
+        f"{len(scenario.facilities)} facilities, {len(scenario.airframes)} airframes, "
+        f"{len(scenario.patrols)} patrols; "
         f"produced by medevac on {date.today().isoformat()}"
     )
     if scenario.description:
@@ -610,6 +744,25 @@ def _change_min(change: SiteChange) -> float | None:
 
 def _minutes_text(value: float | None) -> str:
     return "none" if value is None else f"{value:.1f}"
+
+
+def _sites_text(data: ReportData, site_ids: Iterable[str]) -> str:
+    """Sites by name, comma-separated (empty when there are none)."""
+    return ", ".join(_site_label(data, site_id) for site_id in site_ids)
+
+
+def _patrol_label(patrol_id: str, name: str | None) -> str:
+    """A patrol by its name, with the id where the name differs."""
+    return f"{name} ({patrol_id})" if name and name != patrol_id else patrol_id
+
+
+def _asset_label(data: ReportData, asset: str, asset_id: str) -> str:
+    """``facility Level 1, Wau (wau-l1)``; ``airframe mi8-wau (Mi-8MTV)``."""
+    if asset == "facility":
+        return f"facility {_facility_label(data, asset_id)}"
+    airframe = next((a for a in data.scenario.airframes if a.id == asset_id), None)
+    kind = airframe.type if airframe is not None and airframe.type else ""
+    return f"{asset} {asset_id}" + (f" ({kind})" if kind else "")
 
 
 def _site_label(data: ReportData, site_id: str) -> str:

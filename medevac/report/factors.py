@@ -10,7 +10,7 @@ group exactly when its own text gives that reason, and it keeps its own conditio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from medevac import messages
@@ -100,12 +100,13 @@ class FactorGroup:
     def personnel(self) -> int:
         return sum({f.site_id: f.personnel for f in self.findings}.values())
 
-    def summary_text(self) -> str:
+    def summary_text(self, label: Callable[[str], str] | None = None) -> str:
         """E.g. ``surgery at kidal (night, dry season; night, wet season), tessalit (day, wet
-        season)``: each site with its own conditions."""
+        season)``: each site with its own conditions, named by ``label`` (default: its id)."""
         by_leg: dict[Leg, dict[str, list[Condition]]] = {}
         for finding in self.findings:
-            conditions = by_leg.setdefault(finding.leg, {}).setdefault(finding.site_id, [])
+            site = label(finding.site_id) if label else finding.site_id
+            conditions = by_leg.setdefault(finding.leg, {}).setdefault(site, [])
             if finding.condition not in conditions:
                 conditions.append(finding.condition)
         return messages.findings_text(by_leg)

@@ -1,5 +1,6 @@
 """The report's GeoPackage: sites with their results, facilities, airframe bases,
-isochrones and failing patrol stretches, all in WGS84 (EPSG:4326) for QGIS.
+isochrones and failing patrol stretches, all in WGS84 (EPSG:4326) for QGIS, each with its
+QGIS style in the ``layer_styles`` table (:mod:`medevac.report.styles`).
 
 Isochrones and patrol stretches come from :mod:`medevac.coverage` (the same engine over a
 grid of cells), written with :func:`medevac.export.write_layers`.
@@ -17,9 +18,11 @@ from shapely.geometry import Point
 from medevac.coverage.grid import Grid, grid_over, scenario_area
 from medevac.coverage.layers import isochrones_frame, patrol_gaps_frame
 from medevac.coverage.surface import coverage
-from medevac.export import write_layers
+from medevac.export import save_layers
+from medevac.files import atomic_outputs
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData
+from medevac.report.styles import LayerStyle, report_styles, save_layer_styles
 from medevac.report.summary import CONDITIONS, CachedRouter
 
 CRS = "EPSG:4326"
@@ -120,7 +123,16 @@ def layer_frames(data: ReportData, cell_km: float | None = None, grid: Grid | No
     }
 
 
+def layer_styles(data: ReportData) -> dict[str, LayerStyle]:
+    """The QGIS style of each layer (:mod:`medevac.report.styles`), for ``layer_styles``."""
+    return report_styles(data.result.legs, [f.level for f in data.scenario.facilities], data.condition)
+
+
 def write_geopackage(data: ReportData, path: Path, *, force: bool, cell_km: float | None = None) -> Path:
-    """Write every layer to ``path`` atomically (refused if it exists, unless ``force``)."""
-    write_layers(path, layer_frames(data, cell_km), force=force)
+    """Write every layer, with its QGIS style, to ``path`` atomically (refused if it
+    exists, unless ``force``)."""
+    frames = layer_frames(data, cell_km)
+    with atomic_outputs([path], force=force) as temporary:
+        save_layers(path, frames, temporary)
+        save_layer_styles(temporary[path], layer_styles(data))
     return path

@@ -1,6 +1,8 @@
 """The report as an Excel workbook (openpyxl): one sheet per table, numbers kept as numbers.
 
-Sheets: summary, sites, patrols, facilities, airframes, assumptions, results (the tidy
+Sheets: summary, sites, patrols, facilities, airframes, assumptions, referral (each Level 1
+to its nearest Level 2 or higher and Level 3, by road per season and in a straight line),
+catchments (personnel by their quickest facility by road, per season), results (the tidy
 results table: one row per condition, site and leg), limiting_factors (one row per reason
 record), recommendations and, when present, comparison. Times are numbers (minutes) and blanks
 where no pathway delivers a leg, so planners can sort and filter them. Each sheet has two
@@ -21,7 +23,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from medevac import messages
 from medevac.report.analysis import ReportData
-from medevac.report.assumptions import assumptions
 from medevac.report.summary import ALL_LEGS, CONDITIONS, condition_label
 
 Cell = str | int | float | bool | None
@@ -38,6 +39,9 @@ def _cell(value: object) -> Cell:
         return value
     return str(value)
 
+
+NO_FACILITY_BY_ROAD = "(none by road)"
+"""The catchments sheet's facility cell for the personnel no facility reaches by road."""
 
 HEADER_ROWS = 2
 """Row 1: each column in words with its unit; row 2: its machine name (for formulas and
@@ -161,8 +165,20 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         book,
         "assumptions",
         ("group", "item", "value", "set_by", "source"),
-        ((a.group, a.item, a.value, a.origin, a.source) for a in assumptions(data.scenario)),
+        ((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions),
     )
+    access = data.accessibility
+    _sheet(
+        book,
+        "referral",
+        [str(c) for c in access.referral.columns],
+        access.referral.itertuples(index=False),
+    )
+    catchments = access.catchments.assign(
+        facility_id=[NO_FACILITY_BY_ROAD if f is None else f for f in access.catchments["facility_id"]],
+        site_ids=[", ".join(ids) for ids in access.catchments["site_ids"]],
+    )
+    _sheet(book, "catchments", [str(c) for c in catchments.columns], catchments.itertuples(index=False))
     results = data.results_table.table
     results["reasons"] = [", ".join(r.code for r in reasons) for reasons in results["reasons"]]
     _sheet(book, "results", [str(c) for c in results.columns], results.itertuples(index=False))

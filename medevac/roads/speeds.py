@@ -46,13 +46,15 @@ BASE_KMH: Mapping[str, float] = MappingProxyType(
         "path": 10.0,
     }
 )
-"""Base speed by road class, km/h: defaults of an open health-accessibility tool (domain.md)."""
+"""Base speed by road class, km/h: defaults of an open health-accessibility tool
+(``docs/sources.md``, ``health-access-speeds``)."""
 
 SURFACE_FACTOR: Mapping[str, float] = MappingProxyType(
     {"paved": 0.9, "compacted": 0.85, "unpaved": 0.7, "unknown": 0.7}
 )
-"""Multiplier on the base speed by surface group (domain.md); ``unknown`` is assumed to be
-as slow as unpaved, so that missing data never promises a faster evacuation."""
+"""Multiplier on the base speed by surface group (``docs/sources.md``, ``health-access-speeds``);
+``unknown`` is assumed to be as slow as unpaved, so that missing data never promises a
+faster evacuation."""
 
 OSM_CLASS: Mapping[str, str] = MappingProxyType(
     {
@@ -113,7 +115,8 @@ SURFACE_GROUP: Mapping[str, str] = MappingProxyType(
         ),
     }
 )  # fmt: skip
-"""OSM ``surface`` values (OSM wiki, Key:surface) and the domain's three surface groups."""
+"""OSM ``surface`` values (OSM wiki, Key:surface) and the three surface groups of
+``docs/sources.md`` (``health-access-speeds``)."""
 
 ROUGH_SMOOTHNESS = frozenset({"very_bad", "horrible", "very_horrible"})
 """OSM ``smoothness`` values for which the wiki says only high-clearance or off-road

@@ -935,3 +935,12 @@ def test_geopackage_layers_carry_qgis_styles(written: tuple[Path, ReportData]) -
     assert uppers <= {30.0, 60.0, 90.0, 120.0, None} and uppers
     read = pyogrio.read_dataframe(path, layer="layer_styles")  # GDAL, as QGIS reads it
     assert list(read["f_table_name"]) == list(styles)
+
+
+def test_report_speaks_no_internal_words(written: tuple[Path, ReportData]) -> None:
+    folder, _ = written
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    pdf = " ".join(page.extract_text() for page in PdfReader(folder / "report.pdf").pages)
+    for text in (html, pdf):
+        for word in ("spec v1", "format v1", "profile un-10-1-2", "profile nato-10-1-2-2"):
+            assert word not in text.lower()

@@ -677,7 +677,7 @@ def _method(data: ReportData) -> Paragraph:
     return Paragraph(
         "Times run from the moment of wounding (NATO COMEDS 2011) over five pathways: first aid on site, "
         "road to a facility, a facility's ground team, air evacuation from the site, and road to a "
-        "landing site then air (medevac scenario format v1). Each leg's time is the fastest pathway; a "
+        "landing site then air. Each leg's time is the fastest pathway; a "
         "leg meets when its time, rounded to 0.1 min, is within its limit. The four conditions are the "
         "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
         "wet season (road speeds times the wet-season factor). Limiting factors are the reasons of each "

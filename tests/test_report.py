@@ -503,6 +503,11 @@ def test_comparison_gains_per_leg(written: tuple[Path, ReportData]) -> None:
         assert row["sites gained"] == (", ".join(newly) or "-")
         assert row["personnel gained"] == str(sum(people[i] for i in newly))
     cells = [c for c in cells if c["leg"] != "every leg"]
+    summary_text = " ".join("".join(_html(folder).text).split())
+    after = variant.every_leg[("night", "dry")]
+    assert f"Variant {variant.name} (airframes heli: night no -> yes): " in summary_text
+    night_dry = f"night, dry season: {after.sites_after} sites and {after.personnel_after:,} personnel"
+    assert f"{night_dry} meet every leg" in summary_text
     gained = {(c["condition"], c["leg"]): c["sites gained"] for c in cells if c["sites gained"] != "-"}
     assert gained == {
         ("night, dry season", "surgery"): "mid",
@@ -944,3 +949,26 @@ def test_report_speaks_no_internal_words(written: tuple[Path, ReportData]) -> No
     for text in (html, pdf):
         for word in ("spec v1", "format v1", "profile un-10-1-2", "profile nato-10-1-2-2"):
             assert word not in text.lower()
+
+
+def test_workbook_gains_are_people_newly_meeting_every_leg_by_re_check(
+    written: tuple[Path, ReportData],
+) -> None:
+    """Each recommendation's row per condition: the personnel of the sites that meet every
+    leg with the change (on top of what it is measured on) and did not without it, counted
+    once each, from two checks of the scenario."""
+    folder, data = written
+    assert data.recommendations
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    header, *rows = list(book["recommendations"].iter_rows(values_only=True))[1:]
+    cells = [dict(zip(header, r, strict=True)) for r in rows]
+    people = [s.personnel for s in data.scenario.sites]
+    for rank, recommendation in enumerate(data.recommendations, start=1):
+        before = apply_edits(data.scenario, list(recommendation.before))
+        after = apply_edits(before, [recommendation.edit])
+        for condition in CONDITIONS:
+            was = check(before, light=condition[0], season=condition[1]).meets_all
+            now = check(after, light=condition[0], season=condition[1]).meets_all
+            gained = sum(p for p, w, n in zip(people, was, now, strict=True) if n and not w)
+            row = next(c for c in cells if c["rank"] == rank and (c["light"], c["season"]) == condition)
+            assert row["personnel_gained"] == gained

@@ -152,6 +152,21 @@ def _headline(data: ReportData) -> list[Block]:
             f"{summary['personnel']:,} personnel meet every leg."
         )
     blocks: list[Block] = [Bullets(tuple(lines))]
+    for comparison in data.comparisons:
+        changes = []
+        for condition in CONDITIONS:
+            every = comparison.every_leg[condition]
+            changes.append(
+                f"{condition_label(condition)}: {every.sites_after} sites and {every.personnel_after:,} "
+                f"personnel meet every leg ({every.personnel_after - every.personnel_before:+,})"
+            )
+        blocks.append(
+            Paragraph(
+                f"Variant {comparison.name} ({messages.differences_text(comparison.differences)}): "
+                + "; ".join(changes)
+                + "."
+            )
+        )
     if data.recommendations:
         blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
     return blocks

@@ -210,13 +210,31 @@ def write_workbook(data: ReportData, path: Path) -> Path:
             "source",
             "change",
             "effect",
-            "condition_site_legs_gained",
-            "condition_sites_meeting_every_leg_gained",
-            "condition_personnel_meeting_every_leg_gained",
+            "light",
+            "season",
+            "sites_gained",
+            "personnel_gained",
+            "sites_lost",
+            "personnel_lost",
+            "sites_after",
+            "personnel_after",
         ),
-        (
-            (n, r.source, r.candidate.action, r.text(), r.legs_gained, r.sites_gained, r.personnel_gained)
+        (  # one row per condition: people newly meeting every leg, each person once
+            (
+                n,
+                r.source,
+                r.candidate.action,
+                r.text(),
+                *e.condition,
+                ", ".join(e.sites_gained),
+                e.personnel_gained,
+                ", ".join(e.sites_lost),
+                e.personnel_lost,
+                e.sites_after,
+                e.personnel_after,
+            )
             for n, r in enumerate(data.recommendations, start=1)
+            for e in r.every_leg
         ),
     )
     if data.comparisons:

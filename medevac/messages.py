@@ -353,6 +353,9 @@ EDIT_FORMAT_PROBLEMS: dict[str, str] = {
     "bad_point": "{kind}.{field} must be a place {{lat, lon, label}} (got {value})",
     "bad_base": "{kind}.{field} must be a facility id or a place {{lat, lon, label}} (got {value})",
     "bad_values": "{kind}.{field} must be a list of [key, minutes] pairs (got {value})",
+    "bad_entry_values": "{kind}.{field} must be a list of [key, value] pairs, each value text, a number, "
+    "true/false or null (got {value})",
+    "bad_table": "{kind}.table must be one of {known} (got {value})",
     "not_a_list": "the edits must be a list (got {value})",
     "not_json": "the edits are not JSON ({detail})",
 }

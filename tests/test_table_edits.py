@@ -123,7 +123,8 @@ def test_table_edits_that_do_not_fit_get_the_validators_problems() -> None:
     with pytest.raises(ScenarioError) as caught:
         apply_edits(baseline, [SetEntry("sites", "nowhere", (("personnel", 3),))])
     assert str(caught.value.problems[0]) == (
-        "<what-if>: edit 1 (site nowhere: personnel 3): must name one of the sites (near, far) (got 'nowhere')"
+        "<what-if>: edit 1 (site nowhere: personnel 3): must name one of the sites (near, far) "
+        "(got 'nowhere')"
     )
     with pytest.raises(ScenarioError) as caught:
         apply_edits(baseline, [SetEntry("sites", "near", (("id", "l1"),))])

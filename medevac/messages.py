@@ -317,6 +317,45 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     return ". ".join(parts)
 
 
+# -- uploads: a mission and the files it names -------------------------------------------------
+
+UPLOAD_PROBLEMS: dict[str, str] = {
+    "absolute": "must name a file uploaded with the scenario, by a name relative to it "
+    "(not an absolute path)",
+    "not_uploaded": "was not uploaded: add {file} to the upload (or upload a .zip of the mission's folder)",
+    "ambiguous": "matches several uploaded files ({files}): upload the one it names, or a .zip of the "
+    "mission's folder",
+    "not_utf8": "a scenario must be UTF-8 text (YAML)",
+    "too_big": "at most {limit_mb:g} MB a file",
+    "unpacked_too_big": "at most {limit_mb:g} MB unpacked, all files of the .zip together",
+    "too_many_entries": "at most {limit:,} files in a .zip",
+    "bad_zip": "a readable .zip archive of the mission's folder",
+    "zip_escapes": "a file inside the mission's folder (no absolute or ../ entries in a .zip)",
+    "zip_link": "a file, not a link (links in a .zip are not followed)",
+    "zip_encrypted": "a .zip without a password",
+    "zip_twice": "one file of each name in a .zip",
+    "uploaded_twice": "one uploaded file of each name",
+    "no_mission": "a scenario (.yaml), a workbook (.xlsx, .ods) or tables (sites.csv, facilities.csv, "
+    "airframes.csv, or KML/GeoJSON placemarks) in the .zip",
+    "several_missions": "one {what} in the .zip (found {files}): zip one mission's folder",
+    "table_role": "a table named after what it holds: sites, facilities, airframes or settings "
+    "(such as facilities.csv)",
+    "table_twice": "one {role} table (also {other})",
+    "mission_type": "a scenario (.yaml), a workbook (.xlsx, .xlsm, .xls, .ods), a table (.csv, .kml, "
+    ".kmz, .geojson) or a .zip of the mission's folder",
+}
+"""Why an upload is refused (:mod:`medevac.intake.upload`): the ``allowed`` of each problem."""
+
+
+def upload_problem(code: str, **fields: object) -> str:
+    """The words of an upload problem.
+
+    >>> upload_problem("not_uploaded", file="roads.geojson")
+    "was not uploaded: add roads.geojson to the upload (or upload a .zip of the mission's folder)"
+    """
+    return UPLOAD_PROBLEMS[code].format(**fields)
+
+
 # -- the saved variant library ------------------------------------------------------------
 
 LIBRARY_ERRORS: dict[str, str] = {
@@ -480,52 +519,12 @@ def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: Saved
     return "\n".join([f"{head}:", "", *_table(headers, body)]) + "\n"
 
 
-# -- uploads: a mission and the files it names -------------------------------------------------
-
-UPLOAD_PROBLEMS: dict[str, str] = {
-    "absolute": "must name a file uploaded with the scenario, by a name relative to it "
-    "(not an absolute path)",
-    "not_uploaded": "was not uploaded: add {file} to the upload (or upload a .zip of the mission's folder)",
-    "ambiguous": "matches several uploaded files ({files}): upload the one it names, or a .zip of the "
-    "mission's folder",
-    "not_utf8": "a scenario must be UTF-8 text (YAML)",
-    "too_big": "at most {limit_mb:g} MB a file",
-    "unpacked_too_big": "at most {limit_mb:g} MB unpacked, all files of the .zip together",
-    "too_many_entries": "at most {limit:,} files in a .zip",
-    "bad_zip": "a readable .zip archive of the mission's folder",
-    "zip_escapes": "a file inside the mission's folder (no absolute or ../ entries in a .zip)",
-    "zip_link": "a file, not a link (links in a .zip are not followed)",
-    "zip_encrypted": "a .zip without a password",
-    "zip_twice": "one file of each name in a .zip",
-    "uploaded_twice": "one uploaded file of each name",
-    "no_mission": "a scenario (.yaml), a workbook (.xlsx, .ods) or tables (sites.csv, facilities.csv, "
-    "airframes.csv, or KML/GeoJSON placemarks) in the .zip",
-    "several_missions": "one {what} in the .zip (found {files}): zip one mission's folder",
-    "table_role": "a table named after what it holds: sites, facilities, airframes or settings "
-    "(such as facilities.csv)",
-    "table_twice": "one {role} table (also {other})",
-    "mission_type": "a scenario (.yaml), a workbook (.xlsx, .xlsm, .xls, .ods), a table (.csv, .kml, "
-    ".kmz, .geojson) or a .zip of the mission's folder",
-}
-"""Why an upload is refused (:mod:`medevac.intake.upload`): the ``allowed`` of each problem."""
-
-
-def upload_problem(code: str, **fields: object) -> str:
-    """The words of an upload problem.
-
-    >>> upload_problem("not_uploaded", file="roads.geojson")
-    "was not uploaded: add roads.geojson to the upload (or upload a .zip of the mission's folder)"
-    """
-    return UPLOAD_PROBLEMS[code].format(**fields)
-
-
 __all__ = [
     "ALL_LEGS_TEXT",
     "EDIT_FORMAT_PROBLEMS",
     "FACTOR_MEANING",
     "FACTOR_NAME",
     "LIBRARY_ERRORS",
-    "UPLOAD_PROBLEMS",
     "comparison_text",
     "condition_text",
     "conditions_phrase",
@@ -550,7 +549,6 @@ __all__ = [
     "reasons_text",
     "renamed_text",
     "row_pathway_text",
-    "upload_problem",
     "variant_details",
     "variant_source",
 ]

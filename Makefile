@@ -21,7 +21,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy medevac bench tests scripts app.py app_layers.py
+	$(BIN)/mypy medevac bench tests scripts app.py app_layers.py app_mission.py
 
 pytest: $(VENV)/.installed
 	$(BIN)/pytest

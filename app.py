@@ -22,6 +22,8 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
+from app_mission import mission_tab
+from medevac import messages
 from medevac.check import CheckResult
 from medevac.errors import MedevacError, ScenarioError
 from medevac.intake.upload import (
@@ -85,6 +87,7 @@ ROOT = Path(__file__).resolve().parent
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
+TABLES_TAB = messages.MISSION_APP_TEXT["tab"]
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
 # The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
@@ -743,7 +746,8 @@ def main() -> None:
     remember_click(event)
     st.markdown(legend_html(bool(surface_records)), unsafe_allow_html=True)
 
-    gaps_tab, whatif, compare_tab, export_tab = st.tabs(["Gaps", "What-if", "Compare", "Export"])
+    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", "Export"]
+    gaps_tab, whatif, tables_tab, compare_tab, export_tab = st.tabs(tab_names)
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
@@ -766,6 +770,8 @@ def main() -> None:
                 )
     with compare_tab:
         compare_view(baseline, base_result, shown, result)
+    with tables_tab:
+        mission_tab(baseline, shown, file_stem() + ("-variant" if st.session_state.edits else ""))
     with export_tab:
         export_view(shown, result, layers)
 

@@ -356,6 +356,46 @@ def upload_problem(code: str, **fields: object) -> str:
     return UPLOAD_PROBLEMS[code].format(**fields)
 
 
+# -- the app's Tables tab -----------------------------------------------------------
+
+MISSION_APP_TEXT: dict[str, str] = {
+    "tab": "Tables",
+    "tab.intro": (
+        "The mission as the map shows it, table by table. Change a cell, add a row (the last line) or "
+        "delete rows (tick them, then the bin above the table): each change is checked and becomes an "
+        "edit of the working variant (listed in the What-if tab, where it can be undone), and the map "
+        "and the numbers follow. The columns are those of the workbook (`medevac template`)."
+    ),
+    "title.facilities": "Facilities ({count})",
+    "title.airframes": "Airframes ({count})",
+    "title.sites": "Sites ({count})",
+    "title.timeline": "Timeline",
+    "timeline.caption": (
+        "Minutes of each step of the evacuation chain. The sidebar sets the baseline's; a change here "
+        "is an edit of the working variant."
+    ),
+    "timeline.help": "minutes, 0 or more; empty: the spec's default",
+    "table.refused": "Not taken: {problem}. Put the cell right, or undo it in the table.",
+    "title.download": "Take the mission away",
+    "download.yaml": "This mission as a scenario file (YAML)",
+    "download.workbook": "This mission as a workbook (XLSX)",
+    "download.caption": (
+        "What the map shows, edits included. The workbook is the one `medevac template --from` writes: "
+        "fill it in, then upload it again, or run `medevac import` on it."
+    ),
+}
+"""The words of the app's Tables tab, by stable key (templates over their fields)."""
+
+
+def mission_app_text(key: str, **fields: object) -> str:
+    """A sentence of the app's Tables tab.
+
+    >>> mission_app_text("title.sites", count=14)
+    'Sites (14)'
+    """
+    return MISSION_APP_TEXT[key].format(**fields)
+
+
 # -- the saved variant library ------------------------------------------------------------
 
 LIBRARY_ERRORS: dict[str, str] = {

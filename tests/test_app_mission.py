@@ -18,11 +18,22 @@ from typing import Any
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
-from test_app import metric, sites_text, tab, upload
+from test_app import deck_layer, downloaded, metric, sites_text, tab, upload
 
-from medevac.check import check
-from medevac.scenario import load_scenario, scenario_from_mapping, scenario_to_mapping
-from medevac.whatif import gap_rows
+from medevac.check import CheckResult, check
+from medevac.intake.upload import UploadedFile, open_upload
+from medevac.scenario import load_scenario, parse_scenario, scenario_from_mapping, scenario_to_mapping
+from medevac.whatif import (
+    AddEntry,
+    Edit,
+    RemoveEntry,
+    SetEntry,
+    SetTimeline,
+    apply_edits,
+    compare,
+    describe,
+    gap_rows,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -140,6 +151,7 @@ def test_a_sites_table_alone_is_a_mission_to_fill_in(app: AppTest, tmp_path: Pat
     gaps = tab(app, "Gaps").dataframe[0].value
     assert list(gaps["site_id"]) == [g["site_id"] for g in expected] == ["near", "far"]  # no facility yet
     assert list(gaps["failing_legs"]) == ["resuscitation, surgery"] * 2
+    assert list(editor(app, "sites").value["name"]) == ["Near camp", "Far camp"]  # to fill in
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(app: AppTest) -> None:
@@ -151,3 +163,126 @@ def test_an_upload_over_the_size_limit_is_refused_with_the_limit(app: AppTest) -
         "Upload not loaded: roads.geojson: at most 50 MB a file (got '51.0 MB')"
     ]
     assert [m.value for m in app.metric] == before
+
+
+# -- the editable tables -----------------------------------------------------------------------
+
+
+def editor(at: AppTest, role: str) -> Any:
+    return next(d for d in at.data_editor if str(d.key).startswith(f"table_{role}_"))
+
+
+def edit_table(
+    at: AppTest,
+    role: str,
+    edited: dict[int, dict[str, Any]] | None = None,
+    added: list[dict[str, Any]] | None = None,
+    deleted: list[int] | None = None,
+) -> None:
+    """Change a table as the browser's data editor does (its state: edited, added, deleted rows)."""
+    key = str(editor(at, role).key)
+    at.session_state[key] = {
+        "edited_rows": edited or {},
+        "added_rows": added or [],
+        "deleted_rows": deleted or [],
+    }
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def row_of(at: AppTest, role: str, entry_id: str) -> int:
+    return list(editor(at, role).value["id"]).index(entry_id)
+
+
+KIDAL_L2 = SetEntry("facilities", "kidal-l1", (("level", "2"),))
+
+
+def assert_metrics(at: AppTest, expected: CheckResult) -> None:
+    for leg in expected.legs:
+        assert metric(at, leg)[0] == sites_text(expected, leg), leg
+
+
+def test_a_facility_raised_to_level_2_in_its_table_changes_the_numbers(app: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    before, after = check(demo), check(apply_edits(demo, [KIDAL_L2]))
+    surgery = next(d for d in compare(before, after) if d.leg == "surgery")
+    assert surgery.sites_gained == ("kidal-camp",)  # Kidal's own camp gets surgery nearby
+    edit_table(app, "facilities", edited={row_of(app, "facilities", "kidal-l1"): {"level": "2"}})
+    assert not app.error, [e.value for e in app.error]
+    assert_metrics(app, after)
+    assert metric(app, "surgery")[1].startswith("+1 sites, ")
+    assert [t.value for t in tab(app, "What-if").text] == ["1. facility kidal-l1: level 2"]
+    assert editor(app, "facilities").value["level"][row_of(app, "facilities", "kidal-l1")] == "2"
+    kidal = next(r for r in deck_layer(app, "facilities") if r["id"] == "kidal-l1")
+    assert kidal["label"].startswith("L2")  # the map's badge follows
+    app.button(key="wi_undo").click().run()  # the table edit is an edit like any other
+    assert_metrics(app, before)
+    assert editor(app, "facilities").value["level"][row_of(app, "facilities", "kidal-l1")] == "1"
+
+
+def test_rows_added_and_deleted_in_the_sites_table(app: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    first = demo.sites[0].id
+    new = {"id": "new-camp", "name": "New camp", "lat": 18.44, "lon": 1.41, "personnel": 120}
+    edit_table(app, "sites", added=[new], deleted=[0])
+    assert not app.error, [e.value for e in app.error]
+    values = (("id", "new-camp"), ("name", "New camp"), ("lat", 18.44), ("lon", 1.41), ("personnel", 120))
+    expected_edits: list[Edit] = [RemoveEntry("sites", first), AddEntry("sites", values)]
+    expected = check(apply_edits(demo, expected_edits))
+    assert_metrics(app, expected)
+    assert [t.value for t in tab(app, "What-if").text] == [
+        f"{n}. {describe(e)}" for n, e in enumerate(expected_edits, start=1)
+    ]
+    assert list(editor(app, "sites").value["id"]) == [s.id for s in expected.scenario.sites]
+    assert f"Sites ({len(demo.sites)})" in [h.value for h in tab(app, "Tables").subheader]
+    assert gap_minutes(app) == expected_minutes(gap_rows(expected))
+
+
+def test_a_refused_change_is_named_beside_its_table_and_can_be_put_right(app: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    before = [m.value for m in app.metric]
+    edit_table(app, "sites", edited={0: {"id": "gao-l2"}})  # a facility's id
+    assert [e.value for e in tab(app, "Tables").error] == [
+        f"Not taken: {where}, column id: ids must be unique across facilities, airframes and sites "
+        "(got 'gao-l2'). Put the cell right, or undo it in the table."
+        for where in ("facilities table: row 1 ('gao-l2')", f"sites table: row 1 ('{demo.sites[0].id}')")
+    ]
+    assert [m.value for m in app.metric] == before
+    assert not tab(app, "What-if").text  # the working variant is unchanged
+    edit_table(app, "sites", edited={0: {"lat": 95.0}})  # the same editor: a cell typed again
+    assert [e.value for e in tab(app, "Tables").error] == [
+        f"Not taken: sites table: row 1 ('{demo.sites[0].id}'), column lat: decimal degrees from -90 to 90, "
+        "such as 12.5 or -3.25 (no degrees-minutes-seconds, no N/S/E/W, no decimal comma) (got 95). "
+        "Put the cell right, or undo it in the table."
+    ]
+    edit_table(app, "sites", edited={0: {"personnel": 10}})  # put right
+    assert not app.error, [e.value for e in app.error]
+    expected = apply_edits(demo, [SetEntry("sites", demo.sites[0].id, (("personnel", 10),))])
+    assert_metrics(app, check(expected))
+
+
+def test_the_timeline_table(app: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    edit_table(app, "timeline", edited={1: {"minutes": 0.0}})  # approval
+    expected = check(apply_edits(demo, [SetTimeline((("approval", 0.0),))]))
+    assert not app.error, [e.value for e in app.error]
+    assert_metrics(app, expected)
+    assert [t.value for t in tab(app, "What-if").text] == ["1. timeline: approval 0 min"]
+    assert list(editor(app, "timeline").value["minutes"])[1] == 0.0
+
+
+def test_the_edited_mission_downloads_as_yaml_and_as_a_workbook(
+    app: AppTest, downloads: dict[str, bytes], tmp_path: Path
+) -> None:
+    demo = load_scenario(DEMO)
+    edit_table(app, "facilities", edited={row_of(app, "facilities", "kidal-l1"): {"level": "2"}})
+    edited = apply_edits(demo, [KIDAL_L2])
+    text = downloaded(app, "dl_mission_yaml", downloads).decode()
+    assert scenario_to_mapping(parse_scenario(text)) == scenario_to_mapping(edited)
+    book = downloaded(app, "dl_mission_xlsx", downloads)
+    layers = [
+        UploadedFile("roads.geojson", ROADS.read_bytes()),
+        UploadedFile(PATROLS.name, PATROLS.read_bytes()),
+    ]
+    imported = open_upload(UploadedFile("mission.xlsx", book), layers, tmp_path).scenario
+    assert scenario_to_mapping(imported) == scenario_to_mapping(edited)  # the workbook imports back

@@ -22,6 +22,7 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
+from app_library import library_tab
 from app_mission import mission_tab
 from medevac import messages
 from medevac.check import CheckResult
@@ -88,6 +89,7 @@ SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
 TABLES_TAB = messages.MISSION_APP_TEXT["tab"]
+LIBRARY_TAB = messages.LIBRARY_APP_TEXT["tab"]
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
 # The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
@@ -746,8 +748,8 @@ def main() -> None:
     remember_click(event)
     st.markdown(legend_html(bool(surface_records)), unsafe_allow_html=True)
 
-    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", "Export"]
-    gaps_tab, whatif, tables_tab, compare_tab, export_tab = st.tabs(tab_names)
+    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export"]
+    gaps_tab, whatif, tables_tab, compare_tab, library_tab_, export_tab = st.tabs(tab_names)
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
@@ -772,6 +774,9 @@ def main() -> None:
         compare_view(baseline, base_result, shown, result)
     with tables_tab:
         mission_tab(baseline, shown, file_stem() + ("-variant" if st.session_state.edits else ""))
+    with library_tab_:
+        every_edit = [*condition_edits, *st.session_state.edits]
+        library_tab(file_scenario, every_edit, load=load, reset_conditions=reset_conditions)
     with export_tab:
         export_view(shown, result, layers)
 

@@ -356,7 +356,7 @@ def upload_problem(code: str, **fields: object) -> str:
     return UPLOAD_PROBLEMS[code].format(**fields)
 
 
-# -- the app's Tables tab -----------------------------------------------------------
+# -- the app's Tables and Library tabs -----------------------------------------------------------
 
 MISSION_APP_TEXT: dict[str, str] = {
     "tab": "Tables",
@@ -386,6 +386,51 @@ MISSION_APP_TEXT: dict[str, str] = {
 }
 """The words of the app's Tables tab, by stable key (templates over their fields)."""
 
+LIBRARY_APP_TEXT: dict[str, str] = {
+    "tab": "Library",
+    "intro": (
+        "Variants kept across sessions and restarts. Save the working variant (the sidebar's conditions "
+        "and its edits) under a name; open one again later, on this mission or on its own; compare two "
+        "under every light and season."
+    ),
+    "where": "Library file: {path} (set MEDEVAC_LIBRARY to use another).",
+    "save.head": "Save the working variant",
+    "save.name": "Name",
+    "save.placeholder": "such as: L2 at Kidal, night Puma",
+    "save.button": "Save to the library",
+    "save.spinner": "Checking the variant under every light and season...",
+    "save.done": "Saved {name!r} (id {id}).",
+    "save.nothing": "Nothing to save yet: the map shows the mission file as it is.",
+    "list.head": "Saved variants ({count})",
+    "list.empty": "The library is empty: save a variant above.",
+    "list.this": " (this mission)",
+    "list.headline": "{condition}: sites meeting every leg",
+    "pick": "Variant",
+    "pick.label": "{id} · {name} · {mission}",
+    "open.button": "Open as the working variant",
+    "open.done": "Opened {name!r} (id {id}) as the working variant.",
+    "open.loaded_label": "{name} (library, variant {id})",
+    "open.missing_files": (
+        "This variant's mission names files that are no longer where it was saved (an upload's files "
+        "go with its session): upload its mission again, then open the variant. ({problem})"
+    ),
+    "export.button": "Export as YAML",
+    "export.unavailable": "No export: {problem}",
+    "delete.button": "Delete",
+    "rename.name": "New name",
+    "rename.button": "Rename",
+    "compare.head": "Compare two variants",
+    "compare.a": "Variant A",
+    "compare.b": "Variant B",
+    "compare.button": "Compare (every light and season)",
+    "compare.spinner": "Checking both variants under every light and season...",
+    "compare.summary": (
+        "{changed} of {rows} times (condition, site, leg) differ between variant {b} and variant {a}; "
+        "delta_min is B minus A."
+    ),
+}
+"""The words of the app's Library tab, by stable key (templates over their fields)."""
+
 
 def mission_app_text(key: str, **fields: object) -> str:
     """A sentence of the app's Tables tab.
@@ -394,6 +439,11 @@ def mission_app_text(key: str, **fields: object) -> str:
     'Sites (14)'
     """
     return MISSION_APP_TEXT[key].format(**fields)
+
+
+def library_app_text(key: str, **fields: object) -> str:
+    """A sentence of the app's Library tab."""
+    return LIBRARY_APP_TEXT[key].format(**fields)
 
 
 # -- the saved variant library ------------------------------------------------------------

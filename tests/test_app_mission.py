@@ -22,15 +22,18 @@ from test_app import deck_layer, downloaded, metric, sites_text, tab, upload
 
 from medevac.check import CheckResult, check
 from medevac.intake.upload import UploadedFile, open_upload
+from medevac.library import Library, check_all_conditions, compare_scenarios, default_path, headline_of
 from medevac.scenario import load_scenario, parse_scenario, scenario_from_mapping, scenario_to_mapping
 from medevac.whatif import (
     AddEntry,
     Edit,
     RemoveEntry,
+    SetConditions,
     SetEntry,
     SetTimeline,
     apply_edits,
     compare,
+    content_key,
     describe,
     gap_rows,
 )
@@ -286,3 +289,136 @@ def test_the_edited_mission_downloads_as_yaml_and_as_a_workbook(
     ]
     imported = open_upload(UploadedFile("mission.xlsx", book), layers, tmp_path).scenario
     assert scenario_to_mapping(imported) == scenario_to_mapping(edited)  # the workbook imports back
+
+
+# -- the library -------------------------------------------------------------------------------
+
+
+def the_library() -> Library:
+    return Library(default_path())  # MEDEVAC_LIBRARY: a file of this test's own (conftest)
+
+
+def save(at: AppTest, name: str) -> None:
+    at.text_input(key="lib_name").set_value(name)
+    at.button(key="lib_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_save_open_rename_export_and_delete_a_variant(app: AppTest, downloads: dict[str, bytes]) -> None:
+    demo = load_scenario(DEMO)
+    app.radio(key="light").set_value("night").run()  # a condition of the sidebar is saved too
+    edit_table(app, "facilities", edited={row_of(app, "facilities", "kidal-l1"): {"level": "2"}})
+    edits = (SetConditions(light="night", season="dry", standard="un-10-1-2"), KIDAL_L2)  # the sidebar's
+    variant = apply_edits(demo, edits)
+    save(app, "Kidal L2 at night")
+    assert [s.value for s in tab(app, "Library").success] == ["Saved 'Kidal L2 at night' (id 1)."]
+    (saved,) = the_library().list()
+    assert (saved.name, saved.parent_key, saved.description) == (
+        "Kidal L2 at night",
+        content_key(demo),  # the mission as loaded, and every edit that makes what the map shows
+        "conditions: night, dry, un-10-1-2; facility kidal-l1: level 2",
+    )
+    assert the_library().edits(saved.id) == edits
+    assert saved.headline == headline_of(check_all_conditions(variant))
+    table = tab(app, "Library").dataframe[0].value
+    assert list(table["name"]) == ["Kidal L2 at night"]
+    assert list(table["mission"]) == [f"{demo.name} (this mission)"]
+    day_dry = next(h for h in saved.headline if h.condition == "day-dry")
+    assert list(table["day-dry: sites meeting every leg"]) == [f"{day_dry.sites_meeting_all}/{day_dry.sites}"]
+
+    # Back to the file as it is, then open the variant: the same scenario as saved.
+    app.button(key="wi_clear").click().run()
+    app.radio(key="light").set_value("day").run()
+    assert_metrics(app, check(demo))
+    app.button(key="lib_open").click().run()
+    assert [s.value for s in tab(app, "Library").success] == [
+        "Opened 'Kidal L2 at night' (id 1) as the working variant."
+    ]
+    assert app.radio(key="light").value == "day"  # the sidebar is the file's; the edits say night
+    assert [t.value for t in tab(app, "What-if").text] == [
+        "1. conditions: night, dry, un-10-1-2",
+        "2. facility kidal-l1: level 2",
+    ]
+    assert_metrics(app, check(variant))
+    exported = downloaded(app, "lib_export", downloads).decode()
+    assert scenario_to_mapping(parse_scenario(exported)) == scenario_to_mapping(variant)
+
+    app.text_input(key="lib_rename_1").set_value("Kidal hospital")
+    app.button(key="lib_rename").click().run()
+    assert [v.name for v in the_library().list()] == ["Kidal hospital"]
+    assert list(tab(app, "Library").dataframe[0].value["name"]) == ["Kidal hospital"]
+    app.button(key="lib_delete").click().run()
+    assert the_library().list() == ()
+    assert [s.value for s in tab(app, "Library").success] == ["deleted variant 1 ('Kidal hospital')"]
+
+
+def test_a_new_session_finds_the_variants_and_compares_two(app: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    edit_table(app, "facilities", edited={row_of(app, "facilities", "kidal-l1"): {"level": "2"}})
+    save(app, "Kidal L2")
+    app.button(key="wi_clear").click().run()
+    edit_table(app, "timeline", edited={1: {"minutes": 0.0}})
+    save(app, "No approval wait")
+    assert [v.name for v in the_library().list()] == ["Kidal L2", "No approval wait"]
+
+    later = AppTest.from_file(str(APP), default_timeout=180)  # another session, as after a reload
+    later.run()
+    assert list(tab(later, "Library").dataframe[0].value["name"]) == ["Kidal L2", "No approval wait"]
+    later.selectbox(key="lib_compare_a").set_value(1)
+    later.selectbox(key="lib_compare_b").set_value(2).run()
+    later.button(key="lib_compare").click().run()
+    assert not later.exception, [e.message for e in later.exception]
+    a = apply_edits(demo, [KIDAL_L2])
+    b = apply_edits(demo, [SetTimeline((("approval", 0.0),))])
+    frame = compare_scenarios(a, b)
+    changed = frame[frame["changed"]]
+    shown = tab(later, "Library").dataframe[1].value
+    assert list(shown["site_id"]) == list(changed["site_id"])
+    assert list(shown["delta_min"]) == list(changed["delta_min"])
+    assert len(changed) > 0
+    assert f"{len(changed)} of {len(frame)} times (condition, site, leg) differ" in " ".join(
+        m.value for m in tab(later, "Library").markdown
+    )
+
+
+def test_a_variant_of_another_mission_opens_on_its_own_mission(app: AppTest) -> None:
+    unmiss_path = ROOT / "scenarios" / "unmiss.yaml"
+    app.selectbox(key="demo").set_value("unmiss.yaml").run()
+    unmiss = load_scenario(unmiss_path)
+    facility = unmiss.facilities[0].id
+    edit_table(app, "facilities", edited={0: {"level": "3"}})
+    save(app, "Level 3 first")
+    app.selectbox(key="demo").set_value("minusma-north.yaml").run()
+    table = tab(app, "Library").dataframe[0].value
+    assert list(table["mission"]) == [unmiss.name]  # not this mission's
+    app.button(key="lib_open").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert f"Loaded: **{unmiss.name} (library, variant 1)** ({unmiss.name})" in [
+        c.value for c in app.sidebar.caption
+    ]
+    expected = check(apply_edits(unmiss, [SetEntry("facilities", facility, (("level", "3"),))]))
+    assert_metrics(app, expected)
+
+
+def test_an_uploaded_mission_finds_its_variants_when_uploaded_again(app: AppTest) -> None:
+    """An upload is read from a new folder each time (its content key differs), yet its saved
+    variants are this mission's and open on it, with its road layer."""
+    layers = {"roads.geojson": ROADS.read_bytes(), "minusma-patrols.geojson": PATROLS.read_bytes()}
+    upload(app, "minusma-north.yaml", DEMO.read_bytes(), layers)
+    edit_table(app, "facilities", edited={row_of(app, "facilities", "kidal-l1"): {"level": "2"}})
+    save(app, "Kidal L2, uploaded")
+    later = AppTest.from_file(str(APP), default_timeout=180)
+    later.run()
+    later.selectbox(key="surface_leg").set_value("none").run()
+    upload(later, "minusma-north.yaml", DEMO.read_bytes(), layers)
+    demo = load_scenario(DEMO)
+    assert list(tab(later, "Library").dataframe[0].value["mission"]) == [f"{demo.name} (this mission)"]
+    later.button(key="lib_open").click().run()
+    assert not later.exception, [e.message for e in later.exception]
+    assert not later.error, [e.value for e in later.error]
+    assert "Loaded: **minusma-north.yaml** (MINUSMA north and east (illustrative))" in [
+        c.value for c in later.sidebar.caption
+    ]  # still the upload: the variant opened on it
+    expected = check(apply_edits(demo, [KIDAL_L2]))
+    assert_metrics(later, expected)
+    assert gap_minutes(later) == expected_minutes(gap_rows(expected))  # road times: its own layer

@@ -267,6 +267,7 @@ def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
             limits,
         )
         scenario = mission.scenario
+        folder.mission_dir = scenario.source_dir  # messages name files from the mission's folder
         evaluate(scenario)  # road layer and patrol files are read here: fail now, not later
     except ScenarioError as error:
         problems = [str(p) for p in error.problems]
@@ -276,7 +277,6 @@ def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
         log.exception("upload %s could not be checked", scenario_file.name)
         problems = [f"{scenario_file.name}: could not be checked ({type(error).__name__}: {error})"]
     else:
-        folder.mission_dir = scenario.source_dir
         load(scenario, mission.label, folder)
         st.session_state.upload_warnings = [folder.hide(w) for w in mission.warnings]
         st.session_state.demo = None  # the demo box shows that an upload is loaded

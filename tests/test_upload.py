@@ -18,7 +18,7 @@ from medevac.check import check
 from medevac.errors import ScenarioError
 from medevac.intake import Sources, import_scenario, write_template
 from medevac.intake.upload import Limits, UploadedFile, named_files, open_upload
-from medevac.scenario import load_scenario, scenario_to_mapping
+from medevac.scenario import load_scenario, scenario_from_mapping, scenario_to_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "minusma-north.yaml"
@@ -104,6 +104,27 @@ def test_a_workbook_made_by_template_from_uploads_with_its_files(tmp_path: Path)
     assert scenario_to_mapping(mission.scenario) == scenario_to_mapping(expected)
     assert mission.scenario.ground.roads is not None
     same_times(check(mission.scenario), check(load_scenario(DEMO)))
+
+
+def test_a_workbook_in_a_zipped_folder_finds_the_files_beside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "mission"
+    (folder / "layers").mkdir(parents=True)
+    (folder / "layers" / "roads.geojson").write_bytes(ROADS.read_bytes())
+    (folder / "layers" / PATROLS.name).write_bytes(PATROLS.read_bytes())
+    demo = load_scenario(DEMO)
+    document = scenario_to_mapping(demo)
+    document["ground"]["roads"] = "layers/roads.geojson"
+    document["patrols"][-1]["path"] = {"file": f"layers/{PATROLS.name}"}
+    write_template(folder / "mission.xlsx", scenario_from_mapping(document, source_dir=folder))
+    expected = import_scenario(Sources(workbook=folder / "mission.xlsx"), folder).scenario
+    assert expected.ground.roads == "layers/roads.geojson"
+    entries = {f"mission/{p.relative_to(folder)}": p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    sandbox = tmp_path / "sandbox"
+    sandbox.mkdir()
+    mission = open_upload(zipped(entries), [], sandbox)
+    assert mission.label == "mission.zip: mission/mission.xlsx"
+    assert scenario_to_mapping(mission.scenario) == scenario_to_mapping(expected)
+    same_times(check(mission.scenario), check(demo))
 
 
 def test_tables_by_their_names_and_placemarks(tmp_path: Path) -> None:

@@ -259,7 +259,10 @@ def edit_record(edit: Edit) -> dict[str, Any]:
     >>> edit_record(SetTimeline((("approval", 5.0),)))
     {'edit': 'set_timeline', 'values': [['approval', 5.0]]}
     """
-    record: dict[str, Any] = {"edit": _KIND_OF[type(edit)]}
+    kind = _KIND_OF.get(type(edit))
+    if kind is None:  # a new kind of edit not yet given a stored name here
+        raise EditFormatError(messages.edit_format_problem("unstored_kind", value=type(edit).__name__))
+    record: dict[str, Any] = {"edit": kind}
     for field in dataclasses.fields(edit):
         value = getattr(edit, field.name)
         if isinstance(value, Point):
@@ -637,6 +640,10 @@ class Library:
         """
         edits = tuple(edits)
         name = self._checked_name(name)
+        try:
+            edits_text = edits_to_json(edits)
+        except EditFormatError as error:
+            raise self._error("unstorable_edit", LibraryError, detail=error.detail) from None
         variant = apply_edits(parent, edits)
         headline = headline_of(check_all_conditions(variant))
         parent_key = content_key(parent)
@@ -655,7 +662,7 @@ class Library:
                     name,
                     parent_key,
                     EDITS_FORMAT,
-                    edits_to_json(edits),
+                    edits_text,
                     describe_variant(edits),
                     content_key(variant),
                     _now_utc(),

@@ -471,6 +471,7 @@ LIBRARY_ERRORS: dict[str, str] = {
     "medevac no longer reads ({detail}); its parent scenario still opens",
     "stale_edits": "variant {variant_id} ({name!r}): its edits no longer apply to its parent "
     "scenario {parent!r}: {detail}",
+    "unstorable_edit": "this variant cannot be saved: {detail}; nothing was saved",
 }
 """The sentence of each error code of :mod:`medevac.library`, a template over its fields."""
 
@@ -485,6 +486,7 @@ EDIT_FORMAT_PROBLEMS: dict[str, str] = {
     "bad_entry_values": "{kind}.{field} must be a list of [key, value] pairs, each value text, a number, "
     "true/false or null (got {value})",
     "bad_table": "{kind}.table must be one of {known} (got {value})",
+    "unstored_kind": "an edit of kind {value} has no stored name in the library (medevac.library.EDIT_KINDS)",
     "not_a_list": "the edits must be a list (got {value})",
     "not_json": "the edits are not JSON ({detail})",
 }

@@ -10,13 +10,15 @@ first aid on site 5) and km stated in the comments.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import ONE_KM_A_MINUTE, airframe, facility, make_scenario, on_equator, site
 
 from medevac.check import CheckResult, check
-from medevac.errors import Problem, ScenarioError
+from medevac.errors import LibraryError, Problem, ScenarioError
 from medevac.intake.edits import (
     cell_values,
     entry_rows,
@@ -32,6 +34,7 @@ from medevac.model import Location, Scenario
 from medevac.scenario import scenario_to_mapping
 from medevac.whatif import (
     AddEntry,
+    Edit,
     RemoveEntry,
     SetEntry,
     SetTimeline,
@@ -265,3 +268,21 @@ def test_the_timeline_table() -> None:
     assert [str(locate(p, {})) for p in caught.value.problems] == [
         "timeline table: row 4 ('handover'), column minutes: must be at least 0.0 (got -5)"
     ]
+
+
+@dataclass(frozen=True)
+class _Unregistered:
+    """A kind of edit the library has no stored name for (another branch's new edit)."""
+
+    note: str
+
+
+def test_an_edit_the_library_cannot_store_is_refused_before_anything_is_saved(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite")
+    with pytest.raises(LibraryError) as caught:
+        library.save(camps(), [cast(Edit, _Unregistered("x"))], "odd")
+    assert str(caught.value) == (
+        "this variant cannot be saved: an edit of kind _Unregistered has no stored name in the library "
+        "(medevac.library.EDIT_KINDS); nothing was saved"
+    )
+    assert library.list() == ()

@@ -155,6 +155,17 @@ def test_a_sites_table_alone_is_a_mission_to_fill_in(app: AppTest, tmp_path: Pat
     assert list(gaps["site_id"]) == [g["site_id"] for g in expected] == ["near", "far"]  # no facility yet
     assert list(gaps["failing_legs"]) == ["resuscitation, surgery"] * 2
     assert list(editor(app, "sites").value["name"]) == ["Near camp", "Far camp"]  # to fill in
+    # The planner adds a Level 2 in the facilities table, on the equator at 0 E.
+    edit_table(app, "facilities", added=[{"id": "h", "level": "2", "lat": 0.0, "lon": 0.0}])
+    assert not app.error, [e.value for e in app.error]
+    camps = import_scenario(Sources(sites=tmp_path / "camps.csv"), tmp_path).scenario
+    values = (("id", "h"), ("level", "2"), ("lat", 0.0), ("lon", 0.0))
+    expected = check(apply_edits(camps, [AddEntry("facilities", values)]))
+    assert_metrics(app, expected)
+    # near is 11.13 km away: 15 + 11.13 x 1.4 km at 40 km/h (23.4) + 5 = 43.4 min, inside 120;
+    # far is 100.19 km away: 15 + 210.4 + 5 = 230.4 min, outside.
+    assert metric(app, "surgery")[0] == "1/2"
+    assert list(tab(app, "Gaps").dataframe[0].value["surgery_min"]) == [230.4]
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(app: AppTest) -> None:

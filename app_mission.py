@@ -173,6 +173,9 @@ def mission_tab(baseline: Scenario, shown: Scenario, stem: str) -> None:
         st.subheader(text(f"title.{role}", count=len(getattr(shown, role))))
         columns = COLUMNS[role]
         frame = pd.DataFrame(entry_rows(shown, role), columns=[c.name for c in columns])
+        for column in columns:  # yes/no that a new row may leave empty (its default)
+            if column.parse is boolean:
+                frame[column.name] = frame[column.name].astype("boolean")
         config = {c.name: _column_config(role, c) for c in columns}
         _editor(role, frame, config, baseline, shown, shown_key)
     st.subheader(text("title.timeline"))

@@ -15,7 +15,6 @@ import logging
 import shutil
 import tempfile
 import weakref
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -23,11 +22,21 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from app_layers import build_deck
+from app_library import library_tab
+from app_mission import mission_tab
 from app_optimise import optimise_tab
 from app_robustness import robustness_tab
 from medevac import messages
 from medevac.check import CheckResult
-from medevac.errors import MedevacError, Problem, ScenarioError
+from medevac.errors import MedevacError, ScenarioError
+from medevac.intake.upload import (
+    LAYER_SUFFIXES,
+    MISSION_SUFFIXES,
+    TABLE_SUFFIXES,
+    Limits,
+    UploadedFile,
+    open_upload,
+)
 from medevac.mapdata import (
     FAIL_COLOUR,
     LEVEL_COLOUR,
@@ -46,13 +55,10 @@ from medevac.mapdata import (
     status_label,
     towns,
 )
-from medevac.model import Level, Light, PathFile, Scenario, Season, StandardName
+from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.scenario import (
     dump_scenario,
     load_scenario,
-    parse_scenario,
-    scenario_from_mapping,
-    scenario_to_mapping,
 )
 from medevac.standards import LEG_LABEL, Leg
 from medevac.whatif import (
@@ -84,14 +90,19 @@ ROOT = Path(__file__).resolve().parent
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
+TABLES_TAB = messages.MISSION_APP_TEXT["tab"]
+LIBRARY_TAB = messages.LIBRARY_APP_TEXT["tab"]
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
 # The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
 # the server enforces): a mission's scenario and layers fit; Streamlit's 200 MB invites abuse.
 # (Comments, not docstrings, at module level: Streamlit would show a bare string on the page.)
 UPLOAD_LIMIT_MB = 50
-ROAD_LAYER_TYPES = ("gpkg", "geojson", "json", "shp", "zip", "pbf", "graphml")
-LAYER_TYPES = (*ROAD_LAYER_TYPES, "shx", "dbf", "prj", "cpg")  # and a shapefile's companions
+# What each upload box takes (medevac.intake.upload): the mission (a scenario, a workbook, a table
+# or a .zip of its folder), then the files it names (layers, a shapefile's companions, tables).
+MISSION_TYPES = [suffix[1:] for suffix in MISSION_SUFFIXES]
+LAYER_TYPES = [suffix[1:] for suffix in (*LAYER_SUFFIXES, *TABLE_SUFFIXES)]
+UNPACKED_LIMIT_MB = 4 * UPLOAD_LIMIT_MB  # a .zip of a mission's folder, all files unpacked
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +225,7 @@ class UploadFolder:
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="medevac-upload-"))
+        self.mission_dir: Path | None = None  # the mission file's folder in it, once loaded
         self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
 
     def remove(self) -> None:
@@ -221,7 +233,10 @@ class UploadFolder:
 
     def hide(self, text: str) -> str:
         """A message without this folder's path: files named as the planner wrote them."""
-        for prefix in sorted({str(self.path), str(self.path.resolve())}, key=len, reverse=True):
+        folders = {self.path, self.path.resolve()}
+        if self.mission_dir is not None:
+            folders |= {self.mission_dir, self.mission_dir.resolve()}
+        for prefix in sorted({str(f) for f in folders}, key=len, reverse=True):
             text = text.replace(prefix + "/", "").replace(prefix, "(upload)")
         return text
 
@@ -230,111 +245,6 @@ def hide_paths(text: str) -> str:
     """A core message as the page shows it: never the server path of the upload folder."""
     folder: UploadFolder | None = st.session_state.get("upload_folder")
     return folder.hide(text) if folder is not None else text
-
-
-def named_files(scenario: Scenario) -> list[tuple[str, str]]:
-    """Every file a scenario names, as written, with its key path (the road layer last)."""
-    named = [(f"ground.closures[{i}]", path) for i, path in enumerate(scenario.ground.closures)]
-    named += [
-        (f"patrols[{i}].path.file", patrol.path.file)
-        for i, patrol in enumerate(scenario.patrols)
-        if isinstance(patrol.path, PathFile)
-    ]
-    if scenario.ground.roads:
-        named.append(("ground.roads", scenario.ground.roads))
-    return named
-
-
-def inside(folder: Path, name: str) -> Path | None:
-    """Where ``name`` lies in ``folder``, or ``None`` if it points out (absolute, ``..``)."""
-    root = folder.resolve()
-    target = (root / name).resolve()
-    return target if target != root and target.is_relative_to(root) else None
-
-
-def layer_problem(name: str, data: bytes) -> Problem | None:
-    """Why an uploaded layer is refused: XML, in it or in its zip (only ``.graphml`` is XML).
-
-    GDAL opens a file by its content, and XML descriptors such as a VRT read other files
-    (any on the server) or addresses, whatever the file's name.
-    """
-
-    def is_xml(head: bytes) -> bool:
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-
-    allowed = (
-        "a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), not an XML descriptor such as a VRT"
-    )
-    if name.lower().endswith(".graphml"):
-        return None
-    if not name.lower().endswith(".zip"):
-        return Problem(name, "", "XML", allowed) if is_xml(data[:512]) else None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.infolist():
-                if member.is_dir():
-                    continue
-                with archive.open(member) as packed:
-                    head = packed.read(512)
-                if is_xml(head) or member.filename.lower().endswith((".zip", ".vrt")):
-                    return Problem(name, "", member.filename, allowed)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
-        return Problem(name, "", str(error), "a readable zip archive of a layer")
-    return None
-
-
-def upload_scenario(scenario_file: Any, layer_files: Sequence[Any], folder: Path) -> Scenario:
-    """An uploaded scenario with the files it names placed in ``folder``, checked.
-
-    Every name must resolve inside the folder: an upload never reads a server file, and
-    whether one exists is never told. Layers are saved under their own base names (a
-    shapefile's companions sit beside it); a road layer the scenario does not name, or
-    names otherwise, is the one uploaded layer that no other key claims.
-    """
-    source = str(scenario_file.name)
-    try:
-        text = scenario_file.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        problem = Problem(source, "", "binary data", "a scenario must be UTF-8 text (YAML)")
-        raise ScenarioError([problem]) from None
-    scenario = parse_scenario(text, source=source)  # no folder yet: no file is looked for
-    uploads = {Path(str(f.name)).name: f.getvalue() for f in layer_files}
-    uploads = {name: data for name, data in uploads.items() if name not in {"", ".", ".."}}
-    problems = [p for p in (layer_problem(n, data) for n, data in uploads.items()) if p is not None]
-    if problems:
-        raise ScenarioError(problems)
-    for name, data in uploads.items():
-        (folder / name).write_bytes(data)
-    claimed: set[str] = set()
-
-    def spare_road_layers() -> list[str]:
-        return [n for n in uploads if n not in claimed and n.rsplit(".", 1)[-1].lower() in ROAD_LAYER_TYPES]
-
-    for key, name in named_files(scenario):
-        target = inside(folder, name)
-        if target is None:
-            allowed = "must name a file uploaded with the scenario (a name, not an absolute or ../ path)"
-            problems.append(Problem(source, key, name, allowed))
-            continue
-        spare = spare_road_layers()
-        if target.name in uploads:
-            claimed.add(target.name)
-            data = uploads[target.name]
-        elif key == "ground.roads" and len(spare) == 1:
-            data = uploads[spare[0]]
-        else:
-            problems.append(Problem(source, key, name, "was not uploaded: add it in the second upload box"))
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            target.write_bytes(data)
-    if problems:
-        raise ScenarioError(problems)
-    document = scenario_to_mapping(scenario)
-    spare = spare_road_layers()
-    if scenario.ground.roads is None and len(spare) == 1:
-        document["ground"] = {**document.get("ground", {}), "roads": spare[0]}
-    return scenario_from_mapping(document, source=source, source_dir=folder)
 
 
 def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
@@ -350,8 +260,16 @@ def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
     st.session_state.upload_ids = ids
     st.session_state.upload_errors = []
     folder = UploadFolder()
+    limits = Limits(file_mb=UPLOAD_LIMIT_MB, unpacked_mb=UNPACKED_LIMIT_MB)
     try:
-        scenario = upload_scenario(scenario_file, layer_files, folder.path)
+        mission = open_upload(
+            UploadedFile(str(scenario_file.name), scenario_file.getvalue()),
+            [UploadedFile(str(f.name), f.getvalue()) for f in layer_files],
+            folder.path,
+            limits,
+        )
+        scenario = mission.scenario
+        folder.mission_dir = scenario.source_dir  # messages name files from the mission's folder
         evaluate(scenario)  # road layer and patrol files are read here: fail now, not later
     except ScenarioError as error:
         problems = [str(p) for p in error.problems]
@@ -361,7 +279,8 @@ def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
         log.exception("upload %s could not be checked", scenario_file.name)
         problems = [f"{scenario_file.name}: could not be checked ({type(error).__name__}: {error})"]
     else:
-        load(scenario, scenario_file.name, folder)
+        load(scenario, mission.label, folder)
+        st.session_state.upload_warnings = [folder.hide(w) for w in mission.warnings]
         st.session_state.demo = None  # the demo box shows that an upload is loaded
         return
     st.session_state.upload_errors = [folder.hide(p) for p in problems]
@@ -380,19 +299,21 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
     round_ = st.session_state.upload_round
     limit = f"Up to {UPLOAD_LIMIT_MB} MB a file."
     scenario_file = bar.file_uploader(
-        "or upload a scenario (YAML)",
-        type=["yaml", "yml"],
+        "or upload a mission: a scenario (YAML), a workbook, a sites table (CSV, KML, GeoJSON) or a .zip "
+        "of its folder",
+        type=MISSION_TYPES,
         key=f"upload_{round_}",
         max_upload_size=UPLOAD_LIMIT_MB,
         help=limit,
     )
     layer_files = bar.file_uploader(
-        "and the files it names: road layer, closures, patrol lines (optional)",
-        type=list(LAYER_TYPES),
+        "and the files it names: road layer, closures, patrol lines; beside a table, the other "
+        "tables (facilities.csv, airframes.csv) (optional)",
+        type=LAYER_TYPES,
         accept_multiple_files=True,
         key=f"layers_upload_{round_}",
         max_upload_size=UPLOAD_LIMIT_MB,
-        help=f"{limit} The scenario names them by file name (no folders above it).",
+        help=f"{limit} Matched to the names the mission gives them, by file name.",
     )
     if scenario_file is not None:
         take_upload(scenario_file, layer_files or [])
@@ -406,6 +327,8 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
     )
     file_scenario: Scenario = st.session_state.file_scenario
     bar.caption(f"Loaded: **{st.session_state.file_label}** ({file_scenario.name})")
+    for warning in st.session_state.get("upload_warnings", []):
+        bar.caption(f"Note: {warning}")
 
     bar.header("Conditions")
     edits: list[Edit] = []
@@ -829,8 +752,9 @@ def main() -> None:
 
     # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.
     planning = [messages.APP_TEXT["tab.robustness"], messages.APP_TEXT["tab.optimise"]]
-    tabs = st.tabs(["Gaps", "What-if", "Compare", "Export", *planning], key="main_tabs", on_change="rerun")
-    gaps_tab, whatif, compare_tab, export_tab, robust_tab, optimise_tab_ = tabs
+    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
+    tabs = st.tabs(tab_names, key="main_tabs", on_change="rerun")
+    gaps_tab, whatif, tables_tab, compare_tab, library_tab_, export_tab, robust_tab, optimise_tab_ = tabs
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
@@ -853,6 +777,11 @@ def main() -> None:
                 )
     with compare_tab:
         compare_view(baseline, base_result, shown, result)
+    with tables_tab:
+        mission_tab(baseline, shown, file_stem() + ("-variant" if st.session_state.edits else ""))
+    with library_tab_:
+        every_edit = [*condition_edits, *st.session_state.edits]
+        library_tab(file_scenario, every_edit, load=load, reset_conditions=reset_conditions)
     with export_tab:
         export_view(shown, result, layers)
     online = bool(st.session_state.get("online_tiles"))

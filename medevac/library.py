@@ -71,17 +71,23 @@ from medevac.model import Light, Scenario, Season
 from medevac.results import Results, condition_name
 from medevac.scenario import dump_scenario, relocated, scenario_from_mapping, scenario_to_mapping
 from medevac.whatif import (
+    ENTRY_TABLES,
     AddAirframe,
+    AddEntry,
     AddFacility,
     Edit,
     MoveAirframe,
     MoveFacility,
     Point,
+    RemoveEntry,
     RemoveFacility,
     SetAirframe,
     SetConditions,
     SetConvoyFactor,
+    SetEntry,
+    SetSite,
     SetTimeline,
+    SetWeather,
     apply_edits,
     content_key,
     describe_variant,
@@ -221,6 +227,11 @@ EDIT_KINDS: dict[str, type[Any]] = {
     "set_timeline": SetTimeline,
     "set_convoy_factor": SetConvoyFactor,
     "set_conditions": SetConditions,
+    "set_weather": SetWeather,
+    "set_site": SetSite,
+    "set_entry": SetEntry,
+    "add_entry": AddEntry,
+    "remove_entry": RemoveEntry,
 }
 """The stored name of each kind of edit: fixed, so a class may be renamed without breaking
 saved variants."""
@@ -252,13 +263,16 @@ def edit_record(edit: Edit) -> dict[str, Any]:
     >>> edit_record(SetTimeline((("approval", 5.0),)))
     {'edit': 'set_timeline', 'values': [['approval', 5.0]]}
     """
-    record: dict[str, Any] = {"edit": _KIND_OF[type(edit)]}
+    kind = _KIND_OF.get(type(edit))
+    if kind is None:  # a new kind of edit not yet given a stored name here
+        raise EditFormatError(messages.edit_format_problem("unstored_kind", value=type(edit).__name__))
+    record: dict[str, Any] = {"edit": kind}
     for field in dataclasses.fields(edit):
         value = getattr(edit, field.name)
         if isinstance(value, Point):
             value = _point_record(value)
-        elif isinstance(edit, SetTimeline) and field.name == "values":
-            value = [[key, minutes] for key, minutes in value]
+        elif isinstance(edit, SetTimeline | SetEntry | AddEntry) and field.name == "values":
+            value = [[key, item] for key, item in value]
         record[field.name] = value
     return record
 
@@ -322,8 +336,33 @@ def edit_from_record(record: object) -> Edit:
                 messages.edit_format_problem("bad_values", kind=kind, field="values", value=shown)
             )
         given["values"] = tuple((key, float(minutes)) for key, minutes in pairs)
+    if cls in (SetEntry, AddEntry):
+        given["values"] = _entry_values(kind, given["values"])
+    if cls in (SetEntry, AddEntry, RemoveEntry) and given["table"] not in ENTRY_TABLES:
+        raise EditFormatError(
+            messages.edit_format_problem(
+                "bad_table", kind=kind, value=json.dumps(given["table"])[:80], known=", ".join(ENTRY_TABLES)
+            )
+        )
     edit: Edit = cls(**given)
     return edit
+
+
+def _entry_values(kind: str, values: object) -> tuple[tuple[str, Any], ...]:
+    """The ``[key, scalar]`` pairs of a table edit, as the edit holds them."""
+
+    def scalar(value: object) -> bool:
+        return value is None or isinstance(value, str | bool) or _is_number(value)
+
+    pairs = values if isinstance(values, list) else None
+    if pairs is None or not all(
+        isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and scalar(p[1]) for p in pairs
+    ):
+        shown = json.dumps(values)[:80]
+        raise EditFormatError(
+            messages.edit_format_problem("bad_entry_values", kind=kind, field="values", value=shown)
+        )
+    return tuple((key, value) for key, value in pairs)
 
 
 def edits_to_json(edits: Iterable[Edit]) -> str:
@@ -605,6 +644,10 @@ class Library:
         """
         edits = tuple(edits)
         name = self._checked_name(name)
+        try:
+            edits_text = edits_to_json(edits)
+        except EditFormatError as error:
+            raise self._error("unstorable_edit", LibraryError, detail=error.detail) from None
         variant = apply_edits(parent, edits)
         headline = headline_of(check_all_conditions(variant))
         parent_key = content_key(parent)
@@ -623,7 +666,7 @@ class Library:
                     name,
                     parent_key,
                     EDITS_FORMAT,
-                    edits_to_json(edits),
+                    edits_text,
                     describe_variant(edits),
                     content_key(variant),
                     _now_utc(),

@@ -331,6 +331,135 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     return ". ".join(parts)
 
 
+# -- uploads: a mission and the files it names -------------------------------------------------
+
+UPLOAD_PROBLEMS: dict[str, str] = {
+    "absolute": "must name a file uploaded with the scenario, by a name relative to it "
+    "(not an absolute path)",
+    "not_uploaded": "was not uploaded: add {file} to the upload (or upload a .zip of the mission's folder)",
+    "ambiguous": "matches several uploaded files ({files}): upload the one it names, or a .zip of the "
+    "mission's folder",
+    "not_utf8": "a scenario must be UTF-8 text (YAML)",
+    "too_big": "at most {limit_mb:g} MB a file",
+    "unpacked_too_big": "at most {limit_mb:g} MB unpacked, all files of the .zip together",
+    "too_many_entries": "at most {limit:,} files in a .zip",
+    "bad_zip": "a readable .zip archive of the mission's folder",
+    "zip_escapes": "a file inside the mission's folder (no absolute or ../ entries in a .zip)",
+    "zip_link": "a file, not a link (links in a .zip are not followed)",
+    "zip_encrypted": "a .zip without a password",
+    "zip_twice": "one file of each name in a .zip",
+    "uploaded_twice": "one uploaded file of each name",
+    "no_mission": "a scenario (.yaml), a workbook (.xlsx, .ods) or tables (sites.csv, facilities.csv, "
+    "airframes.csv, or KML/GeoJSON placemarks) in the .zip",
+    "several_missions": "one {what} in the .zip (found {files}): zip one mission's folder",
+    "table_role": "a table named after what it holds: sites, facilities, airframes or settings "
+    "(such as facilities.csv)",
+    "table_twice": "one {role} table (also {other})",
+    "mission_type": "a scenario (.yaml), a workbook (.xlsx, .xlsm, .xls, .ods), a table (.csv, .kml, "
+    ".kmz, .geojson) or a .zip of the mission's folder",
+}
+"""Why an upload is refused (:mod:`medevac.intake.upload`): the ``allowed`` of each problem."""
+
+
+def upload_problem(code: str, **fields: object) -> str:
+    """The words of an upload problem.
+
+    >>> upload_problem("not_uploaded", file="roads.geojson")
+    "was not uploaded: add roads.geojson to the upload (or upload a .zip of the mission's folder)"
+    """
+    return UPLOAD_PROBLEMS[code].format(**fields)
+
+
+# -- the app's Tables and Library tabs -----------------------------------------------------------
+
+MISSION_APP_TEXT: dict[str, str] = {
+    "tab": "Tables",
+    "tab.intro": (
+        "The mission as the map shows it, table by table. Change a cell, add a row (the last line) or "
+        "delete rows (tick them, then the bin above the table): each change is checked and becomes an "
+        "edit of the working variant (listed in the What-if tab, where it can be undone), and the map "
+        "and the numbers follow. The columns are those of the workbook (`medevac template`)."
+    ),
+    "title.facilities": "Facilities ({count})",
+    "title.airframes": "Airframes ({count})",
+    "title.sites": "Sites ({count})",
+    "title.timeline": "Timeline",
+    "timeline.caption": (
+        "Minutes of each step of the evacuation chain. The sidebar sets the baseline's; a change here "
+        "is an edit of the working variant."
+    ),
+    "timeline.help": "minutes, 0 or more; empty: the spec's default",
+    "table.refused": "Not taken: {problem}. Put the cell right, or undo it in the table.",
+    "title.download": "Take the mission away",
+    "download.yaml": "This mission as a scenario file (YAML)",
+    "download.workbook": "This mission as a workbook (XLSX)",
+    "download.caption": (
+        "What the map shows, edits included. The workbook is the one `medevac template --from` writes: "
+        "fill it in, then upload it again, or run `medevac import` on it."
+    ),
+}
+"""The words of the app's Tables tab, by stable key (templates over their fields)."""
+
+LIBRARY_APP_TEXT: dict[str, str] = {
+    "tab": "Library",
+    "intro": (
+        "Variants kept across sessions and restarts. Save the working variant (the sidebar's conditions "
+        "and its edits) under a name; open one again later, on this mission or on its own; compare two "
+        "under every light and season."
+    ),
+    "where": "Library file: {path} (set MEDEVAC_LIBRARY to use another).",
+    "save.head": "Save the working variant",
+    "save.name": "Name",
+    "save.placeholder": "such as: L2 at Kidal, night Puma",
+    "save.button": "Save to the library",
+    "save.spinner": "Checking the variant under every light and season...",
+    "save.done": "Saved {name!r} (id {id}).",
+    "save.nothing": "Nothing to save yet: the map shows the mission file as it is.",
+    "list.head": "Saved variants ({count})",
+    "list.empty": "The library is empty: save a variant above.",
+    "list.this": " (this mission)",
+    "list.headline": "{condition}: sites meeting every leg",
+    "pick": "Variant",
+    "pick.label": "{id} · {name} · {mission}",
+    "open.button": "Open as the working variant",
+    "open.done": "Opened {name!r} (id {id}) as the working variant.",
+    "open.loaded_label": "{name} (library, variant {id})",
+    "open.missing_files": (
+        "This variant's mission names files that are no longer where it was saved (an upload's files "
+        "go with its session): upload its mission again, then open the variant. ({problem})"
+    ),
+    "export.button": "Export as YAML",
+    "export.unavailable": "No export: {problem}",
+    "delete.button": "Delete",
+    "rename.name": "New name",
+    "rename.button": "Rename",
+    "compare.head": "Compare two variants",
+    "compare.a": "Variant A",
+    "compare.b": "Variant B",
+    "compare.button": "Compare (every light and season)",
+    "compare.spinner": "Checking both variants under every light and season...",
+    "compare.summary": (
+        "{changed} of {rows} times (condition, site, leg) differ between variant {b} and variant {a}; "
+        "delta_min is B minus A."
+    ),
+}
+"""The words of the app's Library tab, by stable key (templates over their fields)."""
+
+
+def mission_app_text(key: str, **fields: object) -> str:
+    """A sentence of the app's Tables tab.
+
+    >>> mission_app_text("title.sites", count=14)
+    'Sites (14)'
+    """
+    return MISSION_APP_TEXT[key].format(**fields)
+
+
+def library_app_text(key: str, **fields: object) -> str:
+    """A sentence of the app's Library tab."""
+    return LIBRARY_APP_TEXT[key].format(**fields)
+
+
 # -- the saved variant library ------------------------------------------------------------
 
 LIBRARY_ERRORS: dict[str, str] = {
@@ -356,6 +485,7 @@ LIBRARY_ERRORS: dict[str, str] = {
     "medevac no longer reads ({detail}); its parent scenario still opens",
     "stale_edits": "variant {variant_id} ({name!r}): its edits no longer apply to its parent "
     "scenario {parent!r}: {detail}",
+    "unstorable_edit": "this variant cannot be saved: {detail}; nothing was saved",
 }
 """The sentence of each error code of :mod:`medevac.library`, a template over its fields."""
 
@@ -367,6 +497,10 @@ EDIT_FORMAT_PROBLEMS: dict[str, str] = {
     "bad_point": "{kind}.{field} must be a place {{lat, lon, label}} (got {value})",
     "bad_base": "{kind}.{field} must be a facility id or a place {{lat, lon, label}} (got {value})",
     "bad_values": "{kind}.{field} must be a list of [key, minutes] pairs (got {value})",
+    "bad_entry_values": "{kind}.{field} must be a list of [key, value] pairs, each value text, a number, "
+    "true/false or null (got {value})",
+    "bad_table": "{kind}.table must be one of {known} (got {value})",
+    "unstored_kind": "an edit of kind {value} has no stored name in the library (medevac.library.EDIT_KINDS)",
     "not_a_list": "the edits must be a list (got {value})",
     "not_json": "the edits are not JSON ({detail})",
 }

@@ -12,6 +12,11 @@ a bad file. Facility edits carry their airframes with them:
 - moving a facility moves the airframes based there (a base names the facility);
 - removing a facility **rebases** its airframes to the facility's position as a point base:
   closing a hospital does not close the airfield next to it. :func:`describe` says so.
+
+The table edits (:class:`SetEntry`, :class:`AddEntry`, :class:`RemoveEntry`) change any field
+of a site, facility or airframe, as the app's editable tables do; their values are scalars
+under key paths of the file (``level``, ``launch.day``, ``base.lat``), so they are stored as
+plain data like the others.
 """
 
 from __future__ import annotations
@@ -156,6 +161,49 @@ class SetConditions:
     standard: StandardName | None = None
 
 
+EntryTable = Literal["sites", "facilities", "airframes"]
+ENTRY_TABLES: tuple[EntryTable, ...] = ("sites", "facilities", "airframes")
+"""The tables of entries a table edit may change."""
+
+EntryValue: TypeAlias = str | float | int | bool | None
+"""A value of a table edit: a scalar of the file; ``None`` removes the key (its default)."""
+
+_ENTRY_WORD = {"sites": "site", "facilities": "facility", "airframes": "airframe"}
+
+
+@dataclass(frozen=True)
+class SetEntry:
+    """Change fields of one site, facility or airframe.
+
+    ``values`` are ``(key, value)`` pairs, the key a path inside the entry as the file
+    writes it (``level``, ``personnel``, ``launch.day``; ``base`` for a facility id, or
+    ``base.lat`` and ``base.lon`` for a place), the value a scalar; ``None`` removes the key
+    so it takes its default again. A facility given a new ``id`` takes the airframes based
+    there with it.
+    """
+
+    table: EntryTable
+    entry_id: str
+    values: tuple[tuple[str, EntryValue], ...]
+
+
+@dataclass(frozen=True)
+class AddEntry:
+    """Add a site, facility or airframe with these fields (key paths as :class:`SetEntry`)."""
+
+    table: EntryTable
+    values: tuple[tuple[str, EntryValue], ...]
+
+
+@dataclass(frozen=True)
+class RemoveEntry:
+    """Remove a site, facility or airframe; a facility's airframes stay at its position
+    (as :class:`RemoveFacility`)."""
+
+    table: EntryTable
+    entry_id: str
+
+
 Edit: TypeAlias = (
     AddFacility
     | MoveFacility
@@ -168,6 +216,9 @@ Edit: TypeAlias = (
     | SetTimeline
     | SetConvoyFactor
     | SetConditions
+    | SetEntry
+    | AddEntry
+    | RemoveEntry
 )
 
 
@@ -220,16 +271,12 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
     elif isinstance(edit, MoveFacility):
         _entry(data, "facilities", edit.facility_id, number, edit).update(_location(edit.to))
     elif isinstance(edit, RemoveFacility):
-        gone = _entry(data, "facilities", edit.facility_id, number, edit)
-        data["facilities"] = [f for f in data["facilities"] if f is not gone]
-        for airframe in data.get("airframes", []):
-            if airframe.get("base") == edit.facility_id:
-                airframe["base"] = {"lat": gone["lat"], "lon": gone["lon"]}
+        _remove_facility(data, _entry(data, "facilities", edit.facility_id, number, edit))
     elif isinstance(edit, AddAirframe):
         launch: dict[str, float] = {"day": edit.launch_day_min}
         if edit.launch_night_min is not None:
             launch["night"] = edit.launch_night_min
-        airframe = {
+        airframe: dict[str, Any] = {
             "id": edit.airframe_id,
             "type": edit.type,
             "kind": edit.kind,
@@ -269,6 +316,8 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         data["timeline"] = {**data.get("timeline", {}), **dict(edit.values)}
     elif isinstance(edit, SetConvoyFactor):
         data["ground"] = {**data.get("ground", {}), "convoy_factor": edit.factor}
+    elif isinstance(edit, SetEntry | AddEntry | RemoveEntry):
+        _apply_table_edit(data, edit, number)
     elif isinstance(edit, SetConditions):
         conditions = dict(data.get("conditions", {}))
         if edit.light is not None:
@@ -278,6 +327,55 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
         data["conditions"] = conditions
         if edit.standard is not None:
             data["standard"] = edit.standard
+
+
+def _remove_facility(data: dict[str, Any], gone: dict[str, Any]) -> None:
+    """Remove a facility; airframes based there get its position as a point base."""
+    data["facilities"] = [f for f in data["facilities"] if f is not gone]
+    for airframe in data.get("airframes", []):
+        if airframe.get("base") == gone.get("id"):
+            airframe["base"] = {"lat": gone.get("lat"), "lon": gone.get("lon")}
+
+
+def _set_path(entry: dict[str, Any], key: str, value: EntryValue) -> None:
+    """Set ``a.b`` inside an entry (a mapping made where a scalar was); ``None`` removes it."""
+    *parents, last = key.split(".")
+    node = entry
+    for step in parents:
+        child = node.get(step)
+        if not isinstance(child, dict):
+            child = {}
+        node[step] = child = dict(child)
+        node = child
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+def _apply_table_edit(data: dict[str, Any], edit: SetEntry | AddEntry | RemoveEntry, number: int) -> None:
+    if edit.table not in ENTRY_TABLES:
+        raise _problem(number, edit, edit.table, "tables are " + ", ".join(ENTRY_TABLES))
+    if isinstance(edit, AddEntry):
+        entry: dict[str, Any] = {}
+        for key, value in edit.values:
+            _set_path(entry, key, value)
+        data[edit.table] = [*data.get(edit.table, []), entry]
+        return
+    found = _entry(data, edit.table, edit.entry_id, number, edit)
+    if isinstance(edit, RemoveEntry):
+        if edit.table == "facilities":
+            _remove_facility(data, found)
+        else:
+            data[edit.table] = [e for e in data[edit.table] if e is not found]
+        return
+    for key, value in edit.values:
+        _set_path(found, key, value)
+    new_id = found.get("id")
+    if edit.table == "facilities" and new_id != edit.entry_id:
+        for airframe in data.get("airframes", []):
+            if airframe.get("base") == edit.entry_id:
+                airframe["base"] = new_id
 
 
 # -- describing edits ---------------------------------------------------------------------
@@ -339,8 +437,45 @@ def describe(edit: Edit) -> str:
         return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
     if isinstance(edit, SetConvoyFactor):
         return f"convoy factor {edit.factor:g}"
+    if isinstance(edit, SetEntry | AddEntry | RemoveEntry):
+        return _describe_table_edit(edit)
     parts = [p for p in (edit.light, edit.season, edit.standard) if p is not None]
     return "conditions: " + ", ".join(parts or ["unchanged"])
+
+
+def _value_text(value: EntryValue) -> str:
+    if value is None:
+        return "default"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _describe_table_edit(edit: SetEntry | AddEntry | RemoveEntry) -> str:
+    """``facility kidal-l1: level 2``, ``+ site camp-x at (12.00, 1.00)``, ``- airframe puma-2``.
+
+    >>> describe(SetEntry("facilities", "kidal-l1", (("level", "2"),)))
+    'facility kidal-l1: level 2'
+    """
+    word = _ENTRY_WORD.get(edit.table, edit.table)
+    if isinstance(edit, RemoveEntry):
+        note = " (airframes based there stay at its position)" if edit.table == "facilities" else ""
+        return f"- {word} {edit.entry_id}{note}"
+    if isinstance(edit, SetEntry):
+        changes = ", ".join(f"{key} {_value_text(value)}" for key, value in edit.values)
+        return f"{word} {edit.entry_id}: {changes or 'unchanged'}"
+    values = dict(edit.values)
+    text = f"+ {word} {_value_text(values.get('id'))}"
+    if values.get("level") is not None:
+        text = f"+ Level {values['level']} {word} {_value_text(values.get('id'))}"
+    lat, lon = values.get("lat", values.get("base.lat")), values.get("lon", values.get("base.lon"))
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        text += f" at {Point(float(lat), float(lon)).text()}"
+    elif isinstance(values.get("base"), str):
+        text += f" based at {values['base']}"
+    return text
 
 
 def describe_variant(edits: Iterable[Edit]) -> str:
@@ -536,17 +671,23 @@ def variant_table(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
 
 
 __all__ = [
+    "ENTRY_TABLES",
     "AddAirframe",
+    "AddEntry",
     "AddFacility",
     "Edit",
+    "EntryTable",
+    "EntryValue",
     "LegDelta",
     "MoveAirframe",
     "MoveFacility",
     "Point",
+    "RemoveEntry",
     "RemoveFacility",
     "SetAirframe",
     "SetConditions",
     "SetConvoyFactor",
+    "SetEntry",
     "SetSite",
     "SetTimeline",
     "SetWeather",

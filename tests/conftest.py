@@ -137,3 +137,10 @@ def assert_spec_shape(document: dict[str, Any], result: CheckResult) -> None:
     assert summary["sites"] == len(document["sites"])
     assert summary["sites_meeting_all"] == sum(r["meets_all"] for r in document["sites"])
     assert 0 <= summary["personnel_meeting_all"] <= summary["personnel"]
+
+
+@pytest.fixture(autouse=True)
+def _library_in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saved variant library of every test is a file of its own (the app's Library tab
+    reads it on every run): no test reads or writes the user's data folder."""
+    monkeypatch.setenv("MEDEVAC_LIBRARY", str(tmp_path / "medevac-library.sqlite"))

@@ -462,11 +462,13 @@ def naming(path: str) -> bytes:
 
 
 def test_an_upload_reads_no_file_outside_its_folder(app: AppTest) -> None:
-    """Absolute and ../ names are refused alike, whether the server file exists or not, and
-    no message shows a server path; the demo stays."""
+    """Absolute names are refused, and so are names no uploaded file answers, whether the
+    server file exists or not (the answer never depends on it); no message shows a server
+    path; the demo stays."""
     before = [m.value for m in app.metric]
     replies = {}
-    for path in ("/etc/passwd", "/etc/no-such-file", "../../../../etc/passwd", "../roads.geojson"):
+    paths = ("/etc/passwd", "/etc/no-such-file", "../../../../etc/passwd", "../../../../etc/no-such-file")
+    for path in (*paths, "C:/Windows/win.ini", "~/.ssh/id_rsa"):
         upload(app, "camps.yaml", naming(path), {"roads.geojson": ROADS})
         assert not app.exception, [e.message for e in app.exception]
         errors = [e.value for e in app.error]
@@ -474,13 +476,22 @@ def test_an_upload_reads_no_file_outside_its_folder(app: AppTest) -> None:
         for error in errors:
             assert path in error
             assert tempfile.gettempdir() not in error and "medevac-upload" not in error
-        replies[path] = [error.replace(path, "<name>") for error in errors]
+        file = Path(path).name
+        replies[path] = [error.replace(path, "<name>").replace(file, "<file>") for error in errors]
         assert [m.value for m in app.metric] == before
-    assert len({tuple(reply) for reply in replies.values()}) == 1  # nothing tells what exists
+    assert replies[paths[0]] == replies[paths[1]]  # nothing tells what exists
+    assert replies[paths[2]] == replies[paths[3]]
+    keys = ("ground.closures[0]", "patrols[0].path.file", "ground.roads")
     assert replies["/etc/passwd"] == [
-        "Upload not loaded: camps.yaml: " + f"{key}: must name a file uploaded with the scenario "
-        "(a name, not an absolute or ../ path) (got '<name>')"
-        for key in ("ground.closures[0]", "patrols[0].path.file", "ground.roads")
+        f"Upload not loaded: camps.yaml: {key}: must name a file uploaded with the scenario, by a name "
+        "relative to it (not an absolute path) (got '<name>')"
+        for key in keys
+    ]
+    assert replies["C:/Windows/win.ini"] == replies["~/.ssh/id_rsa"] == replies["/etc/passwd"]
+    assert replies["../../../../etc/passwd"] == [
+        f"Upload not loaded: camps.yaml: {key}: was not uploaded: add <file> to the upload (or upload a "
+        ".zip of the mission's folder) (got '<name>')"
+        for key in keys
     ]
     # The upload limit: 50 MB, set for the server and shown by both boxes.
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))

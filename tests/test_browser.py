@@ -2,14 +2,16 @@
 
 Checks what AppTest cannot: the page renders in a browser with no internet (the map canvas
 and the gap table appear), a what-if typed into the page changes the numbers on it, a new
-mission's conditions are the ones the browser sends back at the next click, and map
-tooltips read as text and are never cut off by the map's edge.
+mission's conditions are the ones the browser sends back at the next click, map
+tooltips read as text and are never cut off by the map's edge, and a workbook uploaded,
+edited in its table and saved to the library is found there after a reload.
 A screenshot is kept in ``artifacts/`` (gitignored) for CI to keep.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import socket
 import subprocess
 import sys
@@ -49,7 +51,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def library_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served app's variant library (MEDEVAC_LIBRARY): a file of these tests' own."""
+    return tmp_path_factory.mktemp("library") / "library.sqlite"
+
+
+@pytest.fixture(scope="module")
+def server(library_file: Path) -> Iterator[str]:
     port = free_port()
     command = [
         *(sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")),
@@ -57,8 +65,9 @@ def server() -> Iterator[str]:
         *("--browser.gatherUsageStats", "false"),
     ]
     url = f"http://127.0.0.1:{port}"
+    environment = {**os.environ, "MEDEVAC_LIBRARY": str(library_file)}
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -226,6 +235,146 @@ def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser
     assert "· un-10-1-2 · day, dry season · baseline" in state_line()  # not the night set before
     convoy = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSliderThumbValue"]').text
     assert float(convoy) == load_scenario(ROOT / "scenarios" / "unmiss.yaml").ground.convoy_factor
+
+
+def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
+    server: str, browser: object, library_file: Path, tmp_path: Path
+) -> None:
+    """Upload the demo as a workbook (``medevac template --from``) with its road layer and
+    patrols, raise a facility's level in the Tables tab, see the site count change, save the
+    variant to the library, reload the page and find it there."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac.intake import Sources, import_scenario
+    from medevac.library import Library, check_all_conditions, headline_of
+    from medevac.whatif import SetEntry
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 90)
+    book = tmp_path / "mission.xlsx"
+    made = subprocess.run(
+        [sys.executable, "-m", "medevac", "template", "--from", str(DEMO), "--out", str(book)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    mission = import_scenario(Sources(workbook=book), tmp_path).scenario  # as the app must read it
+    kidal_l2 = SetEntry("facilities", "kidal-l1", (("level", "2"),))
+    before, after = check(mission), check(apply_edits(mission, [kidal_l2]))
+    surgery = before.legs.index("surgery")
+    expected_before = f"{int(before.meets[surgery].sum())}/{len(mission.sites)}"
+    expected_after = f"{int(after.meets[surgery].sum())}/{len(mission.sites)}"
+    assert expected_before != expected_after  # a Level 2 at Kidal gives its camp surgery
+
+    def surgery_value() -> str:
+        for metric in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]'):
+            label = metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]').text
+            if label.startswith("surgery"):
+                return str(metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]').text)
+        return ""
+
+    def open_tab(name: str) -> None:
+        tab = next(
+            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == name
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+        tab.click()
+        time.sleep(1.0)
+
+    def settle() -> None:
+        time.sleep(1.0)
+        wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+        time.sleep(0.5)
+
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+    boxes = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] input[type="file"]')
+    layers = (
+        ROOT / "medevac" / "geodata" / "minusma" / "roads.geojson",
+        ROOT / "scenarios" / "minusma-patrols.geojson",
+    )
+    boxes[1].send_keys("\n".join(str(path) for path in layers))  # the files it names, then the workbook
+    settle()
+    driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] input[type="file"]')[0].send_keys(
+        str(book)
+    )
+
+    def loaded() -> bool:
+        captions = driver.find_elements(
+            By.CSS_SELECTOR, '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]'
+        )
+        return any(c.text.startswith("Loaded: mission.xlsx") for c in captions)
+
+    wait.until(lambda _: loaded())
+    settle()
+    assert surgery_value() == expected_before
+
+    # The level of kidal-l1 in the facilities table: select its id cell, two columns right, type.
+    open_tab("Tables")
+    grid = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+    facilities = next(g for g in grid if g.find_elements(By.XPATH, ".//th[normalize-space(.)='level']"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", facilities)
+    time.sleep(1.0)
+    canvas = facilities.find_element(By.CSS_SELECTOR, 'canvas[data-testid="data-grid-canvas"]')
+    row = [f.id for f in mission.facilities].index("kidal-l1")
+    size = canvas.size
+    # Rows are 35 px under a 35 px header; the id column starts after the row selector.
+    x, y = -size["width"] / 2 + 60, -size["height"] / 2 + 35 * (row + 1) + 17
+    ActionChains(driver).move_to_element_with_offset(canvas, round(x), round(y)).click().perform()
+    time.sleep(0.5)
+    ActionChains(driver).send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ENTER).perform()
+    time.sleep(0.5)
+    ActionChains(driver).send_keys("2").perform()
+    time.sleep(0.5)
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait.until(lambda _: surgery_value() == expected_after)
+    settle()
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert driver.save_screenshot(str(ARTIFACTS / "app-tables.png"))
+    top = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+    driver.execute_script("arguments[0].scrollIntoView()", top)
+    time.sleep(1.0)
+    assert driver.save_screenshot(str(ARTIFACTS / "app-tables-numbers.png"))  # the count changed
+
+    open_tab("Library")
+    name = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Name"]')))
+    name.send_keys("Kidal L2 (browser)", Keys.ENTER)
+    settle()
+    save = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Save to the library']]")))
+    save.click()
+    wait.until(lambda _: "Saved 'Kidal L2 (browser)' (id 1)." in driver.page_source)
+    (saved,) = Library(library_file).list()
+    assert (saved.name, saved.description) == ("Kidal L2 (browser)", "facility kidal-l1: level 2")
+    assert saved.headline == headline_of(check_all_conditions(apply_edits(mission, [kidal_l2])))
+
+    driver.refresh()  # a new session: the page opens on the bundled demo
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
+    settle()
+    open_tab("Library")
+
+    def library_names() -> list[str]:
+        """The names column of the library's table (the grid's cells, as its accessible table)."""
+        table = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+        listed = [t for t in table if t.find_elements(By.XPATH, ".//th[normalize-space(.)='saved (UTC)']")]
+        cells = listed[0].find_elements(By.CSS_SELECTOR, 'td[aria-colindex="2"]') if listed else []
+        return [str(c.get_attribute("textContent")) for c in cells]
+
+    wait.until(lambda _: library_names() == ["Kidal L2 (browser)"])
+    table = next(
+        t
+        for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+        if t.find_elements(By.XPATH, ".//th[normalize-space(.)='saved (UTC)']")
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
+    time.sleep(1.0)
+    assert driver.save_screenshot(str(ARTIFACTS / "app-library.png"))
 
 
 def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> None:

@@ -56,16 +56,21 @@ from medevac.model import Scenario
 from medevac.scenario import dump_scenario, load_scenario, parse_scenario, scenario_to_mapping
 from medevac.whatif import (
     AddAirframe,
+    AddEntry,
     AddFacility,
     Edit,
     MoveAirframe,
     MoveFacility,
     Point,
+    RemoveEntry,
     RemoveFacility,
     SetAirframe,
     SetConditions,
     SetConvoyFactor,
+    SetEntry,
+    SetSite,
     SetTimeline,
+    SetWeather,
     apply_edits,
     content_key,
 )
@@ -337,6 +342,12 @@ EVERY_KIND: tuple[Edit, ...] = (
     SetTimeline((("approval", 5.0), ("request", 8.0))),
     SetConvoyFactor(0.75),
     SetConditions(light="night", standard="nato-10-1-2-2"),
+    SetWeather(dry=0.05, wet=0.2),
+    SetSite("mid", first_responders=True),
+    SetAirframe("puma-1", availability=0.9),
+    SetEntry("facilities", "l1", (("level", "2"), ("helipad", False), ("name", None))),
+    AddEntry("sites", (("id", "mid"), ("lat", 0.0), ("lon", 1.5), ("personnel", 40))),
+    RemoveEntry("airframes", "puma-1"),
 )
 
 
@@ -365,6 +376,8 @@ def test_every_kind_of_edit_round_trips_through_json() -> None:
         ({"edit": "move_facility", "facility_id": "x", "to": [1, 2]}, "move_facility.to must be a place"),
         ({"edit": "move_airframe", "airframe_id": "x", "base": 3}, "facility id or a place"),
         ({"edit": "set_timeline", "values": {"approval": 5}}, "list of [key, minutes] pairs"),
+        ({"edit": "add_entry", "table": "sites", "values": [["lat", [1]]]}, "list of [key, value] pairs"),
+        ({"edit": "remove_entry", "table": "patrols", "entry_id": "p"}, "table must be one of sites"),
         ("add_facility", "an edit must be a mapping"),
     ],
 )

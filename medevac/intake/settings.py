@@ -153,6 +153,21 @@ def _resolve(key: str) -> tuple[Setting, tuple[str, ...]] | None:
     return None
 
 
+def file_names(table: Table) -> list[tuple[str, str]]:
+    """``(key, file name)`` of every row naming a file (road layer, closures, patrol lines),
+    as written, before anything is looked for: an upload places the files first."""
+    named = []
+    for record in table.records:
+        raw_key, _ = record.cells.get("key", (None, record.where))
+        raw_value, _ = record.cells.get("value", (None, record.where))
+        if is_empty(raw_key) or is_empty(raw_value):
+            continue
+        resolved = _resolve(str(raw_key).strip())
+        if resolved is not None and resolved[0].file:
+            named.append((str(raw_key).strip(), str(raw_value).strip()))
+    return named
+
+
 def type_settings(table: Table, out_dir: Path) -> TypedSettings:
     """Typed settings; file names are checked next to the table's file and rewritten
     relative to ``out_dir``, where the scenario will be written."""

@@ -67,6 +67,82 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
+def _countries_layer(countries: dict[str, Any], online_tiles: bool) -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        countries,
+        id="countries",
+        stroked=True,
+        filled=True,
+        get_fill_color=[245, 243, 238] if not online_tiles else [0, 0, 0, 0],
+        get_line_color=[120, 120, 120],
+        line_width_min_pixels=1,
+        pickable=False,
+    )
+
+
+def _dots_layer(records: Records, layer_id: str, size_px: int) -> pdk.Layer:
+    """Sites: dots of a fixed size in pixels, each in its record's colour, outlined."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        list(records),
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_radius=1,
+        radius_min_pixels=size_px,
+        radius_max_pixels=size_px,
+        get_fill_color="colour",
+        stroked=True,
+        get_line_color=[0, 0, 0],
+        line_width_min_pixels=1,
+        pickable=True,
+    )
+
+
+def _labels_layer(records: Records, layer_id: str, below_px: int) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer",
+        list(records),
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_text="label",
+        get_size=12,
+        get_color=[20, 20, 20],
+        get_pixel_offset=[0, below_px],
+    )
+
+
+def _badges_layer(records: Records, layer_id: str, size: int, **style: Any) -> pdk.Layer:
+    """Facilities (and proposed assets): their label on a background of their colour."""
+    return pdk.Layer(
+        "TextLayer",
+        list(records),
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_text="label",
+        get_size=size,
+        get_color="text_colour",
+        background=True,
+        get_background_color="colour",
+        get_border_color=[0, 0, 0],
+        get_border_width=style.pop("border_width", 1),
+        background_padding=style.pop("padding", [3, 2]),
+        pickable=True,
+        **style,
+    )
+
+
+def _deck(layers: list[pdk.Layer], bounds: Bounds, online_tiles: bool) -> CompactDeck:
+    lat, lon = bounds.centre
+    return CompactDeck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
+        map_style=ONLINE_STYLE if online_tiles else None,
+        map_provider="carto" if online_tiles else None,
+        tooltip=TOOLTIP,
+    )
+
+
 def build_deck(
     *,
     bounds: Bounds,
@@ -81,19 +157,8 @@ def build_deck(
     online_tiles: bool = False,
 ) -> pdk.Deck:
     """The map: offline basemap, coverage surface, rings, patrols, facilities, bases, sites."""
-    lat, lon = bounds.centre
     deck_layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            countries,
-            id="countries",
-            stroked=True,
-            filled=True,
-            get_fill_color=[245, 243, 238] if not online_tiles else [0, 0, 0, 0],
-            get_line_color=[120, 120, 120],
-            line_width_min_pixels=1,
-            pickable=False,
-        ),
+        _countries_layer(countries, online_tiles),
         pdk.Layer(
             "ScatterplotLayer",
             list(places),
@@ -186,45 +251,9 @@ def build_deck(
             line_width_min_pixels=2,
             pickable=True,
         ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            list(layers["sites"]),
-            id="sites",
-            get_position=["lon", "lat"],
-            get_radius=1,
-            radius_min_pixels=7,
-            radius_max_pixels=7,
-            get_fill_color="colour",
-            stroked=True,
-            get_line_color=[0, 0, 0],
-            line_width_min_pixels=1,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            list(layers["sites"]),
-            id="site-labels",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=12,
-            get_color=[20, 20, 20],
-            get_pixel_offset=[0, 14],
-        ),
-        pdk.Layer(
-            "TextLayer",
-            list(layers["facilities"]),
-            id="facilities",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=13,
-            get_color="text_colour",
-            background=True,
-            get_background_color="colour",
-            get_border_color=[0, 0, 0],
-            get_border_width=1,
-            background_padding=[3, 2],
-            pickable=True,
-        ),
+        _dots_layer(layers["sites"], "sites", 7),
+        _labels_layer(layers["sites"], "site-labels", 14),
+        _badges_layer(layers["facilities"], "facilities", 13),
         pdk.Layer(
             "TextLayer",
             list(layers["airframe_bases"]),
@@ -236,13 +265,7 @@ def build_deck(
             get_pixel_offset=[0, -22],
         ),
     ]
-    return CompactDeck(
-        layers=deck_layers,
-        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
-        map_style=ONLINE_STYLE if online_tiles else None,
-        map_provider="carto" if online_tiles else None,
-        tooltip=TOOLTIP,
-    )
+    return _deck(deck_layers, bounds, online_tiles)
 
 
 def build_planning_deck(
@@ -261,19 +284,8 @@ def build_planning_deck(
 
     Nothing on it is pickable for a what-if: only the main map places things.
     """
-    lat, lon = bounds.centre
     deck_layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            countries,
-            id="countries",
-            stroked=True,
-            filled=True,
-            get_fill_color=[245, 243, 238] if not online_tiles else [0, 0, 0, 0],
-            get_line_color=[120, 120, 120],
-            line_width_min_pixels=1,
-            pickable=False,
-        ),
+        _countries_layer(countries, online_tiles),
         pdk.Layer(
             "PathLayer",
             list(paths),
@@ -283,67 +295,13 @@ def build_planning_deck(
             width_min_pixels=2,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            list(facilities),
-            id="facilities",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=12,
-            get_pixel_offset=[0, -17],  # above the site dot, whose colour is the view
-            get_color="text_colour",
-            background=True,
-            get_background_color="colour",
-            get_border_color=[0, 0, 0],
-            get_border_width=1,
-            background_padding=[3, 2],
-            pickable=True,
+        _badges_layer(  # above the site dot, whose colour is the view
+            facilities, "facilities", 12, get_pixel_offset=[0, -17]
         ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            list(sites),
-            id="sites",
-            get_position=["lon", "lat"],
-            get_radius=1,
-            radius_min_pixels=8,
-            radius_max_pixels=8,
-            get_fill_color="colour",
-            stroked=True,
-            get_line_color=[0, 0, 0],
-            line_width_min_pixels=1,
-            pickable=True,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            list(sites),
-            id="site-labels",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=12,
-            get_color=[20, 20, 20],
-            get_pixel_offset=[0, 15],
-        ),
-        pdk.Layer(
-            "TextLayer",
-            list(badges),
-            id="placements",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=14,
-            get_color="text_colour",
-            background=True,
-            get_background_color="colour",
-            get_border_color=[0, 0, 0],
-            get_border_width=2,
-            background_padding=[4, 3],
-            get_pixel_offset=[0, -38],  # above a facility badge at the same place
-            pickable=True,
+        _dots_layer(sites, "sites", 8),
+        _labels_layer(sites, "site-labels", 15),
+        _badges_layer(  # above a facility badge at the same place
+            badges, "placements", 14, border_width=2, padding=[4, 3], get_pixel_offset=[0, -38]
         ),
     ]
-    return CompactDeck(
-        layers=deck_layers,
-        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
-        map_style=ONLINE_STYLE if online_tiles else None,
-        map_provider="carto" if online_tiles else None,
-        tooltip=TOOLTIP,
-    )
+    return _deck(deck_layers, bounds, online_tiles)

@@ -15,7 +15,7 @@ from medevac.report.analysis import ReportData, Step
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
-from medevac.results import SiteChange, condition_name
+from medevac.results import EveryLegDelta, LegDelta, SiteChange, condition_name
 from medevac.whatif import content_key
 
 
@@ -458,11 +458,14 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
         blocks.append(Paragraph(f"Changes: {messages.differences_text(comparison.differences)}."))
         rows = []
         for condition in CONDITIONS:
-            for delta in comparison.deltas[condition]:
+            labelled: list[tuple[str, LegDelta | EveryLegDelta]] = [
+                (d.label, d) for d in comparison.deltas[condition]
+            ]
+            for label, delta in [*labelled, (messages.ALL_LEGS_TEXT, comparison.every_leg[condition])]:
                 rows.append(
                     (
                         condition_label(condition),
-                        delta.label,
+                        label,
                         str(delta.sites_before),
                         str(delta.sites_after),
                         _sites_text(data, delta.sites_gained) or "-",
@@ -471,19 +474,6 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                         str(delta.personnel_lost),
                     )
                 )
-            every = comparison.every_leg[condition]
-            rows.append(
-                (
-                    condition_label(condition),
-                    messages.ALL_LEGS_TEXT,
-                    str(every.sites_before),
-                    str(every.sites_after),
-                    _sites_text(data, every.sites_gained) or "-",
-                    _sites_text(data, every.sites_lost) or "-",
-                    str(every.personnel_gained),
-                    str(every.personnel_lost),
-                )
-            )
         blocks.append(
             Table(
                 f"compare-{number}",

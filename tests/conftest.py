@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 from pyproj import Geod
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from medevac.check import CheckResult
 from medevac.model import Scenario
@@ -144,3 +145,19 @@ def _library_in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The saved variant library of every test is a file of its own (the app's Library tab
     reads it on every run): no test reads or writes the user's data folder."""
     monkeypatch.setenv("MEDEVAC_LIBRARY", str(tmp_path / "medevac-library.sqlite"))
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None) -> str:
+        file_id = original(self, data, mimetype, kind, filename)
+        if isinstance(data, bytes):
+            stored[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return stored

@@ -23,7 +23,6 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import facility, site
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from medevac import messages
@@ -51,22 +50,6 @@ from medevac.whatif import (
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEMO = ROOT / "scenarios" / "minusma-north.yaml"
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None) -> str:
-        file_id = original(self, data, mimetype, kind, filename)
-        if isinstance(data, bytes):
-            stored[file_id] = data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return stored
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from test_app import deck_layer, downloaded, metric, sites_text, tab, upload
 
@@ -43,22 +42,6 @@ APP = ROOT / "app.py"
 DEMO = ROOT / "scenarios" / "minusma-north.yaml"
 ROADS = ROOT / "medevac" / "geodata" / "minusma" / "roads.geojson"
 PATROLS = ROOT / "scenarios" / "minusma-patrols.geojson"
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""
-    stored: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self: MemoryMediaFileStorage, data: Any, mimetype: str, kind: Any, filename: Any = None) -> str:
-        file_id = original(self, data, mimetype, kind, filename)
-        if isinstance(data, bytes):
-            stored[file_id] = data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return stored
 
 
 @pytest.fixture

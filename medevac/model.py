@@ -352,6 +352,13 @@ class Scenario(_Frozen):
         copy._source_dir = folder
         return copy
 
+    def names(self) -> dict[str, str]:
+        """What a reader calls each site and facility: its name, or its id when it has none.
+
+        Words for people use these; data (the JSON of a check, the ids columns) keeps ids.
+        """
+        return {place.id: place.name or place.id for place in (*self.facilities, *self.sites)}
+
     def facility(self, facility_id: str) -> Facility:
         for facility in self.facilities:
             if facility.id == facility_id:

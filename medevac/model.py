@@ -357,7 +357,8 @@ class Scenario(_Frozen):
 
         Words for people use these; data (the JSON of a check, the ids columns) keeps ids.
         """
-        return {place.id: place.name or place.id for place in (*self.facilities, *self.sites)}
+        places: tuple[Facility | Site, ...] = (*self.facilities, *self.sites)
+        return {place.id: place.name or place.id for place in places}
 
     def facility(self, facility_id: str) -> Facility:
         for facility in self.facilities:

@@ -176,21 +176,6 @@ P_MEETS_FLOOR = 0.9
 """Sites less likely than this to meet every leg are listed under "Does it hold?"."""
 
 
-def _hour_ranges(hours: list[int]) -> str:
-    """Hours as runs.
-
-    >>> _hour_ranges([0, 1, 2, 5, 22, 23])
-    '00-02, 05, 22-23'
-    """
-    runs: list[list[int]] = []
-    for hour in hours:
-        if runs and hour == runs[-1][-1] + 1:
-            runs[-1].append(hour)
-        else:
-            runs.append([hour])
-    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
-
-
 def _holds(data: ReportData) -> list[Block]:
     """N-1 with the single points of failure first, unlikely sites, hours without cover."""
     n1, chances, day = data.holds.n_minus_1, data.holds.availability, data.holds.profile
@@ -253,7 +238,8 @@ def _holds(data: ReportData) -> list[Block]:
     when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
     blocks.append(
         Paragraph(
-            f"Hours (UTC) of {when} in which a site covered at another hour is not: {_hour_ranges(short)}."
+            f"Hours (UTC) of {when} in which a site covered at another hour is not: "
+            f"{messages.hours_text(short)}."
             if short
             else f"Through the day of {when}, no site covered at one hour loses cover at another."
         )

@@ -1183,13 +1183,14 @@ def placement_proof_text(places: int, optimal: bool, bound: float, value: float)
 
 def every_leg_text(
     gains: Sequence[tuple[tuple[str, str], tuple[str, ...], int, tuple[str, ...], int]],
+    names: Names | None = None,
 ) -> str:
     """``2 more sites (1,050 personnel) meet every leg by day and night, in both seasons
     (aguelhok-camp, kidal-camp)``: one clause per distinct gain, its conditions together, and
     as much for the sites that no longer meet every leg.
 
     ``gains`` holds (condition, sites newly meeting every leg, their personnel, sites no
-    longer meeting it, theirs).
+    longer meeting it, theirs); ``names`` names the sites.
     """
     parts = []
     for gained in (True, False):
@@ -1203,14 +1204,19 @@ def every_leg_text(
             count = f"{len(sites)} more {noun}" if gained else f"{len(sites)} {noun}"
             verb = verb if gained else f"no longer {verb}"
             what = f"{count} ({personnel:,} personnel) {verb}"
-            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({', '.join(sites)})")
+            listed = ", ".join(_named(site, names) for site in sites)
+            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({listed})")
     return "; ".join(parts)
 
 
-def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]]) -> str:
+def leg_gaps_text(
+    gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]],
+    names: Names | None = None,
+) -> str:
     """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``.
 
-    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do).
+    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do);
+    ``names`` names the sites.
     """
     parts = []
     for verb, closed in (("closes", True), ("opens", False)):
@@ -1222,7 +1228,8 @@ def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], t
         for (leg, sites), conditions in grouped.items():
             noun = "site" if len(sites) == 1 else "sites"
             parts.append(
-                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} ({', '.join(sites)}) "
+                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} "
+                f"({', '.join(_named(site, names) for site in sites)}) "
                 f"{conditions_phrase(tuple(conditions))}"
             )
     return "; ".join(parts) if parts else "no change"

@@ -84,7 +84,8 @@ def _bottom_line(data: ReportData) -> list[Block]:
         blocks.append(
             Paragraph("What fixes it first (each effect re-checked; details under Recommendations):")
         )
-        blocks.append(Bullets(tuple(r.text() for r in data.recommendations[:3]), numbered=True))
+        names = data.scenario.names()
+        blocks.append(Bullets(tuple(r.text(names) for r in data.recommendations[:3]), numbered=True))
     return blocks
 
 
@@ -168,7 +169,8 @@ def _headline(data: ReportData) -> list[Block]:
             )
         )
     if data.recommendations:
-        blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+        first = data.recommendations[0].text(data.scenario.names())
+        blocks.append(Paragraph(f"First recommendation: {first}."))
     return blocks
 
 
@@ -363,12 +365,12 @@ def _recommendations(data: ReportData) -> list[Block]:
     if alone:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
-            Bullets(tuple(r.text() for r in alone), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in alone), numbered=True),
         ]
     if greedy:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_GREEDY),
-            Bullets(tuple(r.text() for r in greedy), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in greedy), numbered=True),
         ]
     rows = [
         (

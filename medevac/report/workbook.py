@@ -225,7 +225,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
                 n,
                 r.source,
                 r.candidate.action,
-                r.text(),
+                r.text(names),
                 *e.condition,
                 ", ".join(e.sites_gained),
                 e.personnel_gained,

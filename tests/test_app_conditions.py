@@ -279,3 +279,23 @@ def test_recommendations_only_when_asked(app: AppTest) -> None:
     expected = [r.text() for r in recommend(load_scenario(DEMO))]
     assert expected
     assert listed() == ["\n".join(f"{n}. {line}" for n, line in enumerate(expected, start=1))]
+
+
+def test_compare_shows_each_variant_under_all_four_conditions(app: AppTest) -> None:
+    scenario = load_scenario(DEMO)
+    kidal = next(s for s in scenario.sites if s.id == "kidal-camp")
+    edit = AddFacility("new-l2-1", "2", Point(round(kidal.lat, 4), round(kidal.lon, 4)))
+    app.session_state["variants"] = {"L2 Kidal": (edit,)}
+    open_tab(app, "Compare")
+    tables = [d for d in in_tab(app, "Compare").dataframe if T["delta.col.condition"] in d.value.columns]
+    assert len(tables) == 1
+    four = tables[0].value
+    variant = apply_edits(scenario, [edit])
+    assert len(four) == 4 * len(check(scenario).legs)
+    for light, season in CONDITIONS:
+        before = check(scenario, light=light, season=season)
+        after = check(variant, light=light, season=season)
+        rows = four[four[T["delta.col.condition"]] == f"{light}, {season} season"]
+        for (_, row), i in zip(rows.iterrows(), range(len(before.legs)), strict=True):
+            was, now = int(before.meets[i].sum()), int(after.meets[i].sum())
+            assert row[T["delta.col.sites"]] == f"{was} -> {now} ({now - was:+d})"

@@ -24,7 +24,7 @@ import streamlit as st  # noqa: TID251 (the front end)
 from pandas.io.formats.style import Styler
 
 from medevac import messages
-from medevac.breakdown import Breakdown, Breakdowns
+from medevac.breakdown import STEP_CODES, Breakdown, Breakdowns
 from medevac.check import CheckResult
 from medevac.errors import MedevacError
 from medevac.model import Scenario
@@ -39,6 +39,8 @@ CheckOf = Callable[[Scenario], CheckResult]
 CELL_KM = (20.0, 10.0, 5.0, 2.0)
 """Cell sizes offered for the coverage layers (the command line takes any)."""
 BAR_PX = 34
+ROW_PX = 35  # a table row in Streamlit's grid
+MATRIX_ROWS = 18  # rows of the matrix shown before it scrolls
 
 
 def text(key: str, **fields: object) -> str:
@@ -111,21 +113,22 @@ def cell_text(meets: bool) -> Callable[[object], str]:
     return cell
 
 
-def matrix_table(checks: Mapping[Condition, CheckResult]) -> tuple[Styler, dict[str, Any]]:
-    """Site x leg x condition, minutes in the cells, shaded and marked like the report's
-    compliance matrix (the same cell rule), the site name pinned; minutes stay sortable."""
+def matrix_table(checks: Mapping[Condition, CheckResult]) -> tuple[Styler, dict[str, Any], int]:
+    """Site x leg x condition: a row per site and leg, a column per condition, minutes in the
+    cells, shaded and marked like the report's compliance matrix (the same cell rule), the
+    site pinned; the values stay minutes, so a column sorts by them. Also its height (px)."""
     minutes, meets = compliance_frames(checks)
     scenario = next(iter(checks.values())).scenario
     names = {s.id: s.name or s.id for s in scenario.sites}
-    pairs: list[tuple[Leg, str]] = list(minutes.columns)  # type: ignore[arg-type]
-    headers = [
-        text("matrix.column", leg=messages.leg_text(leg), condition=condition_label(name))
-        for leg, name in pairs
-    ]
-    site = text("matrix.site")
-    shown = pd.DataFrame(minutes.to_numpy(), columns=headers)
-    shown.insert(0, site, [names[i] for i in minutes.index])
-    verdicts = pd.DataFrame(meets.to_numpy(), columns=headers)
+    legs: list[Leg] = list(dict.fromkeys(minutes.columns.get_level_values("leg")))
+    conditions = list(dict.fromkeys(minutes.columns.get_level_values("condition")))
+    headers = [text("matrix.column", condition=condition_label(name)) for name in conditions]
+    shape = (len(minutes.index) * len(legs), len(conditions))  # columns are leg-major: (site, leg) rows
+    site, leg = text("matrix.site"), text("matrix.leg")
+    shown = pd.DataFrame(minutes.to_numpy().reshape(shape), columns=headers)
+    shown.insert(0, leg, [messages.leg_text(x) for _ in minutes.index for x in legs])
+    shown.insert(0, site, [names[i] for i in minutes.index for _ in legs])
+    verdicts = pd.DataFrame(meets.to_numpy().reshape(shape), columns=headers)
     styler = shown.style
     for header in headers:
         for ok in (True, False):
@@ -142,7 +145,8 @@ def matrix_table(checks: Mapping[Condition, CheckResult]) -> tuple[Styler, dict[
         return out
 
     styler = styler.apply(shades, axis=None)
-    return styler, {site: st.column_config.Column(pinned=True)}
+    config = {site: st.column_config.Column(pinned=True), leg: st.column_config.Column(pinned=True)}
+    return styler, config, ROW_PX * (min(len(shown), MATRIX_ROWS) + 1) + 3
 
 
 def worst_rows(results: Results) -> list[dict[str, Any]]:
@@ -182,8 +186,10 @@ def conditions_tab(scenario: Scenario, check_of: CheckOf) -> None:
         st.error(str(error))
         return
     st.caption(text("matrix.caption", scenario=scenario.name))
-    styler, config = matrix_table(checks)
-    st.dataframe(styler, column_config=config, hide_index=True, width="stretch", key="condition_matrix")
+    styler, config, height = matrix_table(checks)
+    st.dataframe(
+        styler, column_config=config, hide_index=True, width="stretch", height=height, key="condition_matrix"
+    )
     st.subheader(T["worst.head"])
     results = Results.from_conditions(checks)
     rows = worst_rows(results)
@@ -279,15 +285,21 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> alt.Chart:
             )
     data = pd.DataFrame(records)
     rows = list(dict.fromkeys(data["option"]))
+    used = {step.code for _, found in options for step in found.steps}
+    steps = [messages.step_text(code) for code in STEP_CODES if code in used]  # the legend in step order
     x = alt.X("start:Q", title=T["bd.axis.minutes"])
     base = alt.Chart(data).encode(
         x=x,
         x2="end:Q",
-        y=alt.Y("option:N", title=None, sort=rows),
+        y=alt.Y("option:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)),
         tooltip=["step", "minutes", "km", "kmh", "start", "end"],
     )
     bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
-        color=alt.Color("step:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom")),
+        color=alt.Color(
+            "step:N",
+            scale=alt.Scale(scheme="tableau10", domain=steps),
+            legend=alt.Legend(orient="right", labelLimit=260),
+        ),
         opacity=alt.condition("datum.critical", alt.value(1.0), alt.value(0.35)),
     )
     labels = (
@@ -311,13 +323,21 @@ def breakdown_view(scenario: Scenario, result: CheckResult, check_of: CheckOf) -
         return
     left, mid, right = st.columns(3)
     names = {s.id: f"{s.name or s.id} ({s.id})" for s in scenario.sites}
-    gaps = Results.of(result).gaps()
+    gaps = Results.of(result).gaps()  # the worst gap's site and leg to start with
     first = str(gaps["site_id"].iloc[0]) if len(gaps) else scenario.sites[0].id
+    worst_leg = gaps["worst_leg"].iloc[0] if len(gaps) else None
     ids = list(names)
     site_id = left.selectbox(
         T["bd.site"], ids, index=ids.index(first), format_func=names.__getitem__, key="bd_site"
     )
-    leg: Leg = mid.selectbox(T["bd.leg"], result.legs, format_func=messages.leg_text, key="bd_leg")
+    legs = list(result.legs)
+    leg: Leg = mid.selectbox(
+        T["bd.leg"],
+        legs,
+        index=legs.index(worst_leg) if worst_leg in legs else 0,
+        format_func=messages.leg_text,
+        key="bd_leg",
+    )
     own = (result.light, result.season)
     condition: Condition = right.selectbox(
         T["bd.condition"],
@@ -361,7 +381,9 @@ def breakdown_view(scenario: Scenario, result: CheckResult, check_of: CheckOf) -
                 more=messages.duration_text(nxt.time_min - won.time_min),
             )
         )
-    st.altair_chart(chart(options), width="stretch", key="bd_chart")
+    tracks = sum(len({step.track for step in option.steps}) for _, option in options)
+    # The height is the whole chart's: the bars, and the axis under them (the legend is at the right).
+    st.altair_chart(chart(options), width="stretch", height=max(BAR_PX * tracks, 200) + 60, key="bd_chart")
     columns = st.columns(len(options))
     for column, (label, option) in zip(columns, options, strict=True):
         column.markdown(f"**{label}**")

@@ -367,7 +367,8 @@ CONDITIONS_APP_TEXT: dict[str, str] = {
         "{scenario}."
     ),
     "matrix.site": "site",
-    "matrix.column": "{leg} (min), {condition}",
+    "matrix.column": "{condition} (min)",
+    "matrix.leg": "leg",
     "worst.head": "The worst case at a glance",
     "worst.caption": (
         "Per site, the condition it fails worst (furthest over the limit; no pathway first) and "
@@ -447,8 +448,8 @@ CONDITIONS_APP_TEXT: dict[str, str] = {
 def conditions_app_text(key: str, **fields: object) -> str:
     """One of :data:`CONDITIONS_APP_TEXT`, its ``{fields}`` filled.
 
-    >>> conditions_app_text("matrix.column", leg="surgery", condition="night, wet season")
-    'surgery (min), night, wet season'
+    >>> conditions_app_text("matrix.column", condition="night, wet season")
+    'night, wet season (min)'
     """
     return CONDITIONS_APP_TEXT[key].format(**fields)
 

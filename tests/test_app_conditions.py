@@ -78,24 +78,27 @@ def demo_checks() -> dict[tuple[str, str], CheckResult]:
 def test_every_condition_side_by_side_and_the_worst_case(app: AppTest) -> None:
     open_tab(app, T["tab.conditions"])
     tab = in_tab(app, T["tab.conditions"])
-    matrix = next(d for d in tab.dataframe if "site" in d.value.columns)
+    matrix = next(d for d in tab.dataframe if "leg" in d.value.columns and "site" in d.value.columns)
     data, texts = matrix.value, shown_values(matrix)
     checks = demo_checks()
     scenario = next(iter(checks.values())).scenario
-    assert list(data["site"]) == [s.name for s in scenario.sites]
-    assert pinned(matrix) == ["site"]
+    legs = next(iter(checks.values())).legs
+    assert list(data["site"]) == [s.name for s in scenario.sites for _ in legs]  # a row per site and leg
+    assert list(data["leg"]) == [LEG_LABEL[leg] for _ in scenario.sites for leg in legs]
+    assert pinned(matrix) == ["site", "leg"]
     for (light, season), result in checks.items():
         reported = reported_min(result.times.time_min)
-        for i, leg in enumerate(result.legs):
-            header = f"{LEG_LABEL[leg]} (min), {light}, {season} season"
-            column = list(data.columns).index(header)
+        header = f"{light}, {season} season (min)"
+        column = list(data.columns).index(header)
+        for i, _leg in enumerate(result.legs):
             for s in range(len(scenario.sites)):
+                row = s * len(legs) + i
                 minutes, meets = float(reported[i, s]), bool(result.meets[i, s])
-                shown = str(texts.iloc[s, column])
+                shown = str(texts.iloc[row, column])
                 if not math.isfinite(minutes):
-                    assert math.isnan(data[header].iloc[s]) and shown == "none !"
+                    assert math.isnan(data[header].iloc[row]) and shown == "none !"
                 else:
-                    assert data[header].iloc[s] == minutes  # a number: the column sorts by minutes
+                    assert data[header].iloc[row] == minutes  # a number: the column sorts by minutes
                     assert shown == f"{minutes:.1f}" + ("" if meets else " !")
     css = matrix.proto.arrow_data.styler.styles
     assert "#cfe8dc" in css and "#f6c9a6" in css  # meets and fails shaded (Okabe-Ito)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st  # noqa: TID251 (the front end)
@@ -39,6 +38,7 @@ CheckOf = Callable[[Scenario], CheckResult]
 CELL_KM = (20.0, 10.0, 5.0, 2.0)
 """Cell sizes offered for the coverage layers (the command line takes any)."""
 BAR_PX = 34
+LABEL_SHARE = 0.06  # a bar says its minutes when it is at least this share of the chart's width
 ROW_PX = 35  # a table row in Streamlit's grid
 MATRIX_ROWS = 18  # rows of the matrix shown before it scrolls
 
@@ -265,10 +265,13 @@ def pathway_words(found: Breakdown) -> str:
     return f"{messages.kind_text(found.kind)}: {words}"
 
 
-def chart(options: Sequence[tuple[str, Breakdown]]) -> alt.Chart:
-    """The options as horizontal bars of their steps, one row per option and who moves;
-    steps done in parallel and waited for are pale."""
+def chart(options: Sequence[tuple[str, Breakdown]]) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The options as horizontal bars of their steps (a Vega-Lite spec and its data): one
+    row per option and who moves; steps done in parallel and waited for are pale; each bar
+    says its minutes. A plain spec, as the Robustness tab's: Altair's validation would cost
+    0.15 s a run."""
     records = []
+    longest = max(step.end_min for _, found in options for step in found.steps)
     for label, found in options:
         for step in found.steps:
             records.append(
@@ -277,7 +280,9 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> alt.Chart:
                     "step": messages.step_text(step.code),
                     "start": step.start_min,
                     "end": step.end_min,
+                    "mid": (step.start_min + step.end_min) / 2,
                     "minutes": round(step.minutes, 1),
+                    "label": f"{step.minutes:.1f}" if step.minutes >= LABEL_SHARE * longest else "",
                     "km": None if step.km is None else round(step.km, 1),
                     "kmh": None if step.kmh is None else round(step.kmh, 1),
                     "critical": step.critical,
@@ -287,33 +292,46 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> alt.Chart:
     rows = list(dict.fromkeys(data["option"]))
     used = {step.code for _, found in options for step in found.steps}
     steps = [messages.step_text(code) for code in STEP_CODES if code in used]  # the legend in step order
-    x = alt.X("start:Q", title=T["bd.axis.minutes"])
-    base = alt.Chart(data).encode(
-        x=x,
-        x2="end:Q",
-        y=alt.Y("option:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)),
-        tooltip=["step", "minutes", "km", "kmh", "start", "end"],
-    )
-    bars = base.mark_bar(stroke="#333333", strokeWidth=0.5).encode(
-        color=alt.Color(
-            "step:N",
-            scale=alt.Scale(scheme="tableau10", domain=steps),
-            legend=alt.Legend(orient="right", labelLimit=260),
-        ),
-        opacity=alt.condition("datum.critical", alt.value(1.0), alt.value(0.35)),
-    )
-    labels = (
-        alt.Chart(data[data["minutes"] >= 4])
-        .mark_text(fontSize=10, color="#000000")
-        .encode(
-            x=alt.X("mid:Q"),
-            y=alt.Y("option:N", sort=rows),
-            text="minutes:Q",
-        )
-        .transform_calculate(mid="(datum.start + datum.end) / 2")
-    )
-    layered: alt.Chart = (bars + labels).properties(height=BAR_PX * len(rows))
-    return layered
+    y = {"field": "option", "type": "nominal", "title": None, "sort": rows, "axis": {"labelLimit": 260}}
+    spec: dict[str, Any] = {
+        "height": BAR_PX * len(rows),
+        "layer": [
+            {
+                "mark": {"type": "bar", "stroke": "#333333", "strokeWidth": 0.5},
+                "encoding": {
+                    "x": {"field": "start", "type": "quantitative", "title": T["bd.axis.minutes"]},
+                    "x2": {"field": "end"},
+                    "y": y,
+                    "color": {
+                        "field": "step",
+                        "type": "nominal",
+                        "scale": {"scheme": "tableau10", "domain": steps},
+                        "legend": {"orient": "right", "labelLimit": 260},
+                    },
+                    "opacity": {"condition": {"test": "datum.critical", "value": 1.0}, "value": 0.35},
+                    "tooltip": [
+                        {"field": name, "type": kind}
+                        for name, kind in (
+                            ("step", "nominal"),
+                            ("minutes", "quantitative"),
+                            ("km", "quantitative"),
+                            ("kmh", "quantitative"),
+                            ("start", "quantitative"),
+                        )
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10, "color": "#000000"},
+                "encoding": {
+                    "x": {"field": "mid", "type": "quantitative"},
+                    "y": y,
+                    "text": {"field": "label"},
+                },
+            },
+        ],
+    }
+    return spec, data
 
 
 def breakdown_view(scenario: Scenario, result: CheckResult, check_of: CheckOf) -> None:
@@ -383,7 +401,8 @@ def breakdown_view(scenario: Scenario, result: CheckResult, check_of: CheckOf) -
         )
     tracks = sum(len({step.track for step in option.steps}) for _, option in options)
     # The height is the whole chart's: the bars, and the axis under them (the legend is at the right).
-    st.altair_chart(chart(options), width="stretch", height=max(BAR_PX * tracks, 200) + 60, key="bd_chart")
+    spec, data = chart(options)
+    st.vega_lite_chart(data, spec, width="stretch", height=max(BAR_PX * tracks, 200) + 60, key="bd_chart")
     columns = st.columns(len(options))
     for column, (label, option) in zip(columns, options, strict=True):
         column.markdown(f"**{label}**")

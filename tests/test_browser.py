@@ -522,6 +522,7 @@ def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: ob
 def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: str, browser: object) -> None:
     """The Gaps tab draws where the minutes go (the chart of steps) and the Conditions tab the
     styled matrix with its headers in words; a screenshot of each."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
@@ -558,7 +559,7 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
     )
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
     tab.click()
-    header = "first aid (min), day, dry season"
+    header = messages.conditions_app_text("matrix.column", condition="day, dry season")
 
     def matrix() -> WebElement | None:
         for table in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]'):
@@ -566,8 +567,10 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
                 return table
         return None
 
-    wait.until(lambda _: matrix() is not None)
-    assert words["worst.head"] in page_text()
-    found = matrix()
+    # The tab's click re-runs the page: tables found during the rerun may go stale.
+    rerun = WebDriverWait(driver, 120, ignored_exceptions=(StaleElementReferenceException,))
+    rerun.until(lambda _: matrix() is not None and words["worst.head"] in page_text())
+    time.sleep(2.0)
+    found = rerun.until(lambda _: matrix())
     assert found is not None
     keep(found, "app-conditions.png")

@@ -27,7 +27,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy medevac bench tests scripts app.py app_layers.py app_robustness.py app_optimise.py app_mission.py app_library.py
+	$(BIN)/mypy medevac bench tests scripts app.py app_layers.py app_robustness.py app_optimise.py app_mission.py app_library.py app_conditions.py
 
 pytest: $(VENV)/.installed
 	$(BIN)/pytest

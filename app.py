@@ -21,6 +21,15 @@ from typing import Any, Literal, cast
 
 import streamlit as st
 
+from app_conditions import (
+    breakdown_view,
+    conditions_tab,
+    four_condition_delta,
+    patrol_view,
+    recommendations_view,
+    show_table,
+)
+from app_conditions import export_view as export_everything
 from app_layers import build_deck
 from app_library import library_tab
 from app_mission import mission_tab
@@ -752,19 +761,28 @@ def main() -> None:
 
     # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.
     planning = [messages.APP_TEXT["tab.robustness"], messages.APP_TEXT["tab.optimise"]]
-    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
+    conditions_name = messages.CONDITIONS_APP_TEXT["tab.conditions"]
+    tab_names = ["Gaps", conditions_name, "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
     tabs = st.tabs(tab_names, key="main_tabs", on_change="rerun")
-    gaps_tab, whatif, tables_tab, compare_tab, library_tab_, export_tab, robust_tab, optimise_tab_ = tabs
+    gaps_tab, conditions, whatif, tables_tab, compare_tab, library_tab_, export_tab, *planning_tabs = tabs
+    robust_tab, optimise_tab_ = planning_tabs
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
             f"**{len(gaps)}** of {len(result.scenario.sites)} sites fail at least one leg, "
             "worst shortfall first."
         )
-        st.dataframe(gaps, width="stretch", hide_index=True, key="gap_table")
+        show_table(gaps, "gap_table")
         st.download_button(
             "Download the gap table (CSV)", csv_text(gaps), "gaps.csv", "text/csv", key="dl_gaps"
         )
+        patrol_view(result)
+        if gaps_tab.open:
+            breakdown_view(shown, result, check_of)
+            recommendations_view(shown)
+    if conditions.open:
+        with conditions:
+            conditions_tab(shown, check_of)
     with whatif:
         whatif_tab(baseline, shown, near["towns"])
         if is_variant:
@@ -775,8 +793,10 @@ def main() -> None:
                     "Change in covered area (over the baseline's mission area): "
                     + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
                 )
+            if whatif.open:
+                four_condition_delta(baseline, shown, check_of, key="whatif_four")
     with compare_tab:
-        compare_view(baseline, base_result, shown, result)
+        compare_view(baseline, base_result, shown, result, four_conditions=bool(compare_tab.open))
     with tables_tab:
         mission_tab(baseline, shown, file_stem() + ("-variant" if st.session_state.edits else ""))
     with library_tab_:
@@ -804,7 +824,14 @@ def remember_click(event: Any) -> None:
                 return
 
 
-def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, result: CheckResult) -> None:
+def compare_view(
+    baseline: Scenario,
+    base_result: CheckResult,
+    shown: Scenario,
+    result: CheckResult,
+    *,
+    four_conditions: bool,
+) -> None:
     variants: dict[str, tuple[Edit, ...]] = st.session_state.variants
     results: dict[str, CheckResult] = {"baseline": base_result}
     if st.session_state.edits:
@@ -827,6 +854,8 @@ def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, 
         edits = tuple(st.session_state.edits) if name == "working variant" else variants[name]
         with st.expander(f"{name}: {describe_variant(edits)}", expanded=True):
             st.dataframe(delta_table(compare(base_result, variant_result)), hide_index=True, width="stretch")
+            if four_conditions:
+                four_condition_delta(baseline, scenarios[name], check_of, key=f"compare_four_{slug(name)}")
             st.download_button(
                 f"Save {name} as a scenario file",
                 dump_scenario(scenarios[name]),
@@ -880,28 +909,8 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
         "application/x-yaml",
         key="dl_scenario",
     )
-    if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
-        with st.spinner("Analysing every condition and testing recommendations..."):
-            try:
-                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
-            except MedevacError as error:
-                st.error(hide_paths(f"The report could not be built: {error}"))
-    report = st.session_state.get("report")
-    if report is not None and report[0] == content_key(shown):
-        st.download_button(
-            "Gap report (HTML)", report[1], f"{stem}-report.html", "text/html", key="dl_report"
-        )
+    export_everything(shown, stem)
     st.caption("Downloads never overwrite your own scenario file.")
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def gap_report_html(key: str, _scenario: Scenario) -> str:
-    """The commanders' gap report (medevac report) of a scenario, as one HTML page."""
-    from medevac.report.analysis import analyse
-    from medevac.report.content import build_document
-    from medevac.report.html import render_html
-
-    return render_html(build_document(analyse(_scenario)))
 
 
 main()

@@ -357,6 +357,153 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     return ". ".join(parts)
 
 
+# -- where the minutes go, every condition side by side (medevac.breakdown, the app) ----------
+
+STEP_TEXT: dict[str, str] = {
+    "first_aid_on_site": "first aid by first responders on site",
+    "ground_departure": "the unit's vehicle leaves",
+    "request": "evacuation request received",
+    "approval": "launch approved",
+    "launch": "launch (wheels up)",
+    "team_road": "ground team drives out",
+    "flight_to_pickup": "flight to the pick-up",
+    "road": "road",
+    "on_scene": "on scene (loading)",
+    "flight_to_facility": "flight to the facility",
+    "handover": "handover into the facility",
+}
+"""Each step code of :data:`medevac.breakdown.STEP_CODES` in words."""
+
+TRACK_TEXT: dict[str, str] = {"casualty": "casualty", "team": "ground team", "aircraft": "aircraft"}
+
+KIND_TEXT: dict[str, str] = {
+    "on_site": "on-site first aid",
+    "road": "road (self-evacuation)",
+    "ground_team": "ground team",
+    "air": "air from the point",
+    "road_air": "road, then air",
+}
+"""Each kind of pathway of :data:`medevac.breakdown.KINDS` in words."""
+
+CONDITIONS_APP_TEXT: dict[str, str] = {
+    "matrix.head": "Every condition side by side",
+    "matrix.caption": (
+        "Minutes from wounding per site and leg, by day and night, in the dry and the wet season: "
+        "green meets, orange with ! fails, grey (none !) has no pathway. Of what the map shows: "
+        "{scenario}."
+    ),
+    "matrix.site": "site",
+    "matrix.column": "{condition} (min)",
+    "matrix.leg": "leg",
+    "worst.head": "The worst case at a glance",
+    "worst.caption": (
+        "Per site, the condition it fails worst (furthest over the limit; no pathway first) and "
+        "every condition it fails a leg under."
+    ),
+    "worst.all_meet": "Every site meets every leg under all four conditions.",
+    "worst.meets": "meets every leg",
+    "worst.col.condition": "worst condition",
+    "worst.col.leg": "worst leg",
+    "worst.col.failing_legs": "legs failing then",
+    "worst.col.failing_conditions": "fails under",
+    "delta.head": "Under all four conditions",
+    "delta.caption": "Sites and personnel meeting each leg, baseline then working variant, per condition.",
+    "delta.col.condition": "condition",
+    "delta.col.sites": "sites (baseline -> variant)",
+    "delta.col.personnel": "personnel (baseline -> variant)",
+    "bd.head": "Where the minutes go",
+    "bd.site": "Site",
+    "bd.leg": "Leg",
+    "bd.condition": "Condition",
+    "bd.none": "No pathway delivers {leg} at {site} ({condition}).",
+    "bd.winner": "Fastest: {pathway}, {time} ({verdict}).",
+    "bd.next": "Next best, another kind of pathway: {pathway}, {time} ({more} later).",
+    "bd.no_next": "No other kind of pathway delivers this leg here.",
+    "bd.meets": "meets the {limit} min limit",
+    "bd.fails": "over the {limit} min limit by {over}",
+    "bd.col.step": "step",
+    "bd.col.track": "who",
+    "bd.col.start": "from (min)",
+    "bd.col.minutes": "minutes",
+    "bd.col.km": "distance (km)",
+    "bd.col.kmh": "speed (km/h)",
+    "bd.col.assets": "assets",
+    "bd.col.note": "note",
+    "bd.parallel": "in parallel, waited for",
+    "bd.on_foot": "on foot, straight across",
+    "bd.axis.minutes": "minutes from wounding",
+    "bd.axis.option": "option",
+    "bd.fastest": "fastest",
+    "bd.second": "next best",
+    "patrol.head": "Patrol stretches that fail",
+    "patrol.caption": "Stretches of each patrol route where a leg fails ({condition}), km along the route.",
+    "patrol.none": "Every patrol meets every leg along its whole route ({condition}).",
+    "patrol.col.route": "route",
+    "patrol.col.from": "from (km)",
+    "patrol.col.to": "to (km)",
+    "patrol.col.length": "length (km)",
+    "patrol.col.leg": "leg it fails",
+    "rec.head": "Recommendations",
+    "rec.button": "Find what fixes the gaps (takes some seconds)",
+    "rec.spinner": "Trying placements and settings under all four conditions...",
+    "rec.none": "No single change tried closes a gap.",
+    "rec.caption": (
+        "Each change re-checked under all four conditions, in order (the settings each on top of "
+        "the ones before): the Optimise tab places assets with a proven optimum."
+    ),
+    "export.head": "Everything the command line makes",
+    "export.coverage": "Coverage surface and isochrones",
+    "export.cell_km": "Cell size (km)",
+    "export.all_conditions": "All four conditions (else the scenario's own)",
+    "export.build_coverage": "Compute the coverage layers",
+    "export.coverage_spinner": "Computing the coverage surface over the mission area...",
+    "export.gpkg": "Coverage layers (GeoPackage: cells, isochrones, patrol gaps)",
+    "export.tif": "Surface GeoTIFF: {leg}, {condition}",
+    "export.report": "Full report (as medevac report)",
+    "export.build_report": "Build the full report (HTML, PDF, workbook; takes some seconds)",
+    "export.report_spinner": "Analysing every condition and testing recommendations...",
+    "export.html": "Report (HTML)",
+    "export.pdf": "Report (PDF)",
+    "export.xlsx": "Workbook (Excel)",
+    "export.report_gpkg": "Report layers (GeoPackage)",
+    "tab.conditions": "Conditions",
+}
+"""The words of the app's Conditions tab and the conditions parts of the other tabs."""
+
+
+def conditions_app_text(key: str, **fields: object) -> str:
+    """One of :data:`CONDITIONS_APP_TEXT`, its ``{fields}`` filled.
+
+    >>> conditions_app_text("matrix.column", condition="night, wet season")
+    'night, wet season (min)'
+    """
+    return CONDITIONS_APP_TEXT[key].format(**fields)
+
+
+def duration_text(minutes: float | None) -> str:
+    """Minutes as a reader says them: ``2 h 11 min`` from an hour up, else ``52.3 min``.
+
+    >>> duration_text(131.04), duration_text(52.3), duration_text(60.0), duration_text(None)
+    ('2 h 11 min', '52.3 min', '1 h 0 min', 'none')
+    >>> duration_text(float("inf")), duration_text(119.96)
+    ('none', '2 h 0 min')
+    """
+    if minutes is None or not np.isfinite(minutes):
+        return "none"
+    if minutes < 60:
+        return f"{minutes:.1f} min"
+    whole = int(np.floor(minutes + 0.5))
+    return f"{whole // 60} h {whole % 60} min"
+
+
+def kind_text(kind: str) -> str:
+    return KIND_TEXT[kind]
+
+
+def step_text(code: str) -> str:
+    return STEP_TEXT[code]
+
+
 # -- uploads: a mission and the files it names -------------------------------------------------
 
 UPLOAD_PROBLEMS: dict[str, str] = {
@@ -927,19 +1074,25 @@ def placement_text(
 __all__ = [
     "ALL_LEGS_TEXT",
     "APP_TEXT",
+    "CONDITIONS_APP_TEXT",
     "EDIT_FORMAT_PROBLEMS",
     "FACTOR_MEANING",
     "FACTOR_NAME",
+    "KIND_TEXT",
     "LIBRARY_ERRORS",
     "LOSS_BANDS",
+    "STEP_TEXT",
+    "TRACK_TEXT",
     "app_text",
     "asset_text",
     "chance_lines",
     "comparison_text",
     "condition_text",
+    "conditions_app_text",
     "conditions_phrase",
     "day_leg_text",
     "deleted_text",
+    "duration_text",
     "edit_format_problem",
     "exported_text",
     "factor_meaning",
@@ -948,6 +1101,7 @@ __all__ = [
     "findings_text",
     "headline_text",
     "hours_text",
+    "kind_text",
     "leg_factors_text",
     "leg_text",
     "level_text",
@@ -966,6 +1120,7 @@ __all__ = [
     "reasons_text",
     "renamed_text",
     "row_pathway_text",
+    "step_text",
     "twilight_text",
     "variant_details",
     "variant_source",

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import facility, site
+from conftest import facility, gap_table, site
 from streamlit.testing.v1 import AppTest
 
 from medevac import messages
@@ -100,7 +100,7 @@ def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, download
         assert value == sites_text(expected, leg)
         assert not delta  # no variant yet
     gaps = gap_rows(expected)
-    table = tab(app, "Gaps").dataframe[0].value
+    table = gap_table(app)
     assert list(table["site_id"]) == [g["site_id"] for g in gaps]
     rows = list(csv.DictReader(io.StringIO(downloaded(app, "dl_gaps", downloads).decode())))
     assert [r["site_id"] for r in rows] == [g["site_id"] for g in gaps]
@@ -364,7 +364,7 @@ def test_an_upload_keeps_its_own_conditions_after_the_next_click(app: AppTest) -
     for _ in range(2):  # the upload's own run, then an unrelated click
         assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
         assert " · nato-10-1-2-2 · night, wet season · baseline" in app.caption[0].value
-        gaps = tab(app, "Gaps").dataframe[0].value
+        gaps = gap_table(app)
         assert list(gaps["surgery_min"]) == [113.5, 2825.3]
         assert list(gaps["failing_legs"]) == [g["failing_legs"] for g in expected]
         app.selectbox(key="surface_leg").set_value("none").run()
@@ -533,7 +533,7 @@ def test_an_upload_reads_the_layers_it_names_from_its_folder(app: AppTest, tmp_p
     (tmp_path / "p.geojson").write_bytes(patrol)
     expected = check(load_scenario(tmp_path / "camps.yaml"))
     assert metric(app, "surgery")[0] == sites_text(expected, "surgery")
-    gaps = tab(app, "Gaps").dataframe[0].value
+    gaps = gap_table(app)
     assert list(gaps["surgery_min"]) == [g["surgery_min"] for g in gap_rows(expected)]
     assert {r["id"] for r in deck_layer(app, "patrols")} == {"p"}  # drawn from the uploaded file
 

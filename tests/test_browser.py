@@ -286,7 +286,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
         )
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
         tab.click()
-        time.sleep(1.0)
+        settle()  # switching tabs re-runs the page: find its tables once it has drawn them
 
     def settle() -> None:
         time.sleep(1.0)
@@ -517,3 +517,60 @@ def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: ob
     assert "Solved in " in page_text()
     wait.until(lambda _: maps_drawn() == 2)
     keep(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')[1], "app-optimise.png")
+
+
+def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: str, browser: object) -> None:
+    """The Gaps tab draws where the minutes go (the chart of steps) and the Conditions tab the
+    styled matrix with its headers in words; a screenshot of each."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac import messages
+
+    words = messages.CONDITIONS_APP_TEXT
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 120)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def page_text() -> str:
+        return str(driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text)
+
+    def keep(element: WebElement, name: str) -> None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        time.sleep(2.0)  # let Vega draw
+        assert element.screenshot(str(ARTIFACTS / name))
+
+    charts = '[data-testid="stVegaLiteChart"]'
+    wait.until(lambda _: len(driver.find_elements(By.CSS_SELECTOR, f"{charts} .marks")) == 1)
+    assert "Fastest: " in page_text() and "Next best, another kind of pathway: " in page_text()
+    keep(driver.find_element(By.CSS_SELECTOR, charts), "app-breakdown.png")
+
+    tab = next(
+        t
+        for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]')
+        if t.text == words["tab.conditions"]
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+    tab.click()
+    header = messages.conditions_app_text("matrix.column", condition="day, dry season")
+
+    def matrix() -> WebElement | None:
+        for table in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]'):
+            if table.find_elements(By.XPATH, f".//th[normalize-space(.)='{header}']"):
+                return table
+        return None
+
+    # The tab's click re-runs the page: tables found during the rerun may go stale.
+    rerun = WebDriverWait(driver, 120, ignored_exceptions=(StaleElementReferenceException,))
+    rerun.until(lambda _: matrix() is not None and words["worst.head"] in page_text())
+    time.sleep(2.0)
+    found = rerun.until(lambda _: matrix())
+    assert found is not None
+    keep(found, "app-conditions.png")

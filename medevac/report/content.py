@@ -12,6 +12,7 @@ from medevac import __version__, messages
 from medevac.check import reported_min
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
+from medevac.report.cells import compliance_cell
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
@@ -34,10 +35,6 @@ def share_text(part: int, whole: int) -> str:
         return f"{tenths:.1f} %"
     return f"{percent:.0f} %"
 
-
-MEETS_SHADE, FAILS_SHADE, NO_PATHWAY_SHADE = "#cfe8dc", "#f6c9a6", "#d9d9d9"
-"""Compliance cells: light bluish green, light vermillion (Okabe-Ito, safe for colour-blind
-readers) and grey for no pathway; a failing cell is marked ``!`` as well, for print."""
 
 WORST_SITES = 5
 """Sites named on page 1, by personnel at risk."""
@@ -105,13 +102,9 @@ def _compliance_matrix(data: ReportData) -> Table:
         shade: list[str | None] = [None]
         for times, meets in grids:
             for i in range(len(legs)):
-                minutes = float(times[i, s])
-                if not np.isfinite(minutes):
-                    row.append("none !")
-                    shade.append(NO_PATHWAY_SHADE)
-                else:
-                    row.append(f"{minutes:.1f}" + ("" if meets[i, s] else " !"))
-                    shade.append(MEETS_SHADE if meets[i, s] else FAILS_SHADE)
+                text, colour = compliance_cell(float(times[i, s]), bool(meets[i, s]))
+                row.append(text)
+                shade.append(colour)
         rows.append(tuple(row))
         shades.append(tuple(shade))
     return Table(

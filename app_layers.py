@@ -161,9 +161,14 @@ COLLISION = [{"@@type": "CollisionFilterExtension"}]
 """deck.gl's collision filter (registered by Streamlit's deck.gl JSON converter): each frame,
 at the zoom shown, a label is hidden where a label of higher priority covers its point."""
 
-LABEL_OFFSET_PX = 10
-"""Labels start this far right of their point; their light box reaches back over the point,
+LABEL_OFFSET_PX = 12
+"""Labels start this far right of their point; their light box reaches back under the point,
 which is where the collision filter tests whether a label is covered."""
+
+COLLISION_PADDING_PX = [60, 8, 4, 8]
+"""The box each label covers in the collision pass (left, top, right, bottom, beyond its
+text): deck.gl tests a label's own point only, so a box grown by about half a label to the
+left and a line up and down covers the point of a label that would overlap it from there."""
 
 
 def _labels_deck_layer(labels: Records) -> pdk.Layer:
@@ -183,6 +188,7 @@ def _labels_deck_layer(labels: Records) -> pdk.Layer:
         background_padding=[LABEL_OFFSET_PX + 4, 1, 2, 1],
         extensions=COLLISION,
         get_collision_priority="priority",
+        collision_test_props={"padding": COLLISION_PADDING_PX},
         pickable=False,
     )
 
@@ -314,6 +320,8 @@ def build_deck(
                 pickable=True,
             )
         )
+    if labels and on["labels"]:  # under the symbols: a label's box reaches back under its point
+        deck_layers.append(_labels_deck_layer(labels))
     deck_layers += [
         pdk.Layer(
             "ScatterplotLayer",
@@ -343,8 +351,6 @@ def build_deck(
         _badges_layer(layers["facilities"], "facilities", 13, get_pixel_offset=[0, BADGE_OFFSET_PX]),
         _dots_layer(layers["sites"], "sites", 7),
     ]
-    if labels and on["labels"]:
-        deck_layers.append(_labels_deck_layer(labels))
     if scale is not None:
         bar, text = scale.records()
         deck_layers += [

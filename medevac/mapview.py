@@ -16,7 +16,7 @@ object clicked, not the point: a pickable cell is what turns a click into a plac
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +36,8 @@ at the same camp keeps its dot visible; a small marker shows where the facility 
 MAX_TOWN_LABELS = 300
 PRIORITY_TOP = 1000
 """Collision priorities run from +1000 (shown first) down; deck.gl takes -1000 to 1000."""
-SAME_PLACE_DEG = 0.005
-"""Sites, facilities and bases this close (about 500 m) share one label, a line each."""
+SAME_PLACE_DEG = 0.02
+"""Sites, facilities and bases this close (about 2 km: one camp) share one label, a line each."""
 
 
 def site_label(record: Mapping[str, Any]) -> str:
@@ -202,7 +202,7 @@ class ScaleBar:
         return f"{self.length_km:g} km"
 
     def records(self) -> tuple[list[Record], list[Record]]:
-        """The bar (a path with end ticks) and its label, as PathLayer and TextLayer records."""
+        """The bar (a path) and its label, as PathLayer and TextLayer records."""
         path = [[self.lon_start, self.lat], [self.lon_end, self.lat]]
         bar = {"path": path, "colour": [0, 0, 0], "tooltip": f"scale: {self.text} at {self.lat:.2f} deg"}
         label = {
@@ -215,12 +215,17 @@ class ScaleBar:
 
 def scale_bar(view: View, height_px: float = 620.0, width_px: float = 700.0) -> ScaleBar:
     """A bar of about a fifth of a ``width_px`` map, centred a little above the bottom edge
-    of the view (centred, so a narrower window still shows it whole)."""
+    of the view (centred, so a narrower window still shows it whole); the geodesic between
+    its ends is its length."""
     length_km = nice_length_km(view.metres_per_pixel() * width_px / 5 / 1000)
     lat, lon_mid = view.pixel_to_lat_lon(0.0, height_px / 2 - 40)
-    half_m = length_km * 500
-    west = float(WGS84.fwd(lon_mid, lat, 270.0, half_m)[0])
-    east = float(WGS84.fwd(lon_mid, lat, 90.0, half_m)[0])
+    # The half-width in longitude whose geodesic between the two ends is the length: from the
+    # arc along the parallel, corrected a few times by the measured geodesic (it converges fast).
+    half_deg = length_km * 500 / (EARTH_CIRCUMFERENCE_M / 360 * math.cos(math.radians(lat)))
+    for _ in range(4):
+        measured_m = float(WGS84.inv(lon_mid - half_deg, lat, lon_mid + half_deg, lat)[2])
+        half_deg *= length_km * 1000 / measured_m
+    west, east = lon_mid - half_deg, lon_mid + half_deg
     return ScaleBar(length_km, lat, west, east)
 
 
@@ -248,8 +253,6 @@ class Cells:
             {
                 "lat": y,
                 "lon": x,
-                "cell_km": self.cell_km,
-                "stage": stage,
                 "tooltip": f"({y:.3f}, {x:.3f}): {verb}",
             }
             for y, x in zip(self.lat, self.lon, strict=True)
@@ -286,21 +289,6 @@ def fine_cells(lat: float, lon: float, coarse_km: float, fine_km: float = FINE_C
     return _lattice(lat, lon, fine_km, per_side, per_side)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return float(WGS84.inv(lon1, lat1, lon2, lat2)[2]) / 1000
-
-
-def nearest(records: Iterable[Record], lat: float, lon: float) -> Record | None:
-    """The record nearest a point (geodesic), or ``None`` when there are none."""
-    best: Record | None = None
-    best_km = math.inf
-    for record in records:
-        km = distance_km(lat, lon, float(record["lat"]), float(record["lon"]))
-        if km < best_km:
-            best, best_km = record, km
-    return best
-
-
 __all__ = [
     "BADGE_OFFSET_PX",
     "FINE_CELL_KM",
@@ -312,11 +300,9 @@ __all__ = [
     "bounds_view",
     "cell_view",
     "coarse_cells",
-    "distance_km",
     "fine_cells",
     "focus_view",
     "label_records",
-    "nearest",
     "nice_length_km",
     "road_records",
     "scale_bar",

@@ -532,7 +532,8 @@ def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) ->
         if picked is None:
             st.info("Click a place on the map (a site, town, airfield or any spot), then come back here.")
         else:
-            st.write(f"Clicked: **{picked.text()}**")
+            where = f"({picked.lat:.4f}, {picked.lon:.4f})"  # 4 decimals: the fine cells are 1 km
+            st.write(f"Clicked: **{picked.label + ' ' if picked.label else ''}{where}**")
         return picked
     if how == "town":
         if not town_list:
@@ -828,9 +829,11 @@ def main() -> None:
         online_tiles=bool(st.session_state.get("online_tiles")),
     )
     st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=MAP_HEIGHT_PX)
-    st.markdown(
-        legend_html(result.legs, bool(surface_records), bool(roads), shown_layers), unsafe_allow_html=True
-    )
+    drawn = shown_layers | {  # the legend lists what is on the map
+        "patrols": shown_layers["patrols"] and bool(layers["patrol_stretches"]),
+        "rings": shown_layers["rings"] and bool(layers["range_rings"]),
+    }
+    st.markdown(legend_html(result.legs, bool(surface_records), bool(roads), drawn), unsafe_allow_html=True)
     map_footer(shown, result, layers, refine is not None)
 
     # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.

@@ -266,6 +266,9 @@ def build_deck(
                 get_color="colour",
                 get_width=1,
                 width_min_pixels=1,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+                get_dash_array="dash",
+                dash_justified=True,
                 pickable=False,
             )
         )

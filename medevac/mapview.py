@@ -106,7 +106,8 @@ ROAD_COLOUR = [140, 109, 70]  # the report maps' road brown (#8c6d46)
 
 def road_records(network: Any, season: str) -> list[Record]:
     """A road network's segments (:class:`medevac.roads.network.RoadNetwork`, as the report
-    maps draw them), each ``closed`` when closed both ways in the season."""
+    maps draw them), each ``closed`` when closed both ways in the season, and then dashed
+    (``dash``: dash and gap in line widths; ``[0, 0]`` is solid)."""
     if network is None:
         return []
     lon, lat = network.node_lon_deg, network.node_lat_deg
@@ -115,7 +116,12 @@ def road_records(network: Any, season: str) -> list[Record]:
     closed = ~np.isfinite(np.minimum(forward, backward))
     ends = np.round(np.column_stack([lon[u], lat[u], lon[v], lat[v]]), 5).tolist()
     return [
-        {"path": [[a, b], [c, d]], "closed": bool(shut), "colour": [*ROAD_COLOUR, 120 if shut else 220]}
+        {
+            "path": [[a, b], [c, d]],
+            "closed": bool(shut),
+            "colour": [*ROAD_COLOUR, 160 if shut else 220],
+            "dash": [3, 2] if shut else [0, 0],
+        }
         for (a, b, c, d), shut in zip(ends, closed.tolist(), strict=True)
     ]
 

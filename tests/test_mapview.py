@@ -138,6 +138,7 @@ def test_road_records_are_the_networks_segments_closed_in_the_season() -> None:
         forward, backward = network.seg_min[season]
         closed = np.isinf(forward) & np.isinf(backward)
         assert [r["closed"] for r in records] == closed.tolist()
+        assert all((r["dash"] != [0, 0]) == r["closed"] for r in records)  # closed: dashed
         k = int(np.argmax(closed)) if closed.any() else 0
         u, v = network.seg_u[k], network.seg_v[k]
         expected = [

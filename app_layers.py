@@ -193,7 +193,9 @@ def _labels_deck_layer(labels: Records) -> pdk.Layer:
     )
 
 
-def _cells_layer(cells: Records, layer_id: str, cell_km: float, fill: list[int], line: bool) -> pdk.Layer:
+def _cells_layer(
+    cells: Records, layer_id: str, cell_km: float, fill: list[int], line: bool, highlight: bool = True
+) -> pdk.Layer:
     return pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
         "ColumnLayer",
         list(cells),
@@ -208,7 +210,7 @@ def _cells_layer(cells: Records, layer_id: str, cell_km: float, fill: list[int],
         get_line_color=[0, 114, 178, 90],
         line_width_min_pixels=1 if line else 0,
         pickable=True,
-        auto_highlight=True,
+        auto_highlight=highlight,
         highlight_color=[0, 114, 178, 70],
     )
 
@@ -272,7 +274,10 @@ def build_deck(
                 pickable=False,
             )
         )
-    deck_layers.append(_cells_layer(places, "places", place_km, [0, 0, 0, 3], line=False))
+    # Zoomed onto a cell, its fine cells light up under the pointer, not the coarse one around them.
+    deck_layers.append(
+        _cells_layer(places, "places", place_km, [0, 0, 0, 3], line=False, highlight=not fine_places)
+    )
     if fine_places:
         deck_layers.append(_cells_layer(fine_places, "fine-places", fine_km, [0, 114, 178, 12], line=True))
     deck_layers += [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -377,14 +378,17 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
     assert driver.save_screenshot(str(ARTIFACTS / "app-library.png"))
 
 
-def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> None:
-    """Hover a facility at the map's right edge and an empty spot: the tooltip shows the
-    record's lines (no ``<b>``, no ``{tooltip}``) and lies inside the map."""
+def test_map_tooltips_and_a_two_click_placement(server: str, browser: object) -> None:
+    """Hover a facility's badge at the map's right edge and an empty spot: the tooltip shows
+    the record's lines (no ``<b>``, no ``{tooltip}``) and lies inside the map. Two clicks at a
+    spot place a what-if within a km of it (the second on the fine cells the first opens)."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac.mapview import BADGE_OFFSET_PX, cell_view, coarse_cells
 
     assert isinstance(browser, WebDriver)
     driver = browser
@@ -399,19 +403,23 @@ def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> 
 
     scenario = load_scenario(DEMO)
     bounds = scenario_bounds(scenario)
-    zoom = bounds.zoom()
+    view = {"lat": bounds.centre[0], "lon": bounds.centre[1], "zoom": bounds.zoom(height_px=620)}
 
     def pixels(lat: float, lon: float) -> tuple[float, float]:
         """Web Mercator pixels at the map's zoom (deck.gl's 512-pixel world)."""
-        size = 512 * 2**zoom
+        size = 512 * 2 ** view["zoom"]
         y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
         return size * (lon + 180) / 360, size * (1 - y / math.pi) / 2
 
-    def hover(lat: float, lon: float) -> tuple[str, dict[str, float]]:
-        """The tooltip's text and box after pointing at a place (offsets from the map's centre)."""
-        x0, y0 = pixels(*bounds.centre)
+    def offset(lat: float, lon: float, up_px: float = 0.0) -> tuple[int, int]:
+        """Pixels from the map's centre to a place (``up_px`` higher on the screen)."""
+        x0, y0 = pixels(view["lat"], view["lon"])
         x, y = pixels(lat, lon)
-        ActionChains(driver).move_to_element_with_offset(canvas, round(x - x0), round(y - y0)).perform()
+        return round(x - x0), round(y - y0 - up_px)
+
+    def hover(lat: float, lon: float, up_px: float = 0.0) -> tuple[str, dict[str, float]]:
+        """The tooltip's text and box after pointing at a place."""
+        ActionChains(driver).move_to_element_with_offset(canvas, *offset(lat, lon, up_px)).perform()
         tip = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, f"{chart_css} .deck-tooltip")))
         time.sleep(0.5)
         box = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", tip)
@@ -427,16 +435,45 @@ def test_map_tooltips_are_plain_text_and_whole(server: str, browser: object) -> 
 
     frame = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", canvas)
     east = max(facility_records(scenario), key=lambda r: r["lon"])  # Menaka, at the right edge
-    text, box = hover(east["lat"], east["lon"])
+    text, box = hover(east["lat"], east["lon"], up_px=-BADGE_OFFSET_PX)  # its badge, above it
     assert text == east["tooltip"], text  # "Level 1, Menaka camp (menaka-l1)\nLevel 1; ..."
     assert "<" not in text
     assert inside(box, frame), (box, frame)  # was cut at the map's right edge
 
-    text, box = hover(bounds.north - 1.0, bounds.west + 1.0)  # nothing there but the lattice
-    assert text.endswith("): click to place a what-if here"), text
+    text, box = hover(bounds.north - 1.0, bounds.west + 1.0)  # nothing there but the cells to click
+    assert text.endswith("): zoom in here to place"), text
     assert inside(box, frame), (box, frame)
+
+    # Two clicks at one spot: the first zooms onto its coarse cell, the second takes the fine
+    # cell under the pointer. The What-if tab's "Clicked:" shows the place taken.
+    def clicked() -> tuple[float, float] | None:
+        page = str(driver.execute_script("return document.body.textContent"))
+        found = re.search(r"Clicked: (?:[^(]*)\((-?[0-9.]+), (-?[0-9.]+)\)", page)
+        return (float(found.group(1)), float(found.group(2))) if found else None
+
+    spot = (16.31, -1.23)  # open country between Gao and Timbuktu
+    ActionChains(driver).move_to_element_with_offset(canvas, *offset(*spot)).click().perform()
+    coarse = wait.until(lambda _: clicked())
+    assert coarse is not None
+    cell_km = coarse_cells(bounds).cell_km
+    assert geodesic_km(spot, coarse) <= cell_km * 0.75  # inside its cell, less than half a diagonal
+    zoomed = cell_view(coarse[0], coarse[1], cell_km, 620)
+    view.update(lat=zoomed.lat, lon=zoomed.lon, zoom=zoomed.zoom)
+    time.sleep(3.0)  # the map moves onto the cell and draws its fine cells
+    canvas = driver.find_element(By.CSS_SELECTOR, f"{chart_css} canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, *offset(*spot)).click().perform()
+    fine = wait.until(lambda _: clicked() if clicked() != coarse else None)
+    assert fine is not None
+    assert geodesic_km(spot, fine) <= 0.8, (spot, fine)  # half a 1-km cell's diagonal, and a pixel
     ARTIFACTS.mkdir(exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "app-tooltip.png"))
+
+
+def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic km between two (lat, lon) points."""
+    from pyproj import Geod
+
+    return float(Geod(ellps="WGS84").inv(a[1], a[0], b[1], b[0])[2]) / 1000
 
 
 def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: object) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from medevac.i18n import N_, format_template, gettext
 from medevac.standards import LEG_LABEL, Leg
 
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
@@ -54,7 +55,7 @@ def level_text(rank: float) -> str:
 
 def leg_text(leg: Leg) -> str:
     """``primary_surgery`` -> ``primary surgery``."""
-    return LEG_LABEL[leg]
+    return gettext(LEG_LABEL[leg])
 
 
 ALL_LEGS_TEXT = "every leg"
@@ -64,9 +65,15 @@ def light_text(light: str) -> str:
     return {"day": "by day", "night": "at night"}[light]
 
 
+LIGHT_NAME: dict[str, str] = {"day": N_("day"), "night": N_("night")}
+SEASON_NAME: dict[str, str] = {"dry": N_("dry season"), "wet": N_("wet season")}
+
+
 def condition_text(light: str, season: str) -> str:
     """``("night", "wet")`` -> ``night, wet season``."""
-    return f"{light}, {season} season"
+    light_words = gettext(LIGHT_NAME[light]) if light in LIGHT_NAME else light
+    season_words = gettext(SEASON_NAME[season]) if season in SEASON_NAME else f"{season} season"
+    return f"{light_words}, {season_words}"
 
 
 def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
@@ -104,19 +111,27 @@ def pathway_text(
     plane = airframe_id or "?"
     place = facility_id or "?"
     via = pickup_id or "?"
-    foot = f" (on foot {carry_km:.1f} km)" if carry_km and np.isfinite(carry_km) and carry_km > 0 else ""
-    texts: dict[str, str | None] = {
-        "none": None,
-        "on_site": "first responders on site",
-        "road": f"road -> {place}{foot}",
-        "ground_team": f"ground team from {place}{foot}",
-        "ground_team_back": f"ground team from {place}, back by road -> {place}{foot}",
-        "air_team": f"air {plane} (team on board)",
-        "air": f"air {plane} -> {place}",
-        "road_air_team": f"road to {via}{foot}, air {plane} (team on board)",
-        "road_air": f"road to {via}{foot}, air {plane} -> {place}",
-    }
-    return texts[pathway]
+    carried = carry_km and np.isfinite(carry_km) and carry_km > 0
+    foot = format_template(gettext(N_(" (on foot {km:.1f} km)")), km=carry_km) if carried else ""
+    template = PATHWAY_TEXT[pathway]
+    if template is None:
+        return None
+    return format_template(gettext(template), plane=plane, place=place, via=via, foot=foot)
+
+
+PATHWAY_TEXT: dict[str, str | None] = {
+    "none": None,
+    "on_site": N_("first responders on site"),
+    "road": N_("road -> {place}{foot}"),
+    "ground_team": N_("ground team from {place}{foot}"),
+    "ground_team_back": N_("ground team from {place}, back by road -> {place}{foot}"),
+    "air_team": N_("air {plane} (team on board)"),
+    "air": N_("air {plane} -> {place}"),
+    "road_air_team": N_("road to {via}{foot}, air {plane} (team on board)"),
+    "road_air": N_("road to {via}{foot}, air {plane} -> {place}"),
+}
+"""The words of each pathway code: a template over the airframe (``{plane}``), the facility
+(``{place}``), the pick-up point (``{via}``) and the carry on foot (``{foot}``)."""
 
 
 def row_pathway_text(row: Mapping[str, Any]) -> str | None:
@@ -137,30 +152,32 @@ _LISTS = ("no_airframe_available", "no_night_airframe", "not_night_capable", "un
 
 
 REASONS: dict[str, str] = {
-    "no_first_responders": "first aid: no first responders at {asset}",
-    "no_facility_level": "no Level {level:.0f} facility in the scenario",
-    "no_airframe": "no airframe in the scenario",
-    "no_airframe_available": "no airframe available ({assets} unavailable)",
-    "no_night_airframe": "night: no night-capable airframe",
-    "no_helicopter_landing_site": (
+    "no_first_responders": N_("first aid: no first responders at {asset}"),
+    "no_facility_level": N_("no Level {level:.0f} facility in the scenario"),
+    "no_airframe": N_("no airframe in the scenario"),
+    "no_airframe_available": N_("no airframe available ({assets} unavailable)"),
+    "no_night_airframe": N_("night: no night-capable airframe"),
+    "no_helicopter_landing_site": N_(
         "landing: no helicopter landing site at {asset}, casualties must first go by road"
     ),
-    "no_landing_site": "landing: no landing site at {asset}, casualties must first go by road",
-    "out_of_range": "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})",
-    "not_night_capable": "night: {assets} not night-capable",
-    "unavailable": "unavailable: {assets}",
-    "no_road_nearby": "roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)",
-    "no_facility_near_road": "roads: no facility is within {max_snap_km:g} km of a road",
-    "road_closed": "roads: its nearest road is closed",
-    "road_closed_wet": "roads: its nearest road is closed in the wet season",
-    "road_cut_wet": "roads: in the wet season its road does not connect to any facility (roads closed)",
-    "road_not_connected": "roads: its road does not connect to any facility",
-    "road_access": "roads: {detail}",
-    "launch_time": "launch: meets if {asset} launched at once (now {launch_min:g} min)",
-    "approval_time": "approval: meets if launch were authorised at once (now {approval_min:g} min)",
-    "wet_season": "wet season: meets in the dry season",
-    "combined": "meets only with several changes at once",
-    "out_of_reach": "no Level {level:.0f} within reach of the assets as placed",
+    "no_landing_site": N_("landing: no landing site at {asset}, casualties must first go by road"),
+    "out_of_range": N_(
+        "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})"
+    ),
+    "not_night_capable": N_("night: {assets} not night-capable"),
+    "unavailable": N_("unavailable: {assets}"),
+    "no_road_nearby": N_("roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)"),
+    "no_facility_near_road": N_("roads: no facility is within {max_snap_km:g} km of a road"),
+    "road_closed": N_("roads: its nearest road is closed"),
+    "road_closed_wet": N_("roads: its nearest road is closed in the wet season"),
+    "road_cut_wet": N_("roads: in the wet season its road does not connect to any facility (roads closed)"),
+    "road_not_connected": N_("roads: its road does not connect to any facility"),
+    "road_access": N_("roads: {detail}"),
+    "launch_time": N_("launch: meets if {asset} launched at once (now {launch_min:g} min)"),
+    "approval_time": N_("approval: meets if launch were authorised at once (now {approval_min:g} min)"),
+    "wet_season": N_("wet season: meets in the dry season"),
+    "combined": N_("meets only with several changes at once"),
+    "out_of_reach": N_("no Level {level:.0f} within reach of the assets as placed"),
 }
 """The sentence of each reason code: a template over the record's numbers and ``{asset}``
 (the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
@@ -178,7 +195,7 @@ def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], de
         "detail": detail,
         **numbers,
     }
-    return template.format(**fields)
+    return format_template(gettext(template), **fields)
 
 
 def reason_text(reason: Reason) -> str:
@@ -220,8 +237,15 @@ def reasons_text(reasons: Iterable[Reason]) -> list[str]:
 def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str | None) -> str:
     """``surgery: best is 131.0 min (limit 120), by air puma-1 -> gao-l2``."""
     if np.isfinite(time_min):
-        return f"{leg_text(leg)}: best is {time_min:.1f} min (limit {number(threshold_min)}), by {pathway}"
-    return f"{leg_text(leg)}: no pathway delivers it"
+        template = N_("{leg}: best is {time_min:.1f} min (limit {limit}), by {pathway}")
+        return format_template(
+            gettext(template),
+            leg=leg_text(leg),
+            time_min=time_min,
+            limit=number(threshold_min),
+            pathway=pathway,
+        )
+    return format_template(gettext(N_("{leg}: no pathway delivers it")), leg=leg_text(leg))
 
 
 def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
@@ -245,6 +269,36 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
             )
             reasons += list(row["reasons"])
     return "; ".join(heads + reasons_text(reasons)) if heads else None
+
+
+# -- the check's table (medevac check) ----------------------------------------------------------
+
+CHECK_TABLE_TEXT: dict[str, str] = {
+    "title": N_("{scenario}: {standard}, {condition} (minutes from wounding)"),
+    "site": N_("site"),
+    "verdict": N_("verdict"),
+    "none": N_("none"),
+    "meets_all": N_("meets all"),
+    "gap": N_("GAP"),
+    "why": N_("Why sites fail (! marks a leg over its threshold):"),
+    "site_why": N_("{site}: {why}"),
+    "patrols": N_("Patrols (share of route length meeting each leg):"),
+    "patrol_shares": N_("{patrol}: {shares}"),
+    "summary": N_(
+        "{sites_meeting:,} of {sites:,} sites meet every leg; "
+        "{personnel_meeting:,} of {personnel:,} personnel."
+    ),
+}
+"""The words of ``medevac check``'s table, by stable key (templates over their fields)."""
+
+
+def check_table_text(key: str, **fields: object) -> str:
+    """A heading, cell or line of ``medevac check``'s table in the current language.
+
+    >>> check_table_text("summary", sites_meeting=3, sites=13, personnel_meeting=3950, personnel=8722)
+    '3 of 13 sites meet every leg; 3,950 of 8,722 personnel.'
+    """
+    return format_template(gettext(CHECK_TABLE_TEXT[key]), **fields)
 
 
 # -- limiting factors grouped (the report) ----------------------------------------------------
@@ -909,6 +963,7 @@ __all__ = [
     "app_text",
     "asset_text",
     "chance_lines",
+    "check_table_text",
     "comparison_text",
     "condition_text",
     "conditions_phrase",

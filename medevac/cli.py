@@ -119,16 +119,13 @@ def _run(args: argparse.Namespace) -> int:
             return run_library(args)
         scenario = load_scenario(args.scenario)
         for warning in scenario_warnings(scenario):
-            print(f"{args.scenario}: warning: {warning}", file=sys.stderr)
+            print(messages.warning_text(args.scenario, warning), file=sys.stderr)
         if args.command == "validate":
             problems = layer_problems(scenario, args.scenario)
             if problems:
                 raise ScenarioError(problems)
-            print(
-                f"{args.scenario}: valid ({len(scenario.facilities)} facilities, "
-                f"{len(scenario.airframes)} airframes, {len(scenario.sites)} sites, "
-                f"{len(scenario.patrols)} patrols)"
-            )
+            sizes = (scenario.facilities, scenario.airframes, scenario.sites, scenario.patrols)
+            print(messages.validated_text(args.scenario, *(len(items) for items in sizes)))
             return EXIT_OK
         if args.command == "coverage":
             from medevac.coverage.command import run as run_coverage

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 import io
+import numbers
 import os
 import re
 import string
@@ -233,11 +234,14 @@ class _LocaleFormatter(string.Formatter):
         self.symbols = str.maketrans({".": get_decimal_symbol(language), ",": get_group_symbol(language)})
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's numbers are Real
             return str(super().format_field(value, format_spec))
-        if format_spec.endswith("%"):
-            return format_percent(value, self.language)
-        return format(value, format_spec).translate(self.symbols)
+        text = format(value, format_spec).translate(self.symbols)
+        if format_spec.endswith("%"):  # the locale's percent sign: 12 % in French
+            from babel.numbers import format_percent as babel_percent
+
+            text = text.removesuffix("%") + babel_percent(0, locale=self.language).removeprefix("0")
+        return text
 
 
 def format_template(template: str, /, **fields: Any) -> str:

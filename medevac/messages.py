@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from medevac.i18n import N_, format_template, gettext
+from medevac.i18n import N_, format_template, gettext, ngettext
 from medevac.standards import LEG_LABEL, Leg
 
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
@@ -290,6 +290,26 @@ CHECK_TABLE_TEXT: dict[str, str] = {
     ),
 }
 """The words of ``medevac check``'s table, by stable key (templates over their fields)."""
+
+
+def validated_text(source: str, facilities: int, airframes: int, sites: int, patrols: int) -> str:
+    """``medevac validate``'s line for a valid scenario.
+
+    >>> validated_text("a.yaml", 3, 1, 2, 0)
+    'a.yaml: valid (3 facilities, 1 airframe, 2 sites, 0 patrols)'
+    """
+    counts = [
+        format_template(ngettext("{count} facility", "{count} facilities", facilities), count=facilities),
+        format_template(ngettext("{count} airframe", "{count} airframes", airframes), count=airframes),
+        format_template(ngettext("{count} site", "{count} sites", sites), count=sites),
+        format_template(ngettext("{count} patrol", "{count} patrols", patrols), count=patrols),
+    ]
+    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=", ".join(counts))
+
+
+def warning_text(source: str, warning: str) -> str:
+    """A scenario's warning as the command line prints it: ``a.yaml: warning: ...``."""
+    return format_template(gettext("{source}: warning: {warning}"), source=source, warning=warning)
 
 
 def check_table_text(key: str, **fields: object) -> str:
@@ -996,8 +1016,10 @@ __all__ = [
     "renamed_text",
     "row_pathway_text",
     "twilight_text",
+    "validated_text",
     "variant_details",
     "variant_source",
+    "warning_text",
 ]
 
 

@@ -15,7 +15,7 @@ import json
 import re
 import string
 from collections.abc import Iterator
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -41,7 +41,16 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 
 def _ids(catalog: Catalog) -> set[str]:
-    return {str(message.id) for message in catalog if message.id}
+    """Each entry's msgid (a plural entry's singular)."""
+    return {_forms(message.id)[0] for message in catalog if message.id}
+
+
+def _forms(text: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A msgid or msgstr as its forms: one for a plain entry, several for a plural one (an
+    entry with no string at all reads as one empty form)."""
+    if text is None:
+        return ("",)
+    return (text,) if isinstance(text, str) else tuple(text)
 
 
 def _source_ids() -> set[str]:
@@ -49,7 +58,7 @@ def _source_ids() -> set[str]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     found = extract_from_dir(str(ROOT), method_map, options_map)
-    return {str(message) for _, _, message, _, _ in found if isinstance(message, str)}
+    return {_forms(message)[0] for _, _, message, _, _ in found}
 
 
 def _fields(template: str) -> set[str]:
@@ -75,7 +84,7 @@ def test_the_template_holds_exactly_the_words_marked_in_the_source() -> None:
 def test_every_word_has_a_french_translation_none_fuzzy_none_stale(french: Catalog) -> None:
     template = _ids(_read(LOCALE / "medevac.pot"))
     assert _ids(french) == template
-    untranslated = [m.id for m in french if m.id and not m.string]
+    untranslated = [m.id for m in french if m.id and not all(_forms(m.string))]
     fuzzy = [m.id for m in french if m.id and m.fuzzy]
     assert untranslated == []
     assert fuzzy == []
@@ -84,9 +93,16 @@ def test_every_word_has_a_french_translation_none_fuzzy_none_stale(french: Catal
 
 
 def test_each_translation_keeps_the_fields_of_its_template(french: Catalog) -> None:
+    plurals = 0
     for message in french:
         if message.id:
-            assert _fields(str(message.string)) == _fields(str(message.id)), message.id
+            expected = set().union(*(_fields(form) for form in _forms(message.id)))
+            for form in _forms(message.string):
+                assert _fields(form) == expected, message.id
+            if message.pluralizable:
+                plurals += 1
+                assert len(_forms(message.string)) == french.num_plurals
+    assert plurals == 4  # validate's counts: facilities, airframes, sites, patrols
 
 
 def test_the_words_of_the_check_are_all_in_the_catalogue(french: Catalog) -> None:
@@ -180,6 +196,16 @@ def test_templates_write_their_numbers_in_the_locale() -> None:
         carried = messages.pathway_text("road", facility_id="gao-l2", carry_km=3.25)
         assert carried == "route -> gao-l2 (à pied 3,2 km)"
     assert i18n.format_template("{km:.1f} km", km=0.25) == "0.2 km"
+
+
+def test_templates_localise_numpy_numbers_and_percent_decimals() -> None:
+    import numpy as np
+
+    with i18n.using("fr"):
+        assert i18n.format_template("{n:,}", n=np.int64(12500)) == "12\u202f500"
+        assert i18n.format_template("{t:.1f}", t=np.float64(131.04)) == "131,0"
+        assert i18n.format_template("{p:.1%}", p=0.125) == "12,5\xa0%"
+    assert i18n.format_template("{p:.1%}, {n:,}", p=0.125, n=np.int64(12500)) == "12.5%, 12,500"
 
 
 # -- medevac check in French ---------------------------------------------------------------------
@@ -294,3 +320,33 @@ def test_an_unknown_language_is_bad_input(capsys: pytest.CaptureFixture[str]) ->
     _, err = capsys.readouterr()
     assert err == "error: --lang: unknown language 'de'; allowed: en, fr (or a locale such as fr_FR.UTF-8)\n"
     assert i18n.current_language() == "en"  # the command leaves the caller's language as it was
+
+
+def _validate(*argv: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["validate", *argv]) == 0
+    return out.getvalue(), err.getvalue()
+
+
+def test_validate_counts_each_kind_in_the_language_s_plural(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        "medevac: 1\nname: one\nstandard: nato-10-1-2-2\n"
+        "thresholds: {first_aid: 10, resuscitation: 60, surgery: 100}\n"
+        "facilities: [{id: f, level: 2, lat: 0, lon: 0}]\nsites: [{id: s, lat: 0, lon: 0.1}]\n",
+        encoding="utf-8",
+    )
+    out, err = _validate(str(path))
+    assert out == f"{path}: valid (1 facility, 0 airframes, 1 site, 0 patrols)\n"
+    ignored = "thresholds are ignored with standard: nato-10-1-2-2 (set standard: custom to use them)"
+    assert err == f"{path}: warning: {ignored}\n"
+    out, err = _validate(str(path), "--lang", "fr")
+    assert out == f"{path} : valide (1 installation médicale, 0 aéronef, 1 site, 0 patrouille)\n"
+    assert err.startswith(
+        f"{path} : avertissement : les seuils (thresholds) sont ignorés avec standard: nato-10-1-2-2"
+    )
+    out, _ = _validate(str(DEMOS[0]), "--lang", "fr")
+    assert re.fullmatch(
+        r".* : valide \(\d+ installations médicales, \d+ aéronefs, \d+ sites, 2 patrouilles\)\n", out
+    )

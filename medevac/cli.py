@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="LANG",
             help=f"language of the text output ({', '.join(i18n.LANGUAGES)}); default: "
             f"${i18n.ENVIRONMENT_VARIABLE}, else the locale, else en. Data (JSON, CSV) stays English. "
-            "Translated so far: check's table",
+            "Translated so far: check's table, validate, warnings",
         )
     return parser
 

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     from medevac.library_command import add_arguments as add_library_arguments
 
     add_library_arguments(commands.add_parser("library", help="saved variants: list, show, export ..."))
-    for command in commands.choices.values():
+    for command in _leaf_parsers(commands):
         command.add_argument(
             "--lang",
             metavar="LANG",
@@ -92,6 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+TRANSLATED_COMMANDS = frozenset({"check", "validate"})
+"""Commands whose text speaks the chosen language. The others speak English until their words
+are all in the catalogue: a report half in French is worse than one in English."""
+
+
+def _leaf_parsers(
+    commands: argparse._SubParsersAction[Any],
+) -> list[argparse.ArgumentParser]:
+    """The parsers that take a command's options: each command's, or each of its actions'
+    (``medevac library show ...``), so that ``--lang`` goes where the other options go."""
+    leaves = []
+    for command in commands.choices.values():
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        leaves += _leaf_parsers(nested[0]) if nested else [command]
+    return leaves
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -99,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except i18n.LanguageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.command not in TRANSLATED_COMMANDS:
+        if args.lang and language != i18n.DEFAULT_LANGUAGE:
+            print(f"note: medevac {args.command} speaks English only so far", file=sys.stderr)
+        language = i18n.DEFAULT_LANGUAGE
     with i18n.using(language):
         return _run(args)
 

@@ -102,7 +102,7 @@ def _leaf_parsers(
 ) -> list[argparse.ArgumentParser]:
     """The parsers that take a command's options: each command's, or each of its actions'
     (``medevac library show ...``), so that ``--lang`` goes where the other options go."""
-    leaves = []
+    leaves: list[argparse.ArgumentParser] = []
     for command in commands.choices.values():
         nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
         leaves += _leaf_parsers(nested[0]) if nested else [command]

@@ -51,7 +51,7 @@ bench: $(VENV)/.installed
 POT := medevac/locale/medevac.pot
 catalogue: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --no-wrap --project medevac \
-		--version 0.1.0 --copyright-holder "medevac contributors" --msgid-bugs-address "the medevac issues" \
+		--omit-header \
 		-o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d medevac/locale -D medevac --no-wrap --previous --ignore-pot-creation-date
 

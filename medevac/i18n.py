@@ -44,6 +44,9 @@ LANGUAGES: tuple[str, ...] = ("en", "fr")
 
 DEFAULT_LANGUAGE = "en"
 
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français"}
+"""Each language named in itself, as a language selector lists them."""
+
 DOMAIN = "medevac"
 """The gettext domain: the catalogue's file name, ``medevac.po``."""
 
@@ -262,6 +265,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "ENVIRONMENT_VARIABLE",
     "LANGUAGES",
+    "LANGUAGE_NAMES",
     "N_",
     "LanguageError",
     "catalogue_path",

@@ -143,6 +143,14 @@ def test_the_language_comes_from_the_option_then_the_variable_then_the_locale() 
     assert i18n.resolve_language("FR-fr", {}) == "fr"
 
 
+def test_every_language_is_named_in_itself_and_has_a_catalogue_or_is_english() -> None:
+    assert list(i18n.LANGUAGE_NAMES) == list(i18n.LANGUAGES)
+    assert i18n.LANGUAGE_NAMES == {"en": "English", "fr": "Français"}
+    for language in i18n.LANGUAGES[1:]:
+        assert i18n.catalogue_path(language).is_file()
+    assert i18n.LANGUAGES[0] == i18n.DEFAULT_LANGUAGE == "en"  # English: the message ids
+
+
 def test_an_unknown_language_says_what_and_what_is_allowed() -> None:
     with pytest.raises(i18n.LanguageError, match=r"^--lang: unknown language 'de'; allowed: en, fr"):
         i18n.resolve_language("de", {})

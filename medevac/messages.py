@@ -324,72 +324,74 @@ def check_table_text(key: str, **fields: object) -> str:
 # -- limiting factors grouped (the report) ----------------------------------------------------
 
 FACTOR_NAME: dict[str, str] = {
-    "no_first_responders": "no first responders",
-    "no_facility_level": "no facility of the level",
-    "no_airframe": "no airframe",
-    "no_airframe_available": "no airframe available",
-    "no_night_airframe": "no night-capable airframe",
-    "no_helicopter_landing_site": "no helicopter landing site",
-    "no_landing_site": "no landing site",
-    "out_of_range": "range",
-    "not_night_capable": "airframes not night-capable",
-    "unavailable": "unserviceable airframes",
-    "no_road_nearby": "roads: no road nearby",
-    "no_facility_near_road": "roads: no facility near a road",
-    "road_closed": "roads: closed",
-    "road_closed_wet": "roads: closed in the wet",
-    "road_cut_wet": "roads: cut in the wet",
-    "road_not_connected": "roads: not connected",
-    "road_access": "roads: no access",
-    "launch_time": "launch time",
-    "approval_time": "approval time",
-    "wet_season": "roads: wet season",
-    "combined": "several factors together",
-    "out_of_reach": "not within reach",
+    "no_first_responders": N_("no first responders"),
+    "no_facility_level": N_("no facility of the level"),
+    "no_airframe": N_("no airframe"),
+    "no_airframe_available": N_("no airframe available"),
+    "no_night_airframe": N_("no night-capable airframe"),
+    "no_helicopter_landing_site": N_("no helicopter landing site"),
+    "no_landing_site": N_("no landing site"),
+    "out_of_range": N_("range"),
+    "not_night_capable": N_("airframes not night-capable"),
+    "unavailable": N_("unserviceable airframes"),
+    "no_road_nearby": N_("roads: no road nearby"),
+    "no_facility_near_road": N_("roads: no facility near a road"),
+    "road_closed": N_("roads: closed"),
+    "road_closed_wet": N_("roads: closed in the wet"),
+    "road_cut_wet": N_("roads: cut in the wet"),
+    "road_not_connected": N_("roads: not connected"),
+    "road_access": N_("roads: no access"),
+    "launch_time": N_("launch time"),
+    "approval_time": N_("approval time"),
+    "wet_season": N_("roads: wet season"),
+    "combined": N_("several factors together"),
+    "out_of_reach": N_("not within reach"),
 }
 """Short name of each reason code: the report's group names and the site table's column."""
 
 FACTOR_MEANING: dict[str, str] = {
-    "no_first_responders": "first aid on site would improve it: the site has no first responders",
-    "no_facility_level": "no facility in the scenario gives this leg",
-    "no_airframe": "the scenario has no airframe",
-    "no_airframe_available": "every airframe is unserviceable; returning one named would improve it",
-    "no_night_airframe": "no serviceable airframe flies at night; night capability for one named would "
-    "improve it",
-    "no_helicopter_landing_site": "a helicopter landing site at the site would improve it",
-    "no_landing_site": "a landing site at the site would improve it",
-    "out_of_range": "the airframe named, with unlimited range, would improve it",
-    "not_night_capable": "the airframe named, made night-capable, would improve it",
-    "unavailable": "the airframe named, returned to service, would improve it",
-    "no_road_nearby": "the site is too far from any road",
-    "no_facility_near_road": "no facility is near enough to a road",
-    "road_closed": "the site's nearest road is closed",
-    "road_closed_wet": "the site's nearest road is closed in the wet season",
-    "road_cut_wet": "in the wet season the site's road reaches no facility",
-    "road_not_connected": "the site's road reaches no facility",
-    "road_access": "the site has no ground access",
-    "launch_time": "meets if the airframe named launched at once",
-    "approval_time": "meets if launch were authorised without delay",
-    "wet_season": "meets in the dry season: wet-season roads are too slow",
-    "combined": "meets only with several of these changed at once",
-    "out_of_reach": "fails even with every change at once: the level the leg needs is too far for "
-    "the assets as placed",
+    "no_first_responders": N_("first aid on site would improve it: the site has no first responders"),
+    "no_facility_level": N_("no facility in the scenario gives this leg"),
+    "no_airframe": N_("the scenario has no airframe"),
+    "no_airframe_available": N_("every airframe is unserviceable; returning one named would improve it"),
+    "no_night_airframe": N_(
+        "no serviceable airframe flies at night; night capability for one named would improve it"
+    ),
+    "no_helicopter_landing_site": N_("a helicopter landing site at the site would improve it"),
+    "no_landing_site": N_("a landing site at the site would improve it"),
+    "out_of_range": N_("the airframe named, with unlimited range, would improve it"),
+    "not_night_capable": N_("the airframe named, made night-capable, would improve it"),
+    "unavailable": N_("the airframe named, returned to service, would improve it"),
+    "no_road_nearby": N_("the site is too far from any road"),
+    "no_facility_near_road": N_("no facility is near enough to a road"),
+    "road_closed": N_("the site's nearest road is closed"),
+    "road_closed_wet": N_("the site's nearest road is closed in the wet season"),
+    "road_cut_wet": N_("in the wet season the site's road reaches no facility"),
+    "road_not_connected": N_("the site's road reaches no facility"),
+    "road_access": N_("the site has no ground access"),
+    "launch_time": N_("meets if the airframe named launched at once"),
+    "approval_time": N_("meets if launch were authorised without delay"),
+    "wet_season": N_("meets in the dry season: wet-season roads are too slow"),
+    "combined": N_("meets only with several of these changed at once"),
+    "out_of_reach": N_(
+        "fails even with every change at once: the level the leg needs is too far for the assets as placed"
+    ),
 }
 """What each reason code means, for the report's grouped table."""
 
 
 def factor_name(code: str) -> str:
-    return FACTOR_NAME.get(code, code.replace("_", " "))
+    return gettext(FACTOR_NAME[code]) if code in FACTOR_NAME else code.replace("_", " ")
 
 
 def factor_meaning(code: str) -> str:
-    return FACTOR_MEANING.get(code, "")
+    return gettext(FACTOR_MEANING[code]) if code in FACTOR_MEANING else ""
 
 
 def leg_factors_text(leg: Leg, codes: Iterable[str]) -> str:
     """``surgery: range, launch time`` (one failing leg and its reason codes, named)."""
     names = [factor_name(code) for code in dict.fromkeys(codes)]
-    return f"{leg_text(leg)}: {', '.join(names) or '-'}"
+    return format_template(gettext("{leg}: {factors}"), leg=leg_text(leg), factors=", ".join(names) or "-")
 
 
 def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]]) -> str:

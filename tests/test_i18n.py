@@ -117,6 +117,25 @@ def test_the_words_of_the_check_are_all_in_the_catalogue(french: Catalog) -> Non
     assert set(words) - _ids(french) == set()
 
 
+def test_the_limiting_factors_names_and_meanings_are_french_for_every_reason_code() -> None:
+    """The report's words for the limiting factors, ready for the report's translation: each
+    code's name and meaning differ from the English and keep no English word of their own."""
+    codes = list(messages.FACTOR_NAME)
+    assert codes == list(messages.FACTOR_MEANING) == list(messages.REASONS)
+    english = {code: (messages.factor_name(code), messages.factor_meaning(code)) for code in codes}
+    with i18n.using("fr"):
+        french = {code: (messages.factor_name(code), messages.factor_meaning(code)) for code in codes}
+        assert messages.leg_factors_text("surgery", ["out_of_range", "launch_time", "out_of_range"]) == (
+            "chirurgie : rayon d'action, délai de décollage"
+        )
+        assert messages.factor_name("a_new_code") == "a new code"  # no words yet: the code itself
+    for code in codes:
+        for en, fr in zip(english[code], french[code], strict=True):
+            assert fr != en, code
+            assert _words(fr) & _words(en) <= SAME_IN_FRENCH | {"service"}, code  # "remis en service"
+    assert french["out_of_reach"][0] == "hors de portée"
+
+
 def test_the_french_catalogue_compiles_with_its_plural_rule() -> None:
     compiled = i18n.translations("fr")
     assert compiled.gettext("surgery") == "chirurgie"

@@ -58,11 +58,14 @@ def leg_text(leg: Leg) -> str:
     return gettext(LEG_LABEL[leg])
 
 
-ALL_LEGS_TEXT = "every leg"
+ALL_LEGS_TEXT = N_("every leg")
+
+LIGHT_TEXT: dict[str, str] = {"day": N_("by day"), "night": N_("at night")}
+SEASON_TEXT: dict[str, str] = {"dry": N_("in the dry season"), "wet": N_("in the wet season")}
 
 
 def light_text(light: str) -> str:
-    return {"day": "by day", "night": "at night"}[light]
+    return gettext(LIGHT_TEXT[light])
 
 
 LIGHT_NAME: dict[str, str] = {"day": N_("day"), "night": N_("night")}
@@ -82,10 +85,12 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
     lights = {light for light, _ in found}
     seasons = {season for _, season in found}
     if len(found) == len(lights) * len(seasons):  # a full product: say it in two words
-        light = "by day and night" if len(lights) == 2 else light_text(next(iter(lights)))
-        season = "in both seasons" if len(seasons) == 2 else f"in the {next(iter(seasons))} season"
+        light = gettext(N_("by day and night")) if len(lights) == 2 else light_text(next(iter(lights)))
+        season = (
+            gettext(N_("in both seasons")) if len(seasons) == 2 else gettext(SEASON_TEXT[next(iter(seasons))])
+        )
         return f"{light}, {season}"
-    return "; ".join(f"{light_text(light)}, {season} season" for light, season in conditions)
+    return "; ".join(f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions)
 
 
 # -- pathways ---------------------------------------------------------------------------------
@@ -922,7 +927,7 @@ def chance_lines(
 
 def day_leg_text(leg: str) -> str:
     """A line of the 24-hour chart: a leg, or ``every leg``."""
-    return ALL_LEGS_TEXT if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
+    return gettext(ALL_LEGS_TEXT) if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
 
 
 def twilight_text(airframe_id: str, dawn: str | None, dusk: str | None) -> str:

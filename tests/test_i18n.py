@@ -136,6 +136,27 @@ def test_the_limiting_factors_names_and_meanings_are_french_for_every_reason_cod
     assert french["out_of_reach"][0] == "hors de portée"
 
 
+def test_conditions_are_said_in_the_language() -> None:
+    every = (("day", "dry"), ("night", "dry"), ("day", "wet"), ("night", "wet"))
+    assert messages.conditions_phrase(every) == "by day and night, in both seasons"
+    assert (
+        messages.conditions_phrase((("night", "wet"), ("day", "dry")))
+        == "at night, wet season; by day, dry season"
+    )
+    with i18n.using("fr"):
+        assert messages.conditions_phrase(every) == "de jour et de nuit, en toutes saisons"
+        assert (
+            messages.conditions_phrase((("night", "dry"), ("night", "wet"))) == "de nuit, en toutes saisons"
+        )
+        assert messages.conditions_phrase((("day", "wet"),)) == "de jour, en saison des pluies"
+        assert messages.conditions_phrase((("night", "wet"), ("day", "dry"))) == (
+            "de nuit, saison des pluies; de jour, saison sèche"
+        )
+        assert messages.condition_text("night", "wet") == "nuit, saison des pluies"
+        assert messages.day_leg_text("all") == "toutes les étapes"
+        assert messages.day_leg_text("first_aid") == "premiers secours"
+
+
 def test_the_french_catalogue_compiles_with_its_plural_rule() -> None:
     compiled = i18n.translations("fr")
     assert compiled.gettext("surgery") == "chirurgie"

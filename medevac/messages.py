@@ -95,6 +95,15 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
 
 # -- pathways ---------------------------------------------------------------------------------
 
+Names = Mapping[str, str]
+"""Each place's name by its id (:meth:`medevac.model.Scenario.names`)."""
+
+
+def _named(asset_id: str | None, names: Names | None) -> str:
+    if asset_id is None:
+        return "?"
+    return names.get(asset_id, asset_id) if names else asset_id
+
 
 def pathway_text(
     pathway: str,
@@ -102,11 +111,14 @@ def pathway_text(
     facility_id: str | None = None,
     pickup_id: str | None = None,
     carry_km: float = 0.0,
+    names: Names | None = None,
 ) -> str | None:
     """A pathway code with the assets it used: ``road to tessalit, air puma-1 -> gao-l2``.
 
     ``carry_km`` is the distance the road legs go on foot, straight across, when that is
     quicker than driving (spec v1.1: "a carry, not a drive: the pathway says so").
+    ``names`` (:meth:`medevac.model.Scenario.names`) puts the places' names for their ids,
+    for readers; the JSON of a check keeps ids.
 
     >>> pathway_text("road", facility_id="gao-l2", carry_km=3.2)
     'road -> gao-l2 (on foot 3.2 km)'
@@ -114,8 +126,8 @@ def pathway_text(
     'road to tessalit, air puma-1 -> gao-l2'
     """
     plane = airframe_id or "?"
-    place = facility_id or "?"
-    via = pickup_id or "?"
+    place = _named(facility_id, names)
+    via = _named(pickup_id, names)
     carried = carry_km and np.isfinite(carry_km) and carry_km > 0
     foot = format_template(gettext(N_(" (on foot {km:.1f} km)")), km=carry_km) if carried else ""
     template = PATHWAY_TEXT[pathway]
@@ -139,10 +151,15 @@ PATHWAY_TEXT: dict[str, str | None] = {
 (``{place}``), the pick-up point (``{via}``) and the carry on foot (``{foot}``)."""
 
 
-def row_pathway_text(row: Mapping[str, Any]) -> str | None:
+def row_pathway_text(row: Mapping[str, Any], names: Names | None = None) -> str | None:
     """:func:`pathway_text` of one row of :class:`medevac.results.Results`."""
     return pathway_text(
-        row["pathway"], row["airframe_id"], row["facility_id"], row["pickup_id"], float(row["carry_km"])
+        row["pathway"],
+        row["airframe_id"],
+        row["facility_id"],
+        row["pickup_id"],
+        float(row["carry_km"]),
+        names,
     )
 
 
@@ -189,10 +206,17 @@ REASONS: dict[str, str] = {
 ``{detail}``. Another language is another catalogue with the same keys."""
 
 
-def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], detail: str = "") -> str:
+def _sentence(
+    code: str,
+    assets: Sequence[str],
+    numbers: Mapping[str, float],
+    detail: str = "",
+    names: Names | None = None,
+) -> str:
     template = REASONS.get(code)
     if template is None:
         raise ValueError(f"no words for reason code {code!r}")
+    assets = [_named(asset, names) for asset in assets]
     fields = {
         "asset": assets[0] if assets else "?",
         "facility": assets[1] if len(assets) > 1 else "?",
@@ -203,18 +227,18 @@ def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], de
     return format_template(gettext(template), **fields)
 
 
-def reason_text(reason: Reason) -> str:
-    """One limiting factor in a planner's words, with its numbers.
+def reason_text(reason: Reason, names: Names | None = None) -> str:
+    """One limiting factor in a planner's words, with its numbers (places named by ``names``).
 
     >>> from medevac.explain import Reason
     >>> reason_text(Reason("out_of_range", "surgery", ("puma-1", "gao-l2"),
     ...                    {"flown_km": 612.0, "range_km": 570.0}))
     'out of range: puma-1 would fly 612 km, range 570 (to gao-l2)'
     """
-    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail)
+    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail, names)
 
 
-def reasons_text(reasons: Iterable[Reason]) -> list[str]:
+def reasons_text(reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
     """A site's reasons over its failing legs, each said once, in order of first appearance
     within three parts: what holds the site back, what alone would make a leg meet, and
     whether several changes together would.
@@ -232,11 +256,13 @@ def reasons_text(reasons: Iterable[Reason]) -> list[str]:
                 order.append((reason.code, None))
             merged[reason.code] += [a for a in reason.assets if a not in merged[reason.code]]
             continue
-        text = reason_text(reason)
+        text = reason_text(reason, names)
         if text not in texts:
             texts.add(text)
             order.append((text, reason))
-    return [key if record is not None else _sentence(key, merged[key], {}) for key, record in order]
+    return [
+        key if record is not None else _sentence(key, merged[key], {}, names=names) for key, record in order
+    ]
 
 
 def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str | None) -> str:
@@ -253,11 +279,11 @@ def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str |
     return format_template(gettext(N_("{leg}: no pathway delivers it")), leg=leg_text(leg))
 
 
-def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
+def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = None) -> str | None:
     """Why a site fails, from its rows of the results table (one per leg, in leg order).
 
     The failing legs' heads (best time and pathway), then their reasons; ``None`` when the
-    site meets every leg.
+    site meets every leg. ``names`` names the places (readers); without, their ids (data).
     """
     heads: list[str] = []
     reasons: list[Reason] = []
@@ -269,11 +295,11 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
                     row["leg"],
                     time_min if np.isfinite(time_min) else np.inf,
                     float(row["threshold_min"]),
-                    row_pathway_text(row),
+                    row_pathway_text(row, names),
                 )
             )
             reasons += list(row["reasons"])
-    return "; ".join(heads + reasons_text(reasons)) if heads else None
+    return "; ".join(heads + reasons_text(reasons, names)) if heads else None
 
 
 # -- the check's table (medevac check) ----------------------------------------------------------
@@ -1241,13 +1267,14 @@ def placement_proof_text(places: int, optimal: bool, bound: float, value: float)
 
 def every_leg_text(
     gains: Sequence[tuple[tuple[str, str], tuple[str, ...], int, tuple[str, ...], int]],
+    names: Names | None = None,
 ) -> str:
     """``2 more sites (1,050 personnel) meet every leg by day and night, in both seasons
     (aguelhok-camp, kidal-camp)``: one clause per distinct gain, its conditions together, and
     as much for the sites that no longer meet every leg.
 
     ``gains`` holds (condition, sites newly meeting every leg, their personnel, sites no
-    longer meeting it, theirs).
+    longer meeting it, theirs); ``names`` names the sites.
     """
     parts = []
     for gained in (True, False):
@@ -1261,14 +1288,19 @@ def every_leg_text(
             count = f"{len(sites)} more {noun}" if gained else f"{len(sites)} {noun}"
             verb = verb if gained else f"no longer {verb}"
             what = f"{count} ({personnel:,} personnel) {verb}"
-            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({', '.join(sites)})")
+            listed = ", ".join(_named(site, names) for site in sites)
+            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({listed})")
     return "; ".join(parts)
 
 
-def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]]) -> str:
+def leg_gaps_text(
+    gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]],
+    names: Names | None = None,
+) -> str:
     """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``.
 
-    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do).
+    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do);
+    ``names`` names the sites.
     """
     parts = []
     for verb, closed in (("closes", True), ("opens", False)):
@@ -1280,7 +1312,8 @@ def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], t
         for (leg, sites), conditions in grouped.items():
             noun = "site" if len(sites) == 1 else "sites"
             parts.append(
-                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} ({', '.join(sites)}) "
+                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} "
+                f"({', '.join(_named(site, names) for site in sites)}) "
                 f"{conditions_phrase(tuple(conditions))}"
             )
     return "; ".join(parts) if parts else "no change"

@@ -84,7 +84,8 @@ def _bottom_line(data: ReportData) -> list[Block]:
         blocks.append(
             Paragraph("What fixes it first (each effect re-checked; details under Recommendations):")
         )
-        blocks.append(Bullets(tuple(r.text() for r in data.recommendations[:3]), numbered=True))
+        names = data.scenario.names()
+        blocks.append(Bullets(tuple(r.text(names) for r in data.recommendations[:3]), numbered=True))
     return blocks
 
 
@@ -168,27 +169,13 @@ def _headline(data: ReportData) -> list[Block]:
             )
         )
     if data.recommendations:
-        blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+        first = data.recommendations[0].text(data.scenario.names())
+        blocks.append(Paragraph(f"First recommendation: {first}."))
     return blocks
 
 
 P_MEETS_FLOOR = 0.9
 """Sites less likely than this to meet every leg are listed under "Does it hold?"."""
-
-
-def _hour_ranges(hours: list[int]) -> str:
-    """Hours as runs.
-
-    >>> _hour_ranges([0, 1, 2, 5, 22, 23])
-    '00-02, 05, 22-23'
-    """
-    runs: list[list[int]] = []
-    for hour in hours:
-        if runs and hour == runs[-1][-1] + 1:
-            runs[-1].append(hour)
-        else:
-            runs.append([hour])
-    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
 
 
 def _holds(data: ReportData) -> list[Block]:
@@ -253,7 +240,8 @@ def _holds(data: ReportData) -> list[Block]:
     when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
     blocks.append(
         Paragraph(
-            f"Hours (UTC) of {when} in which a site covered at another hour is not: {_hour_ranges(short)}."
+            f"Hours (UTC) of {when} in which a site covered at another hour is not: "
+            f"{messages.hours_text(short)}."
             if short
             else f"Through the day of {when}, no site covered at one hour loses cover at another."
         )
@@ -377,12 +365,12 @@ def _recommendations(data: ReportData) -> list[Block]:
     if alone:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
-            Bullets(tuple(r.text() for r in alone), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in alone), numbered=True),
         ]
     if greedy:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_GREEDY),
-            Bullets(tuple(r.text() for r in greedy), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in greedy), numbered=True),
         ]
     rows = [
         (

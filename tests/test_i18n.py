@@ -243,6 +243,9 @@ def test_templates_write_their_numbers_in_the_locale() -> None:
         assert i18n.format_template("{asset} {ok}", asset="puma-1.2", ok=True) == "puma-1.2 True"
         carried = messages.pathway_text("road", facility_id="gao-l2", carry_km=3.25)
         assert carried == "route -> gao-l2 (à pied 3,2 km)"
+        names = {"gao-l2": "Hôpital de niveau 2, Gao", "tessalit": "Tessalit"}  # names are data
+        named = messages.pathway_text("road_air", "puma-1", "gao-l2", "tessalit", names=names)
+        assert named == "route jusqu'à Tessalit, vol puma-1 -> Hôpital de niveau 2, Gao"
     assert i18n.format_template("{km:.1f} km", km=0.25) == "0.2 km"
 
 

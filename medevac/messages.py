@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from medevac.i18n import N_, format_template, gettext, ngettext
 from medevac.standards import LEG_LABEL, Leg
 
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
@@ -54,19 +55,28 @@ def level_text(rank: float) -> str:
 
 def leg_text(leg: Leg) -> str:
     """``primary_surgery`` -> ``primary surgery``."""
-    return LEG_LABEL[leg]
+    return gettext(LEG_LABEL[leg])
 
 
-ALL_LEGS_TEXT = "every leg"
+ALL_LEGS_TEXT = N_("every leg")
+
+LIGHT_TEXT: dict[str, str] = {"day": N_("by day"), "night": N_("at night")}
+SEASON_TEXT: dict[str, str] = {"dry": N_("in the dry season"), "wet": N_("in the wet season")}
 
 
 def light_text(light: str) -> str:
-    return {"day": "by day", "night": "at night"}[light]
+    return gettext(LIGHT_TEXT[light])
+
+
+LIGHT_NAME: dict[str, str] = {"day": N_("day"), "night": N_("night")}
+SEASON_NAME: dict[str, str] = {"dry": N_("dry season"), "wet": N_("wet season")}
 
 
 def condition_text(light: str, season: str) -> str:
     """``("night", "wet")`` -> ``night, wet season``."""
-    return f"{light}, {season} season"
+    light_words = gettext(LIGHT_NAME[light]) if light in LIGHT_NAME else light
+    season_words = gettext(SEASON_NAME[season]) if season in SEASON_NAME else f"{season} season"
+    return f"{light_words}, {season_words}"
 
 
 def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
@@ -75,10 +85,12 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
     lights = {light for light, _ in found}
     seasons = {season for _, season in found}
     if len(found) == len(lights) * len(seasons):  # a full product: say it in two words
-        light = "by day and night" if len(lights) == 2 else light_text(next(iter(lights)))
-        season = "in both seasons" if len(seasons) == 2 else f"in the {next(iter(seasons))} season"
+        light = gettext(N_("by day and night")) if len(lights) == 2 else light_text(next(iter(lights)))
+        season = (
+            gettext(N_("in both seasons")) if len(seasons) == 2 else gettext(SEASON_TEXT[next(iter(seasons))])
+        )
         return f"{light}, {season}"
-    return "; ".join(f"{light_text(light)}, {season} season" for light, season in conditions)
+    return "; ".join(f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions)
 
 
 # -- pathways ---------------------------------------------------------------------------------
@@ -116,19 +128,27 @@ def pathway_text(
     plane = airframe_id or "?"
     place = _named(facility_id, names)
     via = _named(pickup_id, names)
-    foot = f" (on foot {carry_km:.1f} km)" if carry_km and np.isfinite(carry_km) and carry_km > 0 else ""
-    texts: dict[str, str | None] = {
-        "none": None,
-        "on_site": "first responders on site",
-        "road": f"road -> {place}{foot}",
-        "ground_team": f"ground team from {place}{foot}",
-        "ground_team_back": f"ground team from {place}, back by road -> {place}{foot}",
-        "air_team": f"air {plane} (team on board)",
-        "air": f"air {plane} -> {place}",
-        "road_air_team": f"road to {via}{foot}, air {plane} (team on board)",
-        "road_air": f"road to {via}{foot}, air {plane} -> {place}",
-    }
-    return texts[pathway]
+    carried = carry_km and np.isfinite(carry_km) and carry_km > 0
+    foot = format_template(gettext(N_(" (on foot {km:.1f} km)")), km=carry_km) if carried else ""
+    template = PATHWAY_TEXT[pathway]
+    if template is None:
+        return None
+    return format_template(gettext(template), plane=plane, place=place, via=via, foot=foot)
+
+
+PATHWAY_TEXT: dict[str, str | None] = {
+    "none": None,
+    "on_site": N_("first responders on site"),
+    "road": N_("road -> {place}{foot}"),
+    "ground_team": N_("ground team from {place}{foot}"),
+    "ground_team_back": N_("ground team from {place}, back by road -> {place}{foot}"),
+    "air_team": N_("air {plane} (team on board)"),
+    "air": N_("air {plane} -> {place}"),
+    "road_air_team": N_("road to {via}{foot}, air {plane} (team on board)"),
+    "road_air": N_("road to {via}{foot}, air {plane} -> {place}"),
+}
+"""The words of each pathway code: a template over the airframe (``{plane}``), the facility
+(``{place}``), the pick-up point (``{via}``) and the carry on foot (``{foot}``)."""
 
 
 def row_pathway_text(row: Mapping[str, Any], names: Names | None = None) -> str | None:
@@ -154,30 +174,32 @@ _LISTS = ("no_airframe_available", "no_night_airframe", "not_night_capable", "un
 
 
 REASONS: dict[str, str] = {
-    "no_first_responders": "first aid: no first responders at {asset}",
-    "no_facility_level": "no Level {level:.0f} facility in the scenario",
-    "no_airframe": "no airframe in the scenario",
-    "no_airframe_available": "no airframe available ({assets} unavailable)",
-    "no_night_airframe": "night: no night-capable airframe",
-    "no_helicopter_landing_site": (
+    "no_first_responders": N_("first aid: no first responders at {asset}"),
+    "no_facility_level": N_("no Level {level:.0f} facility in the scenario"),
+    "no_airframe": N_("no airframe in the scenario"),
+    "no_airframe_available": N_("no airframe available ({assets} unavailable)"),
+    "no_night_airframe": N_("night: no night-capable airframe"),
+    "no_helicopter_landing_site": N_(
         "landing: no helicopter landing site at {asset}, casualties must first go by road"
     ),
-    "no_landing_site": "landing: no landing site at {asset}, casualties must first go by road",
-    "out_of_range": "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})",
-    "not_night_capable": "night: {assets} not night-capable",
-    "unavailable": "unavailable: {assets}",
-    "no_road_nearby": "roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)",
-    "no_facility_near_road": "roads: no facility is within {max_snap_km:g} km of a road",
-    "road_closed": "roads: its nearest road is closed",
-    "road_closed_wet": "roads: its nearest road is closed in the wet season",
-    "road_cut_wet": "roads: in the wet season its road does not connect to any facility (roads closed)",
-    "road_not_connected": "roads: its road does not connect to any facility",
-    "road_access": "roads: {detail}",
-    "launch_time": "launch: meets if {asset} launched at once (now {launch_min:g} min)",
-    "approval_time": "approval: meets if launch were authorised at once (now {approval_min:g} min)",
-    "wet_season": "wet season: meets in the dry season",
-    "combined": "meets only with several changes at once",
-    "out_of_reach": "no Level {level:.0f} within reach of the assets as placed",
+    "no_landing_site": N_("landing: no landing site at {asset}, casualties must first go by road"),
+    "out_of_range": N_(
+        "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})"
+    ),
+    "not_night_capable": N_("night: {assets} not night-capable"),
+    "unavailable": N_("unavailable: {assets}"),
+    "no_road_nearby": N_("roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)"),
+    "no_facility_near_road": N_("roads: no facility is within {max_snap_km:g} km of a road"),
+    "road_closed": N_("roads: its nearest road is closed"),
+    "road_closed_wet": N_("roads: its nearest road is closed in the wet season"),
+    "road_cut_wet": N_("roads: in the wet season its road does not connect to any facility (roads closed)"),
+    "road_not_connected": N_("roads: its road does not connect to any facility"),
+    "road_access": N_("roads: {detail}"),
+    "launch_time": N_("launch: meets if {asset} launched at once (now {launch_min:g} min)"),
+    "approval_time": N_("approval: meets if launch were authorised at once (now {approval_min:g} min)"),
+    "wet_season": N_("wet season: meets in the dry season"),
+    "combined": N_("meets only with several changes at once"),
+    "out_of_reach": N_("no Level {level:.0f} within reach of the assets as placed"),
 }
 """The sentence of each reason code: a template over the record's numbers and ``{asset}``
 (the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
@@ -202,7 +224,7 @@ def _sentence(
         "detail": detail,
         **numbers,
     }
-    return template.format(**fields)
+    return format_template(gettext(template), **fields)
 
 
 def reason_text(reason: Reason, names: Names | None = None) -> str:
@@ -246,8 +268,15 @@ def reasons_text(reasons: Iterable[Reason], names: Names | None = None) -> list[
 def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str | None) -> str:
     """``surgery: best is 131.0 min (limit 120), by air puma-1 -> gao-l2``."""
     if np.isfinite(time_min):
-        return f"{leg_text(leg)}: best is {time_min:.1f} min (limit {number(threshold_min)}), by {pathway}"
-    return f"{leg_text(leg)}: no pathway delivers it"
+        template = N_("{leg}: best is {time_min:.1f} min (limit {limit}), by {pathway}")
+        return format_template(
+            gettext(template),
+            leg=leg_text(leg),
+            time_min=time_min,
+            limit=number(threshold_min),
+            pathway=pathway,
+        )
+    return format_template(gettext(N_("{leg}: no pathway delivers it")), leg=leg_text(leg))
 
 
 def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = None) -> str | None:
@@ -273,75 +302,127 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = Non
     return "; ".join(heads + reasons_text(reasons, names)) if heads else None
 
 
+# -- the check's table (medevac check) ----------------------------------------------------------
+
+CHECK_TABLE_TEXT: dict[str, str] = {
+    "title": N_("{scenario}: {standard}, {condition} (minutes from wounding)"),
+    "site": N_("site"),
+    "verdict": N_("verdict"),
+    "none": N_("none"),
+    "meets_all": N_("meets all"),
+    "gap": N_("GAP"),
+    "why": N_("Why sites fail (! marks a leg over its threshold):"),
+    "site_why": N_("{site}: {why}"),
+    "patrols": N_("Patrols (share of route length meeting each leg):"),
+    "patrol_shares": N_("{patrol}: {shares}"),
+    "summary": N_(
+        "{sites_meeting:,} of {sites:,} sites meet every leg; "
+        "{personnel_meeting:,} of {personnel:,} personnel."
+    ),
+}
+"""The words of ``medevac check``'s table, by stable key (templates over their fields)."""
+
+
+def validated_text(source: str, facilities: int, airframes: int, sites: int, patrols: int) -> str:
+    """``medevac validate``'s line for a valid scenario.
+
+    >>> validated_text("a.yaml", 3, 1, 2, 0)
+    'a.yaml: valid (3 facilities, 1 airframe, 2 sites, 0 patrols)'
+    """
+    counts = [
+        format_template(ngettext("{count} facility", "{count} facilities", facilities), count=facilities),
+        format_template(ngettext("{count} airframe", "{count} airframes", airframes), count=airframes),
+        format_template(ngettext("{count} site", "{count} sites", sites), count=sites),
+        format_template(ngettext("{count} patrol", "{count} patrols", patrols), count=patrols),
+    ]
+    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=", ".join(counts))
+
+
+def warning_text(source: str, warning: str) -> str:
+    """A scenario's warning as the command line prints it: ``a.yaml: warning: ...``."""
+    return format_template(gettext("{source}: warning: {warning}"), source=source, warning=warning)
+
+
+def check_table_text(key: str, **fields: object) -> str:
+    """A heading, cell or line of ``medevac check``'s table in the current language.
+
+    >>> check_table_text("summary", sites_meeting=3, sites=13, personnel_meeting=3950, personnel=8722)
+    '3 of 13 sites meet every leg; 3,950 of 8,722 personnel.'
+    """
+    return format_template(gettext(CHECK_TABLE_TEXT[key]), **fields)
+
+
 # -- limiting factors grouped (the report) ----------------------------------------------------
 
 FACTOR_NAME: dict[str, str] = {
-    "no_first_responders": "no first responders",
-    "no_facility_level": "no facility of the level",
-    "no_airframe": "no airframe",
-    "no_airframe_available": "no airframe available",
-    "no_night_airframe": "no night-capable airframe",
-    "no_helicopter_landing_site": "no helicopter landing site",
-    "no_landing_site": "no landing site",
-    "out_of_range": "range",
-    "not_night_capable": "airframes not night-capable",
-    "unavailable": "unserviceable airframes",
-    "no_road_nearby": "roads: no road nearby",
-    "no_facility_near_road": "roads: no facility near a road",
-    "road_closed": "roads: closed",
-    "road_closed_wet": "roads: closed in the wet",
-    "road_cut_wet": "roads: cut in the wet",
-    "road_not_connected": "roads: not connected",
-    "road_access": "roads: no access",
-    "launch_time": "launch time",
-    "approval_time": "approval time",
-    "wet_season": "roads: wet season",
-    "combined": "several factors together",
-    "out_of_reach": "not within reach",
+    "no_first_responders": N_("no first responders"),
+    "no_facility_level": N_("no facility of the level"),
+    "no_airframe": N_("no airframe"),
+    "no_airframe_available": N_("no airframe available"),
+    "no_night_airframe": N_("no night-capable airframe"),
+    "no_helicopter_landing_site": N_("no helicopter landing site"),
+    "no_landing_site": N_("no landing site"),
+    "out_of_range": N_("range"),
+    "not_night_capable": N_("airframes not night-capable"),
+    "unavailable": N_("unserviceable airframes"),
+    "no_road_nearby": N_("roads: no road nearby"),
+    "no_facility_near_road": N_("roads: no facility near a road"),
+    "road_closed": N_("roads: closed"),
+    "road_closed_wet": N_("roads: closed in the wet"),
+    "road_cut_wet": N_("roads: cut in the wet"),
+    "road_not_connected": N_("roads: not connected"),
+    "road_access": N_("roads: no access"),
+    "launch_time": N_("launch time"),
+    "approval_time": N_("approval time"),
+    "wet_season": N_("roads: wet season"),
+    "combined": N_("several factors together"),
+    "out_of_reach": N_("not within reach"),
 }
 """Short name of each reason code: the report's group names and the site table's column."""
 
 FACTOR_MEANING: dict[str, str] = {
-    "no_first_responders": "first aid on site would improve it: the site has no first responders",
-    "no_facility_level": "no facility in the scenario gives this leg",
-    "no_airframe": "the scenario has no airframe",
-    "no_airframe_available": "every airframe is unserviceable; returning one named would improve it",
-    "no_night_airframe": "no serviceable airframe flies at night; night capability for one named would "
-    "improve it",
-    "no_helicopter_landing_site": "a helicopter landing site at the site would improve it",
-    "no_landing_site": "a landing site at the site would improve it",
-    "out_of_range": "the airframe named, with unlimited range, would improve it",
-    "not_night_capable": "the airframe named, made night-capable, would improve it",
-    "unavailable": "the airframe named, returned to service, would improve it",
-    "no_road_nearby": "the site is too far from any road",
-    "no_facility_near_road": "no facility is near enough to a road",
-    "road_closed": "the site's nearest road is closed",
-    "road_closed_wet": "the site's nearest road is closed in the wet season",
-    "road_cut_wet": "in the wet season the site's road reaches no facility",
-    "road_not_connected": "the site's road reaches no facility",
-    "road_access": "the site has no ground access",
-    "launch_time": "meets if the airframe named launched at once",
-    "approval_time": "meets if launch were authorised without delay",
-    "wet_season": "meets in the dry season: wet-season roads are too slow",
-    "combined": "meets only with several of these changed at once",
-    "out_of_reach": "fails even with every change at once: the level the leg needs is too far for "
-    "the assets as placed",
+    "no_first_responders": N_("first aid on site would improve it: the site has no first responders"),
+    "no_facility_level": N_("no facility in the scenario gives this leg"),
+    "no_airframe": N_("the scenario has no airframe"),
+    "no_airframe_available": N_("every airframe is unserviceable; returning one named would improve it"),
+    "no_night_airframe": N_(
+        "no serviceable airframe flies at night; night capability for one named would improve it"
+    ),
+    "no_helicopter_landing_site": N_("a helicopter landing site at the site would improve it"),
+    "no_landing_site": N_("a landing site at the site would improve it"),
+    "out_of_range": N_("the airframe named, with unlimited range, would improve it"),
+    "not_night_capable": N_("the airframe named, made night-capable, would improve it"),
+    "unavailable": N_("the airframe named, returned to service, would improve it"),
+    "no_road_nearby": N_("the site is too far from any road"),
+    "no_facility_near_road": N_("no facility is near enough to a road"),
+    "road_closed": N_("the site's nearest road is closed"),
+    "road_closed_wet": N_("the site's nearest road is closed in the wet season"),
+    "road_cut_wet": N_("in the wet season the site's road reaches no facility"),
+    "road_not_connected": N_("the site's road reaches no facility"),
+    "road_access": N_("the site has no ground access"),
+    "launch_time": N_("meets if the airframe named launched at once"),
+    "approval_time": N_("meets if launch were authorised without delay"),
+    "wet_season": N_("meets in the dry season: wet-season roads are too slow"),
+    "combined": N_("meets only with several of these changed at once"),
+    "out_of_reach": N_(
+        "fails even with every change at once: the level the leg needs is too far for the assets as placed"
+    ),
 }
 """What each reason code means, for the report's grouped table."""
 
 
 def factor_name(code: str) -> str:
-    return FACTOR_NAME.get(code, code.replace("_", " "))
+    return gettext(FACTOR_NAME[code]) if code in FACTOR_NAME else code.replace("_", " ")
 
 
 def factor_meaning(code: str) -> str:
-    return FACTOR_MEANING.get(code, "")
+    return gettext(FACTOR_MEANING[code]) if code in FACTOR_MEANING else ""
 
 
 def leg_factors_text(leg: Leg, codes: Iterable[str]) -> str:
     """``surgery: range, launch time`` (one failing leg and its reason codes, named)."""
     names = [factor_name(code) for code in dict.fromkeys(codes)]
-    return f"{leg_text(leg)}: {', '.join(names) or '-'}"
+    return format_template(gettext("{leg}: {factors}"), leg=leg_text(leg), factors=", ".join(names) or "-")
 
 
 def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]]) -> str:
@@ -1019,7 +1100,7 @@ def chance_lines(
 
 def day_leg_text(leg: str) -> str:
     """A line of the 24-hour chart: a leg, or ``every leg``."""
-    return ALL_LEGS_TEXT if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
+    return gettext(ALL_LEGS_TEXT) if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
 
 
 def twilight_text(airframe_id: str, dawn: str | None, dusk: str | None) -> str:
@@ -1086,6 +1167,7 @@ __all__ = [
     "app_text",
     "asset_text",
     "chance_lines",
+    "check_table_text",
     "comparison_text",
     "condition_text",
     "conditions_app_text",
@@ -1122,8 +1204,10 @@ __all__ = [
     "row_pathway_text",
     "step_text",
     "twilight_text",
+    "validated_text",
     "variant_details",
     "variant_source",
+    "warning_text",
 ]
 
 

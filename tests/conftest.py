@@ -149,6 +149,13 @@ def _library_in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDEVAC_LIBRARY", str(tmp_path / "medevac-library.sqlite"))
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read English words: a French locale on the machine that runs them must not
+    change what the command line prints (tests/test_i18n.py chooses its languages itself)."""
+    monkeypatch.setenv("MEDEVAC_LANG", "en")
+
+
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""

@@ -611,3 +611,192 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
     found = rerun.until(lambda _: matrix())
     assert found is not None
     keep(found, "app-conditions.png")
+
+
+# -- a planner's day -------------------------------------------------------------------------
+
+# Marks the moment of a click and the first moment after it that the metrics row reads
+# otherwise: the time a planner waits for the numbers (the map and tables may still follow).
+CLICK_TO_NUMBERS_JS = """
+const [element, done] = [arguments[0], arguments[arguments.length - 1]];
+const read = () => Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
+    .map((m) => m.innerText).join('|');
+const before = read();
+let start = null;
+const observer = new MutationObserver(() => {
+    if (start !== null && read() !== before) {
+        observer.disconnect();
+        done(performance.now() - start);
+    }
+});
+observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+start = performance.now();
+element.click();
+setTimeout(() => { observer.disconnect(); done(-1); }, 60000);
+"""
+
+
+def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path: Path) -> None:
+    """Open the larger demo, look at the night, read the worst site's breakdown, try a fix and
+    see it under all four conditions, take the report away; a screenshot of each step, and the
+    time from a click to the new numbers printed (warm: the page and the baseline loaded)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac import messages
+    from medevac.results import Results
+    from medevac.whatif import SetConditions
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 120, ignored_exceptions=(StaleElementReferenceException,))
+    words = messages.CONDITIONS_APP_TEXT
+    ARTIFACTS.mkdir(exist_ok=True)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    timings_s: dict[str, float] = {}
+
+    def page_text() -> str:
+        """The main area's text, tables' cells included (their accessible copy)."""
+        main = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+        return str(driver.execute_script("return arguments[0].textContent", main))
+
+    def settle() -> None:
+        time.sleep(1.0)
+        wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+        time.sleep(1.0)
+
+    def step(name: str, element: WebElement | None = None) -> None:
+        """Keep a screenshot of a step: the window scrolled to the metrics, or to an element."""
+        if element is None:
+            element = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+        time.sleep(1.5)
+        assert driver.save_screenshot(str(ARTIFACTS / f"day-{name}.png"))
+
+    def timed_click(name: str, element: WebElement) -> None:
+        """Click and measure, in the page's own clock, until the metrics row changes."""
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        milliseconds = driver.execute_async_script(CLICK_TO_NUMBERS_JS, element)
+        assert milliseconds >= 0, f"{name}: the numbers did not change within a minute"
+        timings_s[name] = milliseconds / 1000
+
+    def all_legs_value() -> str:
+        for metric in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]'):
+            if metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]').text == "All legs":
+                return str(metric.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]').text)
+        return ""
+
+    def open_tab(name: str) -> None:
+        tab = next(
+            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == name
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+        tab.click()
+        settle()
+
+    def light(which: str) -> WebElement:
+        return driver.find_element(By.XPATH, f"//label[.//p[text()='{which}']]")
+
+    # 1. Open the larger demo.
+    path = ROOT / "scenarios" / "unmiss.yaml"
+    scenario = load_scenario(path)
+    assert len(scenario.sites) > len(load_scenario(DEMO).sites)
+    driver.get(server)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
+    demo_box = next(
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+        if b.find_element(By.CSS_SELECTOR, "label").text == "Bundled demo"
+    )
+    demo_box.find_element(By.CSS_SELECTOR, "input").click()
+    wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//*[@role='option'][normalize-space(.)='unmiss.yaml']"))
+    )
+    driver.find_element(By.XPATH, "//*[@role='option'][normalize-space(.)='unmiss.yaml']").click()
+    day = check(scenario)
+    wait.until(lambda _: all_legs_value() == f"{int(day.meets_all.sum())}/{len(scenario.sites)}")
+    settle()
+    step("1-open")
+
+    # 2. The night: the numbers are the night's check (cold, then warm after a day and back).
+    night = check(apply_edits(scenario, [SetConditions(light="night")]))
+    night_value = f"{int(night.meets_all.sum())}/{len(scenario.sites)}"
+    day_value = f"{int(day.meets_all.sum())}/{len(scenario.sites)}"
+    assert night_value != day_value  # the click must change the numbers to be timed
+    timed_click("night (first time)", light("night"))
+    wait.until(lambda _: all_legs_value() == night_value)
+    settle()
+    timed_click("day (cached)", light("day"))
+    wait.until(lambda _: all_legs_value() == day_value)
+    settle()
+    timed_click("night (cached)", light("night"))
+    wait.until(lambda _: all_legs_value() == night_value)
+    settle()
+    step("2-night")
+
+    # 3. The worst site's breakdown: the Gaps tab opens on the worst gap (the results table's
+    # first row by shortfall) with its fastest pathway and the next best.
+    worst = Results.of(night).gaps().iloc[0]
+    site_index = [s.id for s in scenario.sites].index(worst["site_id"])
+    chart = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"]')))
+    assert "Fastest: " in page_text()
+    assert (worst["site_name"] or worst["site_id"]) in page_text()
+    step("3-worst-site-breakdown", chart)
+
+    # 4. A fix: a Level 2 at the worst site, seen under all four conditions (timed: a new
+    # variant, computed at the click).
+    open_tab("What-if")
+    wait.until(ec.element_to_be_clickable((By.XPATH, "//label[.//p[text()='coordinates']]"))).click()
+    site = scenario.sites[site_index]
+    for label, value in (("Latitude", site.lat), ("Longitude", site.lon)):
+        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'input[aria-label="{label}"]')))
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(f"{value:.4f}", Keys.ENTER)
+        settle()
+    timed_click("a what-if (new variant)", wait.until(ec.element_to_be_clickable((By.XPATH, APPLY_BUTTON))))
+    fixed = check(
+        apply_edits(
+            scenario, [SetConditions(light="night"), AddFacility("new-l2-1", "2", Point(site.lat, site.lon))]
+        )
+    )
+    wait.until(lambda _: all_legs_value() == f"{int(fixed.meets_all.sum())}/{len(scenario.sites)}")
+    settle()
+    head = words["delta.head"]
+    delta = wait.until(ec.presence_of_element_located((By.XPATH, f"//*[normalize-space(text())='{head}']")))
+    assert all(
+        messages.condition_text(lit, season) in page_text()
+        for lit in ("day", "night")
+        for season in ("dry", "wet")
+    )
+    step("4-whatif-four-conditions", delta)
+
+    # 5. Take it away: the full report of the variant, downloaded as HTML.
+    open_tab("Export")
+    build = wait.until(
+        ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{words['export.build_report']}']]"))
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", build)
+    build.click()
+    link = WebDriverWait(driver, 300).until(
+        ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{words['export.html']}']]"))
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    deadline = time.monotonic() + 60
+    while not list(downloads.glob("*report.html")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    (report,) = downloads.glob("*report.html")
+    assert scenario.name in report.read_text(encoding="utf-8")
+    step("5-export", link)
+
+    print("\nclick to updated numbers, unmiss demo (browser clock):")
+    for name, seconds in timings_s.items():
+        print(f"  {name}: {seconds:.3f} s")
+    assert timings_s["night (cached)"] < 0.3, timings_s

@@ -507,14 +507,15 @@ def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None
     columns[-1].caption(f"sites meeting every leg; {summary['personnel_meeting_all']:,} personnel")
 
 
-def delta_table(deltas: tuple[LegDelta, ...]) -> list[dict[str, Any]]:
+def delta_table(deltas: tuple[LegDelta, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per leg, what a variant gains and loses; sites by ``names``."""
     return [
         {
             "leg": d.label,
             "sites before": d.sites_before,
             "sites after": d.sites_after,
-            "gained": ", ".join(d.sites_gained),
-            "lost": ", ".join(d.sites_lost),
+            "gained": ", ".join(names.get(s, s) for s in d.sites_gained),
+            "lost": ", ".join(names.get(s, s) for s in d.sites_lost),
             "personnel gained": d.personnel_gained,
             "personnel lost": d.personnel_lost,
             "sites with changed times": len(d.changed),
@@ -873,7 +874,8 @@ def main() -> None:
         whatif_tab(baseline, shown, near["towns"])
         if is_variant:
             st.subheader("Before / after")
-            st.dataframe(delta_table(compare(base_result, result)), hide_index=True, width="stretch")
+            before_after = delta_table(compare(base_result, result), base_result.names)
+            st.dataframe(before_after, hide_index=True, width="stretch")
             if area_change is not None:
                 st.write(
                     "Change in covered area (over the baseline's mission area): "
@@ -1042,7 +1044,8 @@ def compare_view(
             continue
         edits = tuple(st.session_state.edits) if name == "working variant" else variants[name]
         with st.expander(f"{name}: {describe_variant(edits)}", expanded=True):
-            st.dataframe(delta_table(compare(base_result, variant_result)), hide_index=True, width="stretch")
+            against = delta_table(compare(base_result, variant_result), base_result.names)
+            st.dataframe(against, hide_index=True, width="stretch")
             if four_conditions:
                 four_condition_delta(baseline, scenarios[name], check_of, key=f"compare_four_{slug(name)}")
             st.download_button(

@@ -218,6 +218,7 @@ def delta_rows(before: Results, after: Results) -> list[dict[str, Any]]:
     """One row per condition and leg: :meth:`medevac.results.Results.compare_all` in words."""
     rows = []
     for name, deltas in before.compare_all(after).items():
+        names = before.check(name).names
         for d in deltas:
             rows.append(
                 {
@@ -230,8 +231,8 @@ def delta_rows(before: Results, after: Results) -> list[dict[str, Any]]:
                         f"{d.personnel_before:,} -> {d.personnel_after:,} "
                         f"({d.personnel_after - d.personnel_before:+,d})"
                     ),
-                    messages.column_title("sites_gained"): ", ".join(d.sites_gained),
-                    messages.column_title("sites_lost"): ", ".join(d.sites_lost),
+                    messages.column_title("sites_gained"): ", ".join(names.get(s, s) for s in d.sites_gained),
+                    messages.column_title("sites_lost"): ", ".join(names.get(s, s) for s in d.sites_lost),
                 }
             )
     return rows

@@ -227,7 +227,8 @@ def test_a_whatif_under_all_four_conditions(app: AppTest) -> None:
             assert row[T["delta.col.personnel"]].startswith(f"{people[0]:,} -> {people[1]:,}")
     # Surgery at Kidal, with a Level 2 in the camp: 15 + 0 + 5 = 20 min under every condition.
     surgery = four[four["leg"] == "surgery"]
-    assert all("kidal-camp" in gained for gained in surgery["sites gained"])
+    kidal_camp = scenario.names()["kidal-camp"]  # tables name the sites
+    assert all(kidal_camp in gained for gained in surgery["sites gained"])
 
 
 def test_export_coverage_layers_and_the_full_report(

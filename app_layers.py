@@ -113,6 +113,19 @@ def _labels_layer(records: Records, layer_id: str, below_px: int) -> pdk.Layer:
     )
 
 
+def _paths_layer(records: Records, layer_id: str, width_px: int, *, pickable: bool) -> pdk.Layer:
+    """Lines (rings, patrol stretches, moves): each record's ``path`` in its ``colour``."""
+    return pdk.Layer(
+        "PathLayer",
+        list(records),
+        id=layer_id,
+        get_path="path",
+        get_color="colour",
+        width_min_pixels=width_px,
+        pickable=pickable,
+    )
+
+
 def _badges_layer(records: Records, layer_id: str, size: int, **style: Any) -> pdk.Layer:
     """Facilities (and proposed assets): their label on a background of their colour."""
     return pdk.Layer(
@@ -305,29 +318,9 @@ def build_deck(
         ),
     ]
     if on["rings"]:
-        deck_layers.append(
-            pdk.Layer(
-                "PathLayer",
-                list(layers["range_rings"]),
-                id="range-rings",
-                get_path="path",
-                get_color="colour",
-                width_min_pixels=1,
-                pickable=False,
-            )
-        )
+        deck_layers.append(_paths_layer(layers["range_rings"], "range-rings", 1, pickable=False))
     if on["patrols"]:
-        deck_layers.append(
-            pdk.Layer(
-                "PathLayer",
-                list(layers["patrol_stretches"]),
-                id="patrols",
-                get_path="path",
-                get_color="colour",
-                width_min_pixels=4,
-                pickable=True,
-            )
-        )
+        deck_layers.append(_paths_layer(layers["patrol_stretches"], "patrols", 4, pickable=True))
     if labels and on["labels"]:  # under the symbols: a label's box reaches back under its point
         deck_layers.append(_labels_deck_layer(labels))
     deck_layers += [
@@ -407,15 +400,7 @@ def build_planning_deck(
     """
     deck_layers = [
         _countries_layer(countries, online_tiles),
-        pdk.Layer(
-            "PathLayer",
-            list(paths),
-            id="moves",
-            get_path="path",
-            get_color="colour",
-            width_min_pixels=2,
-            pickable=True,
-        ),
+        _paths_layer(paths, "moves", 2, pickable=True),
         _badges_layer(  # above the site dot, whose colour is the view
             facilities, "facilities", 12, get_pixel_offset=[0, -17]
         ),

@@ -47,7 +47,7 @@ from scipy.sparse import csgraph
 
 from medevac.check import CheckResult
 from medevac.geo import FloatArray, distance_km
-from medevac.ground import CachedRouter, GeodesicRouter, GroundRouter
+from medevac.ground import GeodesicRouter, GroundRouter, uncached
 from medevac.model import Season
 from medevac.standards import TEAM_LEGS, Leg
 from medevac.timeline import (
@@ -450,12 +450,6 @@ class Breakdowns:
 # -- road km -----------------------------------------------------------------------------------
 
 
-def _inner(router: GroundRouter) -> GroundRouter:
-    while isinstance(router, CachedRouter):
-        router = router.inner
-    return router
-
-
 def road_km(
     router: GroundRouter,
     origin: tuple[float, float],
@@ -470,7 +464,7 @@ def road_km(
         return None, None, False
     lat = np.array([origin[0]]), np.array([origin[1]])
     to = np.array([destination[0]]), np.array([destination[1]])
-    inner = _inner(router)
+    inner = uncached(router)
     carried = float(router.carry_km(lat[0], lat[1], to[0], to[1], season)[0, 0])
     if carried > 0:
         kmh = float(getattr(getattr(inner, "ground", None), "off_road_kmh", 0.0)) or None

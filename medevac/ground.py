@@ -249,9 +249,15 @@ class CachedRouter:
         return self.inner.carry_km(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season)
 
 
+def uncached(router: GroundRouter) -> GroundRouter:
+    """The router under any :class:`CachedRouter`: what computes the minutes."""
+    while isinstance(router, CachedRouter):
+        router = router.inner
+    return router
+
+
 def road_network(router: GroundRouter) -> RoadNetwork | None:
     """The road network a router drives on (through a :class:`CachedRouter`), or ``None``
     for the no-roads estimate: what the report draws and lists as the roads used."""
-    inner = router.inner if isinstance(router, CachedRouter) else router
-    network = getattr(inner, "network", None)
+    network = getattr(uncached(router), "network", None)
     return network if network is not None and hasattr(network, "seg_u") else None

@@ -20,10 +20,11 @@ from medevac.coverage.layers import isochrones_frame, patrol_gaps_frame
 from medevac.coverage.surface import coverage
 from medevac.export import save_layers
 from medevac.files import atomic_outputs
+from medevac.ground import uncached
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData
 from medevac.report.styles import LayerStyle, report_styles, save_layer_styles
-from medevac.report.summary import CONDITIONS, CachedRouter
+from medevac.report.summary import CONDITIONS
 
 CRS = "EPSG:4326"
 LAYER_NAMES = ("sites", "facilities", "airframe_bases", "isochrones", "patrol_gaps")
@@ -110,9 +111,7 @@ def bases_frame(data: ReportData) -> gpd.GeoDataFrame:
 def layer_frames(data: ReportData, cell_km: float | None = None, grid: Grid | None = None) -> dict[str, Any]:
     """Every layer of the GeoPackage, keyed by layer name (isochrones over ``grid``)."""
     grid = grid or isochrone_grid(data.scenario, cell_km)
-    router = data.result.engine.router
-    if isinstance(router, CachedRouter):
-        router = router.inner  # grid matrices are used once: caching them only costs memory
+    router = uncached(data.result.engine.router)  # grid matrices are used once: a cache only costs
     surfaces = coverage(data.scenario, grid, conditions=CONDITIONS, router=router)
     return {
         "sites": sites_frame(data),

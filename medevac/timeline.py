@@ -610,9 +610,7 @@ class Engine:
         latest_best_min = np.max(
             [np.min([c.time_min for c in options], axis=0) for options in candidates.values()], axis=0
         )
-        self._offer_road_then_air(
-            points, offer, road_to_facility, latest_best_min - t.ground_departure, tables
-        )
+        self._offer_road_then_air(points, offer, road_to_facility, latest_best_min, tables)
 
         shape = (len(self.legs), n)
         time_min = np.full(shape, np.inf)
@@ -763,14 +761,14 @@ class Engine:
         points: WoundingPoints,
         offer: _Offer,
         road_to_facility: FloatArray,
-        useful_road_min: FloatArray,
+        latest_best_min: FloatArray,
         tables: PointTables | None = None,
     ) -> None:
         """Pathway 5, with the sorted-ready envelope of :meth:`_prepare_pickups`.
 
-        Pick-up points that are facilities reuse ``road_to_facility``; for the others,
-        road times above ``useful_road_min`` (per point) cannot win, and the router may
-        return them as ``inf``.
+        Pick-up points that are facilities reuse ``road_to_facility``; for the others, a
+        road arriving after ``latest_best_min`` (per point: the latest of the best times
+        already found) cannot win, and the router may return it as ``inf``.
         """
         a, t = self.assets, self.timeline
         used = self._used_pickups
@@ -789,24 +787,50 @@ class Engine:
                 a.pickup_lat_deg[at_sites],
                 a.pickup_lon_deg[at_sites],
                 self.season,
-                max_min=useful_road_min,
+                max_min=latest_best_min - t.ground_departure,
             )  # (S, used): `used` is sorted, facilities first
         arrive_min = road_min
         arrive_min += t.ground_departure
+        # Only the (point, pick-up point) pairs where the casualty arrives by the latest of the
+        # best times already found: elsewhere every time of the pair is later than that
+        # (``max(arrive, ready) + onward >= arrive``), so it cannot win any leg, and the
+        # minimum over the pairs that are left is the same. ``np.nonzero`` lists the pairs
+        # point by point, pick-up points in order, so ties go to the same pick-up point.
+        point, column = np.nonzero(arrive_min <= latest_best_min[:, None])
+        arrive = arrive_min[point, column]
         # Flat index into each envelope row at "how many airframes are there already".
-        there = _count_at_most(self._ready_sorted, arrive_min)
-        there += np.arange(len(used)) * (self._ready_sorted.shape[1] + 1)
+        ready = self._ready_sorted  # (used, W), sorted, inf-padded
+        width = ready.shape[1]
+        there = np.count_nonzero(ready[column] <= arrive[:, None], axis=1)
+        there += column * (width + 1)
+        starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]]) if len(point) else point
+        owners = point[starts]
         for key, pathway, legs in (
             (_TEAM, Pathway.ROAD_AIR_TEAM, TEAM_LEGS),
             *((leg, Pathway.ROAD_AIR, (leg,)) for leg in self.legs),
         ):
             envelope = self._envelope[key]
             times = envelope.prefix_min.ravel().take(there)
-            times += arrive_min  # casualty there last: it waits for nobody
+            times += arrive  # casualty there last: it waits for nobody
             np.minimum(times, envelope.suffix_min.ravel().take(there), out=times)
-            best, column = _argmin_rows(times)
-            airframe, facility = envelope.winner(arrive_min, there, column, self._airframe_sorted)
-            offer(legs, pathway, best, airframe=airframe, facility=facility, pickup=_pick(used, column))
+            best = np.full(len(points), np.inf)
+            pair = np.full(len(points), -1, dtype=np.intp)
+            if len(point):
+                best[owners] = np.minimum.reduceat(times, starts)
+                # The first pair of each point that reaches its minimum (the lowest column).
+                first = np.flatnonzero(times == best[point])
+                owner, at = np.unique(point[first], return_index=True)
+                pair[owner] = first[at]
+            pair[~np.isfinite(best)] = -1
+            airframe, facility = envelope.winner(arrive, there, pair, self._airframe_sorted, column)
+            offer(
+                legs,
+                pathway,
+                best,
+                airframe=airframe,
+                facility=facility,
+                pickup=_pick(used, _pick(column, pair)),
+            )
 
 
 _TEAM = "team"
@@ -887,23 +911,33 @@ class _Envelope:
         return cls(prefix_min, prefix_slot, suffix_min, suffix_slot, facility)
 
     def winner(
-        self, arrive_min: FloatArray, there: IntArray, column: IntArray, airframe_sorted: IntArray
+        self,
+        arrive_min: FloatArray,
+        there: IntArray,
+        pair: IntArray,
+        airframe_sorted: IntArray,
+        column: IntArray,
     ) -> tuple[IntArray, IntArray]:
-        """Airframe and facility of the best pick-up point ``column`` of each point.
+        """Airframe and facility of each point's best (point, pick-up point) pair.
 
-        ``there`` is the flat index into the envelope rows, as in the caller.
+        ``arrive_min``, ``there`` (the flat index into the envelope rows) and ``column`` (the
+        pick-up point's row) are per pair, as in the caller; ``pair`` is per point, -1 where
+        no pair delivers.
         """
-        rows = np.arange(len(column))
-        found = column >= 0
-        column = np.where(found, column, 0)
-        flat = there[rows, column]
-        early = arrive_min[rows, column] + self.prefix_min.ravel()[flat]
+        found = pair >= 0
+        pair = np.where(found, pair, 0)
+        if len(there) == 0:
+            none = np.full(pair.shape, -1, dtype=np.intp)
+            return none, none.copy()
+        flat = there[pair]
+        early = arrive_min[pair] + self.prefix_min.ravel()[flat]
         use_early = early <= self.suffix_min.ravel()[flat]
         slot = np.where(use_early, self.prefix_slot.ravel()[flat], self.suffix_slot.ravel()[flat])
         ok = found & (slot >= 0)
         slot = np.where(ok, slot, 0)
-        airframe = np.where(ok, airframe_sorted[column, slot], -1).astype(np.intp)
-        facility = np.where(ok, self.facility[column, slot], -1).astype(np.intp)
+        row = column[pair]
+        airframe = np.where(ok, airframe_sorted[row, slot], -1).astype(np.intp)
+        facility = np.where(ok, self.facility[row, slot], -1).astype(np.intp)
         return airframe, facility
 
 
@@ -922,19 +956,6 @@ def _running_argmin(values: FloatArray) -> IntArray:
         slot = np.where(better, column, slot)
         slots[:, column] = slot
     return slots
-
-
-def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
-    """``counts[s, h]`` = how many of row h of ``sorted_rows`` are <= ``values[s, h]``.
-
-    A binary search of each pick-up point's sorted row (its few airframes) for all the
-    points at once: no (points, pick-ups, airframes) array, whatever the widths.
-    """
-    by_pickup = np.ascontiguousarray(values.T)  # (H, S): one contiguous row per pick-up point
-    counts = np.empty(by_pickup.shape, dtype=np.intp)
-    for h, row in enumerate(sorted_rows):
-        counts[h] = np.searchsorted(row, by_pickup[h], side="right")
-    return counts.T
 
 
 _Nearest = dict[str, tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]]

@@ -416,6 +416,7 @@ class Engine:
         self.light: Light = light
         self.season: Season = season
         self.legs = legs
+        self.leg_groups = _leg_groups(legs)
         self.timeline: Timeline = scenario.timeline
         self.assets = assets = assets if assets is not None else Assets.from_scenario(scenario, light)
         t = self.timeline
@@ -457,9 +458,9 @@ class Engine:
         # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
         # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
         onward: dict[str, tuple[FloatArray, IntArray]] = {}
-        for leg in self.legs:
-            gives = reachable & a.provides(leg)[None, None, :]
-            onward[leg] = _argmin_rows(np.where(gives, onward_min, np.inf))
+        for legs in self.leg_groups:  # legs needing the same level share everything
+            gives = reachable & a.provides(legs[0])[None, None, :]
+            onward[legs[0]] = _argmin_rows(np.where(gives, onward_min, np.inf))
         team_ok = a.medical_team[:, None] & reachable.any(axis=2)  # (A, H)
         onward[_TEAM] = (np.where(team_ok, 0.0, np.inf), np.full(team_ok.shape, -1, dtype=np.intp))
         useful = np.logical_or.reduce([np.isfinite(times) for times, _ in onward.values()])  # (A, H)
@@ -597,12 +598,12 @@ class Engine:
         offer(TEAM_LEGS, Pathway.GROUND_TEAM, best, facility=facility)
         team_back = ground_team_back_min(t, team_arrives, road_to_facility)
         self_road = self_evacuation_min(t, road_to_facility)
-        for leg in self.legs:
-            gives = a.provides(leg)[None, :]
+        for legs in self.leg_groups:
+            gives = a.provides(legs[0])[None, :]
             best, facility = _argmin_rows(np.where(gives, self_road, np.inf))
-            offer((leg,), Pathway.ROAD, best, facility=facility)
+            offer(legs, Pathway.ROAD, best, facility=facility)
             best, facility = _argmin_rows(np.where(gives, team_back, np.inf))
-            offer((leg,), Pathway.GROUND_TEAM_BACK, best, facility=facility)
+            offer(legs, Pathway.GROUND_TEAM_BACK, best, facility=facility)
         # 4. Air evacuation from the point itself.
         self._offer_air_from_point(points, offer, tables)
         # 5. Road to a pick-up point, then air. A road leg longer than the latest of the
@@ -686,12 +687,12 @@ class Engine:
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
-        for leg in self.legs:
-            distance, facility = in_range(leg)
+        for legs in self.leg_groups:
+            distance, facility = in_range(legs[0])
             care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
             at = _pick(landable, _pick_rows(facility.T, airframe))
-            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=at)
+            offer(legs, Pathway.AIR, best, airframe=airframe, facility=at)
 
     def _air_km(
         self, points: WoundingPoints, landable: IntArray, exact: bool
@@ -807,7 +808,7 @@ class Engine:
         owners = point[starts]
         for key, pathway, legs in (
             (_TEAM, Pathway.ROAD_AIR_TEAM, TEAM_LEGS),
-            *((leg, Pathway.ROAD_AIR, (leg,)) for leg in self.legs),
+            *((legs[0], Pathway.ROAD_AIR, legs) for legs in self.leg_groups),
         ):
             envelope = self._envelope[key]
             times = envelope.prefix_min.ravel().take(there)
@@ -939,6 +940,19 @@ class _Envelope:
         airframe = np.where(ok, airframe_sorted[row, slot], -1).astype(np.intp)
         facility = np.where(ok, self.facility[row, slot], -1).astype(np.intp)
         return airframe, facility
+
+
+def _leg_groups(legs: tuple[Leg, ...]) -> tuple[tuple[Leg, ...], ...]:
+    """The legs grouped by the facility level they need, in order: every facility that gives
+    one leg of a group gives the others, so the engine computes each group's minima once.
+
+    >>> _leg_groups(("first_aid", "resuscitation", "surgery"))
+    (('first_aid', 'resuscitation'), ('surgery',))
+    """
+    groups: dict[int, list[Leg]] = {}
+    for leg in legs:
+        groups.setdefault(LEG_MIN_RANK[leg], []).append(leg)
+    return tuple(tuple(group) for group in groups.values())
 
 
 def _running_argmin(values: FloatArray) -> IntArray:

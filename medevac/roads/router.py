@@ -91,6 +91,15 @@ def snap(network: RoadNetwork, lat_deg: FloatArray, lon_deg: FloatArray, to: Sna
     return _snap_cached(network, lat.tobytes(), lon.tobytes(), to)
 
 
+@lru_cache(maxsize=4)
+def _point_tree(lat_bytes: bytes, lon_bytes: bytes) -> cKDTree:
+    """A KD-tree of points' unit vectors, cached: the engine asks about the same many points
+    (a chunk of grid cells) to the facilities, from them and to the pick-up sites."""
+    lat = np.frombuffer(lat_bytes, dtype=np.float64)
+    lon = np.frombuffer(lon_bytes, dtype=np.float64)
+    return cKDTree(unit_vectors(lat, lon))
+
+
 class RoadRouter:
     """Ground times on a road network: an off-road leg to the nearest road, then the road.
 
@@ -203,11 +212,10 @@ class RoadRouter:
         """Lower ``times`` in place where going straight across, off-road, is quicker, and
         write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
-        many_xyz = unit_vectors(many_lat, many_lon)
         few_xyz = unit_vectors(few_lat, few_lon)
         # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
         limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
-        nearby = cKDTree(many_xyz).query_ball_point(few_xyz, r=limit_chord)
+        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(few_xyz, r=limit_chord)
         for j, near_list in enumerate(nearby):
             if not near_list:
                 continue

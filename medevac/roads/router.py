@@ -244,8 +244,10 @@ class RoadRouter:
 
         def connected(in_season: Season) -> bool:
             out = self.travel_min(here_lat, here_lon, there_lat, there_lon, in_season)
+            if np.isfinite(out).any():
+                return True  # the way back is not needed to know
             back = self.travel_min(there_lat, there_lon, here_lat, here_lon, in_season)
-            return bool(np.isfinite(out).any() or np.isfinite(back).any())
+            return bool(np.isfinite(back).any())
 
         if connected(season):
             return None

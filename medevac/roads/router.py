@@ -17,7 +17,7 @@ from medevac.geo import FloatArray, distance_km
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
 from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
-from medevac.roads.routing import road_min
+from medevac.roads.routing import IntArray, road_min
 from medevac.roads.snapping import Snap, unit_vectors
 from medevac.roads.speeds import (
     RoadDataWarning,
@@ -185,12 +185,12 @@ class RoadRouter:
             few_lat, few_lon, many_lat, many_lon = from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg
         else:
             few_lat, few_lon, many_lat, many_lon = to_lat_deg, to_lon_deg, from_lat_deg, from_lon_deg
-        distinct, back = np.unique(
-            np.column_stack([np.asarray(few_lat, float), np.asarray(few_lon, float)]),
-            axis=0,
-            return_inverse=True,
-        )
-        few_lat, few_lon = distinct[:, 0], distinct[:, 1]
+        few_xy = np.column_stack([np.asarray(few_lat, float), np.asarray(few_lon, float)])
+        distinct, inverse = np.unique(few_xy, axis=0, return_inverse=True)
+        back: IntArray | None = inverse
+        if len(distinct) == len(few_xy):  # all distinct: kept in their order, nothing to copy back
+            distinct, back = few_xy, None
+        few_lat, few_lon = distinct[:, 0].copy(), distinct[:, 1].copy()
         many_lat = np.asarray(many_lat, dtype=np.float64)
         many_lon = np.asarray(many_lon, dtype=np.float64)
         few_snap = snap(self.network, few_lat, few_lon, self.ground.snap_to)
@@ -199,8 +199,9 @@ class RoadRouter:
         times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
         carried_km = np.zeros(times.shape if carry else (0, 0))
         self._walk_across(times, carried_km, many_lat, many_lon, few_lat, few_lon)
-        times = times[:, back.ravel()]
-        carried_km = carried_km[:, back.ravel()] if carry else carried_km
+        if back is not None:
+            times = times[:, back.ravel()]
+            carried_km = carried_km[:, back.ravel()] if carry else carried_km
         if few_are_origins:
             return np.asarray(times.T), np.asarray(carried_km.T)
         return np.asarray(times), np.asarray(carried_km)

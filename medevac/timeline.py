@@ -667,31 +667,37 @@ class Engine:
                         km_all[cells], at_all[cells] = km_new, at_new
         at_point_min = aircraft_at_min(self.wheels_up_min, base_to_point_km, a.cruise_kmh)
         range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
-        heli = a.helicopter[:, None]
+        heli = a.helicopter
 
-        done: dict[int, tuple[FloatArray, IntArray]] = {}
+        done: dict[int, FloatArray] = {}
 
-        def in_range(key: str) -> tuple[FloatArray, IntArray]:
-            """(A, S): distance to and index (into ``landable``) of the nearest facility each
-            airframe may use; legs that share their nearest facilities share this too."""
+        def in_range(key: str) -> FloatArray:
+            """(A, S): distance to the nearest facility each airframe may use (``inf`` where
+            none is in range or it cannot land); legs that share their nearest facilities
+            share this too."""
             by_kind = nearest[key]
             if id(by_kind) not in done:
-                (heli_km, heli_at), (strip_km, strip_at) = by_kind
-                distance = np.where(heli, heli_km[None, :], strip_km[None, :])
-                facility = np.where(heli, heli_at[None, :], strip_at[None, :])
-                ok = lands & (distance <= range_left_km)
-                done[id(by_kind)] = np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+                (heli_km, _), (strip_km, _) = by_kind
+                distance = np.empty(base_to_point_km.shape)
+                distance[heli] = heli_km
+                distance[~heli] = strip_km
+                np.copyto(distance, np.inf, where=~(lands & (distance <= range_left_km)))
+                done[id(by_kind)] = distance
             return done[id(by_kind)]
 
-        any_distance, _ = in_range("any")
+        any_distance = in_range("any")
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
         for legs in self.leg_groups:
-            distance, facility = in_range(legs[0])
+            distance = in_range(legs[0])
             care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
-            at = _pick(landable, _pick_rows(facility.T, airframe))
+            # The winner's facility: the nearest of its landing kind (it is in range: it won).
+            (_, heli_at), (_, strip_at) = nearest[legs[0]]
+            found = airframe >= 0
+            nearest_at = np.where(heli[np.where(found, airframe, 0)], heli_at, strip_at)
+            at = _pick(landable, np.where(found, nearest_at, -1))
             offer(legs, Pathway.AIR, best, airframe=airframe, facility=at)
 
     def _air_km(

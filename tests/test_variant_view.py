@@ -1,10 +1,14 @@
-"""The coverage view of a what-if from its baseline's cells equals a new surface of the variant.
+"""What a what-if reuses from its baseline gives what a new computation gives.
+
+The coverage view of a what-if from its baseline's cells equals a new surface of the variant.
 
 Differential: ``variant_coverage_view`` (the cells' kept tables, only the new columns
 computed) against ``coverage_view(variant, area_of=baseline)`` (a new surface, fast distances
 made exact where undecided), on both demos, with and without their road layers, for each kind
 of edit; and the cells' times from the tables against the check's exact engine with no
-tables, bit for bit (time, pathway, airframe, facility, pick-up point).
+tables, bit for bit (time, pathway, airframe, facility, pick-up point). And the road times
+shared between the variants of a mission give the explanations of a check on a router of its
+own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from medevac.check import check, make_router
 from medevac.coverage.surface import CellTables
 from medevac.mapdata import CoverageView, coverage_view
 from medevac.mapdata_variants import cell_tables, variant_coverage_view
@@ -34,6 +39,7 @@ from medevac.whatif import (
     SetTimeline,
     apply_edits,
     evaluate,
+    gap_rows,
 )
 
 DEMOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
@@ -123,3 +129,19 @@ def test_cell_tables_reuse_columns_by_position_and_compute_only_new_ones() -> No
     tables.tables(variant.engine.assets, "dry")
     # One call for the road to the new place (and one back, on a one-way network).
     assert sum(calls) - asked == (1 if router.symmetric else 2)
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[p.stem for p in DEMOS])
+def test_shared_road_times_explain_as_a_router_of_its_own(demo: Path) -> None:
+    baseline = load_scenario(demo)
+    evaluate(baseline)  # the mission's router learns the baseline's words
+    sites = baseline.sites
+    variants = [
+        [AddFacility("new-l2", "2", Point(site.lat + 0.02, site.lon + 0.02))]
+        for site in (sites[0], sites[-1])
+    ]
+    variants += [[RemoveFacility(baseline.facilities[0].id)], [RemoveFacility(baseline.facilities[-1].id)]]
+    variants += [[AddFacility("new-l1", "1", Point(sites[1].lat, sites[1].lon))]]
+    for edits in variants:
+        variant = apply_edits(baseline, edits)
+        assert gap_rows(evaluate(variant)) == gap_rows(check(variant, router=make_router(variant))), edits

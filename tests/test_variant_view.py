@@ -134,9 +134,9 @@ def test_cell_tables_reuse_columns_by_position_and_compute_only_new_ones() -> No
 @pytest.mark.parametrize("demo", DEMOS, ids=[p.stem for p in DEMOS])
 def test_shared_road_times_explain_as_a_router_of_its_own(demo: Path) -> None:
     baseline = load_scenario(demo)
-    evaluate(baseline)  # the mission's router learns the baseline's words
+    evaluate(baseline)  # the mission's router learns the baseline's road times
     sites = baseline.sites
-    variants = [
+    variants: list[list[Edit]] = [
         [AddFacility("new-l2", "2", Point(site.lat + 0.02, site.lon + 0.02))]
         for site in (sites[0], sites[-1])
     ]

@@ -283,8 +283,8 @@ def _argmin_rows(times: FloatArray) -> tuple[FloatArray, IntArray]:
         shape = times.shape[:-1]
         return np.full(shape, np.inf), np.full(shape, -1, dtype=np.intp)
     index = np.argmin(times, axis=-1)
-    best = np.take_along_axis(times, index[..., None], axis=-1)[..., 0]
-    return best, np.where(np.isfinite(best), index, -1).astype(np.intp)
+    best = np.min(times, axis=-1)  # the value at ``index``: a minimum is exact
+    return best, np.where(np.isfinite(best), index, -1).astype(np.intp, copy=False)
 
 
 @dataclass(frozen=True)

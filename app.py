@@ -21,7 +21,16 @@ from typing import Any, Literal, cast
 
 import streamlit as st
 
-from app_layers import build_deck
+from app_conditions import (
+    breakdown_view,
+    conditions_tab,
+    four_condition_delta,
+    patrol_view,
+    recommendations_view,
+    show_table,
+)
+from app_conditions import export_view as export_everything
+from app_layers import MAP_LAYERS, build_deck
 from app_library import library_tab
 from app_mission import mission_tab
 from app_optimise import optimise_tab
@@ -29,6 +38,7 @@ from app_robustness import robustness_tab
 from medevac import messages
 from medevac.check import CheckResult
 from medevac.errors import MedevacError, ScenarioError
+from medevac.ground import road_network
 from medevac.intake.upload import (
     LAYER_SUFFIXES,
     MISSION_SUFFIXES,
@@ -42,6 +52,7 @@ from medevac.mapdata import (
     LEVEL_COLOUR,
     MEETS_ALL_COLOUR,
     STATUS_CODE,
+    SURFACE_ALPHA,
     Bounds,
     CoverageView,
     airfields,
@@ -49,11 +60,22 @@ from medevac.mapdata import (
     country_outlines,
     coverage_view,
     layers_geojson,
-    placement_grid,
     result_layers,
     scenario_bounds,
     status_label,
     towns,
+)
+from medevac.mapview import (
+    PLACEMENT_ACCURACY_KM,
+    ROAD_COLOUR,
+    View,
+    cell_view,
+    coarse_cells,
+    fine_cells,
+    focus_view,
+    label_records,
+    road_records,
+    scale_bar,
 )
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.scenario import (
@@ -103,6 +125,8 @@ UPLOAD_LIMIT_MB = 50
 MISSION_TYPES = [suffix[1:] for suffix in MISSION_SUFFIXES]
 LAYER_TYPES = [suffix[1:] for suffix in (*LAYER_SUFFIXES, *TABLE_SUFFIXES)]
 UNPACKED_LIMIT_MB = 4 * UPLOAD_LIMIT_MB  # a .zip of a mission's folder, all files unpacked
+MAP_HEIGHT_PX = 620
+BASEMAP_FILL = (245, 243, 238)  # the offline basemap's land, under the coverage cells
 
 log = logging.getLogger(__name__)
 
@@ -123,15 +147,16 @@ def check_of(scenario: Scenario) -> CheckResult:
 
 @st.cache_data(show_spinner=False)
 def places_near(south: float, west: float, north: float, east: float) -> dict[str, Any]:
-    """Basemap and pickable places around a box: country outlines, towns, airfields, a lattice."""
+    """Basemap and pickable places around a box: country outlines, towns, airfields, and the
+    coarse cells a first click picks (:func:`medevac.mapview.coarse_cells`)."""
     bounds = Bounds(south, west, north, east)
-    places, radius_m = placement_grid(bounds)
+    cells = coarse_cells(bounds)
     return {
         "countries": country_outlines(bounds),
         "towns": towns(bounds),
         "airfields": airfields(bounds),
-        "places": places,
-        "place_radius_m": radius_m,
+        "places": cells.records("coarse"),
+        "place_km": cells.cell_km,
     }
 
 
@@ -398,28 +423,67 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
             if change != SetAirframe(airframe.id):
                 edits.append(change)
     bar.checkbox("Online map tiles (needs internet)", key="online_tiles")
+    with bar.expander("Map layers", expanded=False):
+        for key, text in MAP_LAYERS.items():
+            st.checkbox(text, value=True, key=f"map_{key}")
     return file_scenario, edits
 
 
 # -- the page ----------------------------------------------------------------------------------
 
 
-def legend_html(show_surface: bool) -> str:
-    def swatch(rgb: tuple[int, ...], text: str, mark: str = "&#9679;") -> str:
-        colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
-        return f'<span style="color:{colour};font-size:1.3em">{mark}</span> {text}&nbsp;&nbsp;'
+def legend_html(
+    legs: Sequence[Leg], show_surface: bool, show_roads: bool = False, shown: Mapping[str, bool] | None = None
+) -> str:
+    """The map's legend: a bordered swatch for every symbol drawn, only the legs of the profile."""
+    on = dict.fromkeys(MAP_LAYERS, True) | dict(shown or {})
 
-    parts = ["<b>Sites</b>: ", swatch(MEETS_ALL_COLOUR, f"[{STATUS_CODE[None]}] meets all")]
-    parts += [swatch(c, f"[{STATUS_CODE[leg]}] {status_label(leg)}") for leg, c in FAIL_COLOUR.items()]
-    parts.append("<br/><b>Facilities</b>: ")
-    parts += [swatch(c, f"Level {r}", "&#9632;") for r, c in LEVEL_COLOUR.items()]
-    parts.append(
-        "(badges L1...L3) &nbsp; <b>Airframes</b>: &#9711; base, thin ring = radius of action, grey = "
-        "not flying; patrol stretches coloured like sites"
-    )
+    def rgb(colour: Sequence[int]) -> str:
+        return f"rgb({colour[0]},{colour[1]},{colour[2]})"
+
+    def box(
+        colour: Sequence[int], text: str, *, round_: bool = False, inner: str = "", ring: bool = False
+    ) -> str:
+        shape = "border-radius:50%;" if round_ else "border-radius:2px;"
+        fill = "transparent" if ring else rgb(colour)
+        edge = f"2px solid {rgb(colour)}" if ring else "1px solid #333"
+        style = (
+            f"display:inline-block;min-width:14px;height:14px;line-height:14px;vertical-align:middle;"
+            f"background:{fill};border:{edge};{shape}font-size:9px;text-align:center;margin-right:4px;"
+        )
+        return f'<span style="white-space:nowrap"><span style="{style}">{inner}</span>{text}</span>&emsp;'
+
+    def line(colour: Sequence[int], text: str, width: int = 3, dashed: bool = False) -> str:
+        kind = "dashed" if dashed else "solid"
+        style = f"display:inline-block;width:22px;height:0;border-top:{width}px {kind} {rgb(colour)};"
+        style += "vertical-align:middle;margin-right:4px"
+        return f'<span style="white-space:nowrap"><span style="{style}"></span>{text}</span>&emsp;'
+
+    parts = ["<b>Sites</b>: ", box(MEETS_ALL_COLOUR, f"[{STATUS_CODE[None]}] meets all", round_=True)]
+    parts += [box(FAIL_COLOUR[leg], f"[{STATUS_CODE[leg]}] {status_label(leg)}", round_=True) for leg in legs]
+    parts.append("<br/><b>Facilities</b> (badge above the place): ")
+    for rank, colour in LEVEL_COLOUR.items():
+        text_colour = "#000" if rank < 3 else "#fff"
+        parts.append(box(colour, f"Level {rank}", inner=f'<span style="color:{text_colour}">L{rank}</span>'))
+    parts.append(box((0, 0, 0), "airframe base", ring=True, round_=True))
+    parts.append(box((150, 150, 150), "base, not flying", ring=True, round_=True))
+    if on["rings"]:
+        parts.append(line((0, 0, 0), "radius of action (half the range)", width=1))
+    parts.append(box((60, 60, 60), "town", round_=True))
+    if on["patrols"]:
+        parts.append("<br/><b>Patrols</b>: ")
+        parts.append(line(MEETS_ALL_COLOUR, "meets all"))
+        parts += [line(FAIL_COLOUR[leg], f"fails {LEG_LABEL[leg]} first") for leg in legs]
+    if show_roads:
+        parts.append("<br/><b>Roads</b>: ")
+        parts.append(line(ROAD_COLOUR, "road", width=2))
+        parts.append(line(ROAD_COLOUR, "closed in this season", width=2, dashed=True))
     if show_surface:
-        parts.append("<br/><b>Coverage</b>: ")
-        parts += [swatch(c, text, "&#9632;") for text, c in band_legend()]
+        parts.append("<br/><b>Coverage</b> (time to the chosen leg): ")
+        alpha = SURFACE_ALPHA / 255
+        for text, colour in band_legend():
+            drawn = [round(alpha * c + (1 - alpha) * b) for c, b in zip(colour, BASEMAP_FILL, strict=True)]
+            parts.append(box(drawn, text))
     return "".join(parts)
 
 
@@ -453,14 +517,15 @@ def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None
     columns[-1].caption(f"sites meeting every leg; {summary['personnel_meeting_all']:,} personnel")
 
 
-def delta_table(deltas: tuple[LegDelta, ...]) -> list[dict[str, Any]]:
+def delta_table(deltas: tuple[LegDelta, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Per leg, what a variant gains and loses; sites by ``names``."""
     return [
         {
             "leg": d.label,
             "sites before": d.sites_before,
             "sites after": d.sites_after,
-            "gained": ", ".join(d.sites_gained),
-            "lost": ", ".join(d.sites_lost),
+            "gained": ", ".join(names.get(s, s) for s in d.sites_gained),
+            "lost": ", ".join(names.get(s, s) for s in d.sites_lost),
             "personnel gained": d.personnel_gained,
             "personnel lost": d.personnel_lost,
             "sites with changed times": len(d.changed),
@@ -487,7 +552,8 @@ def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) ->
         if picked is None:
             st.info("Click a place on the map (a site, town, airfield or any spot), then come back here.")
         else:
-            st.write(f"Clicked: **{picked.text()}**")
+            where = f"({picked.lat:.4f}, {picked.lon:.4f})"  # 4 decimals: the fine cells are 1 km
+            st.write(f"Clicked: **{picked.label + ' ' if picked.label else ''}{where}**")
         return picked
     if how == "town":
         if not town_list:
@@ -722,7 +788,20 @@ def main() -> None:
     surface_cell_km = 0.0
     surface_leg = None
     area_change = None
-    surface_leg = st.selectbox(
+    shown_layers = {key: bool(st.session_state.get(f"map_{key}", True)) for key in MAP_LAYERS}
+    find_col, surface_col = st.columns(2)
+    site_names = {site.id: site.name or site.id for site in shown.sites}
+    find_col.selectbox(
+        "Find a site",
+        sorted(site_names, key=lambda i: site_names[i].lower()),
+        index=None,
+        placeholder="(the whole mission)",
+        format_func=lambda i: f"{site_names[i]} ({i})",
+        key="find_site",
+        on_change=focus_site,
+        args=(shown, bounds),
+    )
+    surface_leg = surface_col.selectbox(
         "Coverage surface of",
         [*result.legs, "none"],
         index=min(1, len(result.legs) - 1),
@@ -737,13 +816,19 @@ def main() -> None:
         except MedevacError as error:
             st.warning(hide_paths(f"No coverage surface: {error}"))
         else:
-            surface_records = view.records(cast(Leg, surface_leg))
+            if shown_layers["surface"]:
+                surface_records = view.records(cast(Leg, surface_leg))
             surface_cell_km = view.cell_km
             if is_variant:
                 area_change = {
                     leg: view.covered_km2[leg] - base_view.covered_km2.get(leg, 0.0)
                     for leg in view.covered_km2
                 }
+    remember_click(st.session_state.get("map"), bounds)
+    map_view = current_view(bounds)
+    refine = mission_state("refine")
+    fine = fine_cells(*refine) if refine is not None else None
+    roads = road_records(road_network(result.engine.router), result.season) if shown_layers["roads"] else []
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
@@ -751,42 +836,65 @@ def main() -> None:
         towns=near["towns"],
         airfields=near["airfields"],
         places=near["places"],
-        place_radius_m=near["place_radius_m"],
+        place_km=near["place_km"],
+        fine_places=fine.records("fine") if fine is not None else (),
+        fine_km=fine.cell_km if fine is not None else 0.0,
+        labels=label_records(layers, near["towns"]),
+        roads=roads,
         surface=surface_records,
         surface_cell_km=surface_cell_km,
+        view=map_view,
+        scale=scale_bar(map_view, MAP_HEIGHT_PX),
+        shown=shown_layers,
         online_tiles=bool(st.session_state.get("online_tiles")),
     )
-    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=620)
-    remember_click(event)
-    st.markdown(legend_html(bool(surface_records)), unsafe_allow_html=True)
+    st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="map", height=MAP_HEIGHT_PX)
+    drawn = shown_layers | {  # the legend lists what is on the map
+        "patrols": shown_layers["patrols"] and bool(layers["patrol_stretches"]),
+        "rings": shown_layers["rings"] and bool(layers["range_rings"]),
+    }
+    st.markdown(legend_html(result.legs, bool(surface_records), bool(roads), drawn), unsafe_allow_html=True)
+    map_footer(shown, result, layers, refine is not None)
 
     # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.
     planning = [messages.APP_TEXT["tab.robustness"], messages.APP_TEXT["tab.optimise"]]
-    tab_names = ["Gaps", "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
+    conditions_name = messages.CONDITIONS_APP_TEXT["tab.conditions"]
+    tab_names = ["Gaps", conditions_name, "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
     tabs = st.tabs(tab_names, key="main_tabs", on_change="rerun")
-    gaps_tab, whatif, tables_tab, compare_tab, library_tab_, export_tab, robust_tab, optimise_tab_ = tabs
+    gaps_tab, conditions, whatif, tables_tab, compare_tab, library_tab_, export_tab, *planning_tabs = tabs
+    robust_tab, optimise_tab_ = planning_tabs
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
             f"**{len(gaps)}** of {len(result.scenario.sites)} sites fail at least one leg, "
             "worst shortfall first."
         )
-        st.dataframe(gaps, width="stretch", hide_index=True, key="gap_table")
+        show_table(gaps, "gap_table")
         st.download_button(
             "Download the gap table (CSV)", csv_text(gaps), "gaps.csv", "text/csv", key="dl_gaps"
         )
+        patrol_view(result)
+        if gaps_tab.open:
+            breakdown_view(shown, result, check_of)
+            recommendations_view(shown)
+    if conditions.open:
+        with conditions:
+            conditions_tab(shown, check_of)
     with whatif:
         whatif_tab(baseline, shown, near["towns"])
         if is_variant:
             st.subheader("Before / after")
-            st.dataframe(delta_table(compare(base_result, result)), hide_index=True, width="stretch")
+            before_after = delta_table(compare(base_result, result), base_result.names)
+            st.dataframe(before_after, hide_index=True, width="stretch")
             if area_change is not None:
                 st.write(
                     "Change in covered area (over the baseline's mission area): "
                     + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
                 )
+            if whatif.open:
+                four_condition_delta(baseline, shown, check_of, key="whatif_four")
     with compare_tab:
-        compare_view(baseline, base_result, shown, result)
+        compare_view(baseline, base_result, shown, result, four_conditions=bool(compare_tab.open))
     with tables_tab:
         mission_tab(baseline, shown, file_stem() + ("-variant" if st.session_state.edits else ""))
     with library_tab_:
@@ -803,18 +911,128 @@ def main() -> None:
             optimise_tab(shown, result.engine.router, near["countries"], online_tiles=online)
 
 
-def remember_click(event: Any) -> None:
-    """Keep the last clicked object's place for what-ifs (sites, towns, airfields, any spot)."""
-    objects = getattr(getattr(event, "selection", None), "objects", None) or {}
+def map_state() -> dict[str, Any]:
+    """The map's view and placement state of the loaded mission (a new mission starts afresh)."""
+    state: dict[str, Any] | None = st.session_state.get("map_state")
+    if state is None or state["mission"] != st.session_state.file_label:
+        state = {"mission": st.session_state.file_label, "view": None, "refine": None}
+        st.session_state.map_state = state
+    return state
+
+
+def mission_state(key: str) -> Any:
+    return map_state()[key]
+
+
+def current_view(bounds: Bounds) -> View:
+    view: View | None = mission_state("view")
+    if view is None:
+        lat, lon = bounds.centre
+        return View(lat, lon, bounds.zoom(height_px=MAP_HEIGHT_PX))
+    return view
+
+
+def focus_site(scenario: Scenario, bounds: Bounds) -> None:
+    """Centre the map on the site chosen in *Find a site* (none: the whole mission)."""
+    chosen = st.session_state.get("find_site")
+    site = next((s for s in scenario.sites if s.id == chosen), None)
+    state = map_state()
+    state["view"] = None if site is None else focus_view(site.lat, site.lon, bounds)
+    state["refine"] = None
+
+
+def show_whole_mission() -> None:
+    state = map_state()
+    state["view"] = state["refine"] = None
+    st.session_state.find_site = None
+
+
+def _selected_objects(event: Any) -> Mapping[str, Any]:
+    selection = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
+    if isinstance(selection, Mapping):
+        return cast(Mapping[str, Any], selection.get("objects") or {})
+    return cast(Mapping[str, Any], getattr(selection, "objects", None) or {})
+
+
+def remember_click(event: Any, bounds: Bounds) -> None:
+    """Take a map click, once: a site, town, airfield or facility is the place for what-ifs;
+    a coarse cell zooms the map onto itself, cut into fine cells, and is the place until one
+    of them is clicked (within :data:`medevac.mapview.PLACEMENT_ACCURACY_KM` of the click).
+
+    Read before the map is drawn (the selection is the map's widget state), so the fine
+    cells appear in the same run as the click.
+    """
+    objects = _selected_objects(event)
+    seen = json.dumps(objects, sort_keys=True, default=str)
+    if seen == st.session_state.get("map_clicked"):
+        return
+    st.session_state.map_clicked = seen
     for layer, picked in objects.items():
         for obj in picked:
             if isinstance(obj, dict) and "lat" in obj and "lon" in obj:
-                label = obj.get("name") or obj.get("label") if layer != "places" else None
-                st.session_state.picked = Point(float(obj["lat"]), float(obj["lon"]), label)
+                lat, lon = float(obj["lat"]), float(obj["lon"])
+                if layer == "places":
+                    coarse_km = float(
+                        places_near(bounds.south, bounds.west, bounds.north, bounds.east)["place_km"]
+                    )
+                    state = map_state()
+                    state["refine"] = (lat, lon, coarse_km)
+                    state["view"] = cell_view(lat, lon, coarse_km, MAP_HEIGHT_PX)
+                label = (
+                    obj.get("name") or obj.get("label") if layer not in ("places", "fine-places") else None
+                )
+                st.session_state.picked = Point(lat, lon, label)
                 return
 
 
-def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, result: CheckResult) -> None:
+def map_footer(
+    scenario: Scenario, result: CheckResult, layers: Mapping[str, Sequence[dict[str, Any]]], refining: bool
+) -> None:
+    """Under the map: the numbers of the site found, how to finish a placement, the map as PNG."""
+    found = st.session_state.get("find_site")
+    record = next((r for r in layers["sites"] if r["id"] == found), None)
+    if record is not None:
+        st.text(record["tooltip"])
+    left, right = st.columns(2)
+    if refining:
+        left.caption(
+            f"Zoomed onto the cell clicked, cut into cells of 1 km: click one to place a what-if "
+            f"there (within {PLACEMENT_ACCURACY_KM:.1f} km of the click)."
+        )
+    if refining or mission_state("view") is not None:
+        left.button("Show the whole mission", key="map_whole", on_click=show_whole_mission)
+    key = content_key(scenario)
+    if right.button("Make the map a PNG image", key="map_png_make"):
+        with st.spinner("Drawing the map..."):
+            st.session_state.map_png = (key, map_png(key, scenario))
+    made = st.session_state.get("map_png")
+    if made is not None and made[0] == key:
+        stem = file_stem() + ("-variant" if st.session_state.edits else "")
+        right.download_button(
+            "Download the map (PNG)", made[1], f"{stem}-map.png", "image/png", key="dl_map_png"
+        )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def map_png(key: str, _scenario: Scenario) -> bytes:
+    """The map of a scenario's check drawn as the report draws it (:mod:`medevac.report.maps`):
+    sites by the first leg they fail, facilities, bases and their reach, roads, patrols,
+    labels, scale bar, north arrow and legend."""
+    from medevac.report.maps import status_map
+
+    result = check_of(_scenario)
+    title = f"{_scenario.name}: {result.light}, {result.season} season ({result.standard.name})"
+    return status_map(result, title)
+
+
+def compare_view(
+    baseline: Scenario,
+    base_result: CheckResult,
+    shown: Scenario,
+    result: CheckResult,
+    *,
+    four_conditions: bool,
+) -> None:
     variants: dict[str, tuple[Edit, ...]] = st.session_state.variants
     results: dict[str, CheckResult] = {"baseline": base_result}
     if st.session_state.edits:
@@ -836,7 +1054,10 @@ def compare_view(baseline: Scenario, base_result: CheckResult, shown: Scenario, 
             continue
         edits = tuple(st.session_state.edits) if name == "working variant" else variants[name]
         with st.expander(f"{name}: {describe_variant(edits)}", expanded=True):
-            st.dataframe(delta_table(compare(base_result, variant_result)), hide_index=True, width="stretch")
+            against = delta_table(compare(base_result, variant_result), base_result.names)
+            st.dataframe(against, hide_index=True, width="stretch")
+            if four_conditions:
+                four_condition_delta(baseline, scenarios[name], check_of, key=f"compare_four_{slug(name)}")
             st.download_button(
                 f"Save {name} as a scenario file",
                 dump_scenario(scenarios[name]),
@@ -890,28 +1111,8 @@ def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Seque
         "application/x-yaml",
         key="dl_scenario",
     )
-    if st.button("Build the gap report (HTML, takes a few seconds)", key="build_report"):
-        with st.spinner("Analysing every condition and testing recommendations..."):
-            try:
-                st.session_state.report = (content_key(shown), gap_report_html(content_key(shown), shown))
-            except MedevacError as error:
-                st.error(hide_paths(f"The report could not be built: {error}"))
-    report = st.session_state.get("report")
-    if report is not None and report[0] == content_key(shown):
-        st.download_button(
-            "Gap report (HTML)", report[1], f"{stem}-report.html", "text/html", key="dl_report"
-        )
+    export_everything(shown, stem)
     st.caption("Downloads never overwrite your own scenario file.")
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def gap_report_html(key: str, _scenario: Scenario) -> str:
-    """The commanders' gap report (medevac report) of a scenario, as one HTML page."""
-    from medevac.report.analysis import analyse
-    from medevac.report.content import build_document
-    from medevac.report.html import render_html
-
-    return render_html(build_document(analyse(_scenario)))
 
 
 main()

@@ -15,8 +15,9 @@ import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
 from pydeck.bindings.json_tools import default_serialize  # noqa: TID251
 
 from medevac.mapdata import Bounds
+from medevac.mapview import BADGE_OFFSET_PX, ScaleBar, View
 
-PICKABLE_LAYERS = ("sites", "facilities", "towns", "airfields", "places")
+PICKABLE_LAYERS = ("sites", "facilities", "towns", "airfields", "places", "fine-places")
 """Layers whose objects can be clicked to pick a place for a what-if.
 
 Point sizes are fixed in pixels by equal ``radius_min_pixels`` and ``radius_max_pixels``:
@@ -132,14 +133,85 @@ def _badges_layer(records: Records, layer_id: str, size: int, **style: Any) -> p
     )
 
 
-def _deck(layers: list[pdk.Layer], bounds: Bounds, online_tiles: bool) -> CompactDeck:
-    lat, lon = bounds.centre
+def _deck(
+    layers: list[pdk.Layer], bounds: Bounds, online_tiles: bool, view: View | None = None
+) -> CompactDeck:
+    if view is None:
+        lat, lon = bounds.centre
+        view = View(lat, lon, bounds.zoom())
     return CompactDeck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=bounds.zoom()),
+        initial_view_state=pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom),
         map_style=ONLINE_STYLE if online_tiles else None,
         map_provider="carto" if online_tiles else None,
         tooltip=TOOLTIP,
+    )
+
+
+MAP_LAYERS = {
+    "rings": "range rings",
+    "surface": "coverage surface",
+    "labels": "labels",
+    "roads": "roads",
+    "patrols": "patrols",
+}
+"""The main map's layers a planner can switch off, by key, as the sidebar names them."""
+
+COLLISION = [{"@@type": "CollisionFilterExtension"}]
+"""deck.gl's collision filter (registered by Streamlit's deck.gl JSON converter): each frame,
+at the zoom shown, a label is hidden where a label of higher priority covers its point."""
+
+LABEL_OFFSET_PX = 12
+"""Labels start this far right of their point; their light box reaches back under the point,
+which is where the collision filter tests whether a label is covered."""
+
+COLLISION_PADDING_PX = [60, 8, 4, 8]
+"""The box each label covers in the collision pass (left, top, right, bottom, beyond its
+text): deck.gl tests a label's own point only, so a box grown by about half a label to the
+left and a line up and down covers the point of a label that would overlap it from there."""
+
+
+def _labels_deck_layer(labels: Records) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer",
+        list(labels),
+        id="labels",
+        get_position=["lon", "lat"],
+        get_text="text",
+        get_size=12,
+        get_color="colour",
+        get_text_anchor='"start"',
+        get_alignment_baseline='"center"',
+        get_pixel_offset=[LABEL_OFFSET_PX, 0],
+        background=True,
+        get_background_color=[255, 255, 255, 170],
+        background_padding=[LABEL_OFFSET_PX + 4, 1, 2, 1],
+        extensions=COLLISION,
+        get_collision_priority="priority",
+        collision_test_props={"padding": COLLISION_PADDING_PX},
+        pickable=False,
+    )
+
+
+def _cells_layer(
+    cells: Records, layer_id: str, cell_km: float, fill: list[int], line: bool, highlight: bool = True
+) -> pdk.Layer:
+    return pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
+        "ColumnLayer",
+        list(cells),
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_fill_color=fill,
+        disk_resolution=4,
+        radius=cell_km * 1000 / 2**0.5,
+        angle=45,
+        extruded=False,
+        stroked=line,
+        get_line_color=[0, 114, 178, 90],
+        line_width_min_pixels=1 if line else 0,
+        pickable=True,
+        auto_highlight=highlight,
+        highlight_color=[0, 114, 178, 70],
     )
 
 
@@ -151,27 +223,27 @@ def build_deck(
     towns: Records,
     airfields: Records,
     places: Records,
-    place_radius_m: float,
+    place_km: float,
+    fine_places: Records = (),
+    fine_km: float = 0.0,
+    labels: Records = (),
+    roads: Records = (),
     surface: Records = (),
     surface_cell_km: float = 0.0,
+    view: View | None = None,
+    scale: ScaleBar | None = None,
+    shown: Mapping[str, bool] | None = None,
     online_tiles: bool = False,
 ) -> pdk.Deck:
-    """The map: offline basemap, coverage surface, rings, patrols, facilities, bases, sites."""
-    deck_layers = [
-        _countries_layer(countries, online_tiles),
-        pdk.Layer(
-            "ScatterplotLayer",
-            list(places),
-            id="places",
-            get_position=["lon", "lat"],
-            get_radius=place_radius_m,
-            get_fill_color=[0, 0, 0, 3],
-            pickable=True,
-            auto_highlight=True,
-            highlight_color=[0, 114, 178, 60],
-        ),
-    ]
-    if surface:
+    """The map: offline basemap, coverage surface, roads, cells to click, rings, patrols,
+    facilities (a badge above a marker), bases, sites, labels and a scale bar.
+
+    ``shown`` switches the layers of :data:`MAP_LAYERS` (all on by default); ``view`` is where
+    the map opens (default: the whole of ``bounds``).
+    """
+    on = dict.fromkeys(MAP_LAYERS, True) | dict(shown or {})
+    deck_layers = [_countries_layer(countries, online_tiles)]
+    if surface and on["surface"]:
         deck_layers.append(
             pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
                 "ColumnLayer",
@@ -186,6 +258,28 @@ def build_deck(
                 pickable=False,
             )
         )
+    if roads and on["roads"]:
+        deck_layers.append(
+            pdk.Layer(
+                "PathLayer",
+                list(roads),
+                id="roads",
+                get_path="path",
+                get_color="colour",
+                get_width=1,
+                width_min_pixels=1,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+                get_dash_array="dash",
+                dash_justified=True,
+                pickable=False,
+            )
+        )
+    # Zoomed onto a cell, its fine cells light up under the pointer, not the coarse one around them.
+    deck_layers.append(
+        _cells_layer(places, "places", place_km, [0, 0, 0, 3], line=False, highlight=not fine_places)
+    )
+    if fine_places:
+        deck_layers.append(_cells_layer(fine_places, "fine-places", fine_km, [0, 114, 178, 12], line=True))
     deck_layers += [
         pdk.Layer(
             "ScatterplotLayer",
@@ -209,34 +303,34 @@ def build_deck(
             get_fill_color=[60, 60, 60],
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            list(towns[:40]),
-            id="town-labels",
-            get_position=["lon", "lat"],
-            get_text="label",
-            get_size=11,
-            get_color=[90, 90, 90],
-            get_pixel_offset=[0, -10],
-        ),
-        pdk.Layer(
-            "PathLayer",
-            list(layers["range_rings"]),
-            id="range-rings",
-            get_path="path",
-            get_color="colour",
-            width_min_pixels=1,
-            pickable=False,
-        ),
-        pdk.Layer(
-            "PathLayer",
-            list(layers["patrol_stretches"]),
-            id="patrols",
-            get_path="path",
-            get_color="colour",
-            width_min_pixels=4,
-            pickable=True,
-        ),
+    ]
+    if on["rings"]:
+        deck_layers.append(
+            pdk.Layer(
+                "PathLayer",
+                list(layers["range_rings"]),
+                id="range-rings",
+                get_path="path",
+                get_color="colour",
+                width_min_pixels=1,
+                pickable=False,
+            )
+        )
+    if on["patrols"]:
+        deck_layers.append(
+            pdk.Layer(
+                "PathLayer",
+                list(layers["patrol_stretches"]),
+                id="patrols",
+                get_path="path",
+                get_color="colour",
+                width_min_pixels=4,
+                pickable=True,
+            )
+        )
+    if labels and on["labels"]:  # under the symbols: a label's box reaches back under its point
+        deck_layers.append(_labels_deck_layer(labels))
+    deck_layers += [
         pdk.Layer(
             "ScatterplotLayer",
             list(layers["airframe_bases"]),
@@ -251,21 +345,48 @@ def build_deck(
             line_width_min_pixels=2,
             pickable=True,
         ),
-        _dots_layer(layers["sites"], "sites", 7),
-        _labels_layer(layers["sites"], "site-labels", 14),
-        _badges_layer(layers["facilities"], "facilities", 13),
-        pdk.Layer(
-            "TextLayer",
-            list(layers["airframe_bases"]),
-            id="base-labels",
+        pdk.Layer(  # where each facility is: its badge stands above it
+            "ScatterplotLayer",
+            list(layers["facilities"]),
+            id="facility-places",
             get_position=["lon", "lat"],
-            get_text="label",
-            get_size=11,
-            get_color="colour",
-            get_pixel_offset=[0, -22],
+            get_radius=1,
+            radius_min_pixels=3,
+            radius_max_pixels=3,
+            get_fill_color=[0, 0, 0],
+            pickable=False,
         ),
+        _badges_layer(layers["facilities"], "facilities", 13, get_pixel_offset=[0, BADGE_OFFSET_PX]),
+        _dots_layer(layers["sites"], "sites", 7),
     ]
-    return _deck(deck_layers, bounds, online_tiles)
+    if scale is not None:
+        bar, text = scale.records()
+        deck_layers += [
+            pdk.Layer(
+                "PathLayer",
+                bar,
+                id="scale-bar",
+                get_path="path",
+                get_color="colour",
+                width_min_pixels=4,
+                cap_rounded=False,
+                pickable=False,
+            ),
+            pdk.Layer(
+                "TextLayer",
+                text,
+                id="scale-label",
+                get_position=["lon", "lat"],
+                get_text="text",
+                get_size=12,
+                get_color=[0, 0, 0],
+                get_pixel_offset=[0, -12],
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                pickable=False,
+            ),
+        ]
+    return _deck(deck_layers, bounds, online_tiles, view)
 
 
 def build_planning_deck(

@@ -22,18 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from medevac.check import CheckResult
+from medevac.ground import road_network
 from medevac.mapdata import (
     Bounds,
     CoverageView,
     airfields,
     country_outlines,
     coverage_view,
-    placement_grid,
     result_layers,
     scenario_bounds,
     towns,
 )
 from medevac.mapdata_variants import variant_coverage_view
+from medevac.mapview import bounds_view, coarse_cells, label_records, road_records, scale_bar
 from medevac.model import Scenario
 from medevac.scenario import load_scenario
 from medevac.whatif import (
@@ -73,13 +74,13 @@ def has_coverage() -> bool:
 @lru_cache(maxsize=64)
 def places_near(bounds: Bounds) -> dict[str, Any]:
     """The basemap around a box, cached per box as the app's ``places_near`` is."""
-    places, radius_m = placement_grid(bounds)
+    cells = coarse_cells(bounds)
     return {
         "countries": country_outlines(bounds),
         "towns": towns(bounds),
         "airfields": airfields(bounds),
-        "places": places,
-        "place_radius_m": radius_m,
+        "places": cells.records("coarse"),
+        "place_km": cells.cell_km,
     }
 
 
@@ -112,11 +113,16 @@ def one_whatif(
     layers = result_layers(result)
     bounds = scenario_bounds(variant)
     basemap = places_near(bounds)
+    map_view = bounds_view(bounds)
     deck = build_deck(
         bounds=bounds,
         layers=layers,
+        labels=label_records(layers, basemap["towns"]),
+        roads=road_records(road_network(result.engine.router), result.season),
         surface=surface,
         surface_cell_km=cell_km,
+        view=map_view,
+        scale=scale_bar(map_view),
         **basemap,
     )
     deck.to_json()  # what st.pydeck_chart serialises

@@ -116,13 +116,18 @@ class CheckResult:
 
         return Results([self])
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return self.scenario.names()
+
     def pathway_text(self, leg: Leg, site: int) -> str | None:
-        """How a leg is delivered at a site, in a planner's words."""
-        return messages.row_pathway_text(self.results.record(site, leg))
+        """How a leg is delivered at a site, in a planner's words (places by name)."""
+        return messages.row_pathway_text(self.results.record(site, leg), self.names)
 
     def limiting_factor(self, site: int) -> str | None:
-        """Why a site fails, leg by leg, with numbers; ``None`` when it meets every leg."""
-        return messages.limiting_factor(self.results.site_records(site))
+        """Why a site fails, leg by leg, with numbers (places by name); ``None`` when it meets
+        every leg."""
+        return messages.limiting_factor(self.results.site_records(site), self.names)
 
     def site_rows(self) -> list[dict[str, Any]]:
         """One record per site in the spec's JSON shape."""

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from medevac import i18n, messages
 from medevac.check import CheckResult, check
 from medevac.errors import LayerError, MedevacError, Problem, ScenarioError, one_line, problem_lines, shorten
 from medevac.model import PathFile, Scenario
 from medevac.scenario import json_schema_text, load_scenario, scenario_warnings
-from medevac.standards import LEG_LABEL
 
 EXIT_OK, EXIT_GAP, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -81,11 +81,50 @@ def build_parser() -> argparse.ArgumentParser:
     from medevac.library_command import add_arguments as add_library_arguments
 
     add_library_arguments(commands.add_parser("library", help="saved variants: list, show, export ..."))
+    for command in _leaf_parsers(commands):
+        command.add_argument(
+            "--lang",
+            metavar="LANG",
+            help=f"language of the text output ({', '.join(i18n.LANGUAGES)}); default: "
+            f"${i18n.ENVIRONMENT_VARIABLE}, else the locale, else en. Data (JSON, CSV) stays English. "
+            "Translated so far: check's table, validate, warnings",
+        )
     return parser
+
+
+TRANSLATED_COMMANDS = frozenset({"check", "validate"})
+"""Commands whose text speaks the chosen language. The others speak English until their words
+are all in the catalogue: a report half in French is worse than one in English."""
+
+
+def _leaf_parsers(
+    commands: argparse._SubParsersAction[Any],
+) -> list[argparse.ArgumentParser]:
+    """The parsers that take a command's options: each command's, or each of its actions'
+    (``medevac library show ...``), so that ``--lang`` goes where the other options go."""
+    leaves: list[argparse.ArgumentParser] = []
+    for command in commands.choices.values():
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        leaves += _leaf_parsers(nested[0]) if nested else [command]
+    return leaves
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        language = i18n.resolve_language(args.lang)
+    except i18n.LanguageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.command not in TRANSLATED_COMMANDS:
+        if args.lang and language != i18n.DEFAULT_LANGUAGE:
+            print(f"note: medevac {args.command} speaks English only so far", file=sys.stderr)
+        language = i18n.DEFAULT_LANGUAGE
+    with i18n.using(language):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     scenario: Scenario | None = None
     try:
         if args.command == "schema":
@@ -101,16 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_library(args)
         scenario = load_scenario(args.scenario)
         for warning in scenario_warnings(scenario):
-            print(f"{args.scenario}: warning: {warning}", file=sys.stderr)
+            print(messages.warning_text(args.scenario, warning), file=sys.stderr)
         if args.command == "validate":
             problems = layer_problems(scenario, args.scenario)
             if problems:
                 raise ScenarioError(problems)
-            print(
-                f"{args.scenario}: valid ({len(scenario.facilities)} facilities, "
-                f"{len(scenario.airframes)} airframes, {len(scenario.sites)} sites, "
-                f"{len(scenario.patrols)} patrols)"
-            )
+            sizes = (scenario.facilities, scenario.airframes, scenario.sites, scenario.patrols)
+            print(messages.validated_text(args.scenario, *(len(items) for items in sizes)))
             return EXIT_OK
         if args.command == "coverage":
             from medevac.coverage.command import run as run_coverage
@@ -129,7 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return (run_robustness if args.command == "robustness" else run_profile)(scenario, args)
         result = check(scenario, light=args.light, season=args.season)
-        print(_FORMATS[args.format](result), end="")
+        if args.format == "table":
+            print(format_table(result), end="")
+        else:
+            with i18n.using(i18n.DEFAULT_LANGUAGE):  # data: English keys and values
+                print(_FORMATS[args.format](result), end="")
     except ScenarioError as error:
         _print_problems(error.problems)
         return EXIT_BAD_INPUT
@@ -254,18 +294,29 @@ def format_csv(result: CheckResult) -> str:
 
 
 def format_table(result: CheckResult) -> str:
-    """A terminal table: one line per site, failing legs marked, then why they fail."""
+    """A terminal table: one line per site, failing legs marked, then why they fail, in the
+    current language (:mod:`medevac.i18n`), numbers as its locale writes them."""
     legs = result.legs
     doc = result.to_json()
-    headers = ["site", *(f"{LEG_LABEL[leg]} (<= {doc['thresholds'][leg]})" for leg in legs), "verdict"]
+    text = messages.check_table_text
+    headers = [
+        text("site"),
+        *(
+            i18n.format_template(
+                "{leg} (<= {limit})", leg=messages.leg_text(leg), limit=doc["thresholds"][leg]
+            )
+            for leg in legs
+        ),
+        text("verdict"),
+    ]
     body = []
     for row in doc["sites"]:
         cells = [row["site_id"]]
         for leg in legs:
             value = row[f"{leg}_min"]
-            text = "none" if value is None else f"{value:.1f}"
-            cells.append(text if row["meets"][leg] else f"{text} !")
-        cells.append("meets all" if row["meets_all"] else "GAP")
+            cell = text("none") if value is None else i18n.format_decimal(value, 1, grouping=False)
+            cells.append(cell if row["meets"][leg] else f"{cell} !")
+        cells.append(text("meets_all") if row["meets_all"] else text("gap"))
         body.append(cells)
     widths = [max(len(str(r[i])) for r in [headers, *body]) for i in range(len(headers))]
 
@@ -275,25 +326,31 @@ def format_table(result: CheckResult) -> str:
             [first.ljust(widths[0]), *(c.rjust(w) for c, w in zip(rest, widths[1:], strict=True))]
         )
 
-    title = (
-        f"{doc['scenario']}: {doc['standard']}, {result.light}, {result.season} season "
-        "(minutes from wounding)"
-    )
+    condition = messages.condition_text(result.light, result.season)
+    title = text("title", scenario=doc["scenario"], standard=doc["standard"], condition=condition)
     lines = [title, "", line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
     gaps = [r for r in doc["sites"] if not r["meets_all"]]
     if gaps:
-        lines += ["", "Why sites fail (! marks a leg over its threshold):"]
-        lines += [f"  {r['site_id']}: {r['limiting_factor']}" for r in gaps]
+        lines += ["", text("why")]
+        lines += ["  " + text("site_why", site=r["site_id"], why=r["limiting_factor"]) for r in gaps]
     if doc["patrols"]:
-        lines += ["", "Patrols (share of route length meeting each leg):"]
+        lines += ["", text("patrols")]
         for patrol in doc["patrols"]:
-            shares = ", ".join(f"{LEG_LABEL[leg]} {patrol['share_meeting'][leg]:.0%}" for leg in legs)
-            lines.append(f"  {patrol['patrol_id']}: {shares}")
+            shares = ", ".join(
+                f"{messages.leg_text(leg)} {i18n.format_percent(patrol['share_meeting'][leg])}"
+                for leg in legs
+            )
+            lines.append("  " + text("patrol_shares", patrol=patrol["patrol_id"], shares=shares))
     s = doc["summary"]
     lines += [
         "",
-        f"{s['sites_meeting_all']} of {s['sites']} sites meet every leg; "
-        f"{s['personnel_meeting_all']} of {s['personnel']} personnel.",
+        text(
+            "summary",
+            sites_meeting=s["sites_meeting_all"],
+            sites=s["sites"],
+            personnel_meeting=s["personnel_meeting_all"],
+            personnel=s["personnel"],
+        ),
     ]
     return "\n".join(lines) + "\n"
 

@@ -13,6 +13,7 @@ colour is never the only cue.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,18 +55,26 @@ STATUS_CODE: dict[Leg | None, str] = {
 LEVEL_COLOUR: dict[int, RGB] = {1: (255, 255, 255), 2: (153, 153, 153), 3: (0, 0, 0)}
 """Facility badge fill by capability rank (Level 1 white, 2 grey, 3 black)."""
 
-PATROL_MEETS_COLOUR: RGB = (0, 158, 115)  # Okabe-Ito bluish green
+PATROL_MEETS_COLOUR: RGB = MEETS_ALL_COLOUR
+"""A patrol stretch meeting every leg: the colour of a site that does (failing stretches take
+the colour of the first leg they fail, as sites do)."""
 
 TIME_BANDS_MIN: tuple[float, ...] = (30.0, 60.0, 90.0, 120.0, 240.0)
 """Upper edges of the coverage surface's colour bands (minutes); beyond the last: no colour."""
 
 BAND_COLOURS: tuple[RGB, ...] = (
-    (0, 114, 178),
-    (86, 180, 233),
-    (240, 228, 66),
-    (230, 159, 0),
-    (213, 94, 0),
+    (0, 90, 50),
+    (35, 139, 69),
+    (116, 196, 118),
+    (186, 228, 179),
+    (247, 252, 185),
 )
+"""The coverage bands, quickest first: a single-hue sequence (ColorBrewer YlGn, dark to
+light), read by lightness alone, so colour-blind readers follow it; no colour of a site's
+verdict (Okabe-Ito) is among them, so a cell is never read as a site's status."""
+
+SURFACE_ALPHA = 110
+"""Opacity (0-255) of the coverage cells over the basemap."""
 
 GEODATA_DIR: Traversable = GEODATA
 """The bundled offline basemap: country outlines, towns and airfields (see
@@ -149,7 +158,7 @@ def site_records(result: CheckResult) -> list[dict[str, Any]]:
                 "personnel": site.personnel,
                 "status": status_label(failed),
                 "code": STATUS_CODE[failed],
-                "label": f"{site.id} [{STATUS_CODE[failed]}]",
+                "label": f"{site.name or site.id} [{STATUS_CODE[failed]}]",
                 "colour": list(FAIL_COLOUR[failed] if failed else MEETS_ALL_COLOUR),
                 "tooltip": "\n".join(lines),
             }
@@ -292,31 +301,13 @@ def band_colour(time_min: float) -> list[int]:
     """Colour of a coverage cell by its time band; transparent beyond the last band."""
     for edge, colour in zip(TIME_BANDS_MIN, BAND_COLOURS, strict=True):
         if time_min <= edge:
-            return [*colour, 80]
+            return [*colour, SURFACE_ALPHA]
     return [0, 0, 0, 0]
 
 
 def band_legend() -> list[tuple[str, RGB]]:
     lower = [0.0, *TIME_BANDS_MIN[:-1]]
     return [(f"{a:g}-{b:g} min", c) for a, b, c in zip(lower, TIME_BANDS_MIN, BAND_COLOURS, strict=True)]
-
-
-def placement_grid(bounds: Bounds, cells_per_side: int = 30) -> tuple[list[dict[str, Any]], float]:
-    """Candidate places to click on the map: a regular lat/lon lattice over the box.
-
-    Returns the points and the radius (m) that makes their discs cover the box.
-    """
-    lat = np.round(np.linspace(bounds.south, bounds.north, cells_per_side), 4)
-    lon = np.round(np.linspace(bounds.west, bounds.east, cells_per_side), 4)
-    steps = max(1, cells_per_side - 1)
-    east_west_km = (bounds.east - bounds.west) * 111.0 * np.cos(np.radians(bounds.centre[0]))
-    spacing_km = float(max((bounds.north - bounds.south) * 111.0, east_west_km)) / steps
-    points = [
-        {"lat": float(y), "lon": float(x), "tooltip": f"({y:.2f}, {x:.2f}): click to place a what-if here"}
-        for y in lat
-        for x in lon
-    ]
-    return points, spacing_km * 1000 * 0.75
 
 
 # -- the coverage surface -----------------------------------------------------------------
@@ -346,7 +337,7 @@ class CoverageView:
         lat = np.round(self.lat_deg[shown], 4).tolist()
         lon = np.round(self.lon_deg[shown], 4).tolist()
         # band_colour of every cell at once: the first band whose edge the time is within
-        colours = [[*colour, 80] for colour in BAND_COLOURS]
+        colours = [[*colour, SURFACE_ALPHA] for colour in BAND_COLOURS]
         bands = np.searchsorted(np.asarray(TIME_BANDS_MIN, dtype=np.float64), row[shown], side="left")
         return [
             {"lon": x, "lat": y, "colour": colours[band]}
@@ -474,6 +465,36 @@ def ascii_label(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+MAX_LABEL_CHARS = 30
+"""Longest label on a map; a longer name is cut at a word and ends in ``...``."""
+
+
+def map_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """A name as a map label: no parenthesised asides, at most ``limit`` characters.
+
+    >>> map_label("Anefis temporary operating base (no marked HLS)")
+    'Anefis temporary operating...'
+    >>> map_label("Gao supercamp")
+    'Gao supercamp'
+    """
+    text = re.sub(r"\s*\([^)]*\)", "", text)
+    text = re.sub(r"\s+,", ",", " ".join(text.split())) or text
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:-")
+    return f"{cut}..."
+
+
+def facility_label(level: str, name: str) -> str:
+    """``L2 hospital, Gao``: the level as a badge, then the name without its own level words.
+
+    >>> facility_label("1", "Level 1, Wau"), facility_label("2+", "Level 2+ hospital, UN House Juba")
+    ('L1 Wau', 'L2+ hospital, UN House Juba')
+    """
+    rest = re.sub(r"^\s*level\s+\d\+?\s*,?\s*", "", map_label(name, limit=200), flags=re.IGNORECASE)
+    return map_label(f"L{level} {rest or name}".strip())
+
+
 def towns(bounds: Bounds, geodata_dir: Traversable = GEODATA_DIR) -> list[dict[str, Any]]:
     """Towns of the bundled geodata (GeoNames) inside the box, largest first."""
     records = _points_in("towns.geojson", bounds, geodata_dir)
@@ -545,8 +566,11 @@ __all__ = [
     "FAIL_COLOUR",
     "GEODATA_DIR",
     "LEVEL_COLOUR",
+    "MAX_LABEL_CHARS",
     "MEETS_ALL_COLOUR",
+    "PATROL_MEETS_COLOUR",
     "STATUS_CODE",
+    "SURFACE_ALPHA",
     "Bounds",
     "CoverageView",
     "airfields",
@@ -556,11 +580,12 @@ __all__ = [
     "circle_path",
     "country_outlines",
     "coverage_view",
+    "facility_label",
     "facility_records",
     "feature_collection",
     "layers_geojson",
+    "map_label",
     "patrol_records",
-    "placement_grid",
     "range_ring_records",
     "result_layers",
     "scenario_bounds",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from medevac.i18n import N_, format_template, gettext, ngettext
 from medevac.standards import LEG_LABEL, Leg
 
 if TYPE_CHECKING:  # the records are data from below; words never import the engine
@@ -54,19 +55,28 @@ def level_text(rank: float) -> str:
 
 def leg_text(leg: Leg) -> str:
     """``primary_surgery`` -> ``primary surgery``."""
-    return LEG_LABEL[leg]
+    return gettext(LEG_LABEL[leg])
 
 
-ALL_LEGS_TEXT = "every leg"
+ALL_LEGS_TEXT = N_("every leg")
+
+LIGHT_TEXT: dict[str, str] = {"day": N_("by day"), "night": N_("at night")}
+SEASON_TEXT: dict[str, str] = {"dry": N_("in the dry season"), "wet": N_("in the wet season")}
 
 
 def light_text(light: str) -> str:
-    return {"day": "by day", "night": "at night"}[light]
+    return gettext(LIGHT_TEXT[light])
+
+
+LIGHT_NAME: dict[str, str] = {"day": N_("day"), "night": N_("night")}
+SEASON_NAME: dict[str, str] = {"dry": N_("dry season"), "wet": N_("wet season")}
 
 
 def condition_text(light: str, season: str) -> str:
     """``("night", "wet")`` -> ``night, wet season``."""
-    return f"{light}, {season} season"
+    light_words = gettext(LIGHT_NAME[light]) if light in LIGHT_NAME else light
+    season_words = gettext(SEASON_NAME[season]) if season in SEASON_NAME else f"{season} season"
+    return f"{light_words}, {season_words}"
 
 
 def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
@@ -75,13 +85,24 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
     lights = {light for light, _ in found}
     seasons = {season for _, season in found}
     if len(found) == len(lights) * len(seasons):  # a full product: say it in two words
-        light = "by day and night" if len(lights) == 2 else light_text(next(iter(lights)))
-        season = "in both seasons" if len(seasons) == 2 else f"in the {next(iter(seasons))} season"
+        light = gettext(N_("by day and night")) if len(lights) == 2 else light_text(next(iter(lights)))
+        season = (
+            gettext(N_("in both seasons")) if len(seasons) == 2 else gettext(SEASON_TEXT[next(iter(seasons))])
+        )
         return f"{light}, {season}"
-    return "; ".join(f"{light_text(light)}, {season} season" for light, season in conditions)
+    return "; ".join(f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions)
 
 
 # -- pathways ---------------------------------------------------------------------------------
+
+Names = Mapping[str, str]
+"""Each place's name by its id (:meth:`medevac.model.Scenario.names`)."""
+
+
+def _named(asset_id: str | None, names: Names | None) -> str:
+    if asset_id is None:
+        return "?"
+    return names.get(asset_id, asset_id) if names else asset_id
 
 
 def pathway_text(
@@ -90,11 +111,14 @@ def pathway_text(
     facility_id: str | None = None,
     pickup_id: str | None = None,
     carry_km: float = 0.0,
+    names: Names | None = None,
 ) -> str | None:
     """A pathway code with the assets it used: ``road to tessalit, air puma-1 -> gao-l2``.
 
     ``carry_km`` is the distance the road legs go on foot, straight across, when that is
     quicker than driving (spec v1.1: "a carry, not a drive: the pathway says so").
+    ``names`` (:meth:`medevac.model.Scenario.names`) puts the places' names for their ids,
+    for readers; the JSON of a check keeps ids.
 
     >>> pathway_text("road", facility_id="gao-l2", carry_km=3.2)
     'road -> gao-l2 (on foot 3.2 km)'
@@ -102,27 +126,40 @@ def pathway_text(
     'road to tessalit, air puma-1 -> gao-l2'
     """
     plane = airframe_id or "?"
-    place = facility_id or "?"
-    via = pickup_id or "?"
-    foot = f" (on foot {carry_km:.1f} km)" if carry_km and np.isfinite(carry_km) and carry_km > 0 else ""
-    texts: dict[str, str | None] = {
-        "none": None,
-        "on_site": "first responders on site",
-        "road": f"road -> {place}{foot}",
-        "ground_team": f"ground team from {place}{foot}",
-        "ground_team_back": f"ground team from {place}, back by road -> {place}{foot}",
-        "air_team": f"air {plane} (team on board)",
-        "air": f"air {plane} -> {place}",
-        "road_air_team": f"road to {via}{foot}, air {plane} (team on board)",
-        "road_air": f"road to {via}{foot}, air {plane} -> {place}",
-    }
-    return texts[pathway]
+    place = _named(facility_id, names)
+    via = _named(pickup_id, names)
+    carried = carry_km and np.isfinite(carry_km) and carry_km > 0
+    foot = format_template(gettext(N_(" (on foot {km:.1f} km)")), km=carry_km) if carried else ""
+    template = PATHWAY_TEXT[pathway]
+    if template is None:
+        return None
+    return format_template(gettext(template), plane=plane, place=place, via=via, foot=foot)
 
 
-def row_pathway_text(row: Mapping[str, Any]) -> str | None:
+PATHWAY_TEXT: dict[str, str | None] = {
+    "none": None,
+    "on_site": N_("first responders on site"),
+    "road": N_("road -> {place}{foot}"),
+    "ground_team": N_("ground team from {place}{foot}"),
+    "ground_team_back": N_("ground team from {place}, back by road -> {place}{foot}"),
+    "air_team": N_("air {plane} (team on board)"),
+    "air": N_("air {plane} -> {place}"),
+    "road_air_team": N_("road to {via}{foot}, air {plane} (team on board)"),
+    "road_air": N_("road to {via}{foot}, air {plane} -> {place}"),
+}
+"""The words of each pathway code: a template over the airframe (``{plane}``), the facility
+(``{place}``), the pick-up point (``{via}``) and the carry on foot (``{foot}``)."""
+
+
+def row_pathway_text(row: Mapping[str, Any], names: Names | None = None) -> str | None:
     """:func:`pathway_text` of one row of :class:`medevac.results.Results`."""
     return pathway_text(
-        row["pathway"], row["airframe_id"], row["facility_id"], row["pickup_id"], float(row["carry_km"])
+        row["pathway"],
+        row["airframe_id"],
+        row["facility_id"],
+        row["pickup_id"],
+        float(row["carry_km"]),
+        names,
     )
 
 
@@ -137,40 +174,49 @@ _LISTS = ("no_airframe_available", "no_night_airframe", "not_night_capable", "un
 
 
 REASONS: dict[str, str] = {
-    "no_first_responders": "first aid: no first responders at {asset}",
-    "no_facility_level": "no Level {level:.0f} facility in the scenario",
-    "no_airframe": "no airframe in the scenario",
-    "no_airframe_available": "no airframe available ({assets} unavailable)",
-    "no_night_airframe": "night: no night-capable airframe",
-    "no_helicopter_landing_site": (
+    "no_first_responders": N_("first aid: no first responders at {asset}"),
+    "no_facility_level": N_("no Level {level:.0f} facility in the scenario"),
+    "no_airframe": N_("no airframe in the scenario"),
+    "no_airframe_available": N_("no airframe available ({assets} unavailable)"),
+    "no_night_airframe": N_("night: no night-capable airframe"),
+    "no_helicopter_landing_site": N_(
         "landing: no helicopter landing site at {asset}, casualties must first go by road"
     ),
-    "no_landing_site": "landing: no landing site at {asset}, casualties must first go by road",
-    "out_of_range": "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})",
-    "not_night_capable": "night: {assets} not night-capable",
-    "unavailable": "unavailable: {assets}",
-    "no_road_nearby": "roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)",
-    "no_facility_near_road": "roads: no facility is within {max_snap_km:g} km of a road",
-    "road_closed": "roads: its nearest road is closed",
-    "road_closed_wet": "roads: its nearest road is closed in the wet season",
-    "road_cut_wet": "roads: in the wet season its road does not connect to any facility (roads closed)",
-    "road_not_connected": "roads: its road does not connect to any facility",
-    "road_access": "roads: {detail}",
-    "launch_time": "launch: meets if {asset} launched at once (now {launch_min:g} min)",
-    "approval_time": "approval: meets if launch were authorised at once (now {approval_min:g} min)",
-    "wet_season": "wet season: meets in the dry season",
-    "combined": "meets only with several changes at once",
-    "out_of_reach": "no Level {level:.0f} within reach of the assets as placed",
+    "no_landing_site": N_("landing: no landing site at {asset}, casualties must first go by road"),
+    "out_of_range": N_(
+        "out of range: {asset} would fly {flown_km:.0f} km, range {range_km:g} (to {facility})"
+    ),
+    "not_night_capable": N_("night: {assets} not night-capable"),
+    "unavailable": N_("unavailable: {assets}"),
+    "no_road_nearby": N_("roads: no road within {max_snap_km:g} km (nearest {nearest_km:.1f} km)"),
+    "no_facility_near_road": N_("roads: no facility is within {max_snap_km:g} km of a road"),
+    "road_closed": N_("roads: its nearest road is closed"),
+    "road_closed_wet": N_("roads: its nearest road is closed in the wet season"),
+    "road_cut_wet": N_("roads: in the wet season its road does not connect to any facility (roads closed)"),
+    "road_not_connected": N_("roads: its road does not connect to any facility"),
+    "road_access": N_("roads: {detail}"),
+    "launch_time": N_("launch: meets if {asset} launched at once (now {launch_min:g} min)"),
+    "approval_time": N_("approval: meets if launch were authorised at once (now {approval_min:g} min)"),
+    "wet_season": N_("wet season: meets in the dry season"),
+    "combined": N_("meets only with several changes at once"),
+    "out_of_reach": N_("no Level {level:.0f} within reach of the assets as placed"),
 }
 """The sentence of each reason code: a template over the record's numbers and ``{asset}``
 (the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
 ``{detail}``. Another language is another catalogue with the same keys."""
 
 
-def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], detail: str = "") -> str:
+def _sentence(
+    code: str,
+    assets: Sequence[str],
+    numbers: Mapping[str, float],
+    detail: str = "",
+    names: Names | None = None,
+) -> str:
     template = REASONS.get(code)
     if template is None:
         raise ValueError(f"no words for reason code {code!r}")
+    assets = [_named(asset, names) for asset in assets]
     fields = {
         "asset": assets[0] if assets else "?",
         "facility": assets[1] if len(assets) > 1 else "?",
@@ -178,21 +224,21 @@ def _sentence(code: str, assets: Sequence[str], numbers: Mapping[str, float], de
         "detail": detail,
         **numbers,
     }
-    return template.format(**fields)
+    return format_template(gettext(template), **fields)
 
 
-def reason_text(reason: Reason) -> str:
-    """One limiting factor in a planner's words, with its numbers.
+def reason_text(reason: Reason, names: Names | None = None) -> str:
+    """One limiting factor in a planner's words, with its numbers (places named by ``names``).
 
     >>> from medevac.explain import Reason
     >>> reason_text(Reason("out_of_range", "surgery", ("puma-1", "gao-l2"),
     ...                    {"flown_km": 612.0, "range_km": 570.0}))
     'out of range: puma-1 would fly 612 km, range 570 (to gao-l2)'
     """
-    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail)
+    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail, names)
 
 
-def reasons_text(reasons: Iterable[Reason]) -> list[str]:
+def reasons_text(reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
     """A site's reasons over its failing legs, each said once, in order of first appearance
     within three parts: what holds the site back, what alone would make a leg meet, and
     whether several changes together would.
@@ -210,25 +256,34 @@ def reasons_text(reasons: Iterable[Reason]) -> list[str]:
                 order.append((reason.code, None))
             merged[reason.code] += [a for a in reason.assets if a not in merged[reason.code]]
             continue
-        text = reason_text(reason)
+        text = reason_text(reason, names)
         if text not in texts:
             texts.add(text)
             order.append((text, reason))
-    return [key if record is not None else _sentence(key, merged[key], {}) for key, record in order]
+    return [
+        key if record is not None else _sentence(key, merged[key], {}, names=names) for key, record in order
+    ]
 
 
 def failure_head(leg: Leg, time_min: float, threshold_min: float, pathway: str | None) -> str:
     """``surgery: best is 131.0 min (limit 120), by air puma-1 -> gao-l2``."""
     if np.isfinite(time_min):
-        return f"{leg_text(leg)}: best is {time_min:.1f} min (limit {number(threshold_min)}), by {pathway}"
-    return f"{leg_text(leg)}: no pathway delivers it"
+        template = N_("{leg}: best is {time_min:.1f} min (limit {limit}), by {pathway}")
+        return format_template(
+            gettext(template),
+            leg=leg_text(leg),
+            time_min=time_min,
+            limit=number(threshold_min),
+            pathway=pathway,
+        )
+    return format_template(gettext(N_("{leg}: no pathway delivers it")), leg=leg_text(leg))
 
 
-def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
+def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = None) -> str | None:
     """Why a site fails, from its rows of the results table (one per leg, in leg order).
 
     The failing legs' heads (best time and pathway), then their reasons; ``None`` when the
-    site meets every leg.
+    site meets every leg. ``names`` names the places (readers); without, their ids (data).
     """
     heads: list[str] = []
     reasons: list[Reason] = []
@@ -240,82 +295,134 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]]) -> str | None:
                     row["leg"],
                     time_min if np.isfinite(time_min) else np.inf,
                     float(row["threshold_min"]),
-                    row_pathway_text(row),
+                    row_pathway_text(row, names),
                 )
             )
             reasons += list(row["reasons"])
-    return "; ".join(heads + reasons_text(reasons)) if heads else None
+    return "; ".join(heads + reasons_text(reasons, names)) if heads else None
+
+
+# -- the check's table (medevac check) ----------------------------------------------------------
+
+CHECK_TABLE_TEXT: dict[str, str] = {
+    "title": N_("{scenario}: {standard}, {condition} (minutes from wounding)"),
+    "site": N_("site"),
+    "verdict": N_("verdict"),
+    "none": N_("none"),
+    "meets_all": N_("meets all"),
+    "gap": N_("GAP"),
+    "why": N_("Why sites fail (! marks a leg over its threshold):"),
+    "site_why": N_("{site}: {why}"),
+    "patrols": N_("Patrols (share of route length meeting each leg):"),
+    "patrol_shares": N_("{patrol}: {shares}"),
+    "summary": N_(
+        "{sites_meeting:,} of {sites:,} sites meet every leg; "
+        "{personnel_meeting:,} of {personnel:,} personnel."
+    ),
+}
+"""The words of ``medevac check``'s table, by stable key (templates over their fields)."""
+
+
+def validated_text(source: str, facilities: int, airframes: int, sites: int, patrols: int) -> str:
+    """``medevac validate``'s line for a valid scenario.
+
+    >>> validated_text("a.yaml", 3, 1, 2, 0)
+    'a.yaml: valid (3 facilities, 1 airframe, 2 sites, 0 patrols)'
+    """
+    counts = [
+        format_template(ngettext("{count} facility", "{count} facilities", facilities), count=facilities),
+        format_template(ngettext("{count} airframe", "{count} airframes", airframes), count=airframes),
+        format_template(ngettext("{count} site", "{count} sites", sites), count=sites),
+        format_template(ngettext("{count} patrol", "{count} patrols", patrols), count=patrols),
+    ]
+    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=", ".join(counts))
+
+
+def warning_text(source: str, warning: str) -> str:
+    """A scenario's warning as the command line prints it: ``a.yaml: warning: ...``."""
+    return format_template(gettext("{source}: warning: {warning}"), source=source, warning=warning)
+
+
+def check_table_text(key: str, **fields: object) -> str:
+    """A heading, cell or line of ``medevac check``'s table in the current language.
+
+    >>> check_table_text("summary", sites_meeting=3, sites=13, personnel_meeting=3950, personnel=8722)
+    '3 of 13 sites meet every leg; 3,950 of 8,722 personnel.'
+    """
+    return format_template(gettext(CHECK_TABLE_TEXT[key]), **fields)
 
 
 # -- limiting factors grouped (the report) ----------------------------------------------------
 
 FACTOR_NAME: dict[str, str] = {
-    "no_first_responders": "no first responders",
-    "no_facility_level": "no facility of the level",
-    "no_airframe": "no airframe",
-    "no_airframe_available": "no airframe available",
-    "no_night_airframe": "no night-capable airframe",
-    "no_helicopter_landing_site": "no helicopter landing site",
-    "no_landing_site": "no landing site",
-    "out_of_range": "range",
-    "not_night_capable": "airframes not night-capable",
-    "unavailable": "unserviceable airframes",
-    "no_road_nearby": "roads: no road nearby",
-    "no_facility_near_road": "roads: no facility near a road",
-    "road_closed": "roads: closed",
-    "road_closed_wet": "roads: closed in the wet",
-    "road_cut_wet": "roads: cut in the wet",
-    "road_not_connected": "roads: not connected",
-    "road_access": "roads: no access",
-    "launch_time": "launch time",
-    "approval_time": "approval time",
-    "wet_season": "roads: wet season",
-    "combined": "several factors together",
-    "out_of_reach": "not within reach",
+    "no_first_responders": N_("no first responders"),
+    "no_facility_level": N_("no facility of the level"),
+    "no_airframe": N_("no airframe"),
+    "no_airframe_available": N_("no airframe available"),
+    "no_night_airframe": N_("no night-capable airframe"),
+    "no_helicopter_landing_site": N_("no helicopter landing site"),
+    "no_landing_site": N_("no landing site"),
+    "out_of_range": N_("range"),
+    "not_night_capable": N_("airframes not night-capable"),
+    "unavailable": N_("unserviceable airframes"),
+    "no_road_nearby": N_("roads: no road nearby"),
+    "no_facility_near_road": N_("roads: no facility near a road"),
+    "road_closed": N_("roads: closed"),
+    "road_closed_wet": N_("roads: closed in the wet"),
+    "road_cut_wet": N_("roads: cut in the wet"),
+    "road_not_connected": N_("roads: not connected"),
+    "road_access": N_("roads: no access"),
+    "launch_time": N_("launch time"),
+    "approval_time": N_("approval time"),
+    "wet_season": N_("roads: wet season"),
+    "combined": N_("several factors together"),
+    "out_of_reach": N_("not within reach"),
 }
 """Short name of each reason code: the report's group names and the site table's column."""
 
 FACTOR_MEANING: dict[str, str] = {
-    "no_first_responders": "first aid on site would improve it: the site has no first responders",
-    "no_facility_level": "no facility in the scenario gives this leg",
-    "no_airframe": "the scenario has no airframe",
-    "no_airframe_available": "every airframe is unserviceable; returning one named would improve it",
-    "no_night_airframe": "no serviceable airframe flies at night; night capability for one named would "
-    "improve it",
-    "no_helicopter_landing_site": "a helicopter landing site at the site would improve it",
-    "no_landing_site": "a landing site at the site would improve it",
-    "out_of_range": "the airframe named, with unlimited range, would improve it",
-    "not_night_capable": "the airframe named, made night-capable, would improve it",
-    "unavailable": "the airframe named, returned to service, would improve it",
-    "no_road_nearby": "the site is too far from any road",
-    "no_facility_near_road": "no facility is near enough to a road",
-    "road_closed": "the site's nearest road is closed",
-    "road_closed_wet": "the site's nearest road is closed in the wet season",
-    "road_cut_wet": "in the wet season the site's road reaches no facility",
-    "road_not_connected": "the site's road reaches no facility",
-    "road_access": "the site has no ground access",
-    "launch_time": "meets if the airframe named launched at once",
-    "approval_time": "meets if launch were authorised without delay",
-    "wet_season": "meets in the dry season: wet-season roads are too slow",
-    "combined": "meets only with several of these changed at once",
-    "out_of_reach": "fails even with every change at once: the level the leg needs is too far for "
-    "the assets as placed",
+    "no_first_responders": N_("first aid on site would improve it: the site has no first responders"),
+    "no_facility_level": N_("no facility in the scenario gives this leg"),
+    "no_airframe": N_("the scenario has no airframe"),
+    "no_airframe_available": N_("every airframe is unserviceable; returning one named would improve it"),
+    "no_night_airframe": N_(
+        "no serviceable airframe flies at night; night capability for one named would improve it"
+    ),
+    "no_helicopter_landing_site": N_("a helicopter landing site at the site would improve it"),
+    "no_landing_site": N_("a landing site at the site would improve it"),
+    "out_of_range": N_("the airframe named, with unlimited range, would improve it"),
+    "not_night_capable": N_("the airframe named, made night-capable, would improve it"),
+    "unavailable": N_("the airframe named, returned to service, would improve it"),
+    "no_road_nearby": N_("the site is too far from any road"),
+    "no_facility_near_road": N_("no facility is near enough to a road"),
+    "road_closed": N_("the site's nearest road is closed"),
+    "road_closed_wet": N_("the site's nearest road is closed in the wet season"),
+    "road_cut_wet": N_("in the wet season the site's road reaches no facility"),
+    "road_not_connected": N_("the site's road reaches no facility"),
+    "road_access": N_("the site has no ground access"),
+    "launch_time": N_("meets if the airframe named launched at once"),
+    "approval_time": N_("meets if launch were authorised without delay"),
+    "wet_season": N_("meets in the dry season: wet-season roads are too slow"),
+    "combined": N_("meets only with several of these changed at once"),
+    "out_of_reach": N_(
+        "fails even with every change at once: the level the leg needs is too far for the assets as placed"
+    ),
 }
 """What each reason code means, for the report's grouped table."""
 
 
 def factor_name(code: str) -> str:
-    return FACTOR_NAME.get(code, code.replace("_", " "))
+    return gettext(FACTOR_NAME[code]) if code in FACTOR_NAME else code.replace("_", " ")
 
 
 def factor_meaning(code: str) -> str:
-    return FACTOR_MEANING.get(code, "")
+    return gettext(FACTOR_MEANING[code]) if code in FACTOR_MEANING else ""
 
 
 def leg_factors_text(leg: Leg, codes: Iterable[str]) -> str:
     """``surgery: range, launch time`` (one failing leg and its reason codes, named)."""
     names = [factor_name(code) for code in dict.fromkeys(codes)]
-    return f"{leg_text(leg)}: {', '.join(names) or '-'}"
+    return format_template(gettext("{leg}: {factors}"), leg=leg_text(leg), factors=", ".join(names) or "-")
 
 
 def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]]) -> str:
@@ -329,6 +436,153 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
         )
         parts.append(f"{leg_text(leg)} at {named}")
     return ". ".join(parts)
+
+
+# -- where the minutes go, every condition side by side (medevac.breakdown, the app) ----------
+
+STEP_TEXT: dict[str, str] = {
+    "first_aid_on_site": "first aid by first responders on site",
+    "ground_departure": "the unit's vehicle leaves",
+    "request": "evacuation request received",
+    "approval": "launch approved",
+    "launch": "launch (wheels up)",
+    "team_road": "ground team drives out",
+    "flight_to_pickup": "flight to the pick-up",
+    "road": "road",
+    "on_scene": "on scene (loading)",
+    "flight_to_facility": "flight to the facility",
+    "handover": "handover into the facility",
+}
+"""Each step code of :data:`medevac.breakdown.STEP_CODES` in words."""
+
+TRACK_TEXT: dict[str, str] = {"casualty": "casualty", "team": "ground team", "aircraft": "aircraft"}
+
+KIND_TEXT: dict[str, str] = {
+    "on_site": "on-site first aid",
+    "road": "road (self-evacuation)",
+    "ground_team": "ground team",
+    "air": "air from the point",
+    "road_air": "road, then air",
+}
+"""Each kind of pathway of :data:`medevac.breakdown.KINDS` in words."""
+
+CONDITIONS_APP_TEXT: dict[str, str] = {
+    "matrix.head": "Every condition side by side",
+    "matrix.caption": (
+        "Minutes from wounding per site and leg, by day and night, in the dry and the wet season: "
+        "green meets, orange with ! fails, grey (none !) has no pathway. Of what the map shows: "
+        "{scenario}."
+    ),
+    "matrix.site": "site",
+    "matrix.column": "{condition} (min)",
+    "matrix.leg": "leg",
+    "worst.head": "The worst case at a glance",
+    "worst.caption": (
+        "Per site, the condition it fails worst (furthest over the limit; no pathway first) and "
+        "every condition it fails a leg under."
+    ),
+    "worst.all_meet": "Every site meets every leg under all four conditions.",
+    "worst.meets": "meets every leg",
+    "worst.col.condition": "worst condition",
+    "worst.col.leg": "worst leg",
+    "worst.col.failing_legs": "legs failing then",
+    "worst.col.failing_conditions": "fails under",
+    "delta.head": "Under all four conditions",
+    "delta.caption": "Sites and personnel meeting each leg, baseline then working variant, per condition.",
+    "delta.col.condition": "condition",
+    "delta.col.sites": "sites (baseline -> variant)",
+    "delta.col.personnel": "personnel (baseline -> variant)",
+    "bd.head": "Where the minutes go",
+    "bd.site": "Site",
+    "bd.leg": "Leg",
+    "bd.condition": "Condition",
+    "bd.none": "No pathway delivers {leg} at {site} ({condition}).",
+    "bd.winner": "Fastest: {pathway}, {time} ({verdict}).",
+    "bd.next": "Next best, another kind of pathway: {pathway}, {time} ({more} later).",
+    "bd.no_next": "No other kind of pathway delivers this leg here.",
+    "bd.meets": "meets the {limit} min limit",
+    "bd.fails": "over the {limit} min limit by {over}",
+    "bd.col.step": "step",
+    "bd.col.track": "who",
+    "bd.col.start": "from (min)",
+    "bd.col.minutes": "minutes",
+    "bd.col.km": "distance (km)",
+    "bd.col.kmh": "speed (km/h)",
+    "bd.col.assets": "assets",
+    "bd.col.note": "note",
+    "bd.parallel": "in parallel, waited for",
+    "bd.on_foot": "on foot, straight across",
+    "bd.axis.minutes": "minutes from wounding",
+    "bd.axis.option": "option",
+    "bd.fastest": "fastest",
+    "bd.second": "next best",
+    "patrol.head": "Patrol stretches that fail",
+    "patrol.caption": "Stretches of each patrol route where a leg fails ({condition}), km along the route.",
+    "patrol.none": "Every patrol meets every leg along its whole route ({condition}).",
+    "patrol.col.route": "route",
+    "patrol.col.from": "from (km)",
+    "patrol.col.to": "to (km)",
+    "patrol.col.length": "length (km)",
+    "patrol.col.leg": "leg it fails",
+    "rec.head": "Recommendations",
+    "rec.button": "Find what fixes the gaps (takes some seconds)",
+    "rec.spinner": "Trying placements and settings under all four conditions...",
+    "rec.none": "No single change tried closes a gap.",
+    "rec.caption": (
+        "Each change re-checked under all four conditions, in order (the settings each on top of "
+        "the ones before): the Optimise tab places assets with a proven optimum."
+    ),
+    "export.head": "Everything the command line makes",
+    "export.coverage": "Coverage surface and isochrones",
+    "export.cell_km": "Cell size (km)",
+    "export.all_conditions": "All four conditions (else the scenario's own)",
+    "export.build_coverage": "Compute the coverage layers",
+    "export.coverage_spinner": "Computing the coverage surface over the mission area...",
+    "export.gpkg": "Coverage layers (GeoPackage: cells, isochrones, patrol gaps)",
+    "export.tif": "Surface GeoTIFF: {leg}, {condition}",
+    "export.report": "Full report (as medevac report)",
+    "export.build_report": "Build the full report (HTML, PDF, workbook; takes some seconds)",
+    "export.report_spinner": "Analysing every condition and testing recommendations...",
+    "export.html": "Report (HTML)",
+    "export.pdf": "Report (PDF)",
+    "export.xlsx": "Workbook (Excel)",
+    "export.report_gpkg": "Report layers (GeoPackage)",
+    "tab.conditions": "Conditions",
+}
+"""The words of the app's Conditions tab and the conditions parts of the other tabs."""
+
+
+def conditions_app_text(key: str, **fields: object) -> str:
+    """One of :data:`CONDITIONS_APP_TEXT`, its ``{fields}`` filled.
+
+    >>> conditions_app_text("matrix.column", condition="night, wet season")
+    'night, wet season (min)'
+    """
+    return CONDITIONS_APP_TEXT[key].format(**fields)
+
+
+def duration_text(minutes: float | None) -> str:
+    """Minutes as a reader says them: ``2 h 11 min`` from an hour up, else ``52.3 min``.
+
+    >>> duration_text(131.04), duration_text(52.3), duration_text(60.0), duration_text(None)
+    ('2 h 11 min', '52.3 min', '1 h 0 min', 'none')
+    >>> duration_text(float("inf")), duration_text(119.96)
+    ('none', '2 h 0 min')
+    """
+    if minutes is None or not np.isfinite(minutes):
+        return "none"
+    if minutes < 60:
+        return f"{minutes:.1f} min"
+    whole = int(np.floor(minutes + 0.5))
+    return f"{whole // 60} h {whole % 60} min"
+
+
+def kind_text(kind: str) -> str:
+    return KIND_TEXT[kind]
+
+
+def step_text(code: str) -> str:
+    return STEP_TEXT[code]
 
 
 # -- uploads: a mission and the files it names -------------------------------------------------
@@ -846,7 +1100,7 @@ def chance_lines(
 
 def day_leg_text(leg: str) -> str:
     """A line of the 24-hour chart: a leg, or ``every leg``."""
-    return ALL_LEGS_TEXT if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
+    return gettext(ALL_LEGS_TEXT) if leg == "all" else leg_text(leg)  # type: ignore[arg-type]
 
 
 def twilight_text(airframe_id: str, dawn: str | None, dusk: str | None) -> str:
@@ -901,19 +1155,26 @@ def placement_text(
 __all__ = [
     "ALL_LEGS_TEXT",
     "APP_TEXT",
+    "CONDITIONS_APP_TEXT",
     "EDIT_FORMAT_PROBLEMS",
     "FACTOR_MEANING",
     "FACTOR_NAME",
+    "KIND_TEXT",
     "LIBRARY_ERRORS",
     "LOSS_BANDS",
+    "STEP_TEXT",
+    "TRACK_TEXT",
     "app_text",
     "asset_text",
     "chance_lines",
+    "check_table_text",
     "comparison_text",
     "condition_text",
+    "conditions_app_text",
     "conditions_phrase",
     "day_leg_text",
     "deleted_text",
+    "duration_text",
     "edit_format_problem",
     "exported_text",
     "factor_meaning",
@@ -922,6 +1183,7 @@ __all__ = [
     "findings_text",
     "headline_text",
     "hours_text",
+    "kind_text",
     "leg_factors_text",
     "leg_text",
     "level_text",
@@ -940,9 +1202,12 @@ __all__ = [
     "reasons_text",
     "renamed_text",
     "row_pathway_text",
+    "step_text",
     "twilight_text",
+    "validated_text",
     "variant_details",
     "variant_source",
+    "warning_text",
 ]
 
 
@@ -1157,13 +1422,14 @@ def placement_proof_text(places: int, optimal: bool, bound: float, value: float)
 
 def every_leg_text(
     gains: Sequence[tuple[tuple[str, str], tuple[str, ...], int, tuple[str, ...], int]],
+    names: Names | None = None,
 ) -> str:
     """``2 more sites (1,050 personnel) meet every leg by day and night, in both seasons
     (aguelhok-camp, kidal-camp)``: one clause per distinct gain, its conditions together, and
     as much for the sites that no longer meet every leg.
 
     ``gains`` holds (condition, sites newly meeting every leg, their personnel, sites no
-    longer meeting it, theirs).
+    longer meeting it, theirs); ``names`` names the sites.
     """
     parts = []
     for gained in (True, False):
@@ -1177,14 +1443,19 @@ def every_leg_text(
             count = f"{len(sites)} more {noun}" if gained else f"{len(sites)} {noun}"
             verb = verb if gained else f"no longer {verb}"
             what = f"{count} ({personnel:,} personnel) {verb}"
-            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({', '.join(sites)})")
+            listed = ", ".join(_named(site, names) for site in sites)
+            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({listed})")
     return "; ".join(parts)
 
 
-def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]]) -> str:
+def leg_gaps_text(
+    gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]],
+    names: Names | None = None,
+) -> str:
     """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``.
 
-    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do).
+    ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do);
+    ``names`` names the sites.
     """
     parts = []
     for verb, closed in (("closes", True), ("opens", False)):
@@ -1196,7 +1467,8 @@ def leg_gaps_text(gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], t
         for (leg, sites), conditions in grouped.items():
             noun = "site" if len(sites) == 1 else "sites"
             parts.append(
-                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} ({', '.join(sites)}) "
+                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} "
+                f"({', '.join(_named(site, names) for site in sites)}) "
                 f"{conditions_phrase(tuple(conditions))}"
             )
     return "; ".join(parts) if parts else "no change"

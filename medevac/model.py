@@ -352,6 +352,14 @@ class Scenario(_Frozen):
         copy._source_dir = folder
         return copy
 
+    def names(self) -> dict[str, str]:
+        """What a reader calls each site and facility: its name, or its id when it has none.
+
+        Words for people use these; data (the JSON of a check, the ids columns) keeps ids.
+        """
+        places: tuple[Facility | Site, ...] = (*self.facilities, *self.sites)
+        return {place.id: place.name or place.id for place in places}
+
     def facility(self, facility_id: str) -> Facility:
         for facility in self.facilities:
             if facility.id == facility_id:

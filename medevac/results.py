@@ -105,28 +105,6 @@ class SiteChange:
 
 
 @dataclass(frozen=True)
-class LegDelta:
-    """What a variant gains and loses on one leg against the baseline."""
-
-    leg: Leg
-    sites_before: int
-    sites_after: int
-    personnel_before: int
-    personnel_after: int
-    sites_gained: tuple[str, ...]
-    sites_lost: tuple[str, ...]
-    personnel_gained: int
-    personnel_lost: int
-    changed: tuple[SiteChange, ...]  # sites whose reported time for this leg changed
-
-    @property
-    def label(self) -> str:
-        from medevac.messages import leg_text  # words live above; a label is a convenience
-
-        return leg_text(self.leg)
-
-
-@dataclass(frozen=True)
 class EveryLegDelta:
     """What a variant gains and loses on every leg at once: people newly meeting 10-1-2
     (a person counts once, whatever the number of legs their site gains)."""
@@ -139,6 +117,34 @@ class EveryLegDelta:
     sites_lost: tuple[str, ...]
     personnel_gained: int
     personnel_lost: int
+
+    @staticmethod
+    def counts(ids: list[str], personnel: IntArray, was: BoolArray, now: BoolArray) -> dict[str, Any]:
+        """The fields above from per-site verdicts before and after (sites in both)."""
+        return {
+            "sites_before": int(was.sum()),
+            "sites_after": int(now.sum()),
+            "personnel_before": int(personnel[was].sum()),
+            "personnel_after": int(personnel[now].sum()),
+            "sites_gained": tuple(ids[k] for k in np.flatnonzero(now & ~was)),
+            "sites_lost": tuple(ids[k] for k in np.flatnonzero(was & ~now)),
+            "personnel_gained": int(personnel[now & ~was].sum()),
+            "personnel_lost": int(personnel[was & ~now].sum()),
+        }
+
+
+@dataclass(frozen=True)
+class LegDelta(EveryLegDelta):
+    """What a variant gains and loses on one leg against the baseline."""
+
+    leg: Leg
+    changed: tuple[SiteChange, ...]  # sites whose reported time for this leg changed
+
+    @property
+    def label(self) -> str:
+        from medevac.messages import leg_text  # words live above; a label is a convenience
+
+        return leg_text(self.leg)
 
 
 def _read_only_records(frame: pd.DataFrame) -> tuple[Mapping[str, Any], ...]:
@@ -584,15 +590,8 @@ class Results:
             moved = t0 != t1  # inf == inf: both unreachable is no change
             deltas.append(
                 LegDelta(
+                    **EveryLegDelta.counts(ids, personnel, was, now),
                     leg=leg,
-                    sites_before=int(was.sum()),
-                    sites_after=int(now.sum()),
-                    personnel_before=int(personnel[was].sum()),
-                    personnel_after=int(personnel[now].sum()),
-                    sites_gained=tuple(ids[k] for k in np.flatnonzero(now & ~was)),
-                    sites_lost=tuple(ids[k] for k in np.flatnonzero(was & ~now)),
-                    personnel_gained=int(personnel[now & ~was].sum()),
-                    personnel_lost=int(personnel[was & ~now].sum()),
                     changed=tuple(
                         SiteChange(ids[k], _minutes_or_none(t0[k]), _minutes_or_none(t1[k]))
                         for k in np.flatnonzero(moved)
@@ -605,21 +604,15 @@ class Results:
         self, other: Results, condition: str | None = None, other_condition: str | None = None
     ) -> EveryLegDelta:
         """Sites and personnel meeting *every* leg, before and after (sites in both)."""
-        before = self.site_tallies(condition)[["site_id", "meets_all", "personnel"]]
-        after = other.site_tallies(other_condition)[["site_id", "meets_all"]]
-        both = before.merge(after, on="site_id", how="inner", suffixes=("_before", "_after"))
-        was, now = both["meets_all_before"].to_numpy(bool), both["meets_all_after"].to_numpy(bool)
-        personnel = both["personnel"].to_numpy(np.int64)
-        ids = both["site_id"].tolist()
+        both = self.meets_all_changes(other, condition, other_condition)
+        personnel = self.site_tallies(condition).set_index("site_id")["personnel"]
         return EveryLegDelta(
-            sites_before=int(was.sum()),
-            sites_after=int(now.sum()),
-            personnel_before=int(personnel[was].sum()),
-            personnel_after=int(personnel[now].sum()),
-            sites_gained=tuple(ids[k] for k in np.flatnonzero(now & ~was)),
-            sites_lost=tuple(ids[k] for k in np.flatnonzero(was & ~now)),
-            personnel_gained=int(personnel[now & ~was].sum()),
-            personnel_lost=int(personnel[was & ~now].sum()),
+            **EveryLegDelta.counts(
+                both["site_id"].tolist(),
+                personnel.loc[both["site_id"]].to_numpy(np.int64),
+                both["meets_all_before"].to_numpy(bool),
+                both["meets_all_after"].to_numpy(bool),
+            )
         )
 
     def compare_all(self, other: Results) -> dict[str, tuple[LegDelta, ...]]:

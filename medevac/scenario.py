@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from medevac.errors import Problem, ScenarioError, key_path
 from medevac.files import OutputExistsError, write_atomic
+from medevac.i18n import N_, format_template, gettext
 from medevac.model import (
     Airframe,
     Conditions,
@@ -308,14 +309,20 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     warnings = []
     for airframe in scenario.airframes:
         if airframe.launch.night is not None and airframe.launch.night < airframe.launch.day:
+            template = N_(
+                "airframe {airframe}: night launch ({night:g} min) is quicker than day launch ({day:g} min)"
+            )
             warnings.append(
-                f"airframe {airframe.id}: night launch ({airframe.launch.night:g} min) is quicker than "
-                f"day launch ({airframe.launch.day:g} min)"
+                format_template(
+                    gettext(template),
+                    airframe=airframe.id,
+                    night=airframe.launch.night,
+                    day=airframe.launch.day,
+                )
             )
     if scenario.thresholds is not None and scenario.standard != "custom":
-        warnings.append(
-            f"thresholds are ignored with standard: {scenario.standard} (set standard: custom to use them)"
-        )
+        template = N_("thresholds are ignored with standard: {standard} (set standard: custom to use them)")
+        warnings.append(format_template(gettext(template), standard=scenario.standard))
     return warnings
 
 

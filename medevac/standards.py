@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from medevac.i18n import N_
 from medevac.model import Scenario
 
 Leg = Literal["first_aid", "resuscitation", "surgery", "primary_surgery"]
@@ -24,11 +25,13 @@ TEAM_LEGS: tuple[Leg, ...] = ("first_aid", "resuscitation")
 """Legs a medical team (ground team or AMET on board) delivers where it reaches the casualty."""
 
 LEG_LABEL: dict[Leg, str] = {
-    "first_aid": "first aid",
-    "resuscitation": "resuscitation",
-    "surgery": "surgery",
-    "primary_surgery": "primary surgery",
+    "first_aid": N_("first aid"),
+    "resuscitation": N_("resuscitation"),
+    "surgery": N_("surgery"),
+    "primary_surgery": N_("primary surgery"),
 }
+"""Each leg's name in English, as data and as message ids (:func:`medevac.messages.leg_text`
+says it in the current language)."""
 
 _PROFILES: dict[str, dict[Leg, float]] = {
     # UN DOS/DPO Casualty Evacuation in the Field (2020), section D.2.

@@ -640,6 +640,7 @@ def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
     """
     results = Results.of(result)
     index = {site.id: s for s, site in enumerate(result.scenario.sites)}
+    names = result.names
     rows = []
     for gap in results.gaps().to_dict("records"):
         records = results.site_records(index[gap["site_id"]])
@@ -652,7 +653,7 @@ def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
             "shortfall_min": shortfall if np.isfinite(shortfall) else None,
         }
         row |= leg_minutes(records)
-        row["limiting_factor"] = messages.limiting_factor(records)
+        row["limiting_factor"] = messages.limiting_factor(records, names)
         rows.append(row)
     return rows
 

@@ -19,8 +19,10 @@ from pyproj import Geod
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from medevac.check import CheckResult
+from medevac.messages import column_title
 from medevac.model import Scenario
 from medevac.scenario import scenario_from_mapping
+from medevac.standards import LEG_LABEL
 
 GEOD = Geod(ellps="WGS84")
 
@@ -147,6 +149,13 @@ def _library_in_tmp(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDEVAC_LIBRARY", str(tmp_path / "medevac-library.sqlite"))
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read English words: a French locale on the machine that runs them must not
+    change what the command line prints (tests/test_i18n.py chooses its languages itself)."""
+    monkeypatch.setenv("MEDEVAC_LANG", "en")
+
+
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     """Bytes behind every download button, by media file id (AppTest keeps only the URL)."""
@@ -161,3 +170,22 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     return stored
+
+
+GAP_COLUMNS = (
+    "site_id",
+    "name",
+    "personnel",
+    "failing_legs",
+    "shortfall_min",
+    *(f"{leg}_min" for leg in LEG_LABEL),
+    "limiting_factor",
+)
+"""The gap table's columns (:func:`medevac.whatif.gap_rows`), whose headers the page shows in words."""
+
+
+def gap_table(at: Any) -> Any:
+    """The Gaps tab's table, its columns by machine name again (the page shows
+    :func:`medevac.messages.column_title` of each)."""
+    frame = next(t for t in at.tabs if t.label == "Gaps").dataframe[0].value
+    return frame.rename(columns={column_title(name): name for name in GAP_COLUMNS})

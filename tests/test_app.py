@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import io
 import json
+import re
 import tempfile
 import tomllib
 import zipfile
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import facility, site
+from conftest import facility, gap_table, site
 from streamlit.testing.v1 import AppTest
 
 from medevac import messages
@@ -100,7 +101,7 @@ def test_opens_on_the_demo_with_map_metrics_and_gap_table(app: AppTest, download
         assert value == sites_text(expected, leg)
         assert not delta  # no variant yet
     gaps = gap_rows(expected)
-    table = tab(app, "Gaps").dataframe[0].value
+    table = gap_table(app)
     assert list(table["site_id"]) == [g["site_id"] for g in gaps]
     rows = list(csv.DictReader(io.StringIO(downloaded(app, "dl_gaps", downloads).decode())))
     assert [r["site_id"] for r in rows] == [g["site_id"] for g in gaps]
@@ -364,7 +365,7 @@ def test_an_upload_keeps_its_own_conditions_after_the_next_click(app: AppTest) -
     for _ in range(2):  # the upload's own run, then an unrelated click
         assert conditions_shown(app) == ("night", "wet", "nato-10-1-2-2", 0.5)
         assert " · nato-10-1-2-2 · night, wet season · baseline" in app.caption[0].value
-        gaps = tab(app, "Gaps").dataframe[0].value
+        gaps = gap_table(app)
         assert list(gaps["surgery_min"]) == [113.5, 2825.3]
         assert list(gaps["failing_legs"]) == [g["failing_legs"] for g in expected]
         app.selectbox(key="surface_leg").set_value("none").run()
@@ -533,7 +534,7 @@ def test_an_upload_reads_the_layers_it_names_from_its_folder(app: AppTest, tmp_p
     (tmp_path / "p.geojson").write_bytes(patrol)
     expected = check(load_scenario(tmp_path / "camps.yaml"))
     assert metric(app, "surgery")[0] == sites_text(expected, "surgery")
-    gaps = tab(app, "Gaps").dataframe[0].value
+    gaps = gap_table(app)
     assert list(gaps["surgery_min"]) == [g["surgery_min"] for g in gap_rows(expected)]
     assert {r["id"] for r in deck_layer(app, "patrols")} == {"p"}  # drawn from the uploaded file
 
@@ -928,3 +929,224 @@ def test_optimise_tab_works_on_the_working_variant(quick: AppTest) -> None:
     assert compared.loc["optimised 1", "all legs: personnel"] == int(personnel[check(kept).meets_all].sum())
     assert compared.loc["optimised 1", "all legs: personnel"] == solution.value
     assert [f.id for f in kept.facilities][-2:] == ["new-l2-1", "new-l2-2"]
+
+
+# -- the main map ---------------------------------------------------------------------------
+
+
+def deck_json(at: AppTest) -> dict[str, Any]:
+    return dict(json.loads(at.get("deck_gl_json_chart")[0].proto.json))
+
+
+def deck_layers(at: AppTest) -> dict[str, dict[str, Any]]:
+    return {layer["id"]: layer for layer in deck_json(at)["layers"]}
+
+
+def test_map_labels_are_names_decluttered_by_priority_ids_in_tooltips(quick: AppTest) -> None:
+    from medevac.mapdata import ascii_label, facility_label, map_label
+
+    demo = load_scenario(DEMO)
+    labels = deck_layers(quick)["labels"]
+    assert labels["extensions"] == [{"@@type": "CollisionFilterExtension"}]
+    assert labels["getCollisionPriority"] == "@@=priority"
+    lines = [line for record in labels["data"] for line in record["text"].split("\n")]
+    expected = check(demo)
+    for s, camp in enumerate(demo.sites):
+        failed = [leg for i, leg in enumerate(expected.legs) if not expected.meets[i, s]]
+        code = {"first_aid": "FA", "resuscitation": "R", "surgery": "S"}[failed[0]] if failed else "ok"
+        assert f"{map_label(ascii_label(camp.name or camp.id))} [{code}]" in lines
+    for hospital in demo.facilities:
+        assert facility_label(hospital.level, ascii_label(hospital.name or hospital.id)) in lines
+    text = " ".join(lines)
+    assert not any(camp.id in text for camp in demo.sites)  # names on the map, ids in the tooltips
+    for record in deck_layer(quick, "sites"):
+        assert f"({record['id']})" in record["tooltip"].splitlines()[0]
+    for record in deck_layer(quick, "facilities"):
+        assert f"({record['id']})" in record["tooltip"].splitlines()[0]
+    # Priority: the failing site with the most personnel first.
+    top = max(
+        (site for s, site in enumerate(demo.sites) if not expected.meets[:, s].all()),
+        key=lambda site: site.personnel,
+    )
+    first = max(labels["data"], key=lambda record: record["priority"])
+    assert first["text"].split("\n")[0].startswith(map_label(top.name or top.id))
+
+
+def test_a_site_at_a_facility_keeps_its_dot_above_the_badge(quick: AppTest) -> None:
+    from medevac.mapview import BADGE_OFFSET_PX
+
+    order = [layer["id"] for layer in deck_json(quick)["layers"]]
+    layers = deck_layers(quick)
+    assert order.index("sites") > order.index("facilities") > order.index("facility-places")
+    assert layers["facilities"]["getPixelOffset"] == [0, BADGE_OFFSET_PX] and BADGE_OFFSET_PX <= -14
+    assert "getPixelOffset" not in layers["sites"]  # the dot is at the site itself
+    demo = load_scenario(DEMO)
+    assert [(r["lat"], r["lon"]) for r in layers["facility-places"]["data"]] == [
+        (f.lat, f.lon) for f in demo.facilities
+    ]
+
+
+def test_a_facility_badge_follows_its_level_after_a_whatif(quick: AppTest) -> None:
+    from medevac.mapdata import LEVEL_COLOUR
+    from medevac.whatif import SetEntry
+
+    before = next(r for r in deck_layer(quick, "facilities") if r["id"] == "kidal-l1")
+    assert (before["label"], before["colour"]) == ("L1", list(LEVEL_COLOUR[1]))
+    quick.session_state["edits"] = [
+        SetEntry("facilities", "kidal-l1", (("level", "3"),)),
+        AddFacility("new-l2-1", "2+", Point(17.0, -1.0)),
+    ]
+    quick.run()
+    assert not quick.exception
+    badges = {r["id"]: r for r in deck_layer(quick, "facilities")}
+    assert (badges["kidal-l1"]["label"], badges["kidal-l1"]["colour"]) == ("L3", list(LEVEL_COLOUR[3]))
+    assert badges["kidal-l1"]["text_colour"] == [255, 255, 255]  # white on the black of Level 3
+    assert (badges["new-l2-1"]["label"], badges["new-l2-1"]["colour"]) == ("L2+", list(LEVEL_COLOUR[2]))
+    lines = [line for r in deck_layer(quick, "labels") for line in r["text"].split("\n")]
+    assert "L3 Kidal camp" in lines
+
+
+def swatches(html: str) -> list[str]:
+    return re.findall(r'<span style="(display:inline-block[^"]*)"', html)
+
+
+def test_the_legend_shows_every_swatch_and_only_the_profiles_legs(app: AppTest) -> None:
+    from medevac.mapdata import BAND_COLOURS, FAIL_COLOUR, SURFACE_ALPHA
+
+    def legend() -> str:
+        return next(m.value for m in app.markdown if m.value.startswith("<b>Sites</b>"))
+
+    html = legend()
+    assert "primary surgery" not in html
+    assert len(re.findall(r"\] fails [a-z ]+ first", html)) == 3  # un-10-1-2: three legs
+    for style in swatches(html):  # every swatch has a border: a box, a ring or a line
+        assert ("border" in style and "solid" in style) or "dashed" in style
+    for leg in ("first_aid", "resuscitation", "surgery"):
+        r, g, b = FAIL_COLOUR[leg]
+        assert f"background:rgb({r},{g},{b})" in html
+    alpha = SURFACE_ALPHA / 255
+    for colour in BAND_COLOURS:  # as drawn: over the basemap's land
+        r, g, b = (
+            round(alpha * c + (1 - alpha) * base) for c, base in zip(colour, (245, 243, 238), strict=True)
+        )
+        assert f"background:rgb({r},{g},{b})" in html
+    app.selectbox(key="profile").set_value("nato-10-1-2-2").run()
+    html = legend()
+    assert len(re.findall(r"\] fails [a-z ]+ first", html)) == 4
+    assert "[PS] fails primary surgery first" in html
+    r, g, b = FAIL_COLOUR["primary_surgery"]
+    assert f"background:rgb({r},{g},{b})" in html
+
+
+def test_the_scale_bar_is_a_round_geodesic_length_in_the_view(quick: AppTest) -> None:
+    from pyproj import Geod
+
+    layers = deck_layers(quick)
+    (bar,) = layers["scale-bar"]["data"]
+    (label,) = layers["scale-label"]["data"]
+    (lon0, lat0), (lon1, lat1) = bar["path"]
+    assert lat0 == lat1
+    km = Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2] / 1000
+    assert label["text"] == f"{round(km):g} km" and round(km) in (50, 100, 200, 500)
+    view = deck_json(quick)["initialViewState"]
+    bounds = scenario_bounds_of(DEMO)
+    assert bounds.south < lat0 < view["latitude"] and lon0 < view["longitude"] < lon1
+
+
+def scenario_bounds_of(path: Path) -> Any:
+    from medevac.mapdata import scenario_bounds
+
+    return scenario_bounds(load_scenario(path))
+
+
+def test_layer_toggles_and_the_scenarios_roads(app: AppTest) -> None:
+    from medevac.ground import road_network
+
+    layers = deck_layers(app)
+    network = road_network(check(load_scenario(DEMO)).engine.router)
+    assert network is not None and len(layers["roads"]["data"]) == network.n_segments
+    for layer in ("coverage", "range-rings", "patrols", "labels", "roads"):
+        assert layer in layers
+    for key, layer in (
+        ("surface", "coverage"),
+        ("rings", "range-rings"),
+        ("patrols", "patrols"),
+        ("labels", "labels"),
+        ("roads", "roads"),
+    ):
+        app.checkbox(key=f"map_{key}").set_value(False).run()
+        assert layer not in deck_layers(app), layer
+        app.checkbox(key=f"map_{key}").set_value(True).run()
+        assert layer in deck_layers(app), layer
+    app.checkbox(key="map_roads").set_value(False).run()
+    assert "<b>Roads</b>" not in next(m.value for m in app.markdown if m.value.startswith("<b>Sites</b>"))
+
+
+def test_find_a_site_recentres_the_map_and_shows_its_numbers(quick: AppTest) -> None:
+    demo = load_scenario(DEMO)
+    expected = check(demo)
+    s = next(i for i, site in enumerate(demo.sites) if site.id == "kidal-camp")
+    whole = deck_json(quick)["initialViewState"]
+    quick.selectbox(key="find_site").set_value("kidal-camp").run()
+    view = deck_json(quick)["initialViewState"]
+    assert (view["latitude"], view["longitude"]) == (demo.sites[s].lat, demo.sites[s].lon)
+    assert view["zoom"] >= 9 > whole["zoom"] + 2
+    shown = "\n".join(t.value for t in quick.text)
+    times = reported_min(expected.times.time_min)
+    for i, leg in enumerate(expected.legs):
+        assert f"{LEG_LABEL[leg]}: {times[i, s]:.1f} min" in shown
+    quick.button(key="map_whole").click().run()
+    assert deck_json(quick)["initialViewState"] == whole
+
+
+def _containing(cells: list[dict[str, Any]], side_km: float, lat: float, lon: float) -> list[dict[str, Any]]:
+    """Cells whose square (side_km, centred, north up) holds the point, by geodesic offsets."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    found = []
+    for cell in cells:
+        azimuth, _, metres = geod.inv(cell["lon"], cell["lat"], lon, lat)
+        east = metres * np.sin(np.radians(azimuth)) / 1000
+        north = metres * np.cos(np.radians(azimuth)) / 1000
+        if abs(east) <= side_km / 2 and abs(north) <= side_km / 2:
+            found.append(cell)
+    return found
+
+
+def test_two_clicks_place_a_facility_within_a_km_of_the_point_clicked(quick: AppTest) -> None:
+    from pyproj import Geod
+
+    clicked = (16.31, -1.23)  # a spot in the open, between Gao and Timbuktu
+    quick.selectbox(key="wi_action").set_value("Add a facility").run()
+    quick.radio(key="wi_add_how").set_value("map click").run()
+    places = deck_layers(quick)["places"]
+    side_km = places["radius"] * 2**0.5 / 1000  # the squares as drawn
+    (coarse,) = _containing(places["data"], side_km, *clicked)
+    click_map(quick, "places", coarse)
+    layers = deck_layers(quick)
+    view = deck_json(quick)["initialViewState"]
+    assert (view["latitude"], view["longitude"]) == (coarse["lat"], coarse["lon"]) and view["zoom"] > 8
+    fine_side_km = layers["fine-places"]["radius"] * 2**0.5 / 1000
+    assert fine_side_km == pytest.approx(1.0)
+    (fine,) = _containing(layers["fine-places"]["data"], fine_side_km, *clicked)
+    click_map(quick, "fine-places", fine)
+    quick.button(key="wi_apply").click().run()
+    (edit,) = quick.session_state["edits"]
+    assert isinstance(edit, AddFacility)
+    km = Geod(ellps="WGS84").inv(clicked[1], clicked[0], edit.at.lon, edit.at.lat)[2] / 1000
+    assert km <= 0.5**0.5 + 1e-3  # half a 1-km cell's diagonal
+
+
+def test_the_map_as_a_png_image_of_the_shown_variant(quick: AppTest, downloads: dict[str, bytes]) -> None:
+    from medevac.report.maps import status_map
+
+    edits: list[Edit] = [AddFacility("new-l2-1", "2", Point(18.4, 1.4))]
+    quick.session_state["edits"] = edits
+    quick.run()
+    quick.button(key="map_png_make").click().run()
+    png = downloaded(quick, "dl_map_png", downloads)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    variant = check(apply_edits(load_scenario(DEMO), edits))
+    title = f"{variant.scenario.name}: {variant.light}, {variant.season} season ({variant.standard.name})"
+    assert png == status_map(variant, title)

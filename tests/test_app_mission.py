@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import gap_table
 from streamlit.testing.v1 import AppTest
 from test_app import deck_layer, downloaded, metric, sites_text, tab, upload
 
@@ -55,7 +56,7 @@ def app(downloads: dict[str, bytes]) -> Iterator[AppTest]:
 
 
 def gap_minutes(at: AppTest) -> dict[str, list[Any]]:
-    gaps = tab(at, "Gaps").dataframe[0].value
+    gaps = gap_table(at)
     return {column: list(gaps[column]) for column in ("site_id", "resuscitation_min", "surgery_min")}
 
 
@@ -135,7 +136,7 @@ def test_a_sites_table_alone_is_a_mission_to_fill_in(app: AppTest, tmp_path: Pat
     upload(app, "camps.csv", sites)
     assert_loaded(app)
     assert "Loaded: **camps.csv** (camps)" in [c.value for c in app.sidebar.caption]
-    gaps = tab(app, "Gaps").dataframe[0].value
+    gaps = gap_table(app)
     assert list(gaps["site_id"]) == [g["site_id"] for g in before] == ["near", "far"]  # no facility yet
     assert list(gaps["failing_legs"]) == ["resuscitation, surgery"] * 2
     assert list(editor(app, "sites").value["name"]) == ["Near camp", "Far camp"]  # to fill in
@@ -148,7 +149,7 @@ def test_a_sites_table_alone_is_a_mission_to_fill_in(app: AppTest, tmp_path: Pat
     # near is 11.13 km away: 15 + 11.13 x 1.4 km at 40 km/h (23.4) + 5 = 43.4 min, inside 120;
     # far is 100.19 km away: 15 + 210.4 + 5 = 230.4 min, outside.
     assert metric(app, "surgery")[0] == "1/2"
-    assert list(tab(app, "Gaps").dataframe[0].value["surgery_min"]) == [230.4]
+    assert list(gap_table(app)["surgery_min"]) == [230.4]
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit(app: AppTest) -> None:

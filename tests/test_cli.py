@@ -146,7 +146,7 @@ def test_override_changes_the_answer(capsys: pytest.CaptureFixture[str], all_mee
 def test_validate(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(capsys, "validate", str(SECTOR_EAST))
     assert status == 0
-    assert out == f"{SECTOR_EAST}: valid (3 facilities, 2 airframes, 2 sites, 1 patrols)\n"
+    assert out == f"{SECTOR_EAST}: valid (3 facilities, 2 airframes, 2 sites, 1 patrol)\n"
     # The fixture sets thresholds under a named standard: valid, with a warning.
     assert "warning: thresholds are ignored with standard: nato-10-1-2-2" in err
 

@@ -1,4 +1,5 @@
-"""The bundled geodata ships inside the wheel: an installed medevac draws the offline basemap.
+"""The bundled geodata and the catalogues ship inside the wheel: an installed medevac draws the
+offline basemap and speaks French.
 
 The wheel is built from a copy of the sources (so the build leaves nothing in the
 checkout) with ``pip wheel --no-deps --no-build-isolation --no-index``: no network, the
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, sys
 import medevac, medevac.geodata, medevac.mapdata as mapdata
+from medevac import i18n, messages
 from medevac.planning.candidates import built_in
 from medevac.scenario import parse_scenario
 
@@ -39,6 +41,8 @@ print(json.dumps({
     "airfields": len(mapdata.airfields(mali)),
     "countries": sorted(f["properties"]["name"] for f in mapdata.country_outlines()["features"]),
     "candidates": [c.id for c in built_in(scenario, "towns")],
+    "catalogue": str(i18n.catalogue_path("fr")),
+    "french": i18n.translations("fr").gettext("surgery"),
 }))
 """
 
@@ -86,6 +90,12 @@ def test_the_wheel_holds_every_geodata_file(wheel: Path) -> None:
     assert "medevac/geodata/africa_countries.geojson" in in_repo
     assert "medevac/geodata/README.md" in in_repo  # the sources and licences travel with the data
     assert [name for name in in_repo if name not in shipped] == []
+
+
+def test_the_wheel_holds_the_catalogues(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+    assert {"medevac/locale/medevac.pot", "medevac/locale/fr/LC_MESSAGES/medevac.po"} <= shipped
 
 
 def test_an_installed_wheel_draws_the_basemap_from_outside_the_repository(
@@ -136,3 +146,6 @@ def test_an_installed_wheel_draws_the_basemap_from_outside_the_repository(
     assert len(found["countries"]) >= 50
     # The optimiser's built-in candidates read the same bundled towns.
     assert "town-gao" in found["candidates"]
+    # The French catalogue, compiled in memory from the .po the wheel ships.
+    assert Path(found["catalogue"]).is_relative_to(site_packages)
+    assert found["french"] == "chirurgie"

@@ -25,6 +25,7 @@ day wet near+mid (2, 300); night wet none (0, 0).
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -573,8 +574,10 @@ def test_demo_report_with_comparison(tmp_path: Path) -> None:
     assert data.recommendations, "the demo has gaps a change can close"
     edits = [r.edit for r in data.recommendations]
     variant = apply_edits(scenario, edits[:1])
+    cpu_start_s = time.process_time()
     written = write_report(scenario, tmp_path, variants=[("first-fix", variant)], progress=False)
-    assert written.seconds < 30
+    # CPU, not wall, time: the machine running the tests may be shared and busy.
+    assert time.process_time() - cpu_start_s < 30
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(OUTPUTS)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(tmp_path / "report.pdf").pages).split())
     for light, season in CONDITIONS:

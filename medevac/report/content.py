@@ -12,6 +12,7 @@ from medevac import __version__, messages
 from medevac.check import reported_min
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
+from medevac.report.cells import compliance_cell
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
@@ -34,10 +35,6 @@ def share_text(part: int, whole: int) -> str:
         return f"{tenths:.1f} %"
     return f"{percent:.0f} %"
 
-
-MEETS_SHADE, FAILS_SHADE, NO_PATHWAY_SHADE = "#cfe8dc", "#f6c9a6", "#d9d9d9"
-"""Compliance cells: light bluish green, light vermillion (Okabe-Ito, safe for colour-blind
-readers) and grey for no pathway; a failing cell is marked ``!`` as well, for print."""
 
 WORST_SITES = 5
 """Sites named on page 1, by personnel at risk."""
@@ -84,7 +81,8 @@ def _bottom_line(data: ReportData) -> list[Block]:
         blocks.append(
             Paragraph("What fixes it first (each effect re-checked; details under Recommendations):")
         )
-        blocks.append(Bullets(tuple(r.text() for r in data.recommendations[:3]), numbered=True))
+        names = data.scenario.names()
+        blocks.append(Bullets(tuple(r.text(names) for r in data.recommendations[:3]), numbered=True))
     return blocks
 
 
@@ -104,13 +102,9 @@ def _compliance_matrix(data: ReportData) -> Table:
         shade: list[str | None] = [None]
         for times, meets in grids:
             for i in range(len(legs)):
-                minutes = float(times[i, s])
-                if not np.isfinite(minutes):
-                    row.append("none !")
-                    shade.append(NO_PATHWAY_SHADE)
-                else:
-                    row.append(f"{minutes:.1f}" + ("" if meets[i, s] else " !"))
-                    shade.append(MEETS_SHADE if meets[i, s] else FAILS_SHADE)
+                text, colour = compliance_cell(float(times[i, s]), bool(meets[i, s]))
+                row.append(text)
+                shade.append(colour)
         rows.append(tuple(row))
         shades.append(tuple(shade))
     return Table(
@@ -168,27 +162,13 @@ def _headline(data: ReportData) -> list[Block]:
             )
         )
     if data.recommendations:
-        blocks.append(Paragraph(f"First recommendation: {data.recommendations[0].text()}."))
+        first = data.recommendations[0].text(data.scenario.names())
+        blocks.append(Paragraph(f"First recommendation: {first}."))
     return blocks
 
 
 P_MEETS_FLOOR = 0.9
 """Sites less likely than this to meet every leg are listed under "Does it hold?"."""
-
-
-def _hour_ranges(hours: list[int]) -> str:
-    """Hours as runs.
-
-    >>> _hour_ranges([0, 1, 2, 5, 22, 23])
-    '00-02, 05, 22-23'
-    """
-    runs: list[list[int]] = []
-    for hour in hours:
-        if runs and hour == runs[-1][-1] + 1:
-            runs[-1].append(hour)
-        else:
-            runs.append([hour])
-    return ", ".join(f"{r[0]:02d}" if len(r) == 1 else f"{r[0]:02d}-{r[-1]:02d}" for r in runs)
 
 
 def _holds(data: ReportData) -> list[Block]:
@@ -253,7 +233,8 @@ def _holds(data: ReportData) -> list[Block]:
     when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
     blocks.append(
         Paragraph(
-            f"Hours (UTC) of {when} in which a site covered at another hour is not: {_hour_ranges(short)}."
+            f"Hours (UTC) of {when} in which a site covered at another hour is not: "
+            f"{messages.hours_text(short)}."
             if short
             else f"Through the day of {when}, no site covered at one hour loses cover at another."
         )
@@ -377,12 +358,12 @@ def _recommendations(data: ReportData) -> list[Block]:
     if alone:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
-            Bullets(tuple(r.text() for r in alone), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in alone), numbered=True),
         ]
     if greedy:
         blocks += [
             Paragraph(messages.RECOMMENDATIONS_GREEDY),
-            Bullets(tuple(r.text() for r in greedy), numbered=True),
+            Bullets(tuple(r.text(data.scenario.names()) for r in greedy), numbered=True),
         ]
     rows = [
         (

@@ -22,7 +22,6 @@ the map; a label that fits nowhere is left out (and listed as skipped).
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -53,6 +52,8 @@ from medevac.mapdata import (
     Bounds,
     circle_path,
     country_outlines,
+    facility_label,
+    map_label,
     scenario_bounds,
     towns,
 )
@@ -88,9 +89,6 @@ NO_DATA_COLOUR = "#e4e4e1"
 HOST_COLOUR, NEIGHBOUR_COLOUR, BORDER_COLOUR = "#f1ead9", "#fbfaf7", "#8c8c8c"
 ROAD_COLOUR = "#8c6d46"
 TOWN_COLOUR = "#7f7f7f"
-
-MAX_LABEL_CHARS = 30
-"""Longest label on a map; a longer name is cut at a word and ends in ``...``."""
 
 # Legend entries (the gid of the artists they describe).
 MEETS_ALL = "site meets every leg"
@@ -133,32 +131,6 @@ SYMBOL_RADIUS_PT = 4.0
 
 def _hex(rgb: tuple[int, ...]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
-
-
-def map_label(text: str, limit: int = MAX_LABEL_CHARS) -> str:
-    """A name as a map label: no parenthesised asides, at most ``limit`` characters.
-
-    >>> map_label("Anefis temporary operating base (no marked HLS)")
-    'Anefis temporary operating...'
-    >>> map_label("Gao supercamp")
-    'Gao supercamp'
-    """
-    text = re.sub(r"\s*\([^)]*\)", "", text)
-    text = re.sub(r"\s+,", ",", " ".join(text.split())) or text
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:-")
-    return f"{cut}..."
-
-
-def facility_label(level: str, name: str) -> str:
-    """``L2 hospital, Gao``: the level as a badge, then the name without its own level words.
-
-    >>> facility_label("1", "Level 1, Wau"), facility_label("2+", "Level 2+ hospital, UN House Juba")
-    ('L1 Wau', 'L2+ hospital, UN House Juba')
-    """
-    rest = re.sub(r"^\s*level\s+\d\+?\s*,?\s*", "", map_label(name, limit=200), flags=re.IGNORECASE)
-    return map_label(f"L{level} {rest or name}".strip())
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,8 @@ class Recommendation:
         """Sites newly meeting every leg, summed over the four conditions."""
         return sum(len(e.sites_gained) - len(e.sites_lost) for e in self.every_leg)
 
-    def text(self) -> str:
-        """The recommendation and its effect in a planner's words."""
+    def text(self, names: messages.Names | None = None) -> str:
+        """The recommendation and its effect in a planner's words (sites named by ``names``)."""
         how = [self.how] if self.how else []
         if self.base_to_sites_km is not None and self.base_to_sites_km >= 1.0:
             how.append(messages.reach_text(self.base_to_sites_km))
@@ -158,16 +158,17 @@ class Recommendation:
             [
                 (e.condition, e.sites_gained, e.personnel_gained, e.sites_lost, e.personnel_lost)
                 for e in self.every_leg
-            ]
+            ],
+            names,
         )
         return messages.recommendation_text(
-            self.candidate.action, "; ".join(how), every, effect_text(self.gains)
+            self.candidate.action, "; ".join(how), every, effect_text(self.gains, names)
         )
 
 
-def effect_text(gains: tuple[Gain, ...]) -> str:
+def effect_text(gains: tuple[Gain, ...], names: messages.Names | None = None) -> str:
     """E.g. ``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``."""
-    return messages.leg_gaps_text([(g.condition, g.leg, g.sites_gained, g.sites_lost) for g in gains])
+    return messages.leg_gaps_text([(g.condition, g.leg, g.sites_gained, g.sites_lost) for g in gains], names)
 
 
 def gains_between(

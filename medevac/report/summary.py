@@ -106,6 +106,7 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
     check = results.check(name)
     legs = check.legs
     index = {site.id: s for s, site in enumerate(check.scenario.sites)}
+    names = check.names
     others = {c: results.site_tallies(c).set_index("site_id")["meets_all"] for c in results.conditions}
     records = []
     for tally in results.worst_first(name).to_dict("records"):
@@ -129,8 +130,8 @@ def site_table(results: Results | Mapping[Condition, CheckResult], condition: Co
         shortfall = float(tally["shortfall_min"])
         row["shortfall_min"] = shortfall if np.isfinite(shortfall) else None
         for record in rows:
-            row[f"pathway_{record['leg']}"] = messages.row_pathway_text(record) or ""
-        row["limiting_factor"] = messages.limiting_factor(rows) or ""
+            row[f"pathway_{record['leg']}"] = messages.row_pathway_text(record, names) or ""
+        row["limiting_factor"] = messages.limiting_factor(rows, names) or ""
         for other, meets_all in others.items():
             other_check = results.check(other)
             row[f"meets_all_{other_check.light}_{other_check.season}"] = bool(meets_all[tally["site_id"]])

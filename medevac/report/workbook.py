@@ -93,6 +93,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
     table = data.table
     _sheet(book, "sites", [str(c) for c in table.columns], table.itertuples(index=False))
     legs = data.result.legs
+    names = data.result.names
     patrol_rows = []
     for condition in CONDITIONS:
         for patrol, result in zip(data.scenario.patrols, data.results[condition].patrols, strict=True):
@@ -196,7 +197,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
                 messages.factor_name(r.code),
                 ", ".join(r.assets),
                 r.alone_meets,
-                messages.reason_text(r),
+                messages.reason_text(r, names),
             )
             for f in data.findings
             for r in f.reasons
@@ -224,7 +225,7 @@ def write_workbook(data: ReportData, path: Path) -> Path:
                 n,
                 r.source,
                 r.candidate.action,
-                r.text(),
+                r.text(names),
                 *e.condition,
                 ", ".join(e.sites_gained),
                 e.personnel_gained,

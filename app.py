@@ -163,7 +163,17 @@ def places_near(south: float, west: float, north: float, east: float) -> dict[st
 @st.cache_resource(max_entries=16, show_spinner=False)
 def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scenario) -> CoverageView:
     """The coverage surface of a scenario (its own conditions) over the mission area and grid
-    of ``_area_of``, cached under both content keys (see :func:`medevac.mapdata.coverage_view`)."""
+    of ``_area_of``, cached under both content keys (see :func:`medevac.mapdata.coverage_view`).
+
+    A variant (``key`` is not ``area_key``) is drawn over its baseline's cells, reusing their
+    ground minutes and air km (:func:`medevac.mapdata_variants.variant_coverage_view`): the
+    same view, computing only the columns of what the variant adds."""
+    from medevac.mapdata_variants import variant_coverage_view
+
+    if key != area_key:
+        return variant_coverage_view(
+            check_of(_scenario), coverage_layer(area_key, area_key, _area_of, _area_of)
+        )
     return coverage_view(_scenario, router=check_of(_scenario).engine.router, area_of=_area_of)
 
 

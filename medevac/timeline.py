@@ -283,8 +283,8 @@ def _argmin_rows(times: FloatArray) -> tuple[FloatArray, IntArray]:
         shape = times.shape[:-1]
         return np.full(shape, np.inf), np.full(shape, -1, dtype=np.intp)
     index = np.argmin(times, axis=-1)
-    best = np.take_along_axis(times, index[..., None], axis=-1)[..., 0]
-    return best, np.where(np.isfinite(best), index, -1).astype(np.intp)
+    best = np.min(times, axis=-1)  # the value at ``index``: a minimum is exact
+    return best, np.where(np.isfinite(best), index, -1).astype(np.intp, copy=False)
 
 
 @dataclass(frozen=True)
@@ -416,6 +416,7 @@ class Engine:
         self.light: Light = light
         self.season: Season = season
         self.legs = legs
+        self.leg_groups = _leg_groups(legs)
         self.timeline: Timeline = scenario.timeline
         self.assets = assets = assets if assets is not None else Assets.from_scenario(scenario, light)
         t = self.timeline
@@ -457,9 +458,9 @@ class Engine:
         # What each (airframe, pick-up point) adds after the pick-up, per leg; the team
         # "leg" adds nothing but needs a medical team on a sortie that can land somewhere.
         onward: dict[str, tuple[FloatArray, IntArray]] = {}
-        for leg in self.legs:
-            gives = reachable & a.provides(leg)[None, None, :]
-            onward[leg] = _argmin_rows(np.where(gives, onward_min, np.inf))
+        for legs in self.leg_groups:  # legs needing the same level share everything
+            gives = reachable & a.provides(legs[0])[None, None, :]
+            onward[legs[0]] = _argmin_rows(np.where(gives, onward_min, np.inf))
         team_ok = a.medical_team[:, None] & reachable.any(axis=2)  # (A, H)
         onward[_TEAM] = (np.where(team_ok, 0.0, np.inf), np.full(team_ok.shape, -1, dtype=np.intp))
         useful = np.logical_or.reduce([np.isfinite(times) for times, _ in onward.values()])  # (A, H)
@@ -597,12 +598,12 @@ class Engine:
         offer(TEAM_LEGS, Pathway.GROUND_TEAM, best, facility=facility)
         team_back = ground_team_back_min(t, team_arrives, road_to_facility)
         self_road = self_evacuation_min(t, road_to_facility)
-        for leg in self.legs:
-            gives = a.provides(leg)[None, :]
+        for legs in self.leg_groups:
+            gives = a.provides(legs[0])[None, :]
             best, facility = _argmin_rows(np.where(gives, self_road, np.inf))
-            offer((leg,), Pathway.ROAD, best, facility=facility)
+            offer(legs, Pathway.ROAD, best, facility=facility)
             best, facility = _argmin_rows(np.where(gives, team_back, np.inf))
-            offer((leg,), Pathway.GROUND_TEAM_BACK, best, facility=facility)
+            offer(legs, Pathway.GROUND_TEAM_BACK, best, facility=facility)
         # 4. Air evacuation from the point itself.
         self._offer_air_from_point(points, offer, tables)
         # 5. Road to a pick-up point, then air. A road leg longer than the latest of the
@@ -610,9 +611,7 @@ class Engine:
         latest_best_min = np.max(
             [np.min([c.time_min for c in options], axis=0) for options in candidates.values()], axis=0
         )
-        self._offer_road_then_air(
-            points, offer, road_to_facility, latest_best_min - t.ground_departure, tables
-        )
+        self._offer_road_then_air(points, offer, road_to_facility, latest_best_min, tables)
 
         shape = (len(self.legs), n)
         time_min = np.full(shape, np.inf)
@@ -668,32 +667,38 @@ class Engine:
                         km_all[cells], at_all[cells] = km_new, at_new
         at_point_min = aircraft_at_min(self.wheels_up_min, base_to_point_km, a.cruise_kmh)
         range_left_km = a.range_km[:, None] - base_to_point_km  # (A, S)
-        heli = a.helicopter[:, None]
+        heli = a.helicopter
 
-        done: dict[int, tuple[FloatArray, IntArray]] = {}
+        done: dict[int, FloatArray] = {}
 
-        def in_range(key: str) -> tuple[FloatArray, IntArray]:
-            """(A, S): distance to and index (into ``landable``) of the nearest facility each
-            airframe may use; legs that share their nearest facilities share this too."""
+        def in_range(key: str) -> FloatArray:
+            """(A, S): distance to the nearest facility each airframe may use (``inf`` where
+            none is in range or it cannot land); legs that share their nearest facilities
+            share this too."""
             by_kind = nearest[key]
             if id(by_kind) not in done:
-                (heli_km, heli_at), (strip_km, strip_at) = by_kind
-                distance = np.where(heli, heli_km[None, :], strip_km[None, :])
-                facility = np.where(heli, heli_at[None, :], strip_at[None, :])
-                ok = lands & (distance <= range_left_km)
-                done[id(by_kind)] = np.where(ok, distance, np.inf), np.where(ok, facility, -1)
+                (heli_km, _), (strip_km, _) = by_kind
+                distance = np.empty(base_to_point_km.shape)
+                distance[heli] = heli_km
+                distance[~heli] = strip_km
+                np.copyto(distance, np.inf, where=~(lands & (distance <= range_left_km)))
+                done[id(by_kind)] = distance
             return done[id(by_kind)]
 
-        any_distance, _ = in_range("any")
+        any_distance = in_range("any")
         team_min = np.where(a.medical_team[:, None] & np.isfinite(any_distance), at_point_min, np.inf)
         best, airframe = _argmin_rows(team_min.T)
         offer(TEAM_LEGS, Pathway.AIR_TEAM, best, airframe=airframe)
-        for leg in self.legs:
-            distance, facility = in_range(leg)
+        for legs in self.leg_groups:
+            distance = in_range(legs[0])
             care_min = air_care_min(t, at_point_min, distance, a.cruise_kmh[:, None])
             best, airframe = _argmin_rows(care_min.T)
-            at = _pick(landable, _pick_rows(facility.T, airframe))
-            offer((leg,), Pathway.AIR, best, airframe=airframe, facility=at)
+            # The winner's facility: the nearest of its landing kind (it is in range: it won).
+            (_, heli_at), (_, strip_at) = nearest[legs[0]]
+            found = airframe >= 0
+            nearest_at = np.where(heli[np.where(found, airframe, 0)], heli_at, strip_at)
+            at = _pick(landable, np.where(found, nearest_at, -1))
+            offer(legs, Pathway.AIR, best, airframe=airframe, facility=at)
 
     def _air_km(
         self, points: WoundingPoints, landable: IntArray, exact: bool
@@ -763,14 +768,14 @@ class Engine:
         points: WoundingPoints,
         offer: _Offer,
         road_to_facility: FloatArray,
-        useful_road_min: FloatArray,
+        latest_best_min: FloatArray,
         tables: PointTables | None = None,
     ) -> None:
         """Pathway 5, with the sorted-ready envelope of :meth:`_prepare_pickups`.
 
-        Pick-up points that are facilities reuse ``road_to_facility``; for the others,
-        road times above ``useful_road_min`` (per point) cannot win, and the router may
-        return them as ``inf``.
+        Pick-up points that are facilities reuse ``road_to_facility``; for the others, a
+        road arriving after ``latest_best_min`` (per point: the latest of the best times
+        already found) cannot win, and the router may return it as ``inf``.
         """
         a, t = self.assets, self.timeline
         used = self._used_pickups
@@ -789,24 +794,50 @@ class Engine:
                 a.pickup_lat_deg[at_sites],
                 a.pickup_lon_deg[at_sites],
                 self.season,
-                max_min=useful_road_min,
+                max_min=latest_best_min - t.ground_departure,
             )  # (S, used): `used` is sorted, facilities first
         arrive_min = road_min
         arrive_min += t.ground_departure
+        # Only the (point, pick-up point) pairs where the casualty arrives by the latest of the
+        # best times already found: elsewhere every time of the pair is later than that
+        # (``max(arrive, ready) + onward >= arrive``), so it cannot win any leg, and the
+        # minimum over the pairs that are left is the same. ``np.nonzero`` lists the pairs
+        # point by point, pick-up points in order, so ties go to the same pick-up point.
+        point, column = np.nonzero(arrive_min <= latest_best_min[:, None])
+        arrive = arrive_min[point, column]
         # Flat index into each envelope row at "how many airframes are there already".
-        there = _count_at_most(self._ready_sorted, arrive_min)
-        there += np.arange(len(used)) * (self._ready_sorted.shape[1] + 1)
+        ready = self._ready_sorted  # (used, W), sorted, inf-padded
+        width = ready.shape[1]
+        there = np.count_nonzero(ready[column] <= arrive[:, None], axis=1)
+        there += column * (width + 1)
+        starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]]) if len(point) else point
+        owners = point[starts]
         for key, pathway, legs in (
             (_TEAM, Pathway.ROAD_AIR_TEAM, TEAM_LEGS),
-            *((leg, Pathway.ROAD_AIR, (leg,)) for leg in self.legs),
+            *((legs[0], Pathway.ROAD_AIR, legs) for legs in self.leg_groups),
         ):
             envelope = self._envelope[key]
             times = envelope.prefix_min.ravel().take(there)
-            times += arrive_min  # casualty there last: it waits for nobody
+            times += arrive  # casualty there last: it waits for nobody
             np.minimum(times, envelope.suffix_min.ravel().take(there), out=times)
-            best, column = _argmin_rows(times)
-            airframe, facility = envelope.winner(arrive_min, there, column, self._airframe_sorted)
-            offer(legs, pathway, best, airframe=airframe, facility=facility, pickup=_pick(used, column))
+            best = np.full(len(points), np.inf)
+            pair = np.full(len(points), -1, dtype=np.intp)
+            if len(point):
+                best[owners] = np.minimum.reduceat(times, starts)
+                # The first pair of each point that reaches its minimum (the lowest column).
+                first = np.flatnonzero(times == best[point])
+                owner, at = np.unique(point[first], return_index=True)
+                pair[owner] = first[at]
+            pair[~np.isfinite(best)] = -1
+            airframe, facility = envelope.winner(arrive, there, pair, self._airframe_sorted, column)
+            offer(
+                legs,
+                pathway,
+                best,
+                airframe=airframe,
+                facility=facility,
+                pickup=_pick(used, _pick(column, pair)),
+            )
 
 
 _TEAM = "team"
@@ -887,24 +918,47 @@ class _Envelope:
         return cls(prefix_min, prefix_slot, suffix_min, suffix_slot, facility)
 
     def winner(
-        self, arrive_min: FloatArray, there: IntArray, column: IntArray, airframe_sorted: IntArray
+        self,
+        arrive_min: FloatArray,
+        there: IntArray,
+        pair: IntArray,
+        airframe_sorted: IntArray,
+        column: IntArray,
     ) -> tuple[IntArray, IntArray]:
-        """Airframe and facility of the best pick-up point ``column`` of each point.
+        """Airframe and facility of each point's best (point, pick-up point) pair.
 
-        ``there`` is the flat index into the envelope rows, as in the caller.
+        ``arrive_min``, ``there`` (the flat index into the envelope rows) and ``column`` (the
+        pick-up point's row) are per pair, as in the caller; ``pair`` is per point, -1 where
+        no pair delivers.
         """
-        rows = np.arange(len(column))
-        found = column >= 0
-        column = np.where(found, column, 0)
-        flat = there[rows, column]
-        early = arrive_min[rows, column] + self.prefix_min.ravel()[flat]
+        found = pair >= 0
+        pair = np.where(found, pair, 0)
+        if len(there) == 0:
+            none = np.full(pair.shape, -1, dtype=np.intp)
+            return none, none.copy()
+        flat = there[pair]
+        early = arrive_min[pair] + self.prefix_min.ravel()[flat]
         use_early = early <= self.suffix_min.ravel()[flat]
         slot = np.where(use_early, self.prefix_slot.ravel()[flat], self.suffix_slot.ravel()[flat])
         ok = found & (slot >= 0)
         slot = np.where(ok, slot, 0)
-        airframe = np.where(ok, airframe_sorted[column, slot], -1).astype(np.intp)
-        facility = np.where(ok, self.facility[column, slot], -1).astype(np.intp)
+        row = column[pair]
+        airframe = np.where(ok, airframe_sorted[row, slot], -1).astype(np.intp)
+        facility = np.where(ok, self.facility[row, slot], -1).astype(np.intp)
         return airframe, facility
+
+
+def _leg_groups(legs: tuple[Leg, ...]) -> tuple[tuple[Leg, ...], ...]:
+    """The legs grouped by the facility level they need, in order: every facility that gives
+    one leg of a group gives the others, so the engine computes each group's minima once.
+
+    >>> _leg_groups(("first_aid", "resuscitation", "surgery"))
+    (('first_aid', 'resuscitation'), ('surgery',))
+    """
+    groups: dict[int, list[Leg]] = {}
+    for leg in legs:
+        groups.setdefault(LEG_MIN_RANK[leg], []).append(leg)
+    return tuple(tuple(group) for group in groups.values())
 
 
 def _running_argmin(values: FloatArray) -> IntArray:
@@ -922,19 +976,6 @@ def _running_argmin(values: FloatArray) -> IntArray:
         slot = np.where(better, column, slot)
         slots[:, column] = slot
     return slots
-
-
-def _count_at_most(sorted_rows: FloatArray, values: FloatArray) -> IntArray:
-    """``counts[s, h]`` = how many of row h of ``sorted_rows`` are <= ``values[s, h]``.
-
-    A binary search of each pick-up point's sorted row (its few airframes) for all the
-    points at once: no (points, pick-ups, airframes) array, whatever the widths.
-    """
-    by_pickup = np.ascontiguousarray(values.T)  # (H, S): one contiguous row per pick-up point
-    counts = np.empty(by_pickup.shape, dtype=np.intp)
-    for h, row in enumerate(sorted_rows):
-        counts[h] = np.searchsorted(row, by_pickup[h], side="right")
-    return counts.T
 
 
 _Nearest = dict[str, tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]]

@@ -14,6 +14,8 @@ those of the exact computation (spec v1.1), at the cost of the fast one. With
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product
@@ -24,13 +26,13 @@ from shapely import LineString
 
 from medevac.check import CheckResult, PatrolResult, check, judge, make_router, reported_min
 from medevac.coverage.grid import Grid
-from medevac.geo import FAST_DISTANCE_ERROR_KM, WGS84, FloatArray
+from medevac.geo import FAST_DISTANCE_ERROR_KM, WGS84, FloatArray, distance_matrix_km
 from medevac.ground import GeodesicRouter, GroundRouter
 from medevac.model import Light, Scenario, Season
 from medevac.patrols import Line, patrol_pieces
 from medevac.results import Results
 from medevac.standards import Leg, Standard
-from medevac.timeline import BoolArray, Engine, IntArray, LegTimes, WoundingPoints
+from medevac.timeline import Assets, BoolArray, Engine, IntArray, LegTimes, PointTables, WoundingPoints
 
 Progress = Callable[[int, int], None]
 """Called with (cells done, cells in all) as a run proceeds."""
@@ -163,6 +165,121 @@ def coverage(
     return Coverage(scenario, standard=surfaces[0].check.standard, grid=grid, surfaces=tuple(surfaces))
 
 
+Position = tuple[float, float]
+"""An asset's place, (lat, lon) degrees: what a column of the cells' tables depends on."""
+
+
+class CellTables:
+    """The ground minutes and exact air km of a grid's cells to assets, column by column, kept
+    for the variants of one mission.
+
+    Every column depends only on the cells, the ground (router) and the season and on one
+    asset's *position*: road minutes from the cells to a facility or a pick-up site and back,
+    km to a facility, km from a base. So a what-if that adds a facility at a new place costs
+    one router call and one column of geodesics from that place; the other columns are the
+    baseline's, bit for bit (a router computes each column on its own: one tree per place,
+    the cells read off it; pyproj's geodesic is computed entry by entry, in the same
+    direction as the engine's: bases to cells, cells to facilities).
+
+    The tables are full (no ``max_min`` cut: a road that cannot win in one variant may win in
+    another), so :meth:`surface` gives the exact engine's times at every cell (the reported
+    minutes of :func:`coverage`, which computes the cells with fast distances and makes the
+    undecided ones exact). Only for scenarios on the same ground as ``router`` (the same road
+    layer and ground settings): the caller keys the tables by it. At most ``kept`` positions
+    of each kind are remembered beyond those asked last.
+    """
+
+    def __init__(self, points: WoundingPoints, router: GroundRouter, *, kept: int = 256) -> None:
+        self.points = points
+        self.router = router
+        self.kept = kept
+        self._road_to: dict[Season, OrderedDict[Position, FloatArray]] = {}
+        self._road_from: dict[Season, OrderedDict[Position, FloatArray]] = {}
+        self._km_to: OrderedDict[Position, FloatArray] = OrderedDict()
+        self._km_from: OrderedDict[Position, FloatArray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def tables(self, assets: Assets, season: Season) -> PointTables:
+        """The cells' tables for these assets (whatever their state) in this season."""
+        facilities = _positions(assets.facility_lat_deg, assets.facility_lon_deg)
+        sites = _positions(assets.site_lat_deg, assets.site_lon_deg)
+        bases = _positions(assets.base_lat_deg, assets.base_lon_deg)
+        road_to = self._columns(
+            self._road_to.setdefault(season, OrderedDict()), facilities + sites, season, "to"
+        )
+        road_from = (
+            road_to[:, : len(facilities)]
+            if self.router.symmetric
+            else self._columns(self._road_from.setdefault(season, OrderedDict()), facilities, season, "from")
+        )
+        return PointTables(
+            road_to_facility_min=road_to[:, : len(facilities)],
+            road_from_facility_min=road_from,
+            road_to_site_min=road_to[:, len(facilities) :],
+            base_to_point_km=self._columns(self._km_from, bases, season, "km_from").T,
+            point_to_facility_km=self._columns(self._km_to, facilities, season, "km_to"),
+        )
+
+    def _columns(
+        self, kept: OrderedDict[Position, FloatArray], wanted: list[Position], season: Season, kind: str
+    ) -> FloatArray:
+        """(cells, wanted): the kept columns, the missing ones computed once and kept."""
+        with self._lock:
+            found = {p: kept[p] for p in wanted if p in kept}
+        missing = list(dict.fromkeys(p for p in wanted if p not in found))
+        if missing:
+            computed = self._compute(missing, season, kind)
+            found |= {position: computed[:, j] for j, position in enumerate(missing)}
+        with self._lock:
+            for position in dict.fromkeys(wanted):
+                kept[position] = found[position]
+                kept.move_to_end(position)
+            while len(kept) > max(self.kept, len(found)):
+                kept.popitem(last=False)
+        if not wanted:
+            return np.zeros((len(self.points), 0))
+        return np.column_stack([found[p] for p in wanted])
+
+    def _compute(self, positions: list[Position], season: Season, kind: str) -> FloatArray:
+        """(cells, positions) of one kind, as the engine computes them without tables."""
+        lat = np.array([p[0] for p in positions], dtype=np.float64)
+        lon = np.array([p[1] for p in positions], dtype=np.float64)
+        cells_lat, cells_lon = self.points.lat_deg, self.points.lon_deg
+        if kind == "km_to":
+            return distance_matrix_km(cells_lat, cells_lon, lat, lon)
+        if kind == "km_from":
+            return distance_matrix_km(lat, lon, cells_lat, cells_lon).T
+        # Road columns in batches of fewer places than cells: the router then grows its trees
+        # from the places, as it does for the engine's own calls on a grid.
+        step = max(1, len(cells_lat) - 1)
+        parts = []
+        for first in range(0, len(positions), step):
+            part = slice(first, first + step)
+            if kind == "to":
+                parts.append(self.router.travel_min(cells_lat, cells_lon, lat[part], lon[part], season))
+            else:
+                parts.append(self.router.travel_min(lat[part], lon[part], cells_lat, cells_lon, season).T)
+        return np.concatenate(parts, axis=1)
+
+    def surface(self, result: CheckResult) -> tuple[LegTimes, BoolArray]:
+        """A checked scenario's exact times and verdicts at the cells, from the tables: the
+        check's own engine (its assets, light and season), no router call for the positions
+        already kept and no geodesic but theirs."""
+        engine = result.engine
+        times = engine.leg_times(self.points, self.tables(engine.assets, engine.season))
+        return times, judge(times.time_min, result.standard)
+
+
+def _positions(lat_deg: FloatArray, lon_deg: FloatArray) -> list[Position]:
+    return list(
+        zip(
+            np.asarray(lat_deg, dtype=np.float64).tolist(),
+            np.asarray(lon_deg, dtype=np.float64).tolist(),
+            strict=True,
+        )
+    )
+
+
 def _fast(router: GroundRouter) -> GroundRouter:
     """The no-roads estimate with fast distances; a road router is kept as it is."""
     if isinstance(router, GeodesicRouter) and router.exact_distances:
@@ -287,6 +404,7 @@ def line_between(
 
 __all__ = [
     "CONDITIONS",
+    "CellTables",
     "Coverage",
     "PatrolStretch",
     "Surface",

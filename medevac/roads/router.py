@@ -17,7 +17,7 @@ from medevac.geo import FloatArray, distance_km
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
 from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
-from medevac.roads.routing import road_min
+from medevac.roads.routing import IntArray, road_min
 from medevac.roads.snapping import Snap, unit_vectors
 from medevac.roads.speeds import (
     RoadDataWarning,
@@ -89,6 +89,15 @@ def snap(network: RoadNetwork, lat_deg: FloatArray, lon_deg: FloatArray, to: Sna
     lat = np.ascontiguousarray(lat_deg, dtype=np.float64)
     lon = np.ascontiguousarray(lon_deg, dtype=np.float64)
     return _snap_cached(network, lat.tobytes(), lon.tobytes(), to)
+
+
+@lru_cache(maxsize=4)
+def _point_tree(lat_bytes: bytes, lon_bytes: bytes) -> cKDTree:
+    """A KD-tree of points' unit vectors, cached: the engine asks about the same many points
+    (a chunk of grid cells) to the facilities, from them and to the pick-up sites."""
+    lat = np.frombuffer(lat_bytes, dtype=np.float64)
+    lon = np.frombuffer(lon_bytes, dtype=np.float64)
+    return cKDTree(unit_vectors(lat, lon))
 
 
 class RoadRouter:
@@ -176,12 +185,12 @@ class RoadRouter:
             few_lat, few_lon, many_lat, many_lon = from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg
         else:
             few_lat, few_lon, many_lat, many_lon = to_lat_deg, to_lon_deg, from_lat_deg, from_lon_deg
-        distinct, back = np.unique(
-            np.column_stack([np.asarray(few_lat, float), np.asarray(few_lon, float)]),
-            axis=0,
-            return_inverse=True,
-        )
-        few_lat, few_lon = distinct[:, 0], distinct[:, 1]
+        few_xy = np.column_stack([np.asarray(few_lat, float), np.asarray(few_lon, float)])
+        distinct, inverse = np.unique(few_xy, axis=0, return_inverse=True)
+        back: IntArray | None = inverse
+        if len(distinct) == len(few_xy):  # all distinct: kept in their order, nothing to copy back
+            distinct, back = few_xy, None
+        few_lat, few_lon = distinct[:, 0].copy(), distinct[:, 1].copy()
         many_lat = np.asarray(many_lat, dtype=np.float64)
         many_lon = np.asarray(many_lon, dtype=np.float64)
         few_snap = snap(self.network, few_lat, few_lon, self.ground.snap_to)
@@ -190,8 +199,9 @@ class RoadRouter:
         times += self.access_min(many_snap)[:, None] + self.access_min(few_snap)[None, :]
         carried_km = np.zeros(times.shape if carry else (0, 0))
         self._walk_across(times, carried_km, many_lat, many_lon, few_lat, few_lon)
-        times = times[:, back.ravel()]
-        carried_km = carried_km[:, back.ravel()] if carry else carried_km
+        if back is not None:
+            times = times[:, back.ravel()]
+            carried_km = carried_km[:, back.ravel()] if carry else carried_km
         if few_are_origins:
             return np.asarray(times.T), np.asarray(carried_km.T)
         return np.asarray(times), np.asarray(carried_km)
@@ -203,11 +213,10 @@ class RoadRouter:
         """Lower ``times`` in place where going straight across, off-road, is quicker, and
         write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
-        many_xyz = unit_vectors(many_lat, many_lon)
         few_xyz = unit_vectors(few_lat, few_lon)
         # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
         limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
-        nearby = cKDTree(many_xyz).query_ball_point(few_xyz, r=limit_chord)
+        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(few_xyz, r=limit_chord)
         for j, near_list in enumerate(nearby):
             if not near_list:
                 continue
@@ -236,8 +245,10 @@ class RoadRouter:
 
         def connected(in_season: Season) -> bool:
             out = self.travel_min(here_lat, here_lon, there_lat, there_lon, in_season)
+            if np.isfinite(out).any():
+                return True  # the way back is not needed to know
             back = self.travel_min(there_lat, there_lon, here_lat, here_lon, in_season)
-            return bool(np.isfinite(out).any() or np.isfinite(back).any())
+            return bool(np.isfinite(back).any())
 
         if connected(season):
             return None

@@ -118,12 +118,13 @@ def road_min(
     else:  # leave P's segment forwards to v, or backwards to u
         from_v, from_u = along_min(1 - fp, ap), along_min(fp, bp)
     out = np.empty((len(sp), len(few.segment)))
+    on_few = np.flatnonzero(np.isin(sp, few.segment))  # many points on some few point's segment
     for j, (sx, fx) in enumerate(zip(few.segment, few.fraction, strict=True)):
         tree = point_tree_min(network, season, not few_are_origins, int(sx), float(fx))
         column = out[:, j]
         np.add(tree[u_of_many], from_u, out=column)
         np.minimum(column, tree[v_of_many] + from_v, out=column)
-        same = np.flatnonzero(sp == sx)  # on X's own segment: also straight along it
+        same = on_few[sp[on_few] == sx]  # on X's own segment: also straight along it
         if len(same):
             f_same = fp[same]
             ahead = f_same >= fx if few_are_origins else fx >= f_same

@@ -16,6 +16,7 @@ object clicked, not the point: a pickable cell is what turns a click into a plac
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,12 +105,24 @@ def label_records(layers: Mapping[str, Sequence[Record]], towns: Sequence[Record
 ROAD_COLOUR = [140, 109, 70]  # the report maps' road brown (#8c6d46)
 
 
+_ROAD_RECORDS: weakref.WeakKeyDictionary[Any, dict[str, list[Record]]] = weakref.WeakKeyDictionary()
+"""Road records by network and season: a network never changes, and every what-if on one
+mission draws the same roads (building them was a tenth of a what-if)."""
+
+
 def road_records(network: Any, season: str) -> list[Record]:
     """A road network's segments (:class:`medevac.roads.network.RoadNetwork`, as the report
     maps draw them), each ``closed`` when closed both ways in the season, and then dashed
-    (``dash``: dash and gap in line widths; ``[0, 0]`` is solid)."""
+    (``dash``: dash and gap in line widths; ``[0, 0]`` is solid). Shared: never mutate."""
     if network is None:
         return []
+    by_season = _ROAD_RECORDS.setdefault(network, {})
+    if season not in by_season:
+        by_season[season] = _road_records(network, season)
+    return by_season[season]
+
+
+def _road_records(network: Any, season: str) -> list[Record]:
     lon, lat = network.node_lon_deg, network.node_lat_deg
     u, v = network.seg_u, network.seg_v
     forward, backward = network.seg_min[season]

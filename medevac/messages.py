@@ -47,7 +47,7 @@ def standard_text(name: str) -> str:
 
 def level_text(rank: float) -> str:
     """``2`` -> ``Level 2``."""
-    return f"Level {int(rank)}"
+    return format_template(gettext("Level {level}"), level=int(rank))
 
 
 # -- legs and conditions ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from medevac.check import make_router
 from medevac.export import save_layers
 from medevac.files import OutputExistsError, atomic_outputs, check_outputs
+from medevac.i18n import using
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse
 from medevac.report.content import build_document
@@ -84,7 +85,8 @@ def write_report(
         bar.update(1)
 
     try:
-        data = analyse(scenario, variants, router=make_router(scenario), step=step)
+        with using("en"):  # the analysis holds data (the CSV's words): the reader's words come after
+            data = analyse(scenario, variants, router=make_router(scenario), step=step)
         document = build_document(data, step)
         step(HTML)
         html = render_html(document)

@@ -102,7 +102,7 @@ def test_each_translation_keeps_the_fields_of_its_template(french: Catalog) -> N
             if message.pluralizable:
                 plurals += 1
                 assert len(_forms(message.string)) == french.num_plurals
-    assert plurals == 4  # validate's counts: facilities, airframes, sites, patrols
+    assert plurals >= 4  # validate's counts (facilities, airframes, sites, patrols), the report's
 
 
 def test_the_words_of_the_check_are_all_in_the_catalogue(french: Catalog) -> None:

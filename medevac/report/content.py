@@ -148,7 +148,7 @@ def _compliance_matrix(data: ReportData) -> Table:
 
 
 def leg_name(leg: str) -> str:
-    return messages.ALL_LEGS_TEXT if leg == ALL_LEGS else messages.leg_text(leg)  # type: ignore[arg-type]
+    return gettext(messages.ALL_LEGS_TEXT) if leg == ALL_LEGS else messages.leg_text(leg)  # type: ignore[arg-type]
 
 
 def _minutes(value: object) -> str:
@@ -474,23 +474,23 @@ def _factors(data: ReportData) -> list[Block]:
 
 def _recommendations(data: ReportData) -> list[Block]:
     if not data.recommendations:
-        return [Paragraph(messages.RECOMMENDATIONS_NONE)]
+        return [Paragraph(gettext(messages.RECOMMENDATIONS_NONE))]
     alone = [r for r in data.recommendations if r.source != "greedy"]
     greedy = [r for r in data.recommendations if r.source == "greedy"]
     blocks: list[Block] = []
     if alone:
         blocks += [
-            Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
+            Paragraph(gettext(messages.RECOMMENDATIONS_PLACEMENTS)),
             Bullets(tuple(r.text(data.scenario.names()) for r in alone), numbered=True),
         ]
     if greedy:
         blocks += [
-            Paragraph(messages.RECOMMENDATIONS_GREEDY),
+            Paragraph(gettext(messages.RECOMMENDATIONS_GREEDY)),
             Bullets(tuple(r.text(data.scenario.names()) for r in greedy), numbered=True),
         ]
     rows = [
         (
-            messages.AS_IT_IS,
+            gettext(messages.AS_IT_IS),
             *(
                 format_template(
                     "{sites} ({personnel:,})",
@@ -521,7 +521,7 @@ def _recommendations(data: ReportData) -> list[Block]:
             "recommendations",
             (gettext("change"), *(condition_label(c) for c in CONDITIONS)),
             tuple(rows),
-            caption=messages.RECOMMENDATIONS_TABLE,
+            caption=gettext(messages.RECOMMENDATIONS_TABLE),
         )
     )
     return blocks
@@ -857,7 +857,7 @@ def _method(data: ReportData) -> Paragraph:
             "failing leg, each verified by re-checking the scenario with the one change it names (see "
             "Limiting factors). "
         )
-        + messages.METHOD_RECOMMENDATIONS
+        + gettext(messages.METHOD_RECOMMENDATIONS)
     )
 
 

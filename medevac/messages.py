@@ -1214,78 +1214,86 @@ __all__ = [
 # -- column headers in words (the workbook's first header row) --------------------------------
 
 COLUMN_TITLES: dict[str, str] = {
-    "site_id": "site id",
-    "facility_id": "facility id",
-    "airframe_id": "airframe id",
-    "patrol_id": "patrol id",
-    "name": "name",
-    "kind": "kind",
-    "lat": "latitude (deg)",
-    "lon": "longitude (deg)",
-    "base_lat": "base latitude (deg)",
-    "base_lon": "base longitude (deg)",
-    "light": "light",
-    "season": "season",
-    "condition": "condition",
-    "personnel": "personnel",
-    "leg": "leg",
-    "threshold_min": "threshold (min)",
-    "sites_meeting": "sites meeting",
-    "sites": "sites",
-    "personnel_meeting": "personnel meeting",
-    "meets_all": "meets every leg",
-    "worst_leg": "worst leg",
-    "shortfall_min": "shortfall (min)",
-    "limiting_factor": "limiting factor",
-    "factor_groups": "limiting factors (grouped)",
-    "length_km": "route length (km)",
-    "level": "level",
-    "helipad": "helipad",
-    "airstrip": "airstrip",
-    "ground_team": "ground team",
-    "type": "type",
-    "base": "base",
-    "cruise_kmh": "cruise speed (km/h)",
-    "range_km": "range (km)",
-    "launch_day_min": "launch by day (min)",
-    "launch_night_min": "launch by night (min)",
-    "night": "night capable",
-    "medical_team": "medical team",
-    "available": "available",
-    "group": "group",
-    "item": "item",
-    "value": "value",
-    "set_by": "set by",
-    "source": "source",
-    "code": "code",
-    "factor": "factor",
-    "named": "assets named",
-    "alone_meets": "alone makes the leg meet",
-    "text": "explanation",
-    "rank": "rank",
-    "change": "change",
-    "effect": "effect",
-    "variant": "variant",
-    "sites_before": "sites before",
-    "sites_after": "sites after",
-    "sites_gained": "sites gained",
-    "sites_lost": "sites lost",
-    "personnel_gained": "personnel gained",
-    "personnel_lost": "personnel lost",
-    "time_min": "time (min)",
-    "meets": "meets",
-    "pathway": "pathway",
-    "reasons": "reasons",
-    "airframe": "airframe",
-    "facility": "facility",
-    "pickup": "pick-up point",
-    "to_level": "referred to level (or higher)",
-    "by_time_facility_id": "quickest by road (facility id)",
-    "ground_min": "ground time (min)",
-    "by_distance_facility_id": "nearest in a straight line (facility id)",
-    "distance_km": "distance (km)",
-    "site_ids": "site ids",
+    "site_id": N_("site id"),
+    "facility_id": N_("facility id"),
+    "airframe_id": N_("airframe id"),
+    "patrol_id": N_("patrol id"),
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "lat": N_("latitude (deg)"),
+    "lon": N_("longitude (deg)"),
+    "base_lat": N_("base latitude (deg)"),
+    "base_lon": N_("base longitude (deg)"),
+    "light": N_("light"),
+    "season": N_("season"),
+    "condition": N_("condition"),
+    "personnel": N_("personnel"),
+    "leg": N_("leg"),
+    "threshold_min": N_("threshold (min)"),
+    "sites_meeting": N_("sites meeting"),
+    "sites": N_("sites"),
+    "personnel_meeting": N_("personnel meeting"),
+    "meets_all": N_("meets every leg"),
+    "worst_leg": N_("worst leg"),
+    "shortfall_min": N_("shortfall (min)"),
+    "limiting_factor": N_("limiting factor"),
+    "factor_groups": N_("limiting factors (grouped)"),
+    "length_km": N_("route length (km)"),
+    "level": N_("level"),
+    "helipad": N_("helipad"),
+    "airstrip": N_("airstrip"),
+    "ground_team": N_("ground team"),
+    "type": N_("type"),
+    "base": N_("base"),
+    "cruise_kmh": N_("cruise speed (km/h)"),
+    "range_km": N_("range (km)"),
+    "launch_day_min": N_("launch by day (min)"),
+    "launch_night_min": N_("launch by night (min)"),
+    "night": N_("night capable"),
+    "medical_team": N_("medical team"),
+    "available": N_("available"),
+    "group": N_("group"),
+    "item": N_("item"),
+    "value": N_("value"),
+    "set_by": N_("set by"),
+    "source": N_("source"),
+    "code": N_("code"),
+    "factor": N_("factor"),
+    "named": N_("assets named"),
+    "alone_meets": N_("alone makes the leg meet"),
+    "text": N_("explanation"),
+    "rank": N_("rank"),
+    "change": N_("change"),
+    "effect": N_("effect"),
+    "variant": N_("variant"),
+    "sites_before": N_("sites before"),
+    "sites_after": N_("sites after"),
+    "sites_gained": N_("sites gained"),
+    "sites_lost": N_("sites lost"),
+    "personnel_gained": N_("personnel gained"),
+    "personnel_lost": N_("personnel lost"),
+    "time_min": N_("time (min)"),
+    "meets": N_("meets"),
+    "pathway": N_("pathway"),
+    "reasons": N_("reasons"),
+    "airframe": N_("airframe"),
+    "facility": N_("facility"),
+    "pickup": N_("pick-up point"),
+    "to_level": N_("referred to level (or higher)"),
+    "by_time_facility_id": N_("quickest by road (facility id)"),
+    "ground_min": N_("ground time (min)"),
+    "by_distance_facility_id": N_("nearest in a straight line (facility id)"),
+    "distance_km": N_("distance (km)"),
+    "site_ids": N_("site ids"),
 }
+
+
+_LEG_COLUMN_TITLES = (
+    ("meets_", N_("meets {leg}")),
+    ("pathway_", N_("pathway {leg}")),
+    ("share_meeting_", N_("share meeting {leg}")),
+    ("meets_all_", N_("meets all {leg}")),
+)
 
 
 def column_title(name: str) -> str:
@@ -1295,16 +1303,19 @@ def column_title(name: str) -> str:
     ('surgery (min)', 'meets first aid', 'share meeting surgery')
     """
     if name in COLUMN_TITLES:
-        return COLUMN_TITLES[name]
-    for leg, words in LEG_LABEL.items():
+        return gettext(COLUMN_TITLES[name])
+    for leg, label in LEG_LABEL.items():
+        words = gettext(label)
         if name == f"{leg}_min":
-            return f"{words} (min)"
-        for prefix in ("meets_", "pathway_", "share_meeting_", "meets_all_"):
+            return format_template(gettext("{leg} (min)"), leg=words)
+        for prefix, template in _LEG_COLUMN_TITLES:
             if name == f"{prefix}{leg}":
-                return prefix.replace("_", " ") + words
+                return format_template(gettext(template), leg=words)
     if name.startswith("meets_all_"):
         light, _, season = name.removeprefix("meets_all_").partition("_")
-        return f"meets every leg: {condition_text(light, season)}"
+        return format_template(
+            gettext("meets every leg: {condition}"), condition=condition_text(light, season)
+        )
     return name.replace("_", " ")
 
 

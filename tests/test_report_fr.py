@@ -1,0 +1,163 @@
+"""``medevac report`` in French: the report of each demo mission speaks French and says the
+English report's numbers the French way, while its data (the CSV) stays English.
+
+Each demo's report is written twice, in English and in French, and its text compared: the
+PDF's (extracted with pypdf) and the HTML's (tags, styles and figures left out). A word both
+reports print is an English interface word left over unless it is the scenario's own (ids,
+names, descriptions: data from the scenario file), a unit, or a word French spells the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from medevac import i18n
+from medevac.report.build import write_report
+from medevac.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+SAME_IN_FRENCH = {
+    # French words spelled as the English ones, by right
+    "site", "sites", "Sites", "condition", "conditions", "distance", "source", "sources", "type",
+    "base", "bases", "page", "exact", "orange", "verdict", "route", "camp", "minutes",
+    "Minutes", "alternative", "civil", "optimum", "points", "service", "triangles",
+    # units, standards, commands and the tools and references the text names
+    "min", "km", "h", "UTC", "medevac", "optimise", "AMET", "HLS", "HiGHS", "COMEDS", "Monte",
+    "Carlo", "GeoNames", "NATO", "UN",
+}  # fmt: skip
+"""Words the French report shares with the English one by right."""
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[\w'-]+", text) if re.search(r"[^\W\d_]", w)}
+
+
+def _scenario_words(path: Path) -> set[str]:
+    """The scenario file's own words: names, ids, descriptions, types (data, never translated)."""
+    return _words(path.read_text(encoding="utf-8"))
+
+
+def _english_words(french: str, english: str, path: Path) -> set[str]:
+    """Words both reports print that are neither the scenario's, nor French by right, nor the
+    content key (hex), nor a piece of a scenario word the PDF broke at a line's end."""
+    data = _scenario_words(path)
+    shared = (_words(french) & _words(english)) - data - SAME_IN_FRENCH
+    return {
+        w
+        for w in shared
+        if not re.fullmatch(r"[0-9a-f]{12}", w) and not any(w in word and w != word for word in data)
+    }
+
+
+def _html_text(html: str) -> str:
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r"<img[^>]*>", " ", html)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+Texts = dict[tuple[str, str, str], str]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Texts]:
+    """(demo file name, language, "pdf" / "html" / "csv") -> the text of the report."""
+    found: Texts = {}
+    for path in DEMOS:
+        scenario = load_scenario(path)
+        for language in ("en", "fr"):
+            out = tmp_path_factory.mktemp(f"{path.stem}-{language}")
+            with i18n.using(language):
+                write_report(scenario, out, progress=False)
+            found[(path.name, language, "pdf")] = _pdf_text(out / "report.pdf")
+            found[(path.name, language, "html")] = _html_text((out / "report.html").read_text("utf-8"))
+            found[(path.name, language, "csv")] = (out / "sites.csv").read_text("utf-8")
+    yield found
+
+
+def _without_assumptions(text: str, language: str) -> str:
+    """The report without its assumptions table (its sources are not in the catalogue yet)."""
+    start, end = (
+        ("Assumptions and sources", "Method") if language == "en" else ("Hypothèses et sources", "Méthode")
+    )
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return head + tail
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("form", ["pdf", "html"])
+def test_the_french_report_has_no_english_interface_word_but_its_assumptions(
+    reports: Texts, path: Path, form: str
+) -> None:
+    english = _without_assumptions(reports[(path.name, "en", form)], "en")
+    french = _without_assumptions(reports[(path.name, "fr", form)], "fr")
+    assert "Why each site fails" in english and "Pourquoi chaque site échoue" in french
+    assert _english_words(french, english, path) == set()
+
+
+@pytest.mark.xfail(
+    reason="the assumptions table (medevac/report/assumptions.py) is not translated yet", strict=True
+)
+@pytest.mark.parametrize("path", DEMOS[:1], ids=lambda p: p.stem)
+def test_the_whole_french_report_has_no_english_interface_word(reports: Texts, path: Path) -> None:
+    english, french = reports[(path.name, "en", "pdf")], reports[(path.name, "fr", "pdf")]
+    assert _english_words(french, english, path) == set()
+
+
+NUMBER = r"(?<![\w.,])\d+(?:[.,\u202f ]\d+)*(?![\w])"
+"""A number as printed: ``131.0``, ``8,722``, or in French ``131,0``, ``8\u202f722``."""
+
+
+def _french_way(english_number: str) -> str:
+    """``8,722`` -> ``8\u202f722``; ``131.0`` -> ``131,0``."""
+    return english_number.replace(",", "\u202f").replace(".", ",")
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.stem)
+def test_the_french_report_says_the_english_numbers_the_french_way(reports: Texts, path: Path) -> None:
+    """Every number of the English report's bottom line, executive summary and compliance
+    matrix, in order, is in the French report in the French way (coordinates, data, keep
+    their decimal point in both)."""
+
+    def numbers(text: str, start: str, end: str) -> list[str]:
+        section = text.partition(start)[2].partition(end)[0]
+        section = re.sub(r"\(-?\d+\.\d+, -?\d+\.\d+\)", "", section)  # coordinates are data
+        return re.findall(r"\d+(?:[.,\u202f]\d+)*", section)
+
+    english, french = reports[(path.name, "en", "html")], reports[(path.name, "fr", "html")]
+    en = numbers(english, "Bottom line", "Sites, worst first")
+    fr = numbers(french, "L'essentiel", "Sites, les pires en premier")
+    assert len(en) > 50
+    assert fr == [_french_way(n) for n in en]
+    assert "8\u202f722" in french or "\u202f" in "".join(fr)  # thousands grouped the French way
+    assert re.search(r"\d,\d !", french)  # a failing cell: decimal comma, marked
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.stem)
+def test_the_csv_is_data_and_stays_english(reports: Texts, path: Path) -> None:
+    assert reports[(path.name, "fr", "csv")] == reports[(path.name, "en", "csv")]
+
+
+def test_the_french_workbook_names_its_sheets_and_headers_in_french_its_machine_names_in_english(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    with i18n.using("fr"):
+        write_report(load_scenario(DEMOS[0]), tmp_path, progress=False)
+    book = load_workbook(tmp_path / "workbook.xlsx")
+    assert book.sheetnames[:3] == ["synthèse", "sites", "patrouilles"]
+    words, names = (list(row) for row in book["sites"].iter_rows(min_row=1, max_row=2, values_only=True))
+    assert words[:2] == ["id du site", "nom"] and names[:2] == ["site_id", "name"]

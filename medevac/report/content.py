@@ -10,7 +10,15 @@ import numpy as np
 
 from medevac import __version__, messages
 from medevac.check import reported_min
-from medevac.i18n import N_, format_integer, format_template, gettext
+from medevac.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    current_language,
+    format_date,
+    format_integer,
+    format_template,
+    gettext,
+)
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
 from medevac.report.cells import FAIL_MARK, compliance_cell
@@ -40,6 +48,13 @@ def share_text(part: int, whole: int) -> str:
 
 SEASON_SHORT: dict[str, str] = {"dry": N_("dry"), "wet": N_("wet")}
 """A season in one word, as the site table's last columns name it."""
+
+
+def date_text(day: date) -> str:
+    """A date as the report prints it: ISO in English (``2026-12-02``), the locale's medium
+    form otherwise (``2 déc. 2026``)."""
+    return day.isoformat() if current_language() == DEFAULT_LANGUAGE else format_date(day)
+
 
 WORST_SITES = 5
 """Sites named on page 1, by personnel at risk."""
@@ -313,7 +328,7 @@ def _holds(data: ReportData) -> list[Block]:
     short = [h for h, row in enumerate(day.meets_all) if (some_hour & ~row).any()]
     when = format_template(
         gettext("{date}, {season}, civil twilight at each base"),
-        date=day.date.isoformat(),
+        date=date_text(day.date),
         season=gettext(messages.SEASON_NAME[day.season])
         if day.season in messages.SEASON_NAME
         else day.season,
@@ -902,7 +917,7 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         Heading(gettext("Method")),
         _method(data),
     ]
-    today = date.today().isoformat()
+    today = date_text(date.today())
     subtitle = format_template(
         gettext(
             "Held to {standard}; {sites} sites, {facilities} facilities, {airframes} airframes, "

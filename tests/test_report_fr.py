@@ -28,7 +28,8 @@ SAME_IN_FRENCH = {
     # French words spelled as the English ones, by right
     "site", "sites", "Sites", "condition", "conditions", "distance", "source", "sources", "type",
     "base", "bases", "page", "exact", "orange", "verdict", "route", "camp", "minutes",
-    "Minutes", "alternative", "civil", "optimum", "points", "service", "triangles",
+    "Minutes", "alternative", "civil", "optimum", "points", "service", "triangles", "latitude",
+    "longitude",
     # units, standards, commands and the tools and references the text names
     "min", "km", "h", "UTC", "medevac", "optimise", "AMET", "HLS", "HiGHS", "COMEDS", "Monte",
     "Carlo", "GeoNames", "NATO", "UN", "x",
@@ -178,3 +179,26 @@ def test_medevac_lang_fr_in_the_environment_writes_the_report_in_french(
     monkeypatch.setenv(i18n.ENVIRONMENT_VARIABLE, "fr")
     assert main(["report", str(DEMOS[0]), "--out", str(tmp_path), "--no-progress"]) == 0
     assert "Rapport des lacunes 10-1-2" in (tmp_path / "report.html").read_text("utf-8")
+
+
+def _map_words(language: str) -> set[str]:
+    """The words of the four conditions' map: titles, axis labels, legend, scale bar (the
+    host country's name, basemap data, left out)."""
+    from medevac.report.maps import draw_conditions_map
+    from medevac.report.summary import check_conditions
+
+    with i18n.using(language):
+        drawing = draw_conditions_map(check_conditions(load_scenario(DEMOS[0])))
+        figure = drawing.figure
+        texts = [t.get_text() for legend in figure.legends for t in legend.get_texts()]
+        for ax in figure.axes:
+            texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+            texts += [t.get_text() for t in ax.texts if "km" in t.get_text()]  # the scale bar
+    text = re.sub(r"(host country|pays hôte) \([^)]*\)", r"\1", " ".join(texts))
+    return _words(text)
+
+
+def test_the_french_maps_have_no_english_interface_word() -> None:
+    french, english = _map_words("fr"), _map_words("en")
+    assert {"étapes", "conformes", "degrés"} <= french
+    assert _english_words(" ".join(french), " ".join(english), DEMOS[0]) == set()

@@ -316,8 +316,8 @@ def _basemap(layers: _Layers, bounds: Bounds, scenario: Scenario, town_size: flo
     ax.set_ylim(bounds.south, bounds.north)
     ax.set_aspect(1 / np.cos(np.radians(bounds.centre[0])))  # equal km along both axes
     ax.set_facecolor(NO_DATA_COLOUR)
-    ax.set_xlabel("longitude (degrees)", fontsize=7)
-    ax.set_ylabel("latitude (degrees)", fontsize=7)
+    ax.set_xlabel(gettext("longitude (degrees)"), fontsize=7)
+    ax.set_ylabel(gettext("latitude (degrees)"), fontsize=7)
     ax.tick_params(labelsize=6)
 
 

@@ -40,6 +40,15 @@ STANDARD_TEXT: dict[str, str] = {
 """A standard (profile) by name, as a reader says it."""
 
 
+SEMICOLON = N_("; ")
+"""The separator of a list of clauses: a space before it in French (``" ; "``)."""
+
+
+def semicolon() -> str:
+    """``"; "`` in English, ``" ; "`` in French: the current language's clause separator."""
+    return gettext(SEMICOLON)
+
+
 def standard_text(name: str) -> str:
     """``un-10-1-2`` -> ``the UN 10-1-2 standard``."""
     return gettext(STANDARD_TEXT[name]) if name in STANDARD_TEXT else name
@@ -90,7 +99,9 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
             gettext(N_("in both seasons")) if len(seasons) == 2 else gettext(SEASON_TEXT[next(iter(seasons))])
         )
         return f"{light}, {season}"
-    return "; ".join(f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions)
+    return semicolon().join(
+        f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions
+    )
 
 
 # -- pathways ---------------------------------------------------------------------------------
@@ -299,7 +310,7 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = Non
                 )
             )
             reasons += list(row["reasons"])
-    return "; ".join(heads + reasons_text(reasons, names)) if heads else None
+    return semicolon().join(heads + reasons_text(reasons, names)) if heads else None
 
 
 # -- the check's table (medevac check) ----------------------------------------------------------
@@ -431,7 +442,7 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     parts = []
     for leg, sites in by_leg.items():
         named = ", ".join(
-            f"{site} ({'; '.join(condition_text(light, season) for light, season in conditions)})"
+            f"{site} ({semicolon().join(condition_text(light, season) for light, season in conditions)})"
             for site, conditions in sites.items()
         )
         parts.append(format_template(gettext("{leg} at {sites}"), leg=leg_text(leg), sites=named))
@@ -1361,7 +1372,7 @@ def difference_text(difference: Difference) -> str:
 
 def differences_text(differences: Sequence[Difference]) -> str:
     """All differences on one line, ``; ``-separated (``no change`` when none)."""
-    return "; ".join(difference_text(d) for d in differences) or gettext("no change from the baseline")
+    return semicolon().join(difference_text(d) for d in differences) or gettext("no change from the baseline")
 
 
 def time_change_text(change_min: float | None, after_min: float | None, threshold_min: float) -> str:
@@ -1521,7 +1532,7 @@ def every_leg_text(
                     sites=", ".join(_named(site, names) for site in sites),
                 )
             )
-    return "; ".join(parts)
+    return semicolon().join(parts)
 
 
 def leg_gaps_text(
@@ -1563,7 +1574,7 @@ def leg_gaps_text(
                     conditions=conditions_phrase(tuple(conditions)),
                 )
             )
-    return "; ".join(parts)
+    return semicolon().join(parts)
 
 
 def recommendation_text(action: str, how: str, every_leg: str, legs: str) -> str:

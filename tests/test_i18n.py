@@ -150,7 +150,7 @@ def test_conditions_are_said_in_the_language() -> None:
         )
         assert messages.conditions_phrase((("day", "wet"),)) == "de jour, en saison des pluies"
         assert messages.conditions_phrase((("night", "wet"), ("day", "dry"))) == (
-            "de nuit, saison des pluies; de jour, saison sèche"
+            "de nuit, saison des pluies ; de jour, saison sèche"  # a space before ; in French
         )
         assert messages.condition_text("night", "wet") == "nuit, saison des pluies"
         assert messages.day_leg_text("all") == "toutes les étapes"

@@ -400,7 +400,7 @@ def _layer_sources(attributes: pd.DataFrame, lengths: np.ndarray, *, everything:
         format_template("{name} ({km:,.0f} km)", name=name or gettext("(none given)"), km=value)
         for name, value in km.items()
     ]
-    shown = "; ".join(parts[:SOURCES_LISTED])
+    shown = messages.semicolon().join(parts[:SOURCES_LISTED])
     more = (
         format_template(gettext("; {count} more"), count=len(parts) - SOURCES_LISTED)
         if len(parts) > SOURCES_LISTED
@@ -492,10 +492,13 @@ def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption
             rows.append(
                 Assumption(
                     "road speeds",
-                    f"{name}: {gettext(LAYER_RULE[str(how)][0])}",
+                    format_template(
+                        gettext("{name}: {rule}"), name=name, rule=gettext(LAYER_RULE[str(how)][0])
+                    ),
                     value,
                     LAYER,
-                    f"{gettext(LAYER_RULE[str(how)][1])}; "
+                    gettext(LAYER_RULE[str(how)][1])
+                    + messages.semicolon()
                     + _layer_sources(attributes.iloc[index], lengths[index]),
                 )
             )

@@ -221,7 +221,7 @@ def _headline(data: ReportData) -> list[Block]:
                     gettext("Variant {name} ({differences}): {changes}."),
                     name=comparison.name,
                     differences=messages.differences_text(comparison.differences),
-                    changes="; ".join(changes),
+                    changes=messages.semicolon().join(changes),
                 )
             )
         )
@@ -289,7 +289,13 @@ def _holds(data: ReportData) -> list[Block]:
                 for c, q in zip(CONDITIONS, p, strict=True)
                 if q < P_MEETS_FLOOR
             ]
-            unlikely.append(f"{_site_label(data, site.site_id)}: " + "; ".join(low))
+            unlikely.append(
+                format_template(
+                    gettext("{site}: {why}"),
+                    site=_site_label(data, site.site_id),
+                    why=messages.semicolon().join(low),
+                )
+            )
     if never:
         unlikely.append(
             format_template(
@@ -892,7 +898,9 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
         Figure(
             status_map(
                 data.result,
-                format_template("{scenario}: {condition}", scenario=scenario.name, condition=condition),
+                format_template(
+                    gettext("{scenario}: {condition}"), scenario=scenario.name, condition=condition
+                ),
             ),
             gettext(
                 "Sites by the first leg they fail; hexagons are facilities by level; triangles airframe "

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from medevac.check import make_router
 from medevac.export import save_layers
 from medevac.files import OutputExistsError, atomic_outputs, check_outputs
+from medevac.i18n import gettext
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse, data_table
 from medevac.report.content import build_document
@@ -77,7 +78,14 @@ def write_report(
     check_outputs(paths, force=force)
     grid = isochrone_grid(scenario, cell_km)  # a bad --cell-km is refused before any work
     steps = 3 + 2 * len(variants) + 2 + len(OUTPUTS)
-    bar = tqdm(total=steps, desc="report", unit="step", file=sys.stderr, disable=not progress, leave=False)
+    bar = tqdm(
+        total=steps,
+        desc=gettext("report"),
+        unit=gettext("step"),
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    )
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)

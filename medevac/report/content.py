@@ -589,7 +589,7 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
     blocks: list[Block] = [Heading(gettext("Comparison with variants"))]
     thresholds = data.result.standard.thresholds_min
     for number, comparison in enumerate(data.comparisons, start=1):
-        step(f"map of {comparison.name}")
+        step(format_template(gettext("map of {name}"), name=comparison.name))
         blocks.append(
             Heading(
                 format_template(gettext("Variant {number}: {name}"), number=number, name=comparison.name),
@@ -887,11 +887,11 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     say = step or (lambda _: None)
     scenario = data.scenario
     blocks: list[Block] = [Heading(gettext("Bottom line")), *_bottom_line(data)]
-    say("map of the four conditions")
+    say(gettext("map of the four conditions"))
     blocks.append(Figure(conditions_map(data.results), gettext("Site status under the four conditions")))
     blocks += [Heading(gettext("Executive summary")), *_headline(data), _summary_table(data)]
     blocks += [Heading(gettext("Compliance matrix")), _compliance_matrix(data)]
-    say("site map")
+    say(gettext("site map"))
     condition = condition_label(data.condition)
     blocks += [
         Heading(format_template(gettext("Sites, worst first ({condition})"), condition=condition)),

@@ -1365,9 +1365,18 @@ def difference_text(difference: Difference) -> str:
         sign = "+" if d.before is None else "-"
         return f"{sign} {d.section} {d.item}" + (f" ({detail})" if detail else "")
     where = f"{d.section} {d.item}".strip()
+    before, after = _value_text(d.before), _value_text(d.after)
     if not d.field:
-        return f"{where}: {_value_text(d.before)} -> {_value_text(d.after)}"
-    return f"{where}: {d.field} {_value_text(d.before)} -> {_value_text(d.after)}"
+        return format_template(
+            gettext("{where}: {before} -> {after}"), where=where, before=before, after=after
+        )
+    return format_template(
+        gettext("{where}: {field} {before} -> {after}"),
+        where=where,
+        field=d.field,
+        before=before,
+        after=after,
+    )
 
 
 def differences_text(differences: Sequence[Difference]) -> str:

@@ -202,3 +202,19 @@ def test_the_french_maps_have_no_english_interface_word() -> None:
     french, english = _map_words("fr"), _map_words("en")
     assert {"étapes", "conformes", "degrés"} <= french
     assert _english_words(" ".join(french), " ".join(english), DEMOS[0]) == set()
+
+
+def test_the_french_comparison_with_a_variant_has_no_english_interface_word(tmp_path: Path) -> None:
+    scenario = load_scenario(DEMOS[0])
+    variant = scenario.model_copy(update={"timeline": scenario.timeline.model_copy(update={"approval": 2.5})})
+    texts = {}
+    for language in ("en", "fr"):
+        with i18n.using(language):
+            write_report(scenario, tmp_path / language, variants=[("quicker", variant)], progress=False)
+        texts[language] = _pdf_text(tmp_path / language / "report.pdf")
+    assert "Comparaison avec les variantes" in texts["fr"] and "Variante 1 : quicker" in texts["fr"]
+    shared = _english_words(texts["fr"], texts["en"], DEMOS[0]) - {
+        "quicker",
+        "change",
+    }  # a name; French "change"
+    assert shared == set()  # the differences name the file's keys (timeline, approval): its own words

@@ -87,12 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="LANG",
             help=f"language of the text output ({', '.join(i18n.LANGUAGES)}); default: "
             f"${i18n.ENVIRONMENT_VARIABLE}, else the locale, else en. Data (JSON, CSV) stays English. "
-            "Translated so far: check's table, validate, warnings",
+            "Translated so far: check's table, validate, warnings, report",
         )
     return parser
 
 
-TRANSLATED_COMMANDS = frozenset({"check", "validate"})
+TRANSLATED_COMMANDS = frozenset({"check", "validate", "report"})
 """Commands whose text speaks the chosen language. The others speak English until their words
 are all in the catalogue: a report half in French is worse than one in English."""
 

@@ -33,21 +33,30 @@ def number(value: float) -> float | int:
 
 
 STANDARD_TEXT: dict[str, str] = {
-    "un-10-1-2": "the UN 10-1-2 standard",
-    "nato-10-1-2-2": "the NATO 10-1-2(+2) standard",
-    "custom": "the scenario's own thresholds",
+    "un-10-1-2": N_("the UN 10-1-2 standard"),
+    "nato-10-1-2-2": N_("the NATO 10-1-2(+2) standard"),
+    "custom": N_("the scenario's own thresholds"),
 }
 """A standard (profile) by name, as a reader says it."""
 
 
+SEMICOLON = N_("; ")
+"""The separator of a list of clauses: a space before it in French (``" ; "``)."""
+
+
+def semicolon() -> str:
+    """``"; "`` in English, ``" ; "`` in French: the current language's clause separator."""
+    return gettext(SEMICOLON)
+
+
 def standard_text(name: str) -> str:
     """``un-10-1-2`` -> ``the UN 10-1-2 standard``."""
-    return STANDARD_TEXT.get(name, name)
+    return gettext(STANDARD_TEXT[name]) if name in STANDARD_TEXT else name
 
 
 def level_text(rank: float) -> str:
     """``2`` -> ``Level 2``."""
-    return f"Level {int(rank)}"
+    return format_template(gettext("Level {level}"), level=int(rank))
 
 
 # -- legs and conditions ----------------------------------------------------------------------
@@ -90,7 +99,9 @@ def conditions_phrase(conditions: Sequence[tuple[str, str]]) -> str:
             gettext(N_("in both seasons")) if len(seasons) == 2 else gettext(SEASON_TEXT[next(iter(seasons))])
         )
         return f"{light}, {season}"
-    return "; ".join(f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions)
+    return semicolon().join(
+        f"{light_text(light)}, {gettext(SEASON_NAME[season])}" for light, season in conditions
+    )
 
 
 # -- pathways ---------------------------------------------------------------------------------
@@ -299,7 +310,7 @@ def limiting_factor(rows: Iterable[Mapping[str, Any]], names: Names | None = Non
                 )
             )
             reasons += list(row["reasons"])
-    return "; ".join(heads + reasons_text(reasons, names)) if heads else None
+    return semicolon().join(heads + reasons_text(reasons, names)) if heads else None
 
 
 # -- the check's table (medevac check) ----------------------------------------------------------
@@ -431,10 +442,10 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
     parts = []
     for leg, sites in by_leg.items():
         named = ", ".join(
-            f"{site} ({'; '.join(condition_text(light, season) for light, season in conditions)})"
+            f"{site} ({semicolon().join(condition_text(light, season) for light, season in conditions)})"
             for site, conditions in sites.items()
         )
-        parts.append(f"{leg_text(leg)} at {named}")
+        parts.append(format_template(gettext("{leg} at {sites}"), leg=leg_text(leg), sites=named))
     return ". ".join(parts)
 
 
@@ -1214,78 +1225,86 @@ __all__ = [
 # -- column headers in words (the workbook's first header row) --------------------------------
 
 COLUMN_TITLES: dict[str, str] = {
-    "site_id": "site id",
-    "facility_id": "facility id",
-    "airframe_id": "airframe id",
-    "patrol_id": "patrol id",
-    "name": "name",
-    "kind": "kind",
-    "lat": "latitude (deg)",
-    "lon": "longitude (deg)",
-    "base_lat": "base latitude (deg)",
-    "base_lon": "base longitude (deg)",
-    "light": "light",
-    "season": "season",
-    "condition": "condition",
-    "personnel": "personnel",
-    "leg": "leg",
-    "threshold_min": "threshold (min)",
-    "sites_meeting": "sites meeting",
-    "sites": "sites",
-    "personnel_meeting": "personnel meeting",
-    "meets_all": "meets every leg",
-    "worst_leg": "worst leg",
-    "shortfall_min": "shortfall (min)",
-    "limiting_factor": "limiting factor",
-    "factor_groups": "limiting factors (grouped)",
-    "length_km": "route length (km)",
-    "level": "level",
-    "helipad": "helipad",
-    "airstrip": "airstrip",
-    "ground_team": "ground team",
-    "type": "type",
-    "base": "base",
-    "cruise_kmh": "cruise speed (km/h)",
-    "range_km": "range (km)",
-    "launch_day_min": "launch by day (min)",
-    "launch_night_min": "launch by night (min)",
-    "night": "night capable",
-    "medical_team": "medical team",
-    "available": "available",
-    "group": "group",
-    "item": "item",
-    "value": "value",
-    "set_by": "set by",
-    "source": "source",
-    "code": "code",
-    "factor": "factor",
-    "named": "assets named",
-    "alone_meets": "alone makes the leg meet",
-    "text": "explanation",
-    "rank": "rank",
-    "change": "change",
-    "effect": "effect",
-    "variant": "variant",
-    "sites_before": "sites before",
-    "sites_after": "sites after",
-    "sites_gained": "sites gained",
-    "sites_lost": "sites lost",
-    "personnel_gained": "personnel gained",
-    "personnel_lost": "personnel lost",
-    "time_min": "time (min)",
-    "meets": "meets",
-    "pathway": "pathway",
-    "reasons": "reasons",
-    "airframe": "airframe",
-    "facility": "facility",
-    "pickup": "pick-up point",
-    "to_level": "referred to level (or higher)",
-    "by_time_facility_id": "quickest by road (facility id)",
-    "ground_min": "ground time (min)",
-    "by_distance_facility_id": "nearest in a straight line (facility id)",
-    "distance_km": "distance (km)",
-    "site_ids": "site ids",
+    "site_id": N_("site id"),
+    "facility_id": N_("facility id"),
+    "airframe_id": N_("airframe id"),
+    "patrol_id": N_("patrol id"),
+    "name": N_("name"),
+    "kind": N_("kind"),
+    "lat": N_("latitude (deg)"),
+    "lon": N_("longitude (deg)"),
+    "base_lat": N_("base latitude (deg)"),
+    "base_lon": N_("base longitude (deg)"),
+    "light": N_("light"),
+    "season": N_("season"),
+    "condition": N_("condition"),
+    "personnel": N_("personnel"),
+    "leg": N_("leg"),
+    "threshold_min": N_("threshold (min)"),
+    "sites_meeting": N_("sites meeting"),
+    "sites": N_("sites"),
+    "personnel_meeting": N_("personnel meeting"),
+    "meets_all": N_("meets every leg"),
+    "worst_leg": N_("worst leg"),
+    "shortfall_min": N_("shortfall (min)"),
+    "limiting_factor": N_("limiting factor"),
+    "factor_groups": N_("limiting factors (grouped)"),
+    "length_km": N_("route length (km)"),
+    "level": N_("level"),
+    "helipad": N_("helipad"),
+    "airstrip": N_("airstrip"),
+    "ground_team": N_("ground team"),
+    "type": N_("type"),
+    "base": N_("base"),
+    "cruise_kmh": N_("cruise speed (km/h)"),
+    "range_km": N_("range (km)"),
+    "launch_day_min": N_("launch by day (min)"),
+    "launch_night_min": N_("launch by night (min)"),
+    "night": N_("night capable"),
+    "medical_team": N_("medical team"),
+    "available": N_("available"),
+    "group": N_("group"),
+    "item": N_("item"),
+    "value": N_("value"),
+    "set_by": N_("set by"),
+    "source": N_("source"),
+    "code": N_("code"),
+    "factor": N_("factor"),
+    "named": N_("assets named"),
+    "alone_meets": N_("alone makes the leg meet"),
+    "text": N_("explanation"),
+    "rank": N_("rank"),
+    "change": N_("change"),
+    "effect": N_("effect"),
+    "variant": N_("variant"),
+    "sites_before": N_("sites before"),
+    "sites_after": N_("sites after"),
+    "sites_gained": N_("sites gained"),
+    "sites_lost": N_("sites lost"),
+    "personnel_gained": N_("personnel gained"),
+    "personnel_lost": N_("personnel lost"),
+    "time_min": N_("time (min)"),
+    "meets": N_("meets"),
+    "pathway": N_("pathway"),
+    "reasons": N_("reasons"),
+    "airframe": N_("airframe"),
+    "facility": N_("facility"),
+    "pickup": N_("pick-up point"),
+    "to_level": N_("referred to level (or higher)"),
+    "by_time_facility_id": N_("quickest by road (facility id)"),
+    "ground_min": N_("ground time (min)"),
+    "by_distance_facility_id": N_("nearest in a straight line (facility id)"),
+    "distance_km": N_("distance (km)"),
+    "site_ids": N_("site ids"),
 }
+
+
+_LEG_COLUMN_TITLES = (
+    ("meets_", N_("meets {leg}")),
+    ("pathway_", N_("pathway {leg}")),
+    ("share_meeting_", N_("share meeting {leg}")),
+    ("meets_all_", N_("meets all {leg}")),
+)
 
 
 def column_title(name: str) -> str:
@@ -1295,16 +1314,19 @@ def column_title(name: str) -> str:
     ('surgery (min)', 'meets first aid', 'share meeting surgery')
     """
     if name in COLUMN_TITLES:
-        return COLUMN_TITLES[name]
-    for leg, words in LEG_LABEL.items():
+        return gettext(COLUMN_TITLES[name])
+    for leg, label in LEG_LABEL.items():
+        words = gettext(label)
         if name == f"{leg}_min":
-            return f"{words} (min)"
-        for prefix in ("meets_", "pathway_", "share_meeting_", "meets_all_"):
+            return format_template(gettext("{leg} (min)"), leg=words)
+        for prefix, template in _LEG_COLUMN_TITLES:
             if name == f"{prefix}{leg}":
-                return prefix.replace("_", " ") + words
+                return format_template(gettext(template), leg=words)
     if name.startswith("meets_all_"):
         light, _, season = name.removeprefix("meets_all_").partition("_")
-        return f"meets every leg: {condition_text(light, season)}"
+        return format_template(
+            gettext("meets every leg: {condition}"), condition=condition_text(light, season)
+        )
     return name.replace("_", " ")
 
 
@@ -1313,11 +1335,13 @@ def column_title(name: str) -> str:
 
 def _value_text(value: object) -> str:
     if isinstance(value, dict) and {"lat", "lon"} <= set(value):
-        return f"({value['lat']:.4f}, {value['lon']:.4f})"
+        return format_template("({lat:.4f}, {lon:.4f})", lat=value["lat"], lon=value["lon"])
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if value is None:
-        return "none"
+        return gettext("none")
+    if isinstance(value, float):
+        return format_template("{value}", value=value)
     return str(value)
 
 
@@ -1334,31 +1358,48 @@ def difference_text(difference: Difference) -> str:
         detail = ""
         if isinstance(entry, dict):
             parts = [
-                f"Level {entry['level']}" if "level" in entry else entry.get("type") or entry.get("kind")
+                level_text(entry["level"]) if "level" in entry else entry.get("type") or entry.get("kind")
             ]
             parts.append(entry.get("name") or "")
             detail = ", ".join(str(p) for p in parts if p)
         sign = "+" if d.before is None else "-"
         return f"{sign} {d.section} {d.item}" + (f" ({detail})" if detail else "")
     where = f"{d.section} {d.item}".strip()
+    before, after = _value_text(d.before), _value_text(d.after)
     if not d.field:
-        return f"{where}: {_value_text(d.before)} -> {_value_text(d.after)}"
-    return f"{where}: {d.field} {_value_text(d.before)} -> {_value_text(d.after)}"
+        return format_template(
+            gettext("{where}: {before} -> {after}"), where=where, before=before, after=after
+        )
+    return format_template(
+        gettext("{where}: {field} {before} -> {after}"),
+        where=where,
+        field=d.field,
+        before=before,
+        after=after,
+    )
 
 
 def differences_text(differences: Sequence[Difference]) -> str:
     """All differences on one line, ``; ``-separated (``no change`` when none)."""
-    return "; ".join(difference_text(d) for d in differences) or "no change from the baseline"
+    return semicolon().join(difference_text(d) for d in differences) or gettext("no change from the baseline")
 
 
 def time_change_text(change_min: float | None, after_min: float | None, threshold_min: float) -> str:
     """``-126.3 min, still 13.5 over``; ``-4.0 min, now meets``; ``no pathway any more``."""
     if after_min is None:
-        return "no pathway any more"
-    head = "a pathway now" if change_min is None else f"{change_min:+.1f} min"
+        return gettext("no pathway any more")
+    head = (
+        gettext("a pathway now")
+        if change_min is None
+        else format_template("{change_min:+.1f} min", change_min=change_min)
+    )
     if after_min <= threshold_min:
-        return f"{head}, meets ({threshold_min - after_min:.1f} under)"
-    return f"{head}, still {after_min - threshold_min:.1f} over"
+        return format_template(
+            gettext("{head}, meets ({under_min:.1f} under)"), head=head, under_min=threshold_min - after_min
+        )
+    return format_template(
+        gettext("{head}, still {over_min:.1f} over"), head=head, over_min=after_min - threshold_min
+    )
 
 
 # -- recommendations ----------------------------------------------------------------------------
@@ -1368,55 +1409,94 @@ def time_change_text(change_min: float | None, after_min: float | None, threshol
 
 def open_facility_action(level: str, place: str, beside: bool) -> str:
     """``raise Level 1, Kidal camp to Level 2`` (beside a facility) or ``open a Level 2 at ...``."""
-    return f"raise {place} to Level {level}" if beside else f"open a Level {level} at {place}"
+    if beside:
+        return format_template(gettext("raise {place} to Level {level}"), place=place, level=level)
+    return format_template(gettext("open a Level {level} at {place}"), level=level, place=place)
 
 
 def new_airframe_action(kind: str, like_id: str, like_type: str, place: str) -> str:
     """``base a new helicopter like puma-1 (IAR-330 Puma) at Gao supercamp``."""
-    what = f"{kind.replace('_', ' ')} like {like_id}" + (f" ({like_type})" if like_type else "")
-    return f"base a new {what} at {place}"
+    what = format_template(gettext("{kind} like {like}"), kind=_kind_text(kind), like=like_id) + (
+        f" ({like_type})" if like_type else ""
+    )
+    return format_template(gettext("base a new {what} at {place}"), what=what, place=place)
+
+
+AIRFRAME_KIND_TEXT: dict[str, str] = {"helicopter": N_("helicopter"), "fixed_wing": N_("fixed wing")}
+
+
+def _kind_text(kind: str) -> str:
+    """An airframe's kind as a reader says it: ``fixed_wing`` -> ``fixed wing``."""
+    return gettext(AIRFRAME_KIND_TEXT[kind]) if kind in AIRFRAME_KIND_TEXT else kind.replace("_", " ")
 
 
 def move_airframe_action(airframe_id: str, airframe_type: str, from_place: str, to_place: str) -> str:
     """``rebase puma-2 (IAR-330 Puma) from Gao to Kidal camp``."""
     what = airframe_id + (f" ({airframe_type})" if airframe_type else "")
-    return f"rebase {what} from {from_place} to {to_place}"
+    return format_template(
+        gettext("rebase {what} from {from_place} to {to_place}"),
+        what=what,
+        from_place=from_place,
+        to_place=to_place,
+    )
 
 
 def training_action(place: str) -> str:
-    return f"train first responders at {place}"
+    return format_template(gettext("train first responders at {place}"), place=place)
 
 
 def night_capable_action(airframe_id: str, airframe_type: str) -> str:
     what = airframe_id + (f" ({airframe_type})" if airframe_type else "")
-    return f"make {what} night-capable (night-vision crews and aircraft)"
+    return format_template(gettext("make {what} night-capable (night-vision crews and aircraft)"), what=what)
 
 
 def return_to_service_action(airframe_id: str) -> str:
-    return f"return {airframe_id} to service"
+    return format_template(gettext("return {airframe} to service"), airframe=airframe_id)
 
 
 def standby_action(airframe_id: str, standby_min: float, light: str, now_min: float) -> str:
     """``put puma-1 on 15-minute standby at night (launch now 60 min)``."""
     when = light_text(light)
-    return f"put {airframe_id} on {standby_min:g}-minute standby {when} (launch now {now_min:g} min)"
+    return format_template(
+        gettext("put {airframe} on {standby_min:g}-minute standby {when} (launch now {now_min:g} min)"),
+        airframe=airframe_id,
+        standby_min=standby_min,
+        when=when,
+        now_min=now_min,
+    )
 
 
 def approval_action(now_min: float, target_min: float) -> str:
-    return f"cut approval from {now_min:g} to {target_min:g} minutes"
+    return format_template(
+        gettext("cut approval from {now_min:g} to {target_min:g} minutes"),
+        now_min=now_min,
+        target_min=target_min,
+    )
 
 
 def reach_text(km: float) -> str:
-    return f"the sites it helps lie within {km:.0f} km of its base"
+    return format_template(gettext("the sites it helps lie within {km:.0f} km of its base"), km=km)
 
 
 def placement_proof_text(places: int, optimal: bool, bound: float, value: float) -> str:
     """How the optimiser chose a placement: ``the best of 9 places that suit it, proven``."""
-    noun = "place" if places == 1 else "places"
     if optimal:
-        return f"the best of {places} {noun} that suit it, proven optimal"
-    return (
-        f"the best found among {places} {noun} that suit it, not proven (at most {bound - value:,.0f} more)"
+        return format_template(
+            ngettext(
+                "the best of {places} place that suits it, proven optimal",
+                "the best of {places} places that suit it, proven optimal",
+                places,
+            ),
+            places=places,
+        )
+    return format_template(
+        ngettext(
+            "the best found among {places} place that suits it, not proven (at most {more:,.0f} more)",
+            "the best found among {places} places that suit it, not proven (at most {more:,.0f} more)",
+            places,
+        ),
+        places=places,
+        more=bound - value,
     )
 
 
@@ -1439,39 +1519,71 @@ def every_leg_text(
             if sites:
                 grouped.setdefault((sites, personnel), []).append(condition)
         for (sites, personnel), conditions in grouped.items():
-            noun, verb = ("site", "meets") if len(sites) == 1 else ("sites", "meet")
-            count = f"{len(sites)} more {noun}" if gained else f"{len(sites)} {noun}"
-            verb = verb if gained else f"no longer {verb}"
-            what = f"{count} ({personnel:,} personnel) {verb}"
-            listed = ", ".join(_named(site, names) for site in sites)
-            parts.append(f"{what} every leg {conditions_phrase(tuple(conditions))} ({listed})")
-    return "; ".join(parts)
+            template = (
+                ngettext(
+                    "{count} more site ({personnel:,} personnel) meets every leg {conditions} ({sites})",
+                    "{count} more sites ({personnel:,} personnel) meet every leg {conditions} ({sites})",
+                    len(sites),
+                )
+                if gained
+                else ngettext(
+                    "{count} site ({personnel:,} personnel) no longer meets every leg {conditions} ({sites})",
+                    "{count} sites ({personnel:,} personnel) no longer meet every leg {conditions} ({sites})",
+                    len(sites),
+                )
+            )
+            parts.append(
+                format_template(
+                    template,
+                    count=len(sites),
+                    personnel=personnel,
+                    conditions=conditions_phrase(tuple(conditions)),
+                    sites=", ".join(_named(site, names) for site in sites),
+                )
+            )
+    return semicolon().join(parts)
 
 
 def leg_gaps_text(
     gains: Sequence[tuple[tuple[str, str], Leg, tuple[str, ...], tuple[str, ...]]],
     names: Names | None = None,
 ) -> str:
-    """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons``.
+    """``closes the surgery gap at 3 sites (a, b, c) at night, in both seasons`` (empty when none).
 
     ``gains`` holds (condition, leg, sites that now meet it, sites that no longer do);
     ``names`` names the sites.
     """
     parts = []
-    for verb, closed in (("closes", True), ("opens", False)):
+    for closed in (True, False):
         grouped: dict[tuple[Leg, tuple[str, ...]], list[tuple[str, str]]] = {}
         for condition, leg, gained, lost in gains:
             sites = gained if closed else lost
             if sites:
                 grouped.setdefault((leg, sites), []).append(condition)
         for (leg, sites), conditions in grouped.items():
-            noun = "site" if len(sites) == 1 else "sites"
-            parts.append(
-                f"{verb} the {LEG_LABEL[leg]} gap at {len(sites)} {noun} "
-                f"({', '.join(_named(site, names) for site in sites)}) "
-                f"{conditions_phrase(tuple(conditions))}"
+            template = (
+                ngettext(
+                    "closes the {leg} gap at {count} site ({sites}) {conditions}",
+                    "closes the {leg} gap at {count} sites ({sites}) {conditions}",
+                    len(sites),
+                )
+                if closed
+                else ngettext(
+                    "opens the {leg} gap at {count} site ({sites}) {conditions}",
+                    "opens the {leg} gap at {count} sites ({sites}) {conditions}",
+                    len(sites),
+                )
             )
-    return "; ".join(parts) if parts else "no change"
+            parts.append(
+                format_template(
+                    template,
+                    leg=leg_text(leg),
+                    count=len(sites),
+                    sites=", ".join(_named(site, names) for site in sites),
+                    conditions=conditions_phrase(tuple(conditions)),
+                )
+            )
+    return semicolon().join(parts)
 
 
 def recommendation_text(action: str, how: str, every_leg: str, legs: str) -> str:
@@ -1479,17 +1591,17 @@ def recommendation_text(action: str, how: str, every_leg: str, legs: str) -> str
     when there are any, else the gaps it closes on single legs."""
     head = f"{action} ({how})" if how else action
     if every_leg:
-        return f"{head}: {every_leg}"
-    return (
-        f"{head}: {legs}, though no site newly meets every leg"
-        if legs != "no change"
-        else f"{head}: no change"
-    )
+        return format_template(gettext("{head}: {effect}"), head=head, effect=every_leg)
+    if legs:
+        return format_template(
+            gettext("{head}: {legs}, though no site newly meets every leg"), head=head, legs=legs
+        )
+    return format_template(gettext("{head}: no change"), head=head)
 
 
-RECOMMENDATIONS_NONE = "No single change tried closes a gap (see Method for the changes tried)."
+RECOMMENDATIONS_NONE = N_("No single change tried closes a gap (see Method for the changes tried).")
 
-RECOMMENDATIONS_PLACEMENTS = (
+RECOMMENDATIONS_PLACEMENTS = N_(
     "Placements, proven optimal: the best new Level 2, the best new Level 1 and the best new "
     "helicopter like one of the mission's, each at the places that suit it (a hospital beside "
     "a facility or in a camp; a Level 1 also at a temporary operating base; an aircraft at a "
@@ -1500,18 +1612,18 @@ RECOMMENDATIONS_PLACEMENTS = (
     "a hospital."
 )
 
-RECOMMENDATIONS_GREEDY = (
+RECOMMENDATIONS_GREEDY = N_(
     "Settings, searched greedily (each on top of the ones before it in this list): the "
     "optimiser places assets, it cannot choose an aircraft's launch time, its night "
     "capability or its return to service, nor the approval time. Each was applied and the "
     "check re-run under all four conditions."
 )
 
-RECOMMENDATIONS_TABLE = "Sites (personnel) meeting every leg with each change, as stated above"
+RECOMMENDATIONS_TABLE = N_("Sites (personnel) meeting every leg with each change, as stated above")
 
-AS_IT_IS = "as it is"
+AS_IT_IS = N_("as it is")
 
-METHOD_RECOMMENDATIONS = (
+METHOD_RECOMMENDATIONS = N_(
     "Placements come from the optimiser (medevac optimise, a mixed-integer model solved to a "
     "proven optimum by HiGHS): one new Level 2 beside a facility or in a camp, one new Level 1 "
     "there or at a temporary operating base, one new helicopter of each of the mission's "

@@ -102,7 +102,7 @@ def test_each_translation_keeps_the_fields_of_its_template(french: Catalog) -> N
             if message.pluralizable:
                 plurals += 1
                 assert len(_forms(message.string)) == french.num_plurals
-    assert plurals == 4  # validate's counts: facilities, airframes, sites, patrols
+    assert plurals >= 4  # validate's counts (facilities, airframes, sites, patrols), the report's
 
 
 def test_the_words_of_the_check_are_all_in_the_catalogue(french: Catalog) -> None:
@@ -150,7 +150,7 @@ def test_conditions_are_said_in_the_language() -> None:
         )
         assert messages.conditions_phrase((("day", "wet"),)) == "de jour, en saison des pluies"
         assert messages.conditions_phrase((("night", "wet"), ("day", "dry"))) == (
-            "de nuit, saison des pluies; de jour, saison sèche"
+            "de nuit, saison des pluies ; de jour, saison sèche"  # a space before ; in French
         )
         assert messages.condition_text("night", "wet") == "nuit, saison des pluies"
         assert messages.day_leg_text("all") == "toutes les étapes"

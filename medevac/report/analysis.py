@@ -14,6 +14,7 @@ import pandas as pd
 
 from medevac.check import CheckResult, make_router
 from medevac.ground import GroundRouter, road_network
+from medevac.i18n import DEFAULT_LANGUAGE, format_template, gettext, using
 from medevac.model import Scenario
 from medevac.planning.daylight import Profile, profile
 from medevac.planning.robustness import Availability, NMinusOne, availability, n_minus_1
@@ -92,6 +93,22 @@ class ReportData:
         return self.results[self.condition]
 
 
+def _site_table(results: Results, findings: list[Finding], condition: Condition) -> pd.DataFrame:
+    """The per-site table with each site's failing legs' reason codes (named), in the current
+    language."""
+    table = site_table(results, condition)
+    factors = factor_column(findings, condition)
+    table["factor_groups"] = [factors.get(site, "") for site in table["site_id"]]
+    return table
+
+
+def data_table(data: ReportData) -> pd.DataFrame:
+    """The per-site table in English whatever the reader's language: the CSV's and the
+    GeoPackage's data (their values are read by scripts, as ``check --format csv``'s are)."""
+    with using(DEFAULT_LANGUAGE):
+        return _site_table(data.results_table, data.findings, data.condition)
+
+
 def analyse(
     scenario: Scenario,
     variants: Sequence[tuple[str, Scenario]] = (),
@@ -102,22 +119,20 @@ def analyse(
     """Run every check a report needs; ``variants`` are (name, scenario) pairs to compare."""
     say = step or (lambda _: None)
     router = CachedRouter(router or make_router(scenario))
-    say("checks")
+    say(gettext("checks"))
     results = check_conditions(scenario, router)
     table_of_results = Results.from_conditions(results)
     condition: Condition = (scenario.conditions.light, scenario.conditions.season)
-    say("limiting factors")
+    say(gettext("limiting factors"))
     findings = limiting_factors(table_of_results)
-    table = site_table(table_of_results, condition)
-    factors = factor_column(findings, condition)
-    table["factor_groups"] = [factors.get(site, "") for site in table["site_id"]]
-    say("recommendations")
+    table = _site_table(table_of_results, findings, condition)
+    say(gettext("recommendations"))
     recommendations = recommend(scenario, router)
-    say("does it hold")
+    say(gettext("does it hold"))
     holds = does_it_hold(scenario, router, date.today())
     comparisons = []
     for name, variant in variants:
-        say(f"variant {name}")
+        say(format_template(gettext("variant {name}"), name=name))
         variant_results = check_conditions(variant, make_router(variant))
         variant_table = Results.from_conditions(variant_results)
         names = {c: condition_name(*c) for c in CONDITIONS}

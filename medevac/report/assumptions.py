@@ -11,21 +11,25 @@ and not listed. The references themselves are in ``docs/sources.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from medevac import messages
+from medevac.i18n import N_, format_template, gettext
 from medevac.model import Airframe, Scenario
 from medevac.standards import LEG_LABEL, Leg, standard_of
 
 if TYPE_CHECKING:
     from medevac.roads.network import RoadNetwork
 
-SCENARIO, DEFAULT, LAYER = "scenario file", "medevac default", "road layer"
+SCENARIO, DEFAULT, LAYER = N_("scenario file"), N_("medevac default"), N_("road layer")
 """Who set a value: the scenario's own file, medevac's default, or the road layer's lines."""
+
+GROUPS = (N_("standard"), N_("timeline"), N_("ground"), N_("road speeds"), N_("airframe"))
+"""The groups of rows, in the reader's language when the rows are made."""
 
 THRESHOLD_SOURCE = {
     "un-10-1-2": "UN DOS/DPO Casualty Evacuation in the Field (ref. 2020.7, 2020), section D.2",
@@ -38,17 +42,33 @@ PLANNING_MIN = {"on_scene": 10.0, "handover": 5.0}
 """Timeline steps with a public planning value (docs/sources.md, the evacuation timeline)."""
 
 TIMELINE_CONTEXT: dict[str, str] = {
-    "request": "the 9-line itself is sent in under a minute and real delays come from "
-    "communication; NATO RC-South (2007) allowed 30 min for wounding-to-notification and "
-    "landing-to-emergency-department together",
-    "approval": "MINUSMA crews reported approvals delayed by hours (2018); CIVIC (2021) documents "
-    "MINUSMA decentralising launch authority in 2020 to cut the delay",
-    "on_scene": "loading at the landing site",
-    "handover": "from landing to the casualty inside the facility",
-    "ground_departure": "for the unit's own vehicle to leave with the casualty",
-    "first_aid_on_site": "for a trained peacekeeper to begin buddy first aid (UN Buddy First Aid "
-    "Course, 2018, trains every peacekeeper)",
+    "request": N_(
+        "the 9-line itself is sent in under a minute and real delays come from "
+        "communication; NATO RC-South (2007) allowed 30 min for wounding-to-notification and "
+        "landing-to-emergency-department together"
+    ),
+    "approval": N_(
+        "MINUSMA crews reported approvals delayed by hours (2018); CIVIC (2021) documents "
+        "MINUSMA decentralising launch authority in 2020 to cut the delay"
+    ),
+    "on_scene": N_("loading at the landing site"),
+    "handover": N_("from landing to the casualty inside the facility"),
+    "ground_departure": N_("for the unit's own vehicle to leave with the casualty"),
+    "first_aid_on_site": N_(
+        "for a trained peacekeeper to begin buddy first aid (UN Buddy First Aid "
+        "Course, 2018, trains every peacekeeper)"
+    ),
 }
+
+TIMELINE_ITEM: dict[str, str] = {
+    "request": N_("request"),
+    "approval": N_("approval"),
+    "on_scene": N_("on scene"),
+    "handover": N_("handover"),
+    "ground_departure": N_("ground departure"),
+    "first_aid_on_site": N_("first aid on site"),
+}
+"""Each timeline step as the assumptions table names it."""
 
 WET_DRY_HOURS = (12.0, 4.0)
 """Rumbek-Yirol, South Sudan: 12 h in the rains instead of 4 (Logistics Cluster 2012-13)."""
@@ -59,16 +79,19 @@ ROAD_DEFAULT_KMH = (40.0, 80.0)
 AIRFRAME_REFERENCE: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("mi-8", "mi-17", "mi-171", "mi8", "mi17"),
-        "Mi-8MTV/Mi-17: cruise 225-250 km/h, range ~465 km (985-1,050 with aux tanks)",
+        N_("Mi-8MTV/Mi-17: cruise 225-250 km/h, range ~465 km (985-1,050 with aux tanks)"),
     ),
-    (("super puma", "as332", "h215"), "AS332/H215 Super Puma: cruise 250 km/h, range ~560 km with aux tanks"),
-    (("puma", "iar-330", "sa330"), "IAR-330/SA330 Puma: cruise ~250 km/h, range ~570 km (unverified)"),
-    (("nh90",), "NH90: cruise ~260 km/h, range 982 km"),
-    (("bell 412", "412"), "Bell 412: cruise ~220 km/h, range ~650 km (unverified)"),
-    (("aw139",), "AW139: cruise 288 km/h, range ~900 km (unverified)"),
-    (("uh-60", "hh-60", "black hawk"), "UH-60L/HH-60M: cruise 278 km/h, range ~570 km"),
-    (("ch-47", "chinook"), "CH-47: cruise 240 km/h, range 741 km"),
-    (("c-130", "hercules"), "C-130: cruise ~540 km/h, range ~3,000 km, runway at both ends"),
+    (
+        ("super puma", "as332", "h215"),
+        N_("AS332/H215 Super Puma: cruise 250 km/h, range ~560 km with aux tanks"),
+    ),
+    (("puma", "iar-330", "sa330"), N_("IAR-330/SA330 Puma: cruise ~250 km/h, range ~570 km (unverified)")),
+    (("nh90",), N_("NH90: cruise ~260 km/h, range 982 km")),
+    (("bell 412", "412"), N_("Bell 412: cruise ~220 km/h, range ~650 km (unverified)")),
+    (("aw139",), N_("AW139: cruise 288 km/h, range ~900 km (unverified)")),
+    (("uh-60", "hh-60", "black hawk"), N_("UH-60L/HH-60M: cruise 278 km/h, range ~570 km")),
+    (("ch-47", "chinook"), N_("CH-47: cruise 240 km/h, range 741 km")),
+    (("c-130", "hercules"), N_("C-130: cruise ~540 km/h, range ~3,000 km, runway at both ends")),
 )
 """Public planning figures by type (docs/sources.md, Airframes), matched on the type text."""
 
@@ -77,11 +100,14 @@ LAUNCH_DAY_NIGHT_MIN = (30.0, 60.0)
 
 RULE, CLOSED_WET, CLOSED, OWN = "rule", "closed_wet", "closed", "own"
 LAYER_RULE = {
-    CLOSED_WET: ("closed in the wet season", "the lines' closed_wet, a wet factor of 0 or a closure area"),
-    CLOSED: ("closed all year", "a closure area marked always, or an impassable smoothness"),
+    CLOSED_WET: (
+        N_("closed in the wet season"),
+        N_("the lines' closed_wet, a wet factor of 0 or a closure area"),
+    ),
+    CLOSED: (N_("closed all year"), N_("a closure area marked always, or an impassable smoothness")),
     OWN: (
-        "the layer's own speeds",
-        "the lines' own dry_kmh / wet_kmh (x convoy factor) or a rough smoothness, not the class rule",
+        N_("the layer's own speeds"),
+        N_("the lines' own dry_kmh / wet_kmh (x convoy factor) or a rough smoothness, not the class rule"),
     ),
 }
 """Road segments whose speeds are not their class's rule: what they are, and why."""
@@ -109,15 +135,20 @@ def airframe_reference(airframe: Airframe) -> str:
     text = f"{airframe.type} {airframe.id}".lower()
     for keys, reference in AIRFRAME_REFERENCE:
         if any(key in text for key in keys):
-            return reference
-    return "no reference figures for this type: the scenario's own values"
+            return gettext(reference)
+    return gettext("no reference figures for this type: the scenario's own values")
 
 
 def _compared(value: float, low: float, high: float, unit: str) -> str:
     """``within``, ``below`` or ``above`` a public range, in words with the value."""
     if low <= value <= high:
-        return f"{value:g} {unit} is within it"
-    return f"{value:g} {unit} is {'below' if value < low else 'above'} it: the scenario's own figure"
+        return format_template(gettext("{value:g} {unit} is within it"), value=value, unit=unit)
+    template = (
+        N_("{value:g} {unit} is below it: the scenario's own figure")
+        if value < low
+        else N_("{value:g} {unit} is above it: the scenario's own figure")
+    )
+    return format_template(gettext(template), value=value, unit=unit)
 
 
 def threshold_source(standard: str, leg: Leg, minutes: float) -> str:
@@ -127,11 +158,25 @@ def threshold_source(standard: str, leg: Leg, minutes: float) -> str:
     "set by the scenario's author: 90 min (the UN 10-1-2 standard sets 120 min)"
     """
     if standard in THRESHOLD_SOURCE:
-        return f"{THRESHOLD_SOURCE[standard]}: {LEG_LABEL[leg]} within {minutes:g} min of wounding"
+        return format_template(
+            gettext("{source}: {leg} within {minutes:g} min of wounding"),
+            source=THRESHOLD_SOURCE[standard],
+            leg=gettext(LEG_LABEL[leg]),
+            minutes=minutes,
+        )
     published = UN_THRESHOLD_MIN[leg]
     if minutes == published:
-        return f"set by the scenario's author: {minutes:g} min, as the UN 10-1-2 standard sets"
-    return f"set by the scenario's author: {minutes:g} min (the UN 10-1-2 standard sets {published:g} min)"
+        return format_template(
+            gettext("set by the scenario's author: {minutes:g} min, as the UN 10-1-2 standard sets"),
+            minutes=minutes,
+        )
+    return format_template(
+        gettext(
+            "set by the scenario's author: {minutes:g} min (the UN 10-1-2 standard sets {published:g} min)"
+        ),
+        minutes=minutes,
+        published=published,
+    )
 
 
 def timeline_source(key: str, minutes: float) -> str:
@@ -142,16 +187,30 @@ def timeline_source(key: str, minutes: float) -> str:
     >>> timeline_source("on_scene", 15)
     'about 10 min loading at the landing site is the public planning value; this scenario uses 15 min'
     """
-    context = TIMELINE_CONTEXT[key]
+    context = gettext(TIMELINE_CONTEXT[key])
     if key in PLANNING_MIN:
         planning = PLANNING_MIN[key]
-        relation = (
-            f"{minutes:g} min is that value" if minutes == planning else f"this scenario uses {minutes:g} min"
+        relation = format_template(
+            gettext("{minutes:g} min is that value")
+            if minutes == planning
+            else gettext("this scenario uses {minutes:g} min"),
+            minutes=minutes,
         )
-        return f"about {planning:g} min {context} is the public planning value; {relation}"
+        return format_template(
+            gettext("about {planning:g} min {context} is the public planning value; {relation}"),
+            planning=planning,
+            context=context,
+            relation=relation,
+        )
     if key in ("request", "approval"):
-        return f"no public figure states {minutes:g} min: {context}"
-    return f"{minutes:g} min {context}: a planning value, no public figure states it"
+        return format_template(
+            gettext("no public figure states {minutes:g} min: {context}"), minutes=minutes, context=context
+        )
+    return format_template(
+        gettext("{minutes:g} min {context}: a planning value, no public figure states it"),
+        minutes=minutes,
+        context=context,
+    )
 
 
 def wet_factor_source(factor: float) -> str:
@@ -164,19 +223,27 @@ def wet_factor_source(factor: float) -> str:
     """
     wet_h, dry_h = WET_DRY_HOURS
     implied = dry_h / wet_h
-    head = (
-        f"Rumbek-Yirol took {wet_h:g} h in the rains instead of {dry_h:g} (Logistics Cluster 2012-13), "
-        f"a factor of about {implied:.2f}"
+    head = format_template(
+        gettext(
+            "Rumbek-Yirol took {wet_h:g} h in the rains instead of {dry_h:g} (Logistics Cluster 2012-13), "
+            "a factor of about {implied:.2f}"
+        ),
+        wet_h=wet_h,
+        dry_h=dry_h,
+        implied=implied,
     )
     if round(factor, 2) == round(implied, 2):
-        return f"{head}; {factor:g} is that figure"
+        return format_template(gettext("{head}; {factor:g} is that figure"), head=head, factor=factor)
     if factor == 0:
-        return f"{head}; 0 closes the roads in the wet season"
-    milder = "milder" if factor > implied else "harsher"
-    return (
-        f"{head}; {factor:g} is {milder}: a wet-season trip takes {1 / factor:.3g}x the dry one, "
-        f"not {wet_h / dry_h:g}x"
+        return format_template(gettext("{head}; 0 closes the roads in the wet season"), head=head)
+    template = (
+        N_("{head}; {factor:g} is milder: a wet-season trip takes {ratio:.3g}x the dry one, not {rains:g}x")
+        if factor > implied
+        else N_(
+            "{head}; {factor:g} is harsher: a wet-season trip takes {ratio:.3g}x the dry one, not {rains:g}x"
+        )
     )
+    return format_template(gettext(template), head=head, factor=factor, ratio=1 / factor, rains=wet_h / dry_h)
 
 
 def _ground_rows(scenario: Scenario, network: RoadNetwork | None) -> list[Assumption]:
@@ -186,40 +253,61 @@ def _ground_rows(scenario: Scenario, network: RoadNetwork | None) -> list[Assump
         rows += [
             Assumption(
                 "ground",
-                "detour factor",
-                f"{ground.detour_factor:g}",
+                gettext("detour factor"),
+                format_template("{factor:g}", factor=ground.detour_factor),
                 _origin(ground, "detour_factor"),
-                f"no road layer: road km = straight-line km x {ground.detour_factor:g}; a planning "
-                "value, no public figure states it",
+                format_template(
+                    gettext(
+                        "no road layer: road km = straight-line km x {factor:g}; a planning "
+                        "value, no public figure states it"
+                    ),
+                    factor=ground.detour_factor,
+                ),
             ),
             Assumption(
                 "ground",
-                "road speed",
-                f"{ground.road_kmh:g} km/h",
+                gettext("road speed"),
+                format_template("{kmh:g} km/h", kmh=ground.road_kmh),
                 _origin(ground, "road_kmh"),
-                "no road layer: one notional road speed; the open health-accessibility defaults run "
-                f"from {ROAD_DEFAULT_KMH[0]:g} (unclassified) to {ROAD_DEFAULT_KMH[1]:g} km/h (trunk): "
+                format_template(
+                    gettext(
+                        "no road layer: one notional road speed; the open health-accessibility defaults run "
+                        "from {low:g} (unclassified) to {high:g} km/h (trunk): "
+                    ),
+                    low=ROAD_DEFAULT_KMH[0],
+                    high=ROAD_DEFAULT_KMH[1],
+                )
                 + _compared(ground.road_kmh, *ROAD_DEFAULT_KMH, "km/h"),
             ),
         ]
     rows.append(
         Assumption(
             "ground",
-            "wet-season factor",
-            f"{ground.wet_season_factor:g}",
+            gettext("wet-season factor"),
+            format_template("{factor:g}", factor=ground.wet_season_factor),
             _origin(ground, "wet_season_factor"),
             wet_factor_source(ground.wet_season_factor)
-            + ("; applies to each road class without its own wet factor" if network is not None else ""),
+            + (
+                gettext("; applies to each road class without its own wet factor")
+                if network is not None
+                else ""
+            ),
         )
     )
     rows.append(
         Assumption(
             "ground",
-            "convoy factor",
-            f"{ground.convoy_factor:g}",
+            gettext("convoy factor"),
+            format_template("{factor:g}", factor=ground.convoy_factor),
             _origin(ground, "convoy_factor"),
-            f"every road speed x {ground.convoy_factor:g}: military convoys and ambulances in insecure "
-            "areas drive slower than road defaults; the planner's factor (1: no slowing), no public figure",
+            format_template(
+                gettext(
+                    "every road speed x {factor:g}: military convoys and ambulances in insecure "
+                    "areas drive slower than road defaults; the planner's factor (1: no slowing), "
+                    "no public figure"
+                ),
+                factor=ground.convoy_factor,
+            ),
         )
     )
     if network is None:
@@ -236,8 +324,13 @@ def _road_layer_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumptio
     rows = [
         Assumption(
             "ground",
-            "road layer",
-            f"{ground.roads} ({float(lengths.sum()):,.0f} km of road in {network.n_segments:,} segments)",
+            gettext("road layer"),
+            format_template(
+                gettext("{layer} ({km:,.0f} km of road in {segments:,} segments)"),
+                layer=ground.roads,
+                km=float(lengths.sum()),
+                segments=network.n_segments,
+            ),
             SCENARIO,
             _layer_sources(attributes, lengths, everything=True),
         )
@@ -245,36 +338,49 @@ def _road_layer_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumptio
     rows += [
         Assumption(
             "ground",
-            "closure areas",
+            gettext("closure areas"),
             closure,
             SCENARIO,
-            "closes every road crossing its areas (in the wet season, or always where marked)",
+            gettext("closes every road crossing its areas (in the wet season, or always where marked)"),
         )
         for closure in ground.closures
     ]
     rows += [
         Assumption(
             "ground",
-            "off-road speed",
-            f"{ground.off_road_kmh:g} km/h",
+            gettext("off-road speed"),
+            format_template("{kmh:g} km/h", kmh=ground.off_road_kmh),
             _origin(ground, "off_road_kmh"),
-            "from a point to the nearest road; walking off road is 2.5-5 km/h: "
+            format_template(
+                gettext("from a point to the nearest road; walking off road is {low:g}-{high:g} km/h: "),
+                low=WALKING_KMH[0],
+                high=WALKING_KMH[1],
+            )
             + _compared(ground.off_road_kmh, *WALKING_KMH, "km/h"),
         ),
         Assumption(
             "ground",
-            "farthest from a road",
-            f"{ground.max_snap_km:g} km",
+            gettext("farthest from a road"),
+            format_template("{km:g} km", km=ground.max_snap_km),
             _origin(ground, "max_snap_km"),
-            f"a point farther than {ground.max_snap_km:g} km from the road layer has no ground access; "
-            "a planning value, no public figure states it",
+            format_template(
+                gettext(
+                    "a point farther than {km:g} km from the road layer has no ground access; "
+                    "a planning value, no public figure states it"
+                ),
+                km=ground.max_snap_km,
+            ),
         ),
         Assumption(
             "ground",
-            "joins the road at",
-            "its nearest road node" if ground.snap_to == "node" else "the nearest point of the nearest road",
+            gettext("joins the road at"),
+            gettext("its nearest road node")
+            if ground.snap_to == "node"
+            else gettext("the nearest point of the nearest road"),
             _origin(ground, "snap_to"),
-            "a planning choice (coarse layers of long straight legs join better at the nearest point)",
+            gettext(
+                "a planning choice (coarse layers of long straight legs join better at the nearest point)"
+            ),
         ),
     ]
     return rows + road_speed_rows(scenario, network)
@@ -284,27 +390,40 @@ def _layer_sources(attributes: pd.DataFrame, lengths: np.ndarray, *, everything:
     """What a layer's ``source`` column says of its lines, largest share first, with km."""
     if "source" not in attributes.columns:
         return (
-            "the layer has no 'source' column: ask its maker where its lines come from"
+            gettext("the layer has no 'source' column: ask its maker where its lines come from")
             if everything
-            else "the layer's own values"
+            else gettext("the layer's own values")
         )
     text = attributes["source"].where(attributes["source"].notna(), "").astype(str).str.strip()
     km = pd.Series(lengths, index=text.index).groupby(text.to_numpy()).sum().sort_values(ascending=False)
-    parts = [f"{name or '(none given)'} ({value:,.0f} km)" for name, value in km.items()]
-    shown = "; ".join(parts[:SOURCES_LISTED])
-    more = f"; {len(parts) - SOURCES_LISTED} more" if len(parts) > SOURCES_LISTED else ""
-    return f"its lines' source: {shown}{more}"
+    parts = [
+        format_template("{name} ({km:,.0f} km)", name=name or gettext("(none given)"), km=value)
+        for name, value in km.items()
+    ]
+    shown = messages.semicolon().join(parts[:SOURCES_LISTED])
+    more = (
+        format_template(gettext("; {count} more"), count=len(parts) - SOURCES_LISTED)
+        if len(parts) > SOURCES_LISTED
+        else ""
+    )
+    return format_template(gettext("its lines' source: {sources}{more}"), sources=shown, more=more)
 
 
 def _kmh_text(values: np.ndarray, weights: np.ndarray) -> str:
     """Speeds of a group of segments: one value, a range, or closed."""
     open_ = values > 0
     if not open_.any():
-        return "closed"
+        return gettext("closed")
     low, high = float(values[open_].min()), float(values[open_].max())
-    speed = f"{low:.1f} km/h" if np.isclose(low, high, rtol=1e-3) else f"{low:.1f}-{high:.1f} km/h"
+    speed = (
+        format_template("{low:.1f} km/h", low=low)
+        if np.isclose(low, high, rtol=1e-3)
+        else format_template("{low:.1f}-{high:.1f} km/h", low=low, high=high)
+    )
     closed_km = float(weights[~open_].sum())
-    return speed + (f" ({closed_km:,.0f} km closed)" if closed_km > 0.05 else "")
+    return speed + (
+        format_template(gettext(" ({km:,.0f} km closed)"), km=closed_km) if closed_km > 0.05 else ""
+    )
 
 
 def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption]:
@@ -362,19 +481,25 @@ def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption
     for (road_class, surface, how), group in frame.groupby(["road_class", "surface", "kind"], sort=True):
         index = group.index.to_numpy()
         km = float(lengths[index].sum())
-        value = (
-            f"dry {_kmh_text(applied['dry'][index], lengths[index])}, "
-            f"wet {_kmh_text(applied['wet'][index], lengths[index])}; {km:,.0f} km"
+        value = format_template(
+            gettext("dry {dry}, wet {wet}; {km:,.0f} km"),
+            dry=_kmh_text(applied["dry"][index], lengths[index]),
+            wet=_kmh_text(applied["wet"][index], lengths[index]),
+            km=km,
         )
-        name = f"{road_class or 'unclassed'}, {surface}"
+        name = f"{road_class or gettext('unclassed')}, {surface}"
         if how != RULE:
             rows.append(
                 Assumption(
                     "road speeds",
-                    f"{name}: {LAYER_RULE[str(how)][0]}",
+                    format_template(
+                        gettext("{name}: {rule}"), name=name, rule=gettext(LAYER_RULE[str(how)][0])
+                    ),
                     value,
                     LAYER,
-                    f"{LAYER_RULE[str(how)][1]}; " + _layer_sources(attributes.iloc[index], lengths[index]),
+                    gettext(LAYER_RULE[str(how)][1])
+                    + messages.semicolon()
+                    + _layer_sources(attributes.iloc[index], lengths[index]),
                 )
             )
             continue
@@ -385,26 +510,32 @@ def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption
             or surface in ground.surface_factors
             or road_class in ground.wet_factors
         )
-        class_source = (
-            "the scenario's speeds_kmh"
+        class_source = gettext(
+            N_("the scenario's speeds_kmh")
             if road_class in ground.speeds_kmh
-            else "open health-accessibility default"
+            else N_("open health-accessibility default")
             if BASE_KMH.get(str(road_class)) == class_kmh
-            else "medevac default"
+            else DEFAULT
         )
-        surface_source = (
-            "the scenario's surface_factors"
+        surface_source = gettext(
+            N_("the scenario's surface_factors")
             if surface in ground.surface_factors
-            else "unknown surface taken as unpaved"
+            else N_("unknown surface taken as unpaved")
             if surface == "unknown"
-            else "open health-accessibility default"
+            else N_("open health-accessibility default")
             if SURFACE_FACTOR.get(str(surface)) == surface_factor[str(surface)]
-            else "medevac default"
+            else DEFAULT
         )
         wet_text = (
-            f"x {wet:g}, the scenario's wet factor for {road_class}"
+            format_template(
+                gettext("x {factor:g}, the scenario's wet factor for {road_class}"),
+                factor=wet,
+                road_class=road_class,
+            )
             if wet is not None
-            else f"x {settings.wet_season_factor:g}, the wet-season factor"
+            else format_template(
+                gettext("x {factor:g}, the wet-season factor"), factor=settings.wet_season_factor
+            )
         )
         rule = class_kmh * surface_factor[str(surface)] * settings.convoy_factor
         rows.append(
@@ -413,9 +544,21 @@ def road_speed_rows(scenario: Scenario, network: RoadNetwork) -> list[Assumption
                 name,
                 value,
                 SCENARIO if set_here else DEFAULT,
-                f"{road_class} {class_kmh:g} km/h ({class_source}) x {surface} "
-                f"{surface_factor[str(surface)]:g} ({surface_source}) x convoy factor "
-                f"{settings.convoy_factor:g} = {rule:.1f} km/h; wet season {wet_text}",
+                format_template(
+                    gettext(
+                        "{road_class} {class_kmh:g} km/h ({class_source}) x {surface} {surface_factor:g} "
+                        "({surface_source}) x convoy factor {convoy:g} = {rule:.1f} km/h; wet season {wet}"
+                    ),
+                    road_class=road_class,
+                    class_kmh=class_kmh,
+                    class_source=class_source,
+                    surface=surface,
+                    surface_factor=surface_factor[str(surface)],
+                    surface_source=surface_source,
+                    convoy=settings.convoy_factor,
+                    rule=rule,
+                    wet=wet_text,
+                ),
             )
         )
     return rows
@@ -432,8 +575,8 @@ def assumptions(scenario: Scenario, network: RoadNetwork | None = None) -> list[
     rows = [
         Assumption(
             "standard",
-            f"{LEG_LABEL[leg]} threshold",
-            f"{minutes:g} min from wounding",
+            format_template(gettext("{leg} threshold"), leg=gettext(LEG_LABEL[leg])),
+            format_template(gettext("{minutes:g} min from wounding"), minutes=minutes),
             origin,
             threshold_source(scenario.standard, leg, minutes),
         )
@@ -445,8 +588,8 @@ def assumptions(scenario: Scenario, network: RoadNetwork | None = None) -> list[
         rows.append(
             Assumption(
                 "timeline",
-                key.replace("_", " "),
-                f"{minutes:g} min",
+                gettext(TIMELINE_ITEM[key]),
+                format_template("{minutes:g} min", minutes=minutes),
                 _origin(timeline, key),
                 timeline_source(key, minutes),
             )
@@ -463,21 +606,33 @@ def assumptions(scenario: Scenario, network: RoadNetwork | None = None) -> list[
                 airframe.id,
                 _airframe_value(airframe),
                 SCENARIO,
-                f"{airframe_reference(airframe)}; launch: {_launch_source(airframe)}",
+                format_template(
+                    gettext("{reference}; launch: {launch}"),
+                    reference=airframe_reference(airframe),
+                    launch=_launch_source(airframe),
+                ),
             )
         )
-    return rows
+    return [replace(row, group=gettext(row.group), origin=gettext(row.origin)) for row in rows]
 
 
 def _airframe_value(airframe: Airframe) -> str:
     launch = airframe.launch
-    return (
-        f"{airframe.type or airframe.kind}, {airframe.cruise_kmh:g} km/h, "
-        f"range {airframe.range_km:g} km, "
-        f"launch {launch.day:g} min day / {launch.minutes('night'):g} min night, "
-        f"{'night-capable' if airframe.night else 'day only'}, "
-        f"{'medical team on board' if airframe.medical_team else 'no medical team'}, "
-        f"{'available' if airframe.available else 'UNAVAILABLE'}"
+    return format_template(
+        gettext(
+            "{kind}, {cruise_kmh:g} km/h, range {range_km:g} km, "
+            "launch {day:g} min day / {night:g} min night, {night_capable}, {medical_team}, {available}"
+        ),
+        kind=airframe.type or airframe.kind,
+        cruise_kmh=airframe.cruise_kmh,
+        range_km=airframe.range_km,
+        day=launch.day,
+        night=launch.minutes("night"),
+        night_capable=gettext("night-capable") if airframe.night else gettext("day only"),
+        medical_team=gettext("medical team on board")
+        if airframe.medical_team
+        else gettext("no medical team"),
+        available=gettext("available") if airframe.available else gettext("UNAVAILABLE"),
     )
 
 
@@ -485,11 +640,20 @@ def _launch_source(airframe: Airframe) -> str:
     day, night = LAUNCH_DAY_NIGHT_MIN
     given = (airframe.launch.day, airframe.launch.minutes("night"))
     relation = (
-        "this airframe's are those values"
+        gettext("this airframe's are those values")
         if given == (day, night)
-        else f"this airframe's {given[0]:g} / {given[1]:g} min are the scenario's own"
+        else format_template(
+            gettext("this airframe's {day:g} / {night:g} min are the scenario's own"),
+            day=given[0],
+            night=given[1],
+        )
     )
-    return (
-        f"{day:g} min by day / {night:g} min at night are common planning values (unverified for UN "
-        f"contracts); {relation}"
+    return format_template(
+        gettext(
+            "{day:g} min by day / {night:g} min at night are common planning values (unverified for UN "
+            "contracts); {relation}"
+        ),
+        day=day,
+        night=night,
+        relation=relation,
     )

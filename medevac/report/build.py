@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -19,8 +19,9 @@ from tqdm import tqdm
 from medevac.check import make_router
 from medevac.export import save_layers
 from medevac.files import OutputExistsError, atomic_outputs, check_outputs
+from medevac.i18n import gettext
 from medevac.model import Scenario
-from medevac.report.analysis import ReportData, analyse
+from medevac.report.analysis import ReportData, analyse, data_table
 from medevac.report.content import build_document
 from medevac.report.html import render_html
 from medevac.report.layers import isochrone_grid, layer_frames, layer_styles
@@ -77,7 +78,14 @@ def write_report(
     check_outputs(paths, force=force)
     grid = isochrone_grid(scenario, cell_km)  # a bad --cell-km is refused before any work
     steps = 3 + 2 * len(variants) + 2 + len(OUTPUTS)
-    bar = tqdm(total=steps, desc="report", unit="step", file=sys.stderr, disable=not progress, leave=False)
+    bar = tqdm(
+        total=steps,
+        desc=gettext("report"),
+        unit=gettext("step"),
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+    )
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)
@@ -85,13 +93,14 @@ def write_report(
 
     try:
         data = analyse(scenario, variants, router=make_router(scenario), step=step)
+        data_en = replace(data, table=data_table(data))  # the CSV and the GeoPackage are data: English
         document = build_document(data, step)
         step(HTML)
         html = render_html(document)
         step(PDF)
         pdf = render_pdf(document)
         step(GEOPACKAGE)
-        layers = layer_frames(data, grid=grid)
+        layers = layer_frames(data_en, grid=grid)
         with atomic_outputs(paths, force=force) as temporary:
             temporary[folder / HTML].write_text(html, encoding="utf-8")
             temporary[folder / PDF].write_bytes(pdf)
@@ -100,7 +109,7 @@ def write_report(
             save_layers(folder / GEOPACKAGE, layers, temporary)
             save_layer_styles(temporary[folder / GEOPACKAGE], layer_styles(data))
             step(CSV)
-            data.table.to_csv(temporary[folder / CSV], index=False)
+            data_en.table.to_csv(temporary[folder / CSV], index=False)
     finally:
         bar.close()
     return Written(data, paths, time.perf_counter() - started)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from medevac.check import CheckResult, reported_min
+from medevac.i18n import N_, format_template, gettext
 from medevac.model import Light, Season
 from medevac.results import Results, condition_name
 
@@ -24,6 +25,7 @@ readers) and grey for no pathway; a failing cell is marked ``!`` as well, for pr
 
 FAIL_MARK = " !"
 NO_PATHWAY_TEXT = "none !"
+NO_PATHWAY_WORD = N_("none")
 
 
 def compliance_cell(minutes: float, meets: bool) -> tuple[str, str]:
@@ -33,10 +35,9 @@ def compliance_cell(minutes: float, meets: bool) -> tuple[str, str]:
     (('52.3', '#cfe8dc'), ('131.0 !', '#f6c9a6'), ('none !', '#d9d9d9'))
     """
     if not math.isfinite(minutes):
-        return NO_PATHWAY_TEXT, NO_PATHWAY_SHADE
-    if meets:
-        return f"{minutes:.1f}", MEETS_SHADE
-    return f"{minutes:.1f}{FAIL_MARK}", FAILS_SHADE
+        return gettext(NO_PATHWAY_WORD) + FAIL_MARK, NO_PATHWAY_SHADE
+    text = format_template("{minutes:.1f}", minutes=minutes)  # in the current language's symbols
+    return (text, MEETS_SHADE) if meets else (text + FAIL_MARK, FAILS_SHADE)
 
 
 def compliance_frames(

@@ -6,6 +6,7 @@ import argparse
 
 from medevac.coverage.grid import CoverageInputError
 from medevac.errors import Problem
+from medevac.i18n import format_template, gettext
 from medevac.model import Scenario
 
 
@@ -43,5 +44,9 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         cell_km=args.cell_km,
     )
-    print(f"report written to {args.out} in {written.seconds:.1f} s")
+    print(
+        format_template(
+            gettext("report written to {folder} in {seconds:.1f} s"), folder=args.out, seconds=written.seconds
+        )
+    )
     return 0

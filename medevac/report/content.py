@@ -10,10 +10,20 @@ import numpy as np
 
 from medevac import __version__, messages
 from medevac.check import reported_min
+from medevac.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    current_language,
+    format_date,
+    format_integer,
+    format_template,
+    gettext,
+)
 from medevac.planning.robustness import Tally
 from medevac.report.analysis import ReportData, Step
-from medevac.report.cells import compliance_cell
+from medevac.report.cells import FAIL_MARK, compliance_cell
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
+from medevac.report.factors import factor_column
 from medevac.report.maps import change_map, conditions_map, status_map
 from medevac.report.summary import ALL_LEGS, CONDITIONS, Condition, condition_label
 from medevac.results import EveryLegDelta, LegDelta, SiteChange, condition_name
@@ -28,12 +38,22 @@ def share_text(part: int, whole: int) -> str:
     ('99.8 %', '0.1 %', '83 %', '0 %')
     """
     if not whole:
-        return "n/a"
+        return gettext("n/a")
     percent = 100 * part / whole
     if 0 < part < whole and f"{percent:.0f}" in ("0", "100"):
         tenths = math.floor(percent * 10) / 10 if percent > 50 else math.ceil(percent * 10) / 10
-        return f"{tenths:.1f} %"
-    return f"{percent:.0f} %"
+        return format_template("{percent:.1f} %", percent=tenths)
+    return format_template("{percent:.0f} %", percent=percent)
+
+
+SEASON_SHORT: dict[str, str] = {"dry": N_("dry"), "wet": N_("wet")}
+"""A season in one word, as the site table's last columns name it."""
+
+
+def date_text(day: date) -> str:
+    """A date as the report prints it: ISO in English (``2026-12-02``), the locale's medium
+    form otherwise (``2 déc. 2026``)."""
+    return day.isoformat() if current_language() == DEFAULT_LANGUAGE else format_date(day)
 
 
 WORST_SITES = 5
@@ -47,17 +67,32 @@ def _bottom_line(data: ReportData) -> list[Block]:
         summary = data.results_table.summary(condition_name(*condition))
         failing = summary["sites"] - summary["sites_meeting_all"]
         people = summary["personnel"] - summary["personnel_meeting_all"]
-        own = " (the scenario's conditions)" if condition == data.condition else ""
+        own = gettext(" (the scenario's conditions)") if condition == data.condition else ""
         if failing == 0:
-            verdict = (
-                f"compliant: all {summary['sites']} sites, {summary['personnel']:,} personnel meet every leg"
+            verdict = format_template(
+                gettext("compliant: all {sites} sites, {personnel:,} personnel meet every leg"),
+                sites=summary["sites"],
+                personnel=summary["personnel"],
             )
         else:
-            verdict = (
-                f"not compliant: {failing} of {summary['sites']} sites, {people:,} of "
-                f"{summary['personnel']:,} personnel fail at least one leg"
+            verdict = format_template(
+                gettext(
+                    "not compliant: {failing} of {sites} sites, {people:,} of {personnel:,} personnel "
+                    "fail at least one leg"
+                ),
+                failing=failing,
+                sites=summary["sites"],
+                people=people,
+                personnel=summary["personnel"],
             )
-        lines.append(f"{condition_label(condition).capitalize()}{own}: {verdict}.")
+        lines.append(
+            format_template(
+                gettext("{condition}{own}: {verdict}."),
+                condition=condition_label(condition).capitalize(),
+                own=own,
+                verdict=verdict,
+            )
+        )
     blocks: list[Block] = [Bullets(tuple(lines))]
     at_risk: dict[str, tuple[int, set[str]]] = {}
     for condition in CONDITIONS:
@@ -67,19 +102,23 @@ def _bottom_line(data: ReportData) -> list[Block]:
             at_risk[tally["site_id"]] = (people, legs | set(tally["failing_legs"]))
     if at_risk:
         worst = sorted(at_risk.items(), key=lambda item: (-item[1][0], item[0]))[:WORST_SITES]
-        blocks.append(Paragraph("Most people at risk (under any of the four conditions):"))
+        blocks.append(Paragraph(gettext("Most people at risk (under any of the four conditions):")))
         blocks.append(
             Bullets(
                 tuple(
-                    f"{_site_label(data, site_id)}: {people:,} personnel; fails "
-                    + ", ".join(messages.leg_text(leg) for leg in data.result.legs if leg in legs)
+                    format_template(
+                        gettext("{site}: {people:,} personnel; fails {legs}"),
+                        site=_site_label(data, site_id),
+                        people=people,
+                        legs=", ".join(messages.leg_text(leg) for leg in data.result.legs if leg in legs),
+                    )
                     for site_id, (people, legs) in worst
                 )
             )
         )
     if data.recommendations:
         blocks.append(
-            Paragraph("What fixes it first (each effect re-checked; details under Recommendations):")
+            Paragraph(gettext("What fixes it first (each effect re-checked; details under Recommendations):"))
         )
         names = data.scenario.names()
         blocks.append(Bullets(tuple(r.text(names) for r in data.recommendations[:3]), numbered=True))
@@ -89,7 +128,7 @@ def _bottom_line(data: ReportData) -> list[Block]:
 def _compliance_matrix(data: ReportData) -> Table:
     """Site x leg x condition: the minutes in each cell, coloured and marked by verdict."""
     legs = data.result.legs
-    columns = ["site"]
+    columns = [gettext("site")]
     grids = []
     for condition in CONDITIONS:
         check = data.results[condition]
@@ -111,39 +150,54 @@ def _compliance_matrix(data: ReportData) -> Table:
         "compliance",
         tuple(columns),
         tuple(rows),
-        caption="Minutes from wounding per site, leg and condition: green meets, orange (!) fails, "
-        "grey (none !) has no pathway",
+        caption=format_template(
+            gettext(
+                "Minutes from wounding per site, leg and condition: green meets, orange (!) fails, "
+                "grey ({none}) has no pathway"
+            ),
+            none=gettext("none") + FAIL_MARK,
+        ),
         widths=(3.0, *(1.0 for _ in columns[1:])),
         shades=tuple(shades),
     )
 
 
 def leg_name(leg: str) -> str:
-    return messages.ALL_LEGS_TEXT if leg == ALL_LEGS else messages.leg_text(leg)  # type: ignore[arg-type]
+    return gettext(messages.ALL_LEGS_TEXT) if leg == ALL_LEGS else messages.leg_text(leg)  # type: ignore[arg-type]
 
 
 def _minutes(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "none"
-    return f"{float(value):.1f}"  # type: ignore[arg-type]
+        return gettext("none")
+    return format_template("{minutes:.1f}", minutes=float(value))  # type: ignore[arg-type]
 
 
 def _shortfall_text(failing: list[str], shortfall: object) -> str:
     if not failing:
-        return "0.0"
-    text = _minutes(shortfall)
-    return "no pathway" if text == "none" else text
+        return format_template("{minutes:.1f}", minutes=0.0)
+    if shortfall is None or (isinstance(shortfall, float) and np.isnan(shortfall)):
+        return gettext("no pathway")
+    return _minutes(shortfall)
 
 
 def _headline(data: ReportData) -> list[Block]:
     lines = []
     for condition in CONDITIONS:
         summary = data.results_table.summary(condition_name(*condition))
-        own = " (the scenario's conditions)" if condition == data.condition else ""
+        own = gettext(" (the scenario's conditions)") if condition == data.condition else ""
         lines.append(
-            f"{condition_label(condition).capitalize()}{own}: {summary['sites_meeting_all']} of "
-            f"{summary['sites']} sites and {summary['personnel_meeting_all']:,} of "
-            f"{summary['personnel']:,} personnel meet every leg."
+            format_template(
+                gettext(
+                    "{condition}{own}: {sites_meeting} of {sites} sites and {personnel_meeting:,} of "
+                    "{personnel:,} personnel meet every leg."
+                ),
+                condition=condition_label(condition).capitalize(),
+                own=own,
+                sites_meeting=summary["sites_meeting_all"],
+                sites=summary["sites"],
+                personnel_meeting=summary["personnel_meeting_all"],
+                personnel=summary["personnel"],
+            )
         )
     blocks: list[Block] = [Bullets(tuple(lines))]
     for comparison in data.comparisons:
@@ -151,19 +205,29 @@ def _headline(data: ReportData) -> list[Block]:
         for condition in CONDITIONS:
             every = comparison.every_leg[condition]
             changes.append(
-                f"{condition_label(condition)}: {every.sites_after} sites and {every.personnel_after:,} "
-                f"personnel meet every leg ({every.personnel_after - every.personnel_before:+,})"
+                format_template(
+                    gettext(
+                        "{condition}: {sites} sites and {personnel:,} personnel meet every leg ({change:+,})"
+                    ),
+                    condition=condition_label(condition),
+                    sites=every.sites_after,
+                    personnel=every.personnel_after,
+                    change=every.personnel_after - every.personnel_before,
+                )
             )
         blocks.append(
             Paragraph(
-                f"Variant {comparison.name} ({messages.differences_text(comparison.differences)}): "
-                + "; ".join(changes)
-                + "."
+                format_template(
+                    gettext("Variant {name} ({differences}): {changes}."),
+                    name=comparison.name,
+                    differences=messages.differences_text(comparison.differences),
+                    changes=messages.semicolon().join(changes),
+                )
             )
         )
     if data.recommendations:
         first = data.recommendations[0].text(data.scenario.names())
-        blocks.append(Paragraph(f"First recommendation: {first}."))
+        blocks.append(Paragraph(format_template(gettext("First recommendation: {first}."), first=first)))
     return blocks
 
 
@@ -177,31 +241,43 @@ def _holds(data: ReportData) -> list[Block]:
     names = [condition_name(*c) for c in CONDITIONS]
 
     def tally(t: Tally) -> str:
-        return f"{t.sites_meeting_all} ({t.personnel_meeting_all:,})"
+        return format_template(
+            "{sites} ({personnel:,})", sites=t.sites_meeting_all, personnel=t.personnel_meeting_all
+        )
 
     first = n1.single_points_of_failure()
-    rows = [("nothing lost", *(tally(n1.baseline[c]) for c in names), "")]
+    rows = [(gettext("nothing lost"), *(tally(n1.baseline[c]) for c in names), "")]
     for loss in [*first, *(loss for loss in n1.losses if loss not in first)]:
         lost = sorted({s for t in loss.by_condition.values() for s in t.sites_lost})
         rows.append(
             (
                 _asset_label(data, loss.asset, loss.id),
                 *(tally(loss.by_condition[c]) for c in names),
-                _sites_text(data, lost) or "none",
+                _sites_text(data, lost) or gettext("none"),
             )
         )
     blocks: list[Block] = [
         Paragraph(
-            "Each aircraft and each facility lost alone (a facility with the aircraft based on it): "
-            "sites (personnel) meeting every leg, single points of failure first."
+            gettext(
+                "Each aircraft and each facility lost alone (a facility with the aircraft based on it): "
+                "sites (personnel) meeting every leg, single points of failure first."
+            )
         ),
         Table(
             "n-minus-1",
-            ("lost", *(condition_label(c) for c in CONDITIONS), "sites lost (any condition)"),
+            (
+                gettext("lost"),
+                *(condition_label(c) for c in CONDITIONS),
+                gettext("sites lost (any condition)"),
+            ),
             tuple(rows),
         ),
     ]
-    method = "exact" if chances.method == "exact" else f"Monte Carlo, {chances.samples:,} draws"
+    method = (
+        gettext("exact")
+        if chances.method == "exact"
+        else format_template(gettext("Monte Carlo, {samples:,} draws"), samples=chances.samples)
+    )
     unlikely, never = [], []
     for site in chances.sites:
         p = [site.p_meets_all[n] for n in names]
@@ -209,34 +285,72 @@ def _holds(data: ReportData) -> list[Block]:
             never.append(_site_label(data, site.site_id))
         elif min(p) < P_MEETS_FLOOR:
             low = [
-                f"{condition_label(c)} {q:.0%}"
+                format_template("{condition} {share:.0%}", condition=condition_label(c), share=q)
                 for c, q in zip(CONDITIONS, p, strict=True)
                 if q < P_MEETS_FLOOR
             ]
-            unlikely.append(f"{_site_label(data, site.site_id)}: " + "; ".join(low))
+            unlikely.append(
+                format_template(
+                    gettext("{site}: {why}"),
+                    site=_site_label(data, site.site_id),
+                    why=messages.semicolon().join(low),
+                )
+            )
     if never:
-        unlikely.append("never, whatever the aircraft available (see the gaps above): " + ", ".join(never))
-    floor = f"{P_MEETS_FLOOR:.0%}"
+        unlikely.append(
+            format_template(
+                gettext("never, whatever the aircraft available (see the gaps above): {sites}"),
+                sites=", ".join(never),
+            )
+        )
+    floor = format_template("{floor:.0%}", floor=P_MEETS_FLOOR)
     if unlikely:
         blocks += [
             Paragraph(
-                f"Sites less than {floor} likely to meet every leg, over availability and weather ({method}):"
+                format_template(
+                    gettext(
+                        "Sites less than {floor} likely to meet every leg, over availability and weather "
+                        "({method}):"
+                    ),
+                    floor=floor,
+                    method=method,
+                )
             ),
             Bullets(tuple(unlikely)),
         ]
     else:
         blocks.append(
-            Paragraph(f"Every site is at least {floor} likely to meet every leg, each condition ({method}).")
+            Paragraph(
+                format_template(
+                    gettext(
+                        "Every site is at least {floor} likely to meet every leg, each condition ({method})."
+                    ),
+                    floor=floor,
+                    method=method,
+                )
+            )
         )
     some_hour = day.meets_all.any(axis=0)
     short = [h for h, row in enumerate(day.meets_all) if (some_hour & ~row).any()]
-    when = f"{day.date.isoformat()}, {day.season} season, civil twilight at each base"
+    when = format_template(
+        gettext("{date}, {season}, civil twilight at each base"),
+        date=date_text(day.date),
+        season=gettext(messages.SEASON_NAME[day.season])
+        if day.season in messages.SEASON_NAME
+        else day.season,
+    )
     blocks.append(
         Paragraph(
-            f"Hours (UTC) of {when} in which a site covered at another hour is not: "
-            f"{messages.hours_text(short)}."
+            format_template(
+                gettext("Hours (UTC) of {when} in which a site covered at another hour is not: {hours}."),
+                when=when,
+                hours=messages.hours_text(short),
+            )
             if short
-            else f"Through the day of {when}, no site covered at one hour loses cover at another."
+            else format_template(
+                gettext("Through the day of {when}, no site covered at one hour loses cover at another."),
+                when=when,
+            )
         )
     )
     return blocks
@@ -246,7 +360,9 @@ def _summary_table(data: ReportData) -> Table:
     thresholds = data.result.standard.thresholds_min
     rows = []
     for share in data.shares:
-        threshold = "" if share.leg == ALL_LEGS else f"{thresholds[share.leg]:g}"  # type: ignore[index]
+        threshold = (
+            "" if share.leg == ALL_LEGS else format_template("{limit:g}", limit=thresholds[share.leg])  # type: ignore[index]
+        )
         rows.append(
             (
                 condition_label(share.condition),
@@ -263,18 +379,18 @@ def _summary_table(data: ReportData) -> Table:
     return Table(
         "summary",
         (
-            "condition",
-            "leg",
-            "limit (min)",
-            "sites meeting",
-            "sites",
-            "share of sites",
-            "personnel meeting",
-            "personnel",
-            "share of personnel",
+            gettext("condition"),
+            gettext("leg"),
+            gettext("limit (min)"),
+            gettext("sites meeting"),
+            gettext("sites"),
+            gettext("share of sites"),
+            gettext("personnel meeting"),
+            gettext("personnel"),
+            gettext("share of personnel"),
         ),
         tuple(rows),
-        caption="Sites and personnel meeting each leg, by day and night, dry and wet season",
+        caption=gettext("Sites and personnel meeting each leg, by day and night, dry and wet season"),
     )
 
 
@@ -282,14 +398,22 @@ def _site_table(data: ReportData) -> Table:
     legs = data.result.legs
     frame = data.table
     columns = (
-        "site",
-        "personnel",
-        *(f"{messages.leg_text(leg)} (min)" for leg in legs),
-        "failing legs",
-        "shortfall (min)",
-        "limiting factors",
-        *(f"meets all: {c[0]}, {c[1]}" for c in CONDITIONS),
+        gettext("site"),
+        gettext("personnel"),
+        *(format_template(gettext("{leg} (min)"), leg=messages.leg_text(leg)) for leg in legs),
+        gettext("failing legs"),
+        gettext("shortfall (min)"),
+        gettext("limiting factors"),
+        *(
+            format_template(
+                gettext("meets all: {light}, {season}"),
+                light=gettext(messages.LIGHT_NAME[c[0]]),
+                season=gettext(SEASON_SHORT[c[1]]),
+            )
+            for c in CONDITIONS
+        ),
     )
+    factors = factor_column(data.findings, data.condition)  # the words in the reader's language
     rows = []
     for record in frame.to_dict("records"):
         failing = [messages.leg_text(leg) for leg in legs if not record[f"meets_{leg}"]]
@@ -297,11 +421,17 @@ def _site_table(data: ReportData) -> Table:
             (
                 _site_label(data, str(record["site_id"])),
                 str(record["personnel"]),
-                *(_minutes(record[f"{leg}_min"]) + ("" if record[f"meets_{leg}"] else " !") for leg in legs),
+                *(
+                    _minutes(record[f"{leg}_min"]) + ("" if record[f"meets_{leg}"] else FAIL_MARK)
+                    for leg in legs
+                ),
                 ", ".join(failing) or "-",
                 _shortfall_text(failing, record["shortfall_min"]),
-                str(record["factor_groups"]) or "-",
-                *("yes" if record[f"meets_all_{c[0]}_{c[1]}"] else "no" for c in CONDITIONS),
+                factors.get(str(record["site_id"]), "") or "-",
+                *(
+                    gettext("yes") if record[f"meets_all_{c[0]}_{c[1]}"] else gettext("no")
+                    for c in CONDITIONS
+                ),
             )
         )
     widths = (1.2, 0.8, *(0.8 for _ in legs), 1.2, 0.9, 3.2, *(0.6 for _ in CONDITIONS))
@@ -309,15 +439,20 @@ def _site_table(data: ReportData) -> Table:
         "sites",
         columns,
         tuple(rows),
-        caption="Sites sorted by shortfall (minutes over the limit of the worst leg), "
-        f"{condition_label(data.condition)}; ! marks a leg over its limit",
+        caption=format_template(
+            gettext(
+                "Sites sorted by shortfall (minutes over the limit of the worst leg), {condition}; "
+                "! marks a leg over its limit"
+            ),
+            condition=condition_label(data.condition),
+        ),
         widths=widths,
     )
 
 
 def _factors(data: ReportData) -> list[Block]:
     if not data.groups:
-        return [Paragraph("No site fails any leg under any condition.")]
+        return [Paragraph(gettext("No site fails any leg under any condition."))]
     rows = []
     for group in data.groups:
         rows.append(
@@ -332,17 +467,26 @@ def _factors(data: ReportData) -> list[Block]:
         )
     return [
         Paragraph(
-            "The reasons of the site table, grouped. Each was decided by re-checking the one change "
-            "it names: an airframe returned to service, made night-capable or given unlimited range, "
-            "a landing site or first responders at the site is named when that change alone improves "
-            "the leg; a launch or approval at once, or the dry season, when it alone makes the leg "
-            "meet. A leg no single change makes meet is marked as needing several changes together, "
-            "or as out of reach when even all of them at once do not. A leg may have several reasons; "
-            "each site keeps its own conditions."
+            gettext(
+                "The reasons of the site table, grouped. Each was decided by re-checking the one change "
+                "it names: an airframe returned to service, made night-capable or given unlimited range, "
+                "a landing site or first responders at the site is named when that change alone improves "
+                "the leg; a launch or approval at once, or the dry season, when it alone makes the leg "
+                "meet. A leg no single change makes meet is marked as needing several changes together, "
+                "or as out of reach when even all of them at once do not. A leg may have several reasons; "
+                "each site keeps its own conditions."
+            )
         ),
         Table(
             "factors",
-            ("factor", "what it means", "named", "sites", "personnel", "failing legs and conditions"),
+            (
+                gettext("factor"),
+                gettext("what it means"),
+                gettext("named"),
+                gettext("sites"),
+                gettext("personnel"),
+                gettext("failing legs and conditions"),
+            ),
             tuple(rows),
             widths=(1.2, 2.2, 1.0, 0.5, 0.7, 4.0),
         ),
@@ -351,25 +495,29 @@ def _factors(data: ReportData) -> list[Block]:
 
 def _recommendations(data: ReportData) -> list[Block]:
     if not data.recommendations:
-        return [Paragraph(messages.RECOMMENDATIONS_NONE)]
+        return [Paragraph(gettext(messages.RECOMMENDATIONS_NONE))]
     alone = [r for r in data.recommendations if r.source != "greedy"]
     greedy = [r for r in data.recommendations if r.source == "greedy"]
     blocks: list[Block] = []
     if alone:
         blocks += [
-            Paragraph(messages.RECOMMENDATIONS_PLACEMENTS),
+            Paragraph(gettext(messages.RECOMMENDATIONS_PLACEMENTS)),
             Bullets(tuple(r.text(data.scenario.names()) for r in alone), numbered=True),
         ]
     if greedy:
         blocks += [
-            Paragraph(messages.RECOMMENDATIONS_GREEDY),
+            Paragraph(gettext(messages.RECOMMENDATIONS_GREEDY)),
             Bullets(tuple(r.text(data.scenario.names()) for r in greedy), numbered=True),
         ]
     rows = [
         (
-            messages.AS_IT_IS,
+            gettext(messages.AS_IT_IS),
             *(
-                f"{s['sites_meeting_all']} ({s['personnel_meeting_all']:,})"
+                format_template(
+                    "{sites} ({personnel:,})",
+                    sites=s["sites_meeting_all"],
+                    personnel=s["personnel_meeting_all"],
+                )
                 for s in (data.results_table.summary(condition_name(*c)) for c in CONDITIONS)
             ),
         )
@@ -379,15 +527,22 @@ def _recommendations(data: ReportData) -> list[Block]:
         rows.append(
             (
                 r.candidate.action,
-                *(f"{after[c].sites_after} ({after[c].personnel_after:,})" for c in CONDITIONS),
+                *(
+                    format_template(
+                        "{sites} ({personnel:,})",
+                        sites=after[c].sites_after,
+                        personnel=after[c].personnel_after,
+                    )
+                    for c in CONDITIONS
+                ),
             )
         )
     blocks.append(
         Table(
             "recommendations",
-            ("change", *(condition_label(c) for c in CONDITIONS)),
+            (gettext("change"), *(condition_label(c) for c in CONDITIONS)),
             tuple(rows),
-            caption=messages.RECOMMENDATIONS_TABLE,
+            caption=gettext(messages.RECOMMENDATIONS_TABLE),
         )
     )
     return blocks
@@ -407,23 +562,23 @@ def _patrols(data: ReportData) -> list[Block]:
                     _patrol_label(patrol.id, patrol.name),
                     str(patrol.personnel),
                     condition_label(condition),
-                    f"{result.samples.length_km:.0f}",
-                    *(f"{100 * shares[leg]:.0f} %" for leg in legs),
+                    format_template("{km:.0f}", km=result.samples.length_km),
+                    *(format_template("{percent:.0f} %", percent=100 * shares[leg]) for leg in legs),
                 )
             )
     return [
-        Heading("Patrols"),
+        Heading(gettext("Patrols")),
         Table(
             "patrols",
             (
-                "patrol",
-                "personnel",
-                "condition",
-                "length (km)",
-                *(f"{messages.leg_text(leg)}: share met" for leg in legs),
+                gettext("patrol"),
+                gettext("personnel"),
+                gettext("condition"),
+                gettext("length (km)"),
+                *(format_template(gettext("{leg}: share met"), leg=messages.leg_text(leg)) for leg in legs),
             ),
             tuple(rows),
-            caption="Share of each route's length meeting each leg (points every 5 km)",
+            caption=gettext("Share of each route's length meeting each leg (points every 5 km)"),
         ),
     ]
 
@@ -431,18 +586,33 @@ def _patrols(data: ReportData) -> list[Block]:
 def _comparisons(data: ReportData, step: Step) -> list[Block]:
     if not data.comparisons:
         return []
-    blocks: list[Block] = [Heading("Comparison with variants")]
+    blocks: list[Block] = [Heading(gettext("Comparison with variants"))]
     thresholds = data.result.standard.thresholds_min
     for number, comparison in enumerate(data.comparisons, start=1):
-        step(f"map of {comparison.name}")
-        blocks.append(Heading(f"Variant {number}: {comparison.name}", level=3))
-        blocks.append(Paragraph(f"Changes: {messages.differences_text(comparison.differences)}."))
+        step(format_template(gettext("map of {name}"), name=comparison.name))
+        blocks.append(
+            Heading(
+                format_template(gettext("Variant {number}: {name}"), number=number, name=comparison.name),
+                level=3,
+            )
+        )
+        blocks.append(
+            Paragraph(
+                format_template(
+                    gettext("Changes: {differences}."),
+                    differences=messages.differences_text(comparison.differences),
+                )
+            )
+        )
         rows = []
         for condition in CONDITIONS:
             labelled: list[tuple[str, LegDelta | EveryLegDelta]] = [
                 (d.label, d) for d in comparison.deltas[condition]
             ]
-            for label, delta in [*labelled, (messages.ALL_LEGS_TEXT, comparison.every_leg[condition])]:
+            for label, delta in [
+                *labelled,
+                (gettext(messages.ALL_LEGS_TEXT), comparison.every_leg[condition]),
+            ]:
                 rows.append(
                     (
                         condition_label(condition),
@@ -459,18 +629,23 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
             Table(
                 f"compare-{number}",
                 (
-                    "condition",
-                    "leg",
-                    "sites before",
-                    "sites after",
-                    "sites gained",
-                    "sites lost",
-                    "personnel gained",
-                    "personnel lost",
+                    gettext("condition"),
+                    gettext("leg"),
+                    gettext("sites before"),
+                    gettext("sites after"),
+                    gettext("sites gained"),
+                    gettext("sites lost"),
+                    gettext("personnel gained"),
+                    gettext("personnel lost"),
                 ),
                 tuple(rows),
-                caption=f"Baseline against {comparison.name}: sites and personnel gained or lost per leg, "
-                "and on every leg at once (a person counts once)",
+                caption=format_template(
+                    gettext(
+                        "Baseline against {name}: sites and personnel gained or lost per leg, "
+                        "and on every leg at once (a person counts once)"
+                    ),
+                    name=comparison.name,
+                ),
             )
         )
         changes = sorted(
@@ -486,7 +661,14 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
             blocks.append(
                 Table(
                     f"compare-{number}-times",
-                    ("condition", "site", "leg", "before (min)", "after (min)", "change"),
+                    (
+                        gettext("condition"),
+                        gettext("site"),
+                        gettext("leg"),
+                        gettext("before (min)"),
+                        gettext("after (min)"),
+                        gettext("change"),
+                    ),
                     tuple(
                         (
                             condition_label(condition),
@@ -500,8 +682,13 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                         )
                         for condition, leg, change in changes
                     ),
-                    caption=f"Every time {comparison.name} changes, whether or not a limit is crossed, "
-                    "largest change first",
+                    caption=format_template(
+                        gettext(
+                            "Every time {name} changes, whether or not a limit is crossed, "
+                            "largest change first"
+                        ),
+                        name=comparison.name,
+                    ),
                 )
             )
         blocks.append(
@@ -509,22 +696,29 @@ def _comparisons(data: ReportData, step: Step) -> list[Block]:
                 change_map(
                     data.result,
                     comparison.results[data.condition],
-                    f"{comparison.name}: sites that changed ({condition_label(data.condition)})",
+                    format_template(
+                        gettext("{name}: sites that changed ({condition})"),
+                        name=comparison.name,
+                        condition=condition_label(data.condition),
+                    ),
                 ),
-                f"Sites whose verdict on every leg changed in {comparison.name}, "
-                f"{condition_label(data.condition)}",
+                format_template(
+                    gettext("Sites whose verdict on every leg changed in {name}, {condition}"),
+                    name=comparison.name,
+                    condition=condition_label(data.condition),
+                ),
             )
         )
     return blocks
 
 
-NO_FACILITY_BY_ROAD = "no facility by road"
+NO_FACILITY_BY_ROAD = N_("no facility by road")
 
 
 def _facility_label(data: ReportData, facility_id: str | None) -> str:
     """A facility by its name, with the id where the name differs (``Level 1, Wau (wau-l1)``)."""
     if facility_id is None:
-        return NO_FACILITY_BY_ROAD
+        return gettext(NO_FACILITY_BY_ROAD)
     facility = next((f for f in data.scenario.facilities if f.id == facility_id), None)
     if facility is None or not facility.name or facility.name == facility_id:
         return facility_id
@@ -536,10 +730,10 @@ def _referral(data: ReportData) -> list[Block]:
     and in a straight line (AccessMod's referral table)."""
     frame = data.accessibility.referral
     if frame.empty:
-        return [Paragraph("The scenario has no Level 1 facility to refer from.")]
+        return [Paragraph(gettext("The scenario has no Level 1 facility to refer from."))]
     ranks = {f.rank for f in data.scenario.facilities}
     frame = frame[[int(level) in ranks for level in frame["to_level"]]]  # levels the mission has
-    lacking = [f"Level {r}" for r in (2, 3) if r not in ranks]
+    lacking = [messages.level_text(r) for r in (2, 3) if r not in ranks]
     rows = []
     for (facility_id, to_level), group in frame.groupby(["facility_id", "to_level"], sort=False):
         by_season = {record["season"]: record for record in group.to_dict("records")}
@@ -548,26 +742,35 @@ def _referral(data: ReportData) -> list[Block]:
             record = by_season[season]
             reached = record["by_time_facility_id"]
             cells += [
-                _facility_label(data, reached) if reached else "none by road",
+                _facility_label(data, reached) if reached else gettext("none by road"),
                 _minutes(record["ground_min"]) if reached else "-",
             ]
         nearest = by_season["dry"]
         rows.append(
             (
                 _facility_label(data, str(facility_id)),
-                "Level 2 or higher" if to_level == "2" else "Level 3",
+                gettext("Level 2 or higher") if to_level == "2" else messages.level_text(3),
                 *cells,
                 _facility_label(data, nearest["by_distance_facility_id"]),
-                f"{float(nearest['distance_km']):.1f}",
+                format_template("{km:.1f}", km=float(nearest["distance_km"])),
             )
         )
     blocks: list[Block] = [
         Paragraph(
-            "Each Level 1 facility to the nearest facility that can operate (Level 2 or higher) "
-            "and to the nearest Level 3: quickest by road in each season, with the ground time the "
-            "checks use (road layer, convoy and season factors), and nearest in a straight line "
-            "(geodesic km), which may be another facility."
-            + (f" The mission has no {' and no '.join(lacking)} facility." if lacking else "")
+            gettext(
+                "Each Level 1 facility to the nearest facility that can operate (Level 2 or higher) "
+                "and to the nearest Level 3: quickest by road in each season, with the ground time the "
+                "checks use (road layer, convoy and season factors), and nearest in a straight line "
+                "(geodesic km), which may be another facility."
+            )
+            + (
+                format_template(
+                    gettext(" The mission has no {levels} facility."),
+                    levels=gettext(" and no ").join(lacking),
+                )
+                if lacking
+                else ""
+            )
         )
     ]
     if rows:
@@ -575,17 +778,17 @@ def _referral(data: ReportData) -> list[Block]:
             Table(
                 "referral",
                 (
-                    "Level 1 facility",
-                    "referred to",
-                    "quickest by road, dry season",
-                    "ground time, dry (min)",
-                    "quickest by road, wet season",
-                    "ground time, wet (min)",
-                    "nearest in a straight line",
-                    "distance (km)",
+                    gettext("Level 1 facility"),
+                    gettext("referred to"),
+                    gettext("quickest by road, dry season"),
+                    gettext("ground time, dry (min)"),
+                    gettext("quickest by road, wet season"),
+                    gettext("ground time, wet (min)"),
+                    gettext("nearest in a straight line"),
+                    gettext("distance (km)"),
                 ),
                 tuple(rows),
-                caption="Referral from each Level 1 facility",
+                caption=gettext("Referral from each Level 1 facility"),
                 widths=(2.4, 1.2, 2.4, 0.9, 2.4, 0.9, 2.4, 0.8),
             )
         )
@@ -609,30 +812,34 @@ def _catchments(data: ReportData) -> list[Block]:
             (
                 _facility_label(data, facility_id),
                 "-" if facility_id is None else str(dry["level"]),
-                f"{int(dry['personnel']):,}",
+                format_integer(int(dry["personnel"])),
                 sites(dry["site_ids"]),
-                f"{int(wet['personnel']):,}",
-                "as in the dry season" if dry["site_ids"] == wet["site_ids"] else sites(wet["site_ids"]),
+                format_integer(int(wet["personnel"])),
+                gettext("as in the dry season")
+                if dry["site_ids"] == wet["site_ids"]
+                else sites(wet["site_ids"]),
             )
         )
     return [
         Paragraph(
-            "Each site's personnel counted at the facility of any level they reach quickest by "
-            "road, in each season (ties go to the facility listed first); personnel no facility "
-            "reaches by road are counted apart."
+            gettext(
+                "Each site's personnel counted at the facility of any level they reach quickest by "
+                "road, in each season (ties go to the facility listed first); personnel no facility "
+                "reaches by road are counted apart."
+            )
         ),
         Table(
             "catchments",
             (
-                "facility",
-                "level",
-                "personnel, dry season",
-                "sites, dry season",
-                "personnel, wet season",
-                "sites, wet season",
+                gettext("facility"),
+                gettext("level"),
+                gettext("personnel, dry season"),
+                gettext("sites, dry season"),
+                gettext("personnel, wet season"),
+                gettext("sites, wet season"),
             ),
             tuple(rows),
-            caption="Catchment of each facility by road",
+            caption=gettext("Catchment of each facility by road"),
             widths=(2.6, 0.5, 0.9, 3.8, 0.9, 3.8),
         ),
     ]
@@ -641,10 +848,10 @@ def _catchments(data: ReportData) -> list[Block]:
 def _accessibility(data: ReportData) -> list[Block]:
     """Referral and catchments: the mission's ground links between facilities and people."""
     return [
-        Heading("Referral and catchments"),
-        Heading("Referral between facilities", level=3),
+        Heading(gettext("Referral and catchments")),
+        Heading(gettext("Referral between facilities"), level=3),
         *_referral(data),
-        Heading("Catchments by road", level=3),
+        Heading(gettext("Catchments by road"), level=3),
         *_catchments(data),
     ]
 
@@ -653,7 +860,7 @@ def _assumptions(data: ReportData) -> Table:
     rows = tuple((a.group, a.item, a.value, a.origin, a.source) for a in data.assumptions)
     return Table(
         "assumptions",
-        ("group", "item", "value", "set by", "source"),
+        (gettext("group"), gettext("item"), gettext("value"), gettext("set by"), gettext("source")),
         rows,
         widths=(0.8, 1.3, 3.0, 1.0, 4.0),
     )
@@ -661,14 +868,17 @@ def _assumptions(data: ReportData) -> Table:
 
 def _method(data: ReportData) -> Paragraph:
     return Paragraph(
-        "Times run from the moment of wounding (NATO COMEDS 2011) over five pathways: first aid on site, "
-        "road to a facility, a facility's ground team, air evacuation from the site, and road to a "
-        "landing site then air. Each leg's time is the fastest pathway; a "
-        "leg meets when its time, rounded to 0.1 min, is within its limit. The four conditions are the "
-        "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
-        "wet season (road speeds times the wet-season factor). Limiting factors are the reasons of each "
-        "failing leg, each verified by re-checking the scenario with the one change it names (see "
-        "Limiting factors). " + messages.METHOD_RECOMMENDATIONS
+        gettext(
+            "Times run from the moment of wounding (NATO COMEDS 2011) over five pathways: first aid on site, "
+            "road to a facility, a facility's ground team, air evacuation from the site, and road to a "
+            "landing site then air. Each leg's time is the fastest pathway; a "
+            "leg meets when its time, rounded to 0.1 min, is within its limit. The four conditions are the "
+            "same scenario checked by day and at night (only night-capable airframes fly) and in the dry and "
+            "wet season (road speeds times the wet-season factor). Limiting factors are the reasons of each "
+            "failing leg, each verified by re-checking the scenario with the one change it names (see "
+            "Limiting factors). "
+        )
+        + gettext(messages.METHOD_RECOMMENDATIONS)
     )
 
 
@@ -676,49 +886,87 @@ def build_document(data: ReportData, step: Step | None = None) -> Document:
     """The report's blocks, maps drawn as it goes."""
     say = step or (lambda _: None)
     scenario = data.scenario
-    blocks: list[Block] = [Heading("Bottom line"), *_bottom_line(data)]
-    say("map of the four conditions")
-    blocks.append(Figure(conditions_map(data.results), "Site status under the four conditions"))
-    blocks += [Heading("Executive summary"), *_headline(data), _summary_table(data)]
-    blocks += [Heading("Compliance matrix"), _compliance_matrix(data)]
-    say("site map")
+    blocks: list[Block] = [Heading(gettext("Bottom line")), *_bottom_line(data)]
+    say(gettext("map of the four conditions"))
+    blocks.append(Figure(conditions_map(data.results), gettext("Site status under the four conditions")))
+    blocks += [Heading(gettext("Executive summary")), *_headline(data), _summary_table(data)]
+    blocks += [Heading(gettext("Compliance matrix")), _compliance_matrix(data)]
+    say(gettext("site map"))
+    condition = condition_label(data.condition)
     blocks += [
-        Heading(f"Sites, worst first ({condition_label(data.condition)})"),
+        Heading(format_template(gettext("Sites, worst first ({condition})"), condition=condition)),
         Figure(
-            status_map(data.result, f"{scenario.name}: {condition_label(data.condition)}"),
-            "Sites by the first leg they fail; hexagons are facilities by level; triangles airframe "
-            "bases (hollow: none flies), dashed rings their air reach (half the range); brown lines "
-            "the roads of the ground times; patrol stretches coloured by the leg they fail",
+            status_map(
+                data.result,
+                format_template(
+                    gettext("{scenario}: {condition}"), scenario=scenario.name, condition=condition
+                ),
+            ),
+            gettext(
+                "Sites by the first leg they fail; hexagons are facilities by level; triangles airframe "
+                "bases (hollow: none flies), dashed rings their air reach (half the range); brown lines "
+                "the roads of the ground times; patrol stretches coloured by the leg they fail"
+            ),
         ),
         _site_table(data),
     ]
-    reasons = [
-        f"{_site_label(data, str(r['site_id']))}: {r['limiting_factor']}"
-        for r in data.table.to_dict("records")
-        if r["limiting_factor"]
-    ]
+    reasons = _reasons(data)
     if reasons:
-        blocks += [Heading("Why each site fails", level=3), Bullets(tuple(reasons))]
-    blocks += [Heading("Limiting factors"), *_factors(data)]
-    blocks += [Heading("Recommendations"), *_recommendations(data)]
-    blocks += [Heading("Does it hold?"), *_holds(data)]
+        blocks += [Heading(gettext("Why each site fails"), level=3), Bullets(tuple(reasons))]
+    blocks += [Heading(gettext("Limiting factors")), *_factors(data)]
+    blocks += [Heading(gettext("Recommendations")), *_recommendations(data)]
+    blocks += [Heading(gettext("Does it hold?")), *_holds(data)]
     blocks += _patrols(data)
     blocks += _accessibility(data)
     blocks += _comparisons(data, say)
-    blocks += [Heading("Assumptions and sources"), _assumptions(data), Heading("Method"), _method(data)]
-    subtitle = (
-        f"Held to {messages.standard_text(data.result.standard.name)}; {len(scenario.sites)} sites, "
-        f"{len(scenario.facilities)} facilities, {len(scenario.airframes)} airframes, "
-        f"{len(scenario.patrols)} patrols; "
-        f"produced by medevac on {date.today().isoformat()}"
+    blocks += [
+        Heading(gettext("Assumptions and sources")),
+        _assumptions(data),
+        Heading(gettext("Method")),
+        _method(data),
+    ]
+    today = date_text(date.today())
+    subtitle = format_template(
+        gettext(
+            "Held to {standard}; {sites} sites, {facilities} facilities, {airframes} airframes, "
+            "{patrols} patrols; produced by medevac on {date}"
+        ),
+        standard=messages.standard_text(data.result.standard.name),
+        sites=len(scenario.sites),
+        facilities=len(scenario.facilities),
+        airframes=len(scenario.airframes),
+        patrols=len(scenario.patrols),
+        date=today,
     )
     if scenario.description:
         subtitle += f". {scenario.description}"
-    footer = (
-        f"medevac {__version__}; scenario content key {content_key(scenario)[:12]}; "
-        f"{date.today().isoformat()}; for planning: check figures against the mission's own data"
+    footer = format_template(
+        gettext(
+            "medevac {version}; scenario content key {key}; {date}; for planning: check figures "
+            "against the mission's own data"
+        ),
+        version=__version__,
+        key=content_key(scenario)[:12],
+        date=today,
     )
-    return Document(f"10-1-2 gap report: {scenario.name}", subtitle, tuple(blocks), footer)
+    title = format_template(gettext("10-1-2 gap report: {scenario}"), scenario=scenario.name)
+    return Document(title, subtitle, tuple(blocks), footer)
+
+
+def _reasons(data: ReportData) -> list[str]:
+    """Each failing site's limiting factor, made in the reader's language from the results
+    (the per-site table keeps its English words: it is the CSV's data)."""
+    names = data.scenario.names()
+    index = {site.id: s for s, site in enumerate(data.scenario.sites)}
+    condition = condition_name(*data.condition)
+    reasons = []
+    for record in data.table.to_dict("records"):
+        if not record["limiting_factor"]:
+            continue
+        site_id = str(record["site_id"])
+        why = messages.limiting_factor(data.results_table.site_records(index[site_id], condition), names)
+        reasons.append(format_template(gettext("{site}: {why}"), site=_site_label(data, site_id), why=why))
+    return reasons
 
 
 def _change_min(change: SiteChange) -> float | None:
@@ -729,7 +977,7 @@ def _change_min(change: SiteChange) -> float | None:
 
 
 def _minutes_text(value: float | None) -> str:
-    return "none" if value is None else f"{value:.1f}"
+    return gettext("none") if value is None else format_template("{minutes:.1f}", minutes=value)
 
 
 def _sites_text(data: ReportData, site_ids: Iterable[str]) -> str:
@@ -745,10 +993,11 @@ def _patrol_label(patrol_id: str, name: str | None) -> str:
 def _asset_label(data: ReportData, asset: str, asset_id: str) -> str:
     """``facility Level 1, Wau (wau-l1)``; ``airframe mi8-wau (Mi-8MTV)``."""
     if asset == "facility":
-        return f"facility {_facility_label(data, asset_id)}"
+        return format_template(gettext("facility {facility}"), facility=_facility_label(data, asset_id))
     airframe = next((a for a in data.scenario.airframes if a.id == asset_id), None)
     kind = airframe.type if airframe is not None and airframe.type else ""
-    return f"{asset} {asset_id}" + (f" ({kind})" if kind else "")
+    word = gettext("airframe") if asset == "airframe" else asset
+    return f"{word} {asset_id}" + (f" ({kind})" if kind else "")
 
 
 def _site_label(data: ReportData, site_id: str) -> str:

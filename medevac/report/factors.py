@@ -134,7 +134,7 @@ def factor_column(findings: list[Finding], condition: Condition) -> dict[str, st
             texts.setdefault(finding.site_id, []).append(
                 messages.leg_factors_text(finding.leg, finding.factors)
             )
-    return {site: "; ".join(parts) for site, parts in texts.items()}
+    return {site: messages.semicolon().join(parts) for site, parts in texts.items()}
 
 
 __all__ = ["FactorGroup", "Finding", "factor_column", "group_findings", "limiting_factors"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from medevac.i18n import current_language
 from medevac.report.document import Block, Bullets, Document, Figure, Heading, Paragraph, Table
 
 _STYLE = """
@@ -60,7 +61,7 @@ def render_html(document: Document) -> str:
     """The whole report as HTML text (UTF-8), needing no other file or network."""
     body = "\n".join(_block(b) for b in document.blocks)
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="' + current_language() + '"><head><meta charset="utf-8">'
         f"<title>{escape(document.title)}</title><style>{_STYLE}</style></head><body>\n"
         f'<h1>{escape(document.title)}</h1>\n<p class="subtitle">{escape(document.subtitle)}</p>\n'
         f"{body}\n"

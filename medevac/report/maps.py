@@ -22,6 +22,7 @@ the map; a label that fits nowhere is left out (and listed as skipped).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -45,6 +46,7 @@ from medevac.check import CheckResult
 from medevac.coverage.surface import failing_stretches
 from medevac.geo import WGS84
 from medevac.ground import road_network
+from medevac.i18n import N_, format_template, gettext
 from medevac.mapdata import (
     FAIL_COLOUR,
     LEVEL_COLOUR,
@@ -91,17 +93,48 @@ ROAD_COLOUR = "#8c6d46"
 TOWN_COLOUR = "#7f7f7f"
 
 # Legend entries (the gid of the artists they describe).
-MEETS_ALL = "site meets every leg"
-ROAD = "road (the ground times' network)"
-ROAD_CLOSED = {"dry": "road closed in the dry season", "wet": "road closed in the wet season"}
-REACH = "air reach: half the range of a flying airframe"
-REACH_GROUNDED = "air reach of a grounded or unserviceable airframe"
-BASE = "airframe base (an airframe there flies)"
-BASE_GROUNDED = "airframe base, none flying (hollow)"
-PATROL_MEETS = "patrol route meeting every leg"
-TOWN = "town (GeoNames)"
-NEIGHBOUR = "neighbouring country"
-GAINED, LOST, UNCHANGED = "now meets every leg", "no longer meets every leg", "unchanged"
+# They stay English (tests and the app find artists by them); the legend shows each in the
+# reader's language (:func:`legend_text`).
+MEETS_ALL = N_("site meets every leg")
+ROAD = N_("road (the ground times' network)")
+ROAD_CLOSED = {"dry": N_("road closed in the dry season"), "wet": N_("road closed in the wet season")}
+REACH = N_("air reach: half the range of a flying airframe")
+REACH_GROUNDED = N_("air reach of a grounded or unserviceable airframe")
+BASE = N_("airframe base (an airframe there flies)")
+BASE_GROUNDED = N_("airframe base, none flying (hollow)")
+PATROL_MEETS = N_("patrol route meeting every leg")
+TOWN = N_("town (GeoNames)")
+NEIGHBOUR = N_("neighbouring country")
+GAINED, LOST, UNCHANGED = N_("now meets every leg"), N_("no longer meets every leg"), N_("unchanged")
+
+_LEG_BY_LABEL = {label: leg for leg, label in LEG_LABEL.items()}
+_ENTRY_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"Level (?P<level>\d+) facility \(labelled L\d+\)"),
+        N_("Level {level} facility (labelled L{level})"),
+    ),
+    (re.compile(r"patrol stretch failing (?P<leg>.+)"), N_("patrol stretch failing {leg}")),
+    (re.compile(r"site fails (?P<leg>.+) first"), N_("site fails {leg} first")),
+    (re.compile(r"host country \((?P<names>.*)\)"), N_("host country ({names})")),
+)
+
+
+def legend_text(entry: str) -> str:
+    """A legend entry (an artist's English gid) as the legend shows it, in the current language.
+
+    >>> legend_text("site fails surgery first")
+    'site fails surgery first'
+    """
+    for pattern, template in _ENTRY_FORMS:
+        match = pattern.fullmatch(entry)
+        if match:
+            fields = match.groupdict()
+            if "leg" in fields:
+                leg = _LEG_BY_LABEL.get(fields["leg"])
+                fields["leg"] = gettext(LEG_LABEL[leg]) if leg else fields["leg"]
+            return format_template(gettext(template), **fields)
+    return gettext(entry)
+
 
 LABEL, FURNITURE = "label", "map furniture"
 """gids of what is not a legend symbol: labels, and the scale bar and north arrow."""
@@ -158,7 +191,7 @@ class _Layers:
         """Tag an artist with its legend entry, registering the entry's symbol once."""
         artist.set_gid(entry)
         if handle is not None and entry not in self.legend:
-            handle.set_label(entry)
+            handle.set_label(legend_text(entry))
             self.legend[entry] = handle
 
 
@@ -283,8 +316,8 @@ def _basemap(layers: _Layers, bounds: Bounds, scenario: Scenario, town_size: flo
     ax.set_ylim(bounds.south, bounds.north)
     ax.set_aspect(1 / np.cos(np.radians(bounds.centre[0])))  # equal km along both axes
     ax.set_facecolor(NO_DATA_COLOUR)
-    ax.set_xlabel("longitude (degrees)", fontsize=7)
-    ax.set_ylabel("latitude (degrees)", fontsize=7)
+    ax.set_xlabel(gettext("longitude (degrees)"), fontsize=7)
+    ax.set_ylabel(gettext("latitude (degrees)"), fontsize=7)
     ax.tick_params(labelsize=6)
 
 
@@ -341,7 +374,7 @@ def _furniture(layers: _Layers, bounds: Bounds, fontsize: float = 6.0) -> None:
         [lon0, lon1], [lat0, lat0], color="black", linewidth=2.5, solid_capstyle="butt", zorder=7
     )
     text = ax.annotate(
-        f"{length_km:g} km",
+        format_template("{km:g} km", km=length_km),
         ((lon0 + lon1) / 2, lat0),
         xytext=(0, 3),
         textcoords="offset points",
@@ -662,7 +695,15 @@ def draw_conditions_map(results: dict[Condition, CheckResult]) -> MapDrawing:
         _furniture(layers, bounds, fontsize=5.0)
         summary = Results.of(result).summary()
         meeting, sites = summary["sites_meeting_all"], summary["sites"]
-        ax.set_title(f"{condition_label(condition)}: {meeting} of {sites} sites meet all", fontsize=8)
+        ax.set_title(
+            format_template(
+                gettext("{condition}: {meeting} of {sites} sites meet all"),
+                condition=condition_label(condition),
+                meeting=meeting,
+                sites=sites,
+            ),
+            fontsize=8,
+        )
         all_layers.append(layers)
     figure.tight_layout()
     placed: list[PlacedLabel] = []

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
+from medevac.i18n import format_template, gettext
 from medevac.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 _MARGIN_CM = 1.5
@@ -121,7 +122,9 @@ def render_pdf(document: Document) -> bytes:
         canvas.setFillColor(colors.grey)
         bottom = 0.8 * cm
         canvas.drawString(_MARGIN_CM * cm, bottom, document.footer)
-        canvas.drawRightString(page[0] - _MARGIN_CM * cm, bottom, f"page {doc.page}")
+        canvas.drawRightString(
+            page[0] - _MARGIN_CM * cm, bottom, format_template(gettext("page {number}"), number=doc.page)
+        )
         canvas.restoreState()
 
     template.build(story, onFirstPage=number_page, onLaterPages=number_page)

@@ -162,7 +162,7 @@ class Recommendation:
             names,
         )
         return messages.recommendation_text(
-            self.candidate.action, "; ".join(how), every, effect_text(self.gains, names)
+            self.candidate.action, messages.semicolon().join(how), every, effect_text(self.gains, names)
         )
 
 

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medevac import messages
+from medevac.i18n import N_, gettext
 from medevac.report.analysis import ReportData
 from medevac.report.summary import ALL_LEGS, CONDITIONS, condition_label
 
@@ -40,7 +41,7 @@ def _cell(value: object) -> Cell:
     return str(value)
 
 
-NO_FACILITY_BY_ROAD = "(none by road)"
+NO_FACILITY_BY_ROAD = N_("(none by road)")
 """The catchments sheet's facility cell for the personnel no facility reaches by road."""
 
 HEADER_ROWS = 2
@@ -51,12 +52,31 @@ WRAP_WIDTH = 50
 """Columns wider than this many characters wrap their text at this width."""
 
 
+SHEET_TITLES: dict[str, str] = {
+    "summary": N_("summary"),
+    "sites": N_("sites"),
+    "patrols": N_("patrols"),
+    "facilities": N_("facilities"),
+    "airframes": N_("airframes"),
+    "assumptions": N_("assumptions"),
+    "referral": N_("referral"),
+    "catchments": N_("catchments"),
+    "results": N_("results"),
+    "limiting_factors": N_("limiting_factors"),
+    "recommendations": N_("recommendations"),
+    "comparison": N_("comparison"),
+    "time_changes": N_("time_changes"),
+    "variants": N_("variants"),
+}
+"""Each sheet's name, in the reader's language (at most 31 characters, none of ``[]:*?/\\``)."""
+
+
 def _is_share(name: str) -> bool:
     return name.startswith("share") or name.endswith("_share")
 
 
 def _sheet(book: Workbook, title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Worksheet:
-    sheet: Worksheet = book.create_sheet(title)
+    sheet: Worksheet = book.create_sheet(gettext(SHEET_TITLES[title]))
     sheet.append([messages.column_title(c) for c in columns])
     sheet.append(list(columns))
     for title_cell in sheet[1]:
@@ -176,7 +196,9 @@ def write_workbook(data: ReportData, path: Path) -> Path:
         access.referral.itertuples(index=False),
     )
     catchments = access.catchments.assign(
-        facility_id=[NO_FACILITY_BY_ROAD if f is None else f for f in access.catchments["facility_id"]],
+        facility_id=[
+            gettext(NO_FACILITY_BY_ROAD) if f is None else f for f in access.catchments["facility_id"]
+        ],
         site_ids=[", ".join(ids) for ids in access.catchments["site_ids"]],
     )
     _sheet(book, "catchments", [str(c) for c in catchments.columns], catchments.itertuples(index=False))

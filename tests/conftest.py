@@ -10,13 +10,15 @@ does not go through :mod:`medevac.geo`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from pyproj import Geod
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
 
 from medevac.check import CheckResult
 from medevac.messages import column_title
@@ -189,3 +191,31 @@ def gap_table(at: Any) -> Any:
     :func:`medevac.messages.column_title` of each)."""
     frame = next(t for t in at.tabs if t.label == "Gaps").dataframe[0].value
     return frame.rename(columns={column_title(name): name for name in GAP_COLUMNS})
+
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def app(downloads: dict[str, bytes]) -> Iterator[AppTest]:
+    """The app on the demo, with no coverage surface drawn (reruns in a fraction of the time)."""
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.selectbox(key="surface_leg").set_value("none").run()
+    assert not at.exception, [e.message for e in at.exception]
+    yield at
+
+
+def cells_containing(
+    cells: list[dict[str, Any]], side_km: float, lat: float, lon: float
+) -> list[dict[str, Any]]:
+    """The cells whose square (``side_km`` on a side, centred on the cell, north up) holds the
+    point, by the local east and north offsets of the point from each centre (geodesic)."""
+    found = []
+    for cell in cells:
+        azimuth, _, metres = GEOD.inv(cell["lon"], cell["lat"], lon, lat)
+        east = metres * math.sin(math.radians(azimuth)) / 1000
+        north = metres * math.cos(math.radians(azimuth)) / 1000
+        if abs(east) <= side_km / 2 and abs(north) <= side_km / 2:
+            found.append(cell)
+    return found

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import facility, gap_table, site
+from conftest import cells_containing, facility, gap_table, site
 from streamlit.testing.v1 import AppTest
 
 from medevac import messages
@@ -1099,21 +1099,6 @@ def test_find_a_site_recentres_the_map_and_shows_its_numbers(quick: AppTest) -> 
     assert deck_json(quick)["initialViewState"] == whole
 
 
-def _containing(cells: list[dict[str, Any]], side_km: float, lat: float, lon: float) -> list[dict[str, Any]]:
-    """Cells whose square (side_km, centred, north up) holds the point, by geodesic offsets."""
-    from pyproj import Geod
-
-    geod = Geod(ellps="WGS84")
-    found = []
-    for cell in cells:
-        azimuth, _, metres = geod.inv(cell["lon"], cell["lat"], lon, lat)
-        east = metres * np.sin(np.radians(azimuth)) / 1000
-        north = metres * np.cos(np.radians(azimuth)) / 1000
-        if abs(east) <= side_km / 2 and abs(north) <= side_km / 2:
-            found.append(cell)
-    return found
-
-
 def test_two_clicks_place_a_facility_within_a_km_of_the_point_clicked(quick: AppTest) -> None:
     from pyproj import Geod
 
@@ -1122,14 +1107,14 @@ def test_two_clicks_place_a_facility_within_a_km_of_the_point_clicked(quick: App
     quick.radio(key="wi_add_how").set_value("map click").run()
     places = deck_layers(quick)["places"]
     side_km = places["radius"] * 2**0.5 / 1000  # the squares as drawn
-    (coarse,) = _containing(places["data"], side_km, *clicked)
+    (coarse,) = cells_containing(places["data"], side_km, *clicked)
     click_map(quick, "places", coarse)
     layers = deck_layers(quick)
     view = deck_json(quick)["initialViewState"]
     assert (view["latitude"], view["longitude"]) == (coarse["lat"], coarse["lon"]) and view["zoom"] > 8
     fine_side_km = layers["fine-places"]["radius"] * 2**0.5 / 1000
     assert fine_side_km == pytest.approx(1.0)
-    (fine,) = _containing(layers["fine-places"]["data"], fine_side_km, *clicked)
+    (fine,) = cells_containing(layers["fine-places"]["data"], fine_side_km, *clicked)
     click_map(quick, "fine-places", fine)
     quick.button(key="wi_apply").click().run()
     (edit,) = quick.session_state["edits"]

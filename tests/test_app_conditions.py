@@ -11,7 +11,6 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +33,8 @@ from medevac.timeline import Pathway
 from medevac.whatif import AddFacility, Point, apply_edits
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
 DEMO = ROOT / "scenarios" / "minusma-north.yaml"
 T = messages.CONDITIONS_APP_TEXT
-
-
-@pytest.fixture
-def app(downloads: dict[str, bytes]) -> Iterator[AppTest]:
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()
-    at.selectbox(key="surface_leg").set_value("none").run()
-    assert not at.exception, [e.message for e in at.exception]
-    yield at
 
 
 def open_tab(at: AppTest, label: str) -> None:

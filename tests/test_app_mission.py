@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import gap_table
 from streamlit.testing.v1 import AppTest
 from test_app import deck_layer, downloaded, metric, sites_text, tab, upload
@@ -43,16 +41,6 @@ APP = ROOT / "app.py"
 DEMO = ROOT / "scenarios" / "minusma-north.yaml"
 ROADS = ROOT / "medevac" / "geodata" / "minusma" / "roads.geojson"
 PATROLS = ROOT / "scenarios" / "minusma-patrols.geojson"
-
-
-@pytest.fixture
-def app(downloads: dict[str, bytes]) -> Iterator[AppTest]:
-    """The app on the demo, with no coverage surface drawn (reruns in a fraction of the time)."""
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()
-    at.selectbox(key="surface_leg").set_value("none").run()
-    assert not at.exception, [e.message for e in at.exception]
-    yield at
 
 
 def gap_minutes(at: AppTest) -> dict[str, list[Any]]:

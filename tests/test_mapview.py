@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import cells_containing
 from pyproj import Geod
 
 from medevac.check import CheckResult, check
@@ -184,21 +185,6 @@ def test_nice_lengths() -> None:
     ]
 
 
-def _containing(
-    cells: list[dict[str, float]], side_km: float, lat: float, lon: float
-) -> list[dict[str, float]]:
-    """The cells whose square (``side_km`` on a side, centred on the cell, north up) holds the
-    point, by the local east and north offsets of the point from each centre (geodesic)."""
-    found = []
-    for cell in cells:
-        azimuth, _, metres = GEOD.inv(cell["lon"], cell["lat"], lon, lat)
-        east = metres * math.sin(math.radians(azimuth)) / 1000
-        north = metres * math.cos(math.radians(azimuth)) / 1000
-        if abs(east) <= side_km / 2 and abs(north) <= side_km / 2:
-            found.append(cell)
-    return found
-
-
 @pytest.mark.parametrize("bounds", [scenario_bounds(load_scenario(DEMO)), Bounds(3.5, 24.0, 10.5, 34.5)])
 def test_two_clicks_place_within_the_stated_accuracy_of_the_point_clicked(bounds: Bounds) -> None:
     coarse = coarse_cells(bounds)
@@ -208,12 +194,12 @@ def test_two_clicks_place_within_the_stated_accuracy_of_the_point_clicked(bounds
     for _ in range(40):
         lat = rng.uniform(bounds.south, bounds.north)
         lon = rng.uniform(bounds.west, bounds.east)
-        hit = _containing(coarse_records, coarse.cell_km, lat, lon)
+        hit = cells_containing(coarse_records, coarse.cell_km, lat, lon)
         if not hit:  # between the squares (they are km squares on a degree lattice): no pick
             continue
         cell = hit[0]
         fine = fine_cells(cell["lat"], cell["lon"], coarse.cell_km)
-        inside = _containing(fine.records("fine"), fine.cell_km, lat, lon)
+        inside = cells_containing(fine.records("fine"), fine.cell_km, lat, lon)
         assert inside, (lat, lon, cell)
         km = GEOD.inv(lon, lat, inside[0]["lon"], inside[0]["lat"])[2] / 1000
         assert km <= PLACEMENT_ACCURACY_KM + 0.01

@@ -67,6 +67,7 @@ from medevac.errors import (
     problem_lines,
 )
 from medevac.files import write_atomic
+from medevac.i18n import DEFAULT_LANGUAGE, using
 from medevac.model import Light, Scenario, Season
 from medevac.results import Results, condition_name
 from medevac.scenario import dump_scenario, relocated, scenario_from_mapping, scenario_to_mapping
@@ -653,6 +654,8 @@ class Library:
         parent_key = content_key(parent)
         parent_document = json.dumps(scenario_to_mapping(parent), ensure_ascii=False, allow_nan=False)
         headline_json = json.dumps([dataclasses.asdict(h) for h in headline])
+        with using(DEFAULT_LANGUAGE):  # the stored description is data: English, whoever saves it
+            description = describe_variant(edits)
         with self._transaction(write=True) as connection:
             self._refuse_taken(connection, parent_key, name, parent.name)
             connection.execute(
@@ -667,7 +670,7 @@ class Library:
                     parent_key,
                     EDITS_FORMAT,
                     edits_text,
-                    describe_variant(edits),
+                    description,
                     content_key(variant),
                     _now_utc(),
                     headline_json,

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from medevac import messages
+from medevac.i18n import format_template, gettext
 from medevac.mapdata import RGB, facility_records
 from medevac.model import Scenario
 from medevac.planning.daylight import Profile
@@ -164,12 +165,13 @@ def chance_legend() -> list[tuple[str, RGB]]:
     edges = [1.0] + [lower for lower, _ in CHANCE_BANDS[:-1]]
     out = []
     for (lower, colour), upper in zip(CHANCE_BANDS, edges, strict=True):
+        low, high = messages.percent(lower), messages.percent(upper)
         if upper >= 1.0:
-            out.append((f"{messages.percent(lower)} or more", colour))
+            out.append((format_template(gettext("{low} or more"), low=low), colour))
         elif lower <= 0.0:
-            out.append((f"under {messages.percent(upper)}", colour))
+            out.append((format_template(gettext("under {high}"), high=high), colour))
         else:
-            out.append((f"{messages.percent(lower)} to {messages.percent(upper)}", colour))
+            out.append((format_template(gettext("{low} to {high}"), low=low, high=high), colour))
     return out
 
 
@@ -217,7 +219,9 @@ def chance_rows(chances: Availability, condition: str) -> list[dict[str, Any]]:
         row |= {messages.leg_text(leg): round(p, 4) for leg, p in chance.p_meets[condition].items()}
         if chance.interval is not None:
             low, high = chance.interval[condition]
-            row[text["rb.p.col.interval"]] = f"{low:.3f} to {high:.3f}"
+            row[text["rb.p.col.interval"]] = format_template(
+                gettext("{low:.3f} to {high:.3f}"), low=low, high=high
+            )
         rows.append(row)
     return rows
 
@@ -259,7 +263,13 @@ def placement_layers(scenario: Scenario, solution: Solution) -> dict[str, list[d
                 "state": state,
                 "label": f"{site.id} [{mark}]",
                 "colour": list(colour),
-                "tooltip": f"{site.name or site.id} ({site.id}), {site.personnel} personnel\n"
+                "tooltip": format_template(
+                    gettext("{site} ({id}), {personnel} personnel"),
+                    site=site.name or site.id,
+                    id=site.id,
+                    personnel=site.personnel,
+                )
+                + "\n"
                 + text[f"op.site.{state}"],
             }
         )

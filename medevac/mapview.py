@@ -19,12 +19,18 @@ import math
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from medevac import messages
 from medevac.geo import WGS84
+from medevac.i18n import DEFAULT_LANGUAGE, N_, current_language, format_template, gettext
 from medevac.mapdata import Bounds, ascii_label, facility_label, map_label
+
+if TYPE_CHECKING:
+    from medevac.check import CheckResult
+    from medevac.model import Scenario
 
 Record = dict[str, Any]
 
@@ -218,12 +224,13 @@ class ScaleBar:
 
     @property
     def text(self) -> str:
-        return f"{self.length_km:g} km"
+        return format_template("{length_km:g} km", length_km=self.length_km)
 
     def records(self) -> tuple[list[Record], list[Record]]:
         """The bar (a path) and its label, as PathLayer and TextLayer records."""
         path = [[self.lon_start, self.lat], [self.lon_end, self.lat]]
-        bar = {"path": path, "colour": [0, 0, 0], "tooltip": f"scale: {self.text} at {self.lat:.2f} deg"}
+        tooltip = format_template(gettext("scale: {length} at {lat:.2f} deg"), length=self.text, lat=self.lat)
+        bar = {"path": path, "colour": [0, 0, 0], "tooltip": tooltip}
         label = {
             "lon": (self.lon_start + self.lon_end) / 2,
             "lat": self.lat,
@@ -248,6 +255,204 @@ def scale_bar(view: View, height_px: float = 620.0, width_px: float = 700.0) -> 
     return ScaleBar(length_km, lat, west, east)
 
 
+# -- tooltips in the reader's language ---------------------------------------------------------
+# The layers of :mod:`medevac.mapdata` carry English tooltips (and the app caches the basemap's
+# towns and airfields across sessions): these rebuild each tooltip in the current language, at
+# render time, from the records' own fields and the check. English is returned as it is.
+
+
+def _minutes_text(value: float) -> str:
+    if not np.isfinite(value):
+        return gettext("no pathway")
+    return format_template(gettext("{minutes:.1f} min"), minutes=float(value))
+
+
+def status_text(leg: str | None) -> str:
+    """``meets all legs`` / ``fails surgery first``, in the current language."""
+    if leg is None:
+        return gettext("meets all legs")
+    return format_template(gettext("fails {leg} first"), leg=messages.leg_text(leg))  # type: ignore[arg-type]
+
+
+def _site_tooltip(result: CheckResult, s: int, failed: str | None, reported: Any) -> str:
+    site = result.scenario.sites[s]
+    lines = [
+        format_template(
+            gettext("{site} ({id}), {personnel} personnel"),
+            site=site.name or site.id,
+            id=site.id,
+            personnel=site.personnel,
+        ),
+        status_text(failed),
+    ]
+    for i, leg in enumerate(result.legs):
+        verdict = gettext("meets") if result.meets[i, s] else gettext("FAILS")
+        how = result.pathway_text(leg, s)
+        line = format_template(
+            gettext("{leg}: {time} {verdict}"),
+            leg=messages.leg_text(leg),
+            time=_minutes_text(reported[i, s]),
+            verdict=verdict,
+        )
+        lines.append(line + (f", {how}" if how else ""))
+    factor = result.limiting_factor(s)
+    if factor:
+        lines.append(format_template(gettext("limiting: {factor}"), factor=factor))
+    return "\n".join(lines)
+
+
+def _facility_tooltip(record: Mapping[str, Any], facility: Any) -> str:
+    landing = [
+        gettext(word) for word, has in (("helipad", facility.helipad), ("airstrip", facility.airstrip)) if has
+    ]
+    text = f"{record['name']} ({facility.id})\n{messages.level_text(facility.rank)}"
+    text += messages.semicolon() + (", ".join(landing) if landing else gettext("no landing"))
+    if facility.ground_team:
+        text += messages.semicolon() + gettext("ground team")
+    return text
+
+
+def _base_tooltip(result: CheckResult, record: Mapping[str, Any], airframe: Any) -> str:
+    if record["flies"]:
+        state = gettext("flies")
+    else:
+        state = gettext("unavailable") if not airframe.available else gettext("grounded at night")
+    kind = gettext(messages.AIRFRAME_KIND_TEXT.get(airframe.kind, airframe.kind))
+    parts = [
+        state,
+        format_template(
+            gettext("cruise {cruise_kmh:g} km/h, range {range_km:g} km"),
+            cruise_kmh=airframe.cruise_kmh,
+            range_km=airframe.range_km,
+        ),
+        format_template(
+            gettext("launch {launch_min:g} min ({light})"),
+            launch_min=airframe.launch.minutes(result.light),
+            light=gettext(messages.LIGHT_NAME[result.light]),
+        ),
+    ]
+    if airframe.night:
+        parts.append(gettext("night-capable"))
+    if airframe.medical_team:
+        parts.append(gettext("medical team on board"))
+    return f"{airframe.id} {airframe.type} ({kind})\n" + messages.semicolon().join(parts)
+
+
+def site_tooltips(layers: Mapping[str, Sequence[Record]], result: CheckResult) -> dict[str, list[Record]]:
+    """The layers of :func:`medevac.mapdata.result_layers` with every tooltip in the current
+    language (new records; the layers given are not changed)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return {name: list(records) for name, records in layers.items()}
+    from medevac.check import reported_min
+    from medevac.whatif import first_failed_leg
+
+    scenario = result.scenario
+    out: dict[str, list[Record]] = {name: list(records) for name, records in layers.items()}
+    if "sites" in layers:
+        reported = reported_min(result.times.time_min)
+        failed = first_failed_leg(result)
+        out["sites"] = [
+            {**record, "tooltip": _site_tooltip(result, s, failed[s], reported)}
+            for s, record in enumerate(layers["sites"])
+        ]
+    out["facilities"] = facility_tooltips(layers.get("facilities", ()), scenario)
+    airframes = {a.id: a for a in scenario.airframes}
+    out["airframe_bases"] = [
+        {**r, "tooltip": _base_tooltip(result, r, airframes[r["id"]])} if r["id"] in airframes else dict(r)
+        for r in layers.get("airframe_bases", ())
+    ]
+    out["range_rings"] = [
+        {
+            **r,
+            "tooltip": format_template(
+                gettext("{id}: radius of action {radius_km:g} km (half of range {range_km:g} km)"),
+                id=r["id"],
+                radius_km=float(r["radius_km"]),
+                range_km=2 * float(r["radius_km"]),
+            ),
+        }
+        for r in layers.get("range_rings", ())
+    ]
+    out["patrol_stretches"] = [
+        {
+            **r,
+            "tooltip": format_template(
+                gettext("patrol {id}: {km:.0f} km that {status}"),
+                id=r["id"],
+                km=float(r["length_km"]),
+                status=_stretch_status(r, result),
+            ),
+        }
+        for r in layers.get("patrol_stretches", ())
+    ]
+    return out
+
+
+def facility_tooltips(records: Sequence[Record], scenario: Scenario) -> list[Record]:
+    """Facility records (:func:`medevac.mapdata.facility_records`) with their tooltips in the
+    current language (new records)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return list(records)
+    facilities = {f.id: f for f in scenario.facilities}
+    return [
+        {**r, "tooltip": _facility_tooltip(r, facilities[r["id"]])} if r.get("id") in facilities else dict(r)
+        for r in records
+    ]
+
+
+def _stretch_status(record: Mapping[str, Any], result: CheckResult) -> str:
+    """A stretch's status in words, from its English ``status`` (``fails surgery first``)."""
+    from medevac.standards import LEG_LABEL
+
+    for leg, label in LEG_LABEL.items():
+        if record.get("status") == f"fails {label} first" and leg in result.legs:
+            return status_text(leg)
+    return status_text(None)
+
+
+AIRFIELD_TYPES = {
+    "large_airport": N_("large airport"),
+    "medium_airport": N_("medium airport"),
+    "small_airport": N_("small airport"),
+    "heliport": N_("heliport"),
+}
+"""The airfield types of the bundled geodata (OurAirports' ``type``), as a tooltip says them."""
+
+
+def place_tooltips(records: Sequence[Record]) -> list[Record]:
+    """Towns and airfields of the basemap (:func:`medevac.mapdata.towns`, ``airfields``) with
+    their tooltips in the current language (new records)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return list(records)
+    out = []
+    for record in records:
+        if record.get("kind") == "town":
+            tooltip = format_template(
+                gettext("{town} (town, population {population})"),
+                town=record["label"],
+                population=record.get("population", "?"),
+            )
+        elif record.get("kind") == "airfield":
+            code = str(record.get("type", ""))
+            kind = gettext(AIRFIELD_TYPES[code]) if code in AIRFIELD_TYPES else code.replace("_", " ")
+            runway = record.get("runway_m")
+            tooltip = (
+                format_template(
+                    gettext("{airfield} ({kind}, runway {runway_m:.0f} m)"),
+                    airfield=record["label"],
+                    kind=kind,
+                    runway_m=float(runway),
+                )
+                if isinstance(runway, int | float)
+                else f"{record['label']} ({kind})"
+            )
+        else:
+            out.append(dict(record))
+            continue
+        out.append({**record, "tooltip": tooltip})
+    return out
+
+
 # -- placing by a click -----------------------------------------------------------------------
 
 FINE_CELL_KM = 1.0
@@ -267,12 +472,12 @@ class Cells:
     lon: tuple[float, ...]
 
     def records(self, stage: str) -> list[Record]:
-        verb = "zoom in here to place" if stage == "coarse" else "place here"
+        verb = gettext("zoom in here to place") if stage == "coarse" else gettext("place here")
         return [
             {
                 "lat": y,
                 "lon": x,
-                "tooltip": f"({y:.3f}, {x:.3f}): {verb}",
+                "tooltip": f"({y:.3f}, {x:.3f}): {verb}",  # coordinates keep their decimal point
             }
             for y, x in zip(self.lat, self.lon, strict=True)
         ]
@@ -319,11 +524,15 @@ __all__ = [
     "bounds_view",
     "cell_view",
     "coarse_cells",
+    "facility_tooltips",
     "fine_cells",
     "focus_view",
     "label_records",
     "nice_length_km",
+    "place_tooltips",
     "road_records",
     "scale_bar",
     "site_label",
+    "site_tooltips",
+    "status_text",
 ]

@@ -11,7 +11,7 @@ Everything here is a function of records; nothing here computes a result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +23,39 @@ if TYPE_CHECKING:  # the records are data from below; words never import the eng
     from medevac.explain import Reason
     from medevac.library import Headline, SavedVariant
     from medevac.whatif import Difference
+
+
+class Words(Mapping[str, str]):
+    """A block of the catalogue by stable key: each value an English message id (marked with
+    :func:`N_`), read in the current language. The keys are what code and widgets hold; the
+    words are made when read, so that a value cached for one session's language never
+    reaches another's.
+
+    >>> from medevac.i18n import using
+    >>> block = Words({"tab": N_("Conditions"), "first": N_("first aid")})
+    >>> block["first"], block.message_id("first")
+    ('first aid', 'first aid')
+    >>> with using("fr"):
+    ...     block["first"]
+    'premiers secours'
+    """
+
+    def __init__(self, message_ids: Mapping[str, str]) -> None:
+        self._ids = dict(message_ids)
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self._ids[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def message_id(self, key: str) -> str:
+        """The English message id of ``key`` (the catalogue's entry), whatever the language."""
+        return self._ids[key]
+
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -451,115 +484,125 @@ def findings_text(by_leg: Mapping[Leg, Mapping[str, Sequence[tuple[str, str]]]])
 
 # -- where the minutes go, every condition side by side (medevac.breakdown, the app) ----------
 
-STEP_TEXT: dict[str, str] = {
-    "first_aid_on_site": "first aid by first responders on site",
-    "ground_departure": "the unit's vehicle leaves",
-    "request": "evacuation request received",
-    "approval": "launch approved",
-    "launch": "launch (wheels up)",
-    "team_road": "ground team drives out",
-    "flight_to_pickup": "flight to the pick-up",
-    "road": "road",
-    "on_scene": "on scene (loading)",
-    "flight_to_facility": "flight to the facility",
-    "handover": "handover into the facility",
-}
+STEP_TEXT: Words = Words(
+    {
+        "first_aid_on_site": N_("first aid by first responders on site"),
+        "ground_departure": N_("the unit's vehicle leaves"),
+        "request": N_("evacuation request received"),
+        "approval": N_("launch approved"),
+        "launch": N_("launch (wheels up)"),
+        "team_road": N_("ground team drives out"),
+        "flight_to_pickup": N_("flight to the pick-up"),
+        "road": N_("road"),
+        "on_scene": N_("on scene (loading)"),
+        "flight_to_facility": N_("flight to the facility"),
+        "handover": N_("handover into the facility"),
+    }
+)
 """Each step code of :data:`medevac.breakdown.STEP_CODES` in words."""
 
-TRACK_TEXT: dict[str, str] = {"casualty": "casualty", "team": "ground team", "aircraft": "aircraft"}
+TRACK_TEXT: Words = Words({"casualty": N_("casualty"), "team": N_("ground team"), "aircraft": N_("aircraft")})
 
-KIND_TEXT: dict[str, str] = {
-    "on_site": "on-site first aid",
-    "road": "road (self-evacuation)",
-    "ground_team": "ground team",
-    "air": "air from the point",
-    "road_air": "road, then air",
-}
+KIND_TEXT: Words = Words(
+    {
+        "on_site": N_("on-site first aid"),
+        "road": N_("road (self-evacuation)"),
+        "ground_team": N_("ground team"),
+        "air": N_("air from the point"),
+        "road_air": N_("road, then air"),
+    }
+)
 """Each kind of pathway of :data:`medevac.breakdown.KINDS` in words."""
 
-CONDITIONS_APP_TEXT: dict[str, str] = {
-    "matrix.head": "Every condition side by side",
-    "matrix.caption": (
-        "Minutes from wounding per site and leg, by day and night, in the dry and the wet season: "
-        "green meets, orange with ! fails, grey (none !) has no pathway. Of what the map shows: "
-        "{scenario}."
-    ),
-    "matrix.site": "site",
-    "matrix.column": "{condition} (min)",
-    "matrix.leg": "leg",
-    "worst.head": "The worst case at a glance",
-    "worst.caption": (
-        "Per site, the condition it fails worst (furthest over the limit; no pathway first) and "
-        "every condition it fails a leg under."
-    ),
-    "worst.all_meet": "Every site meets every leg under all four conditions.",
-    "worst.meets": "meets every leg",
-    "worst.col.condition": "worst condition",
-    "worst.col.leg": "worst leg",
-    "worst.col.failing_legs": "legs failing then",
-    "worst.col.failing_conditions": "fails under",
-    "delta.head": "Under all four conditions",
-    "delta.caption": "Sites and personnel meeting each leg, baseline then working variant, per condition.",
-    "delta.col.condition": "condition",
-    "delta.col.sites": "sites (baseline -> variant)",
-    "delta.col.personnel": "personnel (baseline -> variant)",
-    "bd.head": "Where the minutes go",
-    "bd.site": "Site",
-    "bd.leg": "Leg",
-    "bd.condition": "Condition",
-    "bd.none": "No pathway delivers {leg} at {site} ({condition}).",
-    "bd.winner": "Fastest: {pathway}, {time} ({verdict}).",
-    "bd.next": "Next best, another kind of pathway: {pathway}, {time} ({more} later).",
-    "bd.no_next": "No other kind of pathway delivers this leg here.",
-    "bd.meets": "meets the {limit} min limit",
-    "bd.fails": "over the {limit} min limit by {over}",
-    "bd.col.step": "step",
-    "bd.col.track": "who",
-    "bd.col.start": "from (min)",
-    "bd.col.minutes": "minutes",
-    "bd.col.km": "distance (km)",
-    "bd.col.kmh": "speed (km/h)",
-    "bd.col.assets": "assets",
-    "bd.col.note": "note",
-    "bd.parallel": "in parallel, waited for",
-    "bd.on_foot": "on foot, straight across",
-    "bd.axis.minutes": "minutes from wounding",
-    "bd.axis.option": "option",
-    "bd.fastest": "fastest",
-    "bd.second": "next best",
-    "patrol.head": "Patrol stretches that fail",
-    "patrol.caption": "Stretches of each patrol route where a leg fails ({condition}), km along the route.",
-    "patrol.none": "Every patrol meets every leg along its whole route ({condition}).",
-    "patrol.col.route": "route",
-    "patrol.col.from": "from (km)",
-    "patrol.col.to": "to (km)",
-    "patrol.col.length": "length (km)",
-    "patrol.col.leg": "leg it fails",
-    "rec.head": "Recommendations",
-    "rec.button": "Find what fixes the gaps (takes some seconds)",
-    "rec.spinner": "Trying placements and settings under all four conditions...",
-    "rec.none": "No single change tried closes a gap.",
-    "rec.caption": (
-        "Each change re-checked under all four conditions, in order (the settings each on top of "
-        "the ones before): the Optimise tab places assets with a proven optimum."
-    ),
-    "export.head": "Everything the command line makes",
-    "export.coverage": "Coverage surface and isochrones",
-    "export.cell_km": "Cell size (km)",
-    "export.all_conditions": "All four conditions (else the scenario's own)",
-    "export.build_coverage": "Compute the coverage layers",
-    "export.coverage_spinner": "Computing the coverage surface over the mission area...",
-    "export.gpkg": "Coverage layers (GeoPackage: cells, isochrones, patrol gaps)",
-    "export.tif": "Surface GeoTIFF: {leg}, {condition}",
-    "export.report": "Full report (as medevac report)",
-    "export.build_report": "Build the full report (HTML, PDF, workbook; takes some seconds)",
-    "export.report_spinner": "Analysing every condition and testing recommendations...",
-    "export.html": "Report (HTML)",
-    "export.pdf": "Report (PDF)",
-    "export.xlsx": "Workbook (Excel)",
-    "export.report_gpkg": "Report layers (GeoPackage)",
-    "tab.conditions": "Conditions",
-}
+CONDITIONS_APP_TEXT: Words = Words(
+    {
+        "matrix.head": N_("Every condition side by side"),
+        "matrix.caption": N_(
+            "Minutes from wounding per site and leg, by day and night, in the dry and the wet season: "
+            "green meets, orange with ! fails, grey (none !) has no pathway. Of what the map shows: "
+            "{scenario}."
+        ),
+        "matrix.site": N_("site"),
+        "matrix.column": N_("{condition} (min)"),
+        "matrix.leg": N_("leg"),
+        "worst.head": N_("The worst case at a glance"),
+        "worst.caption": N_(
+            "Per site, the condition it fails worst (furthest over the limit; no pathway first) and "
+            "every condition it fails a leg under."
+        ),
+        "worst.all_meet": N_("Every site meets every leg under all four conditions."),
+        "worst.meets": N_("meets every leg"),
+        "worst.col.condition": N_("worst condition"),
+        "worst.col.leg": N_("worst leg"),
+        "worst.col.failing_legs": N_("legs failing then"),
+        "worst.col.failing_conditions": N_("fails under"),
+        "delta.head": N_("Under all four conditions"),
+        "delta.caption": N_(
+            "Sites and personnel meeting each leg, baseline then working variant, per condition."
+        ),
+        "delta.col.condition": N_("condition"),
+        "delta.col.sites": N_("sites (baseline -> variant)"),
+        "delta.col.personnel": N_("personnel (baseline -> variant)"),
+        "bd.head": N_("Where the minutes go"),
+        "bd.site": N_("Site"),
+        "bd.leg": N_("Leg"),
+        "bd.condition": N_("Condition"),
+        "bd.none": N_("No pathway delivers {leg} at {site} ({condition})."),
+        "bd.winner": N_("Fastest: {pathway}, {time} ({verdict})."),
+        "bd.next": N_("Next best, another kind of pathway: {pathway}, {time} ({more} later)."),
+        "bd.no_next": N_("No other kind of pathway delivers this leg here."),
+        "bd.meets": N_("meets the {limit} min limit"),
+        "bd.fails": N_("over the {limit} min limit by {over}"),
+        "bd.col.step": N_("step"),
+        "bd.col.track": N_("who"),
+        "bd.col.start": N_("from (min)"),
+        "bd.col.minutes": N_("minutes"),
+        "bd.col.km": N_("distance (km)"),
+        "bd.col.kmh": N_("speed (km/h)"),
+        "bd.col.assets": N_("assets"),
+        "bd.col.note": N_("note"),
+        "bd.parallel": N_("in parallel, waited for"),
+        "bd.on_foot": N_("on foot, straight across"),
+        "bd.axis.minutes": N_("minutes from wounding"),
+        "bd.axis.option": N_("option"),
+        "bd.fastest": N_("fastest"),
+        "bd.second": N_("next best"),
+        "patrol.head": N_("Patrol stretches that fail"),
+        "patrol.caption": N_(
+            "Stretches of each patrol route where a leg fails ({condition}), km along the route."
+        ),
+        "patrol.none": N_("Every patrol meets every leg along its whole route ({condition})."),
+        "patrol.col.route": N_("route"),
+        "patrol.col.from": N_("from (km)"),
+        "patrol.col.to": N_("to (km)"),
+        "patrol.col.length": N_("length (km)"),
+        "patrol.col.leg": N_("leg it fails"),
+        "rec.head": N_("Recommendations"),
+        "rec.button": N_("Find what fixes the gaps (takes some seconds)"),
+        "rec.spinner": N_("Trying placements and settings under all four conditions..."),
+        "rec.none": N_("No single change tried closes a gap."),
+        "rec.caption": N_(
+            "Each change re-checked under all four conditions, in order (the settings each on top of "
+            "the ones before): the Optimise tab places assets with a proven optimum."
+        ),
+        "export.head": N_("Everything the command line makes"),
+        "export.coverage": N_("Coverage surface and isochrones"),
+        "export.cell_km": N_("Cell size (km)"),
+        "export.all_conditions": N_("All four conditions (else the scenario's own)"),
+        "export.build_coverage": N_("Compute the coverage layers"),
+        "export.coverage_spinner": N_("Computing the coverage surface over the mission area..."),
+        "export.gpkg": N_("Coverage layers (GeoPackage: cells, isochrones, patrol gaps)"),
+        "export.tif": N_("Surface GeoTIFF: {leg}, {condition}"),
+        "export.report": N_("Full report (as medevac report)"),
+        "export.build_report": N_("Build the full report (HTML, PDF, workbook; takes some seconds)"),
+        "export.report_spinner": N_("Analysing every condition and testing recommendations..."),
+        "export.html": N_("Report (HTML)"),
+        "export.pdf": N_("Report (PDF)"),
+        "export.xlsx": N_("Workbook (Excel)"),
+        "export.report_gpkg": N_("Report layers (GeoPackage)"),
+        "tab.conditions": N_("Conditions"),
+    }
+)
 """The words of the app's Conditions tab and the conditions parts of the other tabs."""
 
 
@@ -569,7 +612,27 @@ def conditions_app_text(key: str, **fields: object) -> str:
     >>> conditions_app_text("matrix.column", condition="night, wet season")
     'night, wet season (min)'
     """
-    return CONDITIONS_APP_TEXT[key].format(**fields)
+    return format_template(CONDITIONS_APP_TEXT[key], **fields)
+
+
+TIMELINE_TEXT: dict[str, str] = {
+    "request": N_("request"),
+    "approval": N_("approval"),
+    "on_scene": N_("on scene"),
+    "handover": N_("handover"),
+    "ground_departure": N_("ground departure"),
+    "first_aid_on_site": N_("first aid on site"),
+}
+"""Each timeline value of spec v1 a planner may set, by its key in the scenario file."""
+
+
+def timeline_text(key: str) -> str:
+    """``first_aid_on_site`` -> ``first aid on site`` (a key not listed: its words as written)."""
+    return gettext(TIMELINE_TEXT[key]) if key in TIMELINE_TEXT else key.replace("_", " ")
+
+
+NONE_TEXT = N_("none")
+"""A time no pathway delivers, in a table's cell."""
 
 
 def duration_text(minutes: float | None) -> str:
@@ -581,11 +644,11 @@ def duration_text(minutes: float | None) -> str:
     ('none', '2 h 0 min')
     """
     if minutes is None or not np.isfinite(minutes):
-        return "none"
+        return gettext(NONE_TEXT)
     if minutes < 60:
-        return f"{minutes:.1f} min"
+        return format_template(gettext("{minutes:.1f} min"), minutes=minutes)
     whole = int(np.floor(minutes + 0.5))
-    return f"{whole // 60} h {whole % 60} min"
+    return format_template(gettext("{hours} h {minutes} min"), hours=whole // 60, minutes=whole % 60)
 
 
 def kind_text(kind: str) -> str:
@@ -598,31 +661,44 @@ def step_text(code: str) -> str:
 
 # -- uploads: a mission and the files it names -------------------------------------------------
 
-UPLOAD_PROBLEMS: dict[str, str] = {
-    "absolute": "must name a file uploaded with the scenario, by a name relative to it "
-    "(not an absolute path)",
-    "not_uploaded": "was not uploaded: add {file} to the upload (or upload a .zip of the mission's folder)",
-    "ambiguous": "matches several uploaded files ({files}): upload the one it names, or a .zip of the "
-    "mission's folder",
-    "not_utf8": "a scenario must be UTF-8 text (YAML)",
-    "too_big": "at most {limit_mb:g} MB a file",
-    "unpacked_too_big": "at most {limit_mb:g} MB unpacked, all files of the .zip together",
-    "too_many_entries": "at most {limit:,} files in a .zip",
-    "bad_zip": "a readable .zip archive of the mission's folder",
-    "zip_escapes": "a file inside the mission's folder (no absolute or ../ entries in a .zip)",
-    "zip_link": "a file, not a link (links in a .zip are not followed)",
-    "zip_encrypted": "a .zip without a password",
-    "zip_twice": "one file of each name in a .zip",
-    "uploaded_twice": "one uploaded file of each name",
-    "no_mission": "a scenario (.yaml), a workbook (.xlsx, .ods) or tables (sites.csv, facilities.csv, "
-    "airframes.csv, or KML/GeoJSON placemarks) in the .zip",
-    "several_missions": "one {what} in the .zip (found {files}): zip one mission's folder",
-    "table_role": "a table named after what it holds: sites, facilities, airframes or settings "
-    "(such as facilities.csv)",
-    "table_twice": "one {role} table (also {other})",
-    "mission_type": "a scenario (.yaml), a workbook (.xlsx, .xlsm, .xls, .ods), a table (.csv, .kml, "
-    ".kmz, .geojson) or a .zip of the mission's folder",
-}
+UPLOAD_PROBLEMS: Words = Words(
+    {
+        "absolute": N_(
+            "must name a file uploaded with the scenario, by a name relative to it (not an absolute path)"
+        ),
+        "not_uploaded": N_(
+            "was not uploaded: add {file} to the upload (or upload a .zip of the mission's folder)"
+        ),
+        "ambiguous": N_(
+            "matches several uploaded files ({files}): upload the one it names, or a .zip of the "
+            "mission's folder"
+        ),
+        "not_utf8": N_("a scenario must be UTF-8 text (YAML)"),
+        "too_big": N_("at most {limit_mb:g} MB a file"),
+        "unpacked_too_big": N_("at most {limit_mb:g} MB unpacked, all files of the .zip together"),
+        "too_many_entries": N_("at most {limit:,} files in a .zip"),
+        "bad_zip": N_("a readable .zip archive of the mission's folder"),
+        "zip_escapes": N_("a file inside the mission's folder (no absolute or ../ entries in a .zip)"),
+        "zip_link": N_("a file, not a link (links in a .zip are not followed)"),
+        "zip_encrypted": N_("a .zip without a password"),
+        "zip_twice": N_("one file of each name in a .zip"),
+        "uploaded_twice": N_("one uploaded file of each name"),
+        "no_mission": N_(
+            "a scenario (.yaml), a workbook (.xlsx, .ods) or tables (sites.csv, facilities.csv, "
+            "airframes.csv, or KML/GeoJSON placemarks) in the .zip"
+        ),
+        "several_missions": N_("one {what} in the .zip (found {files}): zip one mission's folder"),
+        "table_role": N_(
+            "a table named after what it holds: sites, facilities, airframes or settings "
+            "(such as facilities.csv)"
+        ),
+        "table_twice": N_("one {role} table (also {other})"),
+        "mission_type": N_(
+            "a scenario (.yaml), a workbook (.xlsx, .xlsm, .xls, .ods), a table (.csv, .kml, "
+            ".kmz, .geojson) or a .zip of the mission's folder"
+        ),
+    }
+)
 """Why an upload is refused (:mod:`medevac.intake.upload`): the ``allowed`` of each problem."""
 
 
@@ -632,82 +708,86 @@ def upload_problem(code: str, **fields: object) -> str:
     >>> upload_problem("not_uploaded", file="roads.geojson")
     "was not uploaded: add roads.geojson to the upload (or upload a .zip of the mission's folder)"
     """
-    return UPLOAD_PROBLEMS[code].format(**fields)
+    return format_template(UPLOAD_PROBLEMS[code], **fields)
 
 
 # -- the app's Tables and Library tabs -----------------------------------------------------------
 
-MISSION_APP_TEXT: dict[str, str] = {
-    "tab": "Tables",
-    "tab.intro": (
-        "The mission as the map shows it, table by table. Change a cell, add a row (the last line) or "
-        "delete rows (tick them, then the bin above the table): each change is checked and becomes an "
-        "edit of the working variant (listed in the What-if tab, where it can be undone), and the map "
-        "and the numbers follow. The columns are those of the workbook (`medevac template`)."
-    ),
-    "title.facilities": "Facilities ({count})",
-    "title.airframes": "Airframes ({count})",
-    "title.sites": "Sites ({count})",
-    "title.timeline": "Timeline",
-    "timeline.caption": (
-        "Minutes of each step of the evacuation chain. The sidebar sets the baseline's; a change here "
-        "is an edit of the working variant."
-    ),
-    "timeline.help": "minutes, 0 or more; empty: the spec's default",
-    "table.refused": "Not taken: {problem}. Put the cell right, or undo it in the table.",
-    "title.download": "Take the mission away",
-    "download.yaml": "This mission as a scenario file (YAML)",
-    "download.workbook": "This mission as a workbook (XLSX)",
-    "download.caption": (
-        "What the map shows, edits included. The workbook is the one `medevac template --from` writes: "
-        "fill it in, then upload it again, or run `medevac import` on it."
-    ),
-}
+MISSION_APP_TEXT: Words = Words(
+    {
+        "tab": N_("Tables"),
+        "tab.intro": N_(
+            "The mission as the map shows it, table by table. Change a cell, add a row (the last line) or "
+            "delete rows (tick them, then the bin above the table): each change is checked and becomes an "
+            "edit of the working variant (listed in the What-if tab, where it can be undone), and the map "
+            "and the numbers follow. The columns are those of the workbook (`medevac template`)."
+        ),
+        "title.facilities": N_("Facilities ({count})"),
+        "title.airframes": N_("Airframes ({count})"),
+        "title.sites": N_("Sites ({count})"),
+        "title.timeline": N_("Timeline"),
+        "timeline.caption": N_(
+            "Minutes of each step of the evacuation chain. The sidebar sets the baseline's; a change here "
+            "is an edit of the working variant."
+        ),
+        "timeline.help": N_("minutes, 0 or more; empty: the spec's default"),
+        "table.refused": N_("Not taken: {problem}. Put the cell right, or undo it in the table."),
+        "title.download": N_("Take the mission away"),
+        "download.yaml": N_("This mission as a scenario file (YAML)"),
+        "download.workbook": N_("This mission as a workbook (XLSX)"),
+        "download.caption": N_(
+            "What the map shows, edits included. The workbook is the one `medevac template --from` writes: "
+            "fill it in, then upload it again, or run `medevac import` on it."
+        ),
+    }
+)
 """The words of the app's Tables tab, by stable key (templates over their fields)."""
 
-LIBRARY_APP_TEXT: dict[str, str] = {
-    "tab": "Library",
-    "intro": (
-        "Variants kept across sessions and restarts. Save the working variant (the sidebar's conditions "
-        "and its edits) under a name; open one again later, on this mission or on its own; compare two "
-        "under every light and season."
-    ),
-    "where": "Library file: {path} (set MEDEVAC_LIBRARY to use another).",
-    "save.head": "Save the working variant",
-    "save.name": "Name",
-    "save.placeholder": "such as: L2 at Kidal, night Puma",
-    "save.button": "Save to the library",
-    "save.spinner": "Checking the variant under every light and season...",
-    "save.done": "Saved {name!r} (id {id}).",
-    "save.nothing": "Nothing to save yet: the map shows the mission file as it is.",
-    "list.head": "Saved variants ({count})",
-    "list.empty": "The library is empty: save a variant above.",
-    "list.this": " (this mission)",
-    "list.headline": "{condition}: sites meeting every leg",
-    "pick": "Variant",
-    "pick.label": "{id} · {name} · {mission}",
-    "open.button": "Open as the working variant",
-    "open.done": "Opened {name!r} (id {id}) as the working variant.",
-    "open.loaded_label": "{name} (library, variant {id})",
-    "open.missing_files": (
-        "This variant's mission names files that are no longer where it was saved (an upload's files "
-        "go with its session): upload its mission again, then open the variant. ({problem})"
-    ),
-    "export.button": "Export as YAML",
-    "export.unavailable": "No export: {problem}",
-    "delete.button": "Delete",
-    "rename.name": "New name",
-    "rename.button": "Rename",
-    "compare.head": "Compare two variants",
-    "compare.a": "Variant A",
-    "compare.b": "Variant B",
-    "compare.button": "Compare (every light and season)",
-    "compare.spinner": "Checking both variants under every light and season...",
-    "compare.summary": (
-        "{changed} of {rows} times (condition, site, leg) differ between variant {b} and variant {a}; "
-        "delta_min is B minus A."
-    ),
-}
+LIBRARY_APP_TEXT: Words = Words(
+    {
+        "tab": N_("Library"),
+        "intro": N_(
+            "Variants kept across sessions and restarts. Save the working variant (the sidebar's conditions "
+            "and its edits) under a name; open one again later, on this mission or on its own; compare two "
+            "under every light and season."
+        ),
+        "where": N_("Library file: {path} (set MEDEVAC_LIBRARY to use another)."),
+        "save.head": N_("Save the working variant"),
+        "save.name": N_("Name"),
+        "save.placeholder": N_("such as: L2 at Kidal, night Puma"),
+        "save.button": N_("Save to the library"),
+        "save.spinner": N_("Checking the variant under every light and season..."),
+        "save.done": N_("Saved {name!r} (id {id})."),
+        "save.nothing": N_("Nothing to save yet: the map shows the mission file as it is."),
+        "list.head": N_("Saved variants ({count})"),
+        "list.empty": N_("The library is empty: save a variant above."),
+        "list.this": N_(" (this mission)"),
+        "list.headline": N_("{condition}: sites meeting every leg"),
+        "pick": N_("Variant"),
+        "pick.label": N_("{id} · {name} · {mission}"),
+        "open.button": N_("Open as the working variant"),
+        "open.done": N_("Opened {name!r} (id {id}) as the working variant."),
+        "open.loaded_label": N_("{name} (library, variant {id})"),
+        "open.missing_files": N_(
+            "This variant's mission names files that are no longer where it was saved (an upload's files "
+            "go with its session): upload its mission again, then open the variant. ({problem})"
+        ),
+        "export.button": N_("Export as YAML"),
+        "export.unavailable": N_("No export: {problem}"),
+        "delete.button": N_("Delete"),
+        "rename.name": N_("New name"),
+        "rename.button": N_("Rename"),
+        "compare.head": N_("Compare two variants"),
+        "compare.a": N_("Variant A"),
+        "compare.b": N_("Variant B"),
+        "compare.button": N_("Compare (every light and season)"),
+        "compare.spinner": N_("Checking both variants under every light and season..."),
+        "compare.summary": N_(
+            "{changed} of {rows} times (condition, site, leg) differ between variant {b} and variant {a}; "
+            "delta_min is B minus A."
+        ),
+    }
+)
 """The words of the app's Library tab, by stable key (templates over their fields)."""
 
 
@@ -717,58 +797,85 @@ def mission_app_text(key: str, **fields: object) -> str:
     >>> mission_app_text("title.sites", count=14)
     'Sites (14)'
     """
-    return MISSION_APP_TEXT[key].format(**fields)
+    return format_template(MISSION_APP_TEXT[key], **fields)
 
 
 def library_app_text(key: str, **fields: object) -> str:
     """A sentence of the app's Library tab."""
-    return LIBRARY_APP_TEXT[key].format(**fields)
+    return format_template(LIBRARY_APP_TEXT[key], **fields)
 
 
 # -- the saved variant library ------------------------------------------------------------
 
-LIBRARY_ERRORS: dict[str, str] = {
-    "cannot_open": "cannot open the variant library {path}: {detail} "
-    "(set MEDEVAC_LIBRARY to use another file)",
-    "busy": "the variant library {path} is busy: another session held it for over {timeout_s:g} s; try again",
-    "corrupt": "{path} is not a readable variant library ({detail}); move it aside (a new library "
-    "is made in its place) or set MEDEVAC_LIBRARY to another file",
-    "not_a_library": "{path} is a database of another program, not a medevac variant library; "
-    "set MEDEVAC_LIBRARY to another file",
-    "newer_library": "{path} was written by a newer medevac (library format {found}, this one "
-    "reads {known}): update medevac to use it",
-    "not_found": "no variant with id {variant_id} in {path} (`medevac library list` shows the ids)",
-    "empty_name": "a variant needs a name (got {name!r})",
-    "long_name": "a variant name has at most {limit} characters (got {length})",
-    "duplicate_name": "a variant of {parent!r} named {name!r} is already saved (id {other_id}): "
-    "choose another name, or rename or delete that one",
-    "bad_row": "variant {variant_id} in {path} is damaged ({detail}); "
-    "`medevac library delete {variant_id}` removes it",
-    "newer_edits": "variant {variant_id} ({name!r}) was saved by a newer medevac (edit format {found}, "
-    "this one reads {known}): update medevac to open it",
-    "unreadable_edit": "variant {variant_id} ({name!r}): edit {number} was saved in a form this "
-    "medevac no longer reads ({detail}); its parent scenario still opens",
-    "stale_edits": "variant {variant_id} ({name!r}): its edits no longer apply to its parent "
-    "scenario {parent!r}: {detail}",
-    "unstorable_edit": "this variant cannot be saved: {detail}; nothing was saved",
-}
+LIBRARY_ERRORS: Words = Words(
+    {
+        "cannot_open": N_(
+            "cannot open the variant library {path}: {detail} (set MEDEVAC_LIBRARY to use another file)"
+        ),
+        "busy": N_(
+            "the variant library {path} is busy: another session held it for over {timeout_s:g} s; try again"
+        ),
+        "corrupt": N_(
+            "{path} is not a readable variant library ({detail}); move it aside (a new library "
+            "is made in its place) or set MEDEVAC_LIBRARY to another file"
+        ),
+        "not_a_library": N_(
+            "{path} is a database of another program, not a medevac variant library; "
+            "set MEDEVAC_LIBRARY to another file"
+        ),
+        "newer_library": N_(
+            "{path} was written by a newer medevac (library format {found}, this one "
+            "reads {known}): update medevac to use it"
+        ),
+        "not_found": N_("no variant with id {variant_id} in {path} (`medevac library list` shows the ids)"),
+        "empty_name": N_("a variant needs a name (got {name!r})"),
+        "long_name": N_("a variant name has at most {limit} characters (got {length})"),
+        "duplicate_name": N_(
+            "a variant of {parent!r} named {name!r} is already saved (id {other_id}): "
+            "choose another name, or rename or delete that one"
+        ),
+        "bad_row": N_(
+            "variant {variant_id} in {path} is damaged ({detail}); "
+            "`medevac library delete {variant_id}` removes it"
+        ),
+        "newer_edits": N_(
+            "variant {variant_id} ({name!r}) was saved by a newer medevac (edit format {found}, "
+            "this one reads {known}): update medevac to open it"
+        ),
+        "unreadable_edit": N_(
+            "variant {variant_id} ({name!r}): edit {number} was saved in a form this "
+            "medevac no longer reads ({detail}); its parent scenario still opens"
+        ),
+        "stale_edits": N_(
+            "variant {variant_id} ({name!r}): its edits no longer apply to its parent "
+            "scenario {parent!r}: {detail}"
+        ),
+        "unstorable_edit": N_("this variant cannot be saved: {detail}; nothing was saved"),
+    }
+)
 """The sentence of each error code of :mod:`medevac.library`, a template over its fields."""
 
-EDIT_FORMAT_PROBLEMS: dict[str, str] = {
-    "not_a_record": "an edit must be a mapping of fields (got {value})",
-    "unknown_kind": "unknown kind of edit {value!r} (known: {known})",
-    "unknown_fields": "{kind} has no field {fields} (its fields: {known})",
-    "missing_fields": "{kind} needs {fields}",
-    "bad_point": "{kind}.{field} must be a place {{lat, lon, label}} (got {value})",
-    "bad_base": "{kind}.{field} must be a facility id or a place {{lat, lon, label}} (got {value})",
-    "bad_values": "{kind}.{field} must be a list of [key, minutes] pairs (got {value})",
-    "bad_entry_values": "{kind}.{field} must be a list of [key, value] pairs, each value text, a number, "
-    "true/false or null (got {value})",
-    "bad_table": "{kind}.table must be one of {known} (got {value})",
-    "unstored_kind": "an edit of kind {value} has no stored name in the library (medevac.library.EDIT_KINDS)",
-    "not_a_list": "the edits must be a list (got {value})",
-    "not_json": "the edits are not JSON ({detail})",
-}
+EDIT_FORMAT_PROBLEMS: Words = Words(
+    {
+        "not_a_record": N_("an edit must be a mapping of fields (got {value})"),
+        "unknown_kind": N_("unknown kind of edit {value!r} (known: {known})"),
+        "unknown_fields": N_("{kind} has no field {fields} (its fields: {known})"),
+        "missing_fields": N_("{kind} needs {fields}"),
+        "bad_point": N_("{kind}.{field} must be a place {{lat, lon, label}} (got {value})"),
+        "bad_base": N_("{kind}.{field} must be a facility id or a place {{lat, lon, label}} (got {value})"),
+        "bad_values": N_("{kind}.{field} must be a list of [key, minutes] pairs (got {value})"),
+        "bad_entry_values": N_(
+            "{kind}.{field} must be a list of [key, value] pairs, each value text, a number, "
+            "true/false or null (got {value})"
+        ),
+        "bad_table": N_("{kind}.table must be one of {known} (got {value})"),
+        "unstored_kind": N_(
+            "an edit of kind {value} has no stored name in the library (medevac.library.EDIT_KINDS)"
+        ),
+        "not_a_list": N_("the edits must be a list (got {value})"),
+        "not_json": N_("the edits are not JSON ({detail})"),
+    }
+)
 """Why a saved edit record cannot be read back (:func:`medevac.library.edits_from_json`)."""
 
 
@@ -778,7 +885,7 @@ def library_error(code: str, **fields: object) -> str:
     >>> library_error("not_found", variant_id=7, path="lib.sqlite")
     'no variant with id 7 in lib.sqlite (`medevac library list` shows the ids)'
     """
-    return LIBRARY_ERRORS[code].format(**fields)
+    return format_template(LIBRARY_ERRORS[code], **fields)
 
 
 def variant_source(path: object, variant_id: int) -> str:
@@ -787,15 +894,21 @@ def variant_source(path: object, variant_id: int) -> str:
 
 
 def edit_format_problem(code: str, **fields: object) -> str:
-    return EDIT_FORMAT_PROBLEMS[code].format(**fields)
+    return format_template(EDIT_FORMAT_PROBLEMS[code], **fields)
 
 
 def headline_text(headline: Headline) -> str:
     """``day, dry season: 2 of 3 sites, 250 of 300 personnel meet every leg``."""
-    return (
-        f"{condition_text(headline.light, headline.season)}: {headline.sites_meeting_all} of "
-        f"{headline.sites} sites, {headline.personnel_meeting_all:,} of {headline.personnel:,} "
-        "personnel meet every leg"
+    return format_template(
+        gettext(
+            "{condition}: {sites_meeting} of {sites} sites, {personnel_meeting:,} of {personnel:,} "
+            "personnel meet every leg"
+        ),
+        condition=condition_text(headline.light, headline.season),
+        sites_meeting=headline.sites_meeting_all,
+        sites=headline.sites,
+        personnel_meeting=headline.personnel_meeting_all,
+        personnel=headline.personnel,
     )
 
 
@@ -892,141 +1005,143 @@ def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: Saved
 
 # -- the app's planning tabs: robustness and optimise -------------------------------------------
 
-APP_TEXT: dict[str, str] = {
-    "tab.robustness": "Robustness",
-    "tab.optimise": "Optimise",
-    # robustness
-    "rb.intro": (
-        "Does the plan hold? What losing one asset does to each site, the chance that each site "
-        "meets every leg when aircraft may be unserviceable or grounded by weather, and the day "
-        "hour by hour. Of what the map shows: {scenario}."
-    ),
-    "rb.condition": "Condition",
-    "rb.n1.head": "Losing one asset (N-1)",
-    "rb.n1.caption": (
-        "A row per airframe or facility lost alone (a facility with the airframes based on it), a "
-        "column per site. Each cell says what that loss does to the site: {marks}. Single points "
-        "of failure first."
-    ),
-    "rb.n1.spof": "{count} single points of failure ({condition}): {assets}.",
-    "rb.n1.none": "No single loss costs any site a leg of the standard ({condition}).",
-    "rb.n1.none_slower": "No single loss costs any site a leg; some sites are slower ({condition}).",
-    "rb.n1.no_assets": "The scenario has no airframe or facility to lose.",
-    "rb.n1.table": "The N-1 table",
-    "rb.n1.col.asset": "asset lost",
-    "rb.n1.col.sites": "sites meeting every leg",
-    "rb.n1.col.personnel": "personnel meeting every leg",
-    "rb.n1.col.lost": "sites lost",
-    "rb.n1.col.personnel_lost": "personnel lost",
-    "rb.n1.baseline": "nothing lost",
-    "rb.n1.axis.asset": "asset lost",
-    "rb.n1.axis.site": "site",
-    "rb.n1.axis.band": "effect",
-    "rb.p.head": "Chance of meeting every leg",
-    "rb.p.caption": (
-        "Each site's probability of meeting every leg ({condition}) over the airframes' "
-        "availability and the season's weather; the label on each site gives it, so colour is "
-        "never the only cue."
-    ),
-    "rb.p.settings": "Availability and weather (this tab only)",
-    "rb.p.settings_caption": (
-        "Set here, these figures change only this view; the scenario file's own are the defaults."
-    ),
-    "rb.p.airframe": "{airframe}: availability",
-    "rb.p.weather": "Weather grounds the helicopters, {season} season",
-    "rb.p.samples": "Monte Carlo samples",
-    "rb.p.seed": "Seed",
-    "rb.p.exact": "Exact: every state of {count} uncertain variables enumerated.",
-    "rb.p.exact_none": (
-        "Exact: nothing is uncertain (every availability is 0 or 1, no weather risk); set "
-        "availability and weather above to see the chances."
-    ),
-    "rb.p.monte_carlo": (
-        "Monte Carlo: {samples:,} fleet states drawn from seed {seed}; 95 % intervals in the table."
-    ),
-    "rb.p.expected": "Expected personnel meeting every leg",
-    "rb.p.expected_caption": "of {personnel:,}",
-    "rb.p.table": "Probabilities by site",
-    "rb.p.col.site": "site",
-    "rb.p.col.all": "every leg",
-    "rb.p.col.interval": "95 % interval",
-    "rb.p.legend": "Chance of meeting every leg",
-    "rb.day.head": "The day in 24 hours",
-    "rb.day.caption": (
-        "Personnel meeting each leg at each hour of the date (UTC), {season} season: each airframe "
-        "flies by its night figures while its base is past civil twilight."
-    ),
-    "rb.day.date": "Date",
-    "rb.day.axis.hour": "hour (UTC)",
-    "rb.day.axis.personnel": "personnel meeting",
-    "rb.day.axis.leg": "leg",
-    "rb.day.twilight": "Civil dawn and dusk (UTC): {bases}.",
-    "rb.day.uncovered": "Hours (UTC) when some site misses a leg: {hours}.",
-    "rb.day.covered": "Every site meets every leg at every hour of the day.",
-    "rb.no_sites": "The scenario has no sites: nothing to judge.",
-    "rb.error": "The robustness views could not be computed: {error}",
-    # optimise
-    "op.intro": (
-        "Where should the next facility or helicopter go, or the one you already have? The "
-        "optimiser tries every candidate place at once and proves the answer best (a MILP over "
-        "the check's own times). It optimises what the map shows: {scenario}."
-    ),
-    "op.what": "What to add or move",
-    "op.level": "New facility level",
-    "op.n_facilities": "How many new facilities",
-    "op.like": "New airframes like",
-    "op.n_airframes": "How many new airframes",
-    "op.moves": "May move (airframes, facilities with their airframes)",
-    "op.candidates": "Candidate places",
-    "op.builtins": "Built-in candidates",
-    "op.builtin.facilities": "the facilities",
-    "op.builtin.sites": "the sites",
-    "op.builtin.towns": "the bundled towns",
-    "op.upload": "and a CSV of places (id,lat,lon[,name][,airstrip])",
-    "op.upload_binary": "{name}: a CSV of UTF-8 text, one place per row",
-    "op.default_name": "optimised {number}",
-    "op.clicked": "Places clicked on the map: {places}.",
-    "op.clicked_none": "Click a place on the map above, then add it here as a candidate.",
-    "op.add_click": "Add the place last clicked: {place}",
-    "op.clear_clicks": "Forget the clicked places",
-    "op.candidate_count": "{count} candidate places.",
-    "op.conditions": "Conditions (summed)",
-    "op.objective": "Count",
-    "op.objective.personnel": "personnel",
-    "op.objective.sites": "sites",
-    "op.robust": "Robust: still met with any one airframe lost (n-1)",
-    "op.time_limit": "Time limit (s)",
-    "op.solve": "Find the best placement",
-    "op.nothing": "Choose at least one new facility, new airframe or move.",
-    "op.no_conditions": "Choose at least one condition.",
-    "op.running": "Optimising: {phase}",
-    "op.phase.pool": "laying out every asset at every candidate place",
-    "op.phase.model": "finding the covering options and building the model",
-    "op.phase.solve": "solving (HiGHS)",
-    "op.phase.check": "checking the answer",
-    "op.done": "Solved in {seconds:.1f} s",
-    "op.failed": "The optimiser stopped: {error}",
-    "op.result": "The proposed placement",
-    "op.value": "{unit} meeting every leg, summed over the conditions",
-    "op.optimal": "proven optimal",
-    "op.bound": "best found in the time limit; no placement can do better than {bound:,}",
-    "op.no_change": "No change gains anything: every asset is best where it is.",
-    "op.gained": "Sites gained: {sites}.",
-    "op.lost": "Sites lost: {sites}.",
-    "op.none_gained": "No site gained.",
-    "op.name": "Variant name",
-    "op.keep": "Keep as variant",
-    "op.kept": "Kept as variant {name!r}: see the Compare tab.",
-    "op.stale": "The plan changed since this placement was found: find it again.",
-    "op.legend": (
-        "Sites: [+] gained, [-] lost, [=] unchanged; yellow badges: the proposed placement (moves "
-        "drawn from where the asset was)."
-    ),
-    "op.site.gained": "gained",
-    "op.site.lost": "lost",
-    "op.site.unchanged": "unchanged",
-    "op.infeasible": "No choice of these assets makes every site count.",
-}
+APP_TEXT: Words = Words(
+    {
+        "tab.robustness": N_("Robustness"),
+        "tab.optimise": N_("Optimise"),
+        # robustness
+        "rb.intro": N_(
+            "Does the plan hold? What losing one asset does to each site, the chance that each site "
+            "meets every leg when aircraft may be unserviceable or grounded by weather, and the day "
+            "hour by hour. Of what the map shows: {scenario}."
+        ),
+        "rb.condition": N_("Condition"),
+        "rb.n1.head": N_("Losing one asset (N-1)"),
+        "rb.n1.caption": N_(
+            "A row per airframe or facility lost alone (a facility with the airframes based on it), a "
+            "column per site. Each cell says what that loss does to the site: {marks}. Single points "
+            "of failure first."
+        ),
+        "rb.n1.spof": N_("{count} single points of failure ({condition}): {assets}."),
+        "rb.n1.none": N_("No single loss costs any site a leg of the standard ({condition})."),
+        "rb.n1.none_slower": N_("No single loss costs any site a leg; some sites are slower ({condition})."),
+        "rb.n1.no_assets": N_("The scenario has no airframe or facility to lose."),
+        "rb.n1.table": N_("The N-1 table"),
+        "rb.n1.col.asset": N_("asset lost"),
+        "rb.n1.col.sites": N_("sites meeting every leg"),
+        "rb.n1.col.personnel": N_("personnel meeting every leg"),
+        "rb.n1.col.lost": N_("sites lost"),
+        "rb.n1.col.personnel_lost": N_("personnel lost"),
+        "rb.n1.baseline": N_("nothing lost"),
+        "rb.n1.axis.asset": N_("asset lost"),
+        "rb.n1.axis.site": N_("site"),
+        "rb.n1.axis.band": N_("effect"),
+        "rb.p.head": N_("Chance of meeting every leg"),
+        "rb.p.caption": N_(
+            "Each site's probability of meeting every leg ({condition}) over the airframes' "
+            "availability and the season's weather; the label on each site gives it, so colour is "
+            "never the only cue."
+        ),
+        "rb.p.settings": N_("Availability and weather (this tab only)"),
+        "rb.p.settings_caption": (
+            N_("Set here, these figures change only this view; the scenario file's own are the defaults.")
+        ),
+        "rb.p.airframe": N_("{airframe}: availability"),
+        "rb.p.weather": N_("Weather grounds the helicopters, {season}"),
+        "rb.p.samples": N_("Monte Carlo samples"),
+        "rb.p.seed": N_("Seed"),
+        "rb.p.exact": N_("Exact: every state of {count} uncertain variables enumerated."),
+        "rb.p.exact_none": N_(
+            "Exact: nothing is uncertain (every availability is 0 or 1, no weather risk); set "
+            "availability and weather above to see the chances."
+        ),
+        "rb.p.monte_carlo": (
+            N_("Monte Carlo: {samples:,} fleet states drawn from seed {seed}; 95 % intervals in the table.")
+        ),
+        "rb.p.expected": N_("Expected personnel meeting every leg"),
+        "rb.p.expected_caption": N_("of {personnel:,}"),
+        "rb.p.table": N_("Probabilities by site"),
+        "rb.p.col.site": N_("site"),
+        "rb.p.col.all": N_("every leg"),
+        "rb.p.col.interval": N_("95 % interval"),
+        "rb.p.legend": N_("Chance of meeting every leg"),
+        "rb.day.head": N_("The day in 24 hours"),
+        "rb.day.caption": N_(
+            "Personnel meeting each leg at each hour of the date (UTC), {season}: each airframe "
+            "flies by its night figures while its base is past civil twilight."
+        ),
+        "rb.day.date": N_("Date"),
+        "rb.day.axis.hour": N_("hour (UTC)"),
+        "rb.day.axis.personnel": N_("personnel meeting"),
+        "rb.day.axis.leg": N_("leg"),
+        "rb.day.twilight": N_("Civil dawn and dusk (UTC): {bases}."),
+        "rb.day.uncovered": N_("Hours (UTC) when some site misses a leg: {hours}."),
+        "rb.day.covered": N_("Every site meets every leg at every hour of the day."),
+        "rb.no_sites": N_("The scenario has no sites: nothing to judge."),
+        "rb.error": N_("The robustness views could not be computed: {error}"),
+        # optimise
+        "op.intro": N_(
+            "Where should the next facility or helicopter go, or the one you already have? The "
+            "optimiser tries every candidate place at once and proves the answer best (a MILP over "
+            "the check's own times). It optimises what the map shows: {scenario}."
+        ),
+        "op.what": N_("What to add or move"),
+        "op.level": N_("New facility level"),
+        "op.n_facilities": N_("How many new facilities"),
+        "op.like": N_("New airframes like"),
+        "op.n_airframes": N_("How many new airframes"),
+        "op.moves": N_("May move (airframes, facilities with their airframes)"),
+        "op.candidates": N_("Candidate places"),
+        "op.builtins": N_("Built-in candidates"),
+        "op.builtin.facilities": N_("the facilities"),
+        "op.builtin.sites": N_("the sites"),
+        "op.builtin.towns": N_("the bundled towns"),
+        "op.upload": N_("and a CSV of places (id,lat,lon[,name][,airstrip])"),
+        "op.upload_binary": N_("{name}: a CSV of UTF-8 text, one place per row"),
+        "op.default_name": N_("optimised {number}"),
+        "op.clicked": N_("Places clicked on the map: {places}."),
+        "op.clicked_none": N_("Click a place on the map above, then add it here as a candidate."),
+        "op.add_click": N_("Add the place last clicked: {place}"),
+        "op.clear_clicks": N_("Forget the clicked places"),
+        "op.candidate_count": N_("{count} candidate places."),
+        "op.conditions": N_("Conditions (summed)"),
+        "op.objective": N_("Count"),
+        "op.objective.personnel": N_("personnel"),
+        "op.objective.sites": N_("sites"),
+        "op.robust": N_("Robust: still met with any one airframe lost (n-1)"),
+        "op.time_limit": N_("Time limit (s)"),
+        "op.solve": N_("Find the best placement"),
+        "op.nothing": N_("Choose at least one new facility, new airframe or move."),
+        "op.no_conditions": N_("Choose at least one condition."),
+        "op.running": N_("Optimising: {phase}"),
+        "op.phase.pool": N_("laying out every asset at every candidate place"),
+        "op.phase.model": N_("finding the covering options and building the model"),
+        "op.phase.solve": N_("solving (HiGHS)"),
+        "op.phase.check": N_("checking the answer"),
+        "op.done": N_("Solved in {seconds:.1f} s"),
+        "op.failed": N_("The optimiser stopped: {error}"),
+        "op.result": N_("The proposed placement"),
+        "op.value": N_("{unit} meeting every leg, summed over the conditions"),
+        "op.optimal": N_("proven optimal"),
+        "op.bound": N_("best found in the time limit; no placement can do better than {bound:,}"),
+        "op.no_change": N_("No change gains anything: every asset is best where it is."),
+        "op.gained": N_("Sites gained: {sites}."),
+        "op.lost": N_("Sites lost: {sites}."),
+        "op.none_gained": N_("No site gained."),
+        "op.name": N_("Variant name"),
+        "op.keep": N_("Keep as variant"),
+        "op.kept": N_("Kept as variant {name!r}: see the Compare tab."),
+        "op.stale": N_("The plan changed since this placement was found: find it again."),
+        "op.legend": N_(
+            "Sites: [+] gained, [-] lost, [=] unchanged; yellow badges: the proposed placement (moves "
+            "drawn from where the asset was)."
+        ),
+        "op.site.gained": N_("gained"),
+        "op.site.lost": N_("lost"),
+        "op.site.unchanged": N_("unchanged"),
+        "op.infeasible": N_("No choice of these assets makes every site count."),
+    }
+)
 """The words of the app's Robustness and Optimise tabs, by stable key (the widgets' own keys
 never depend on them). Another language is another catalogue with the same keys."""
 
@@ -1037,7 +1152,7 @@ def app_text(key: str, **fields: object) -> str:
     >>> app_text("rb.n1.spof", count=1, condition="day, dry season", assets="facility gao-l2")
     '1 single points of failure (day, dry season): facility gao-l2.'
     """
-    return APP_TEXT[key].format(**fields)
+    return format_template(APP_TEXT[key], **fields)
 
 
 def percent(p: float) -> str:
@@ -1047,24 +1162,31 @@ def percent(p: float) -> str:
     ('100 %', '>99 %', '72 %', '<1 %', '0 %')
     """
     if 0.0 < p < 0.005:
-        return "<1 %"
+        return gettext("<1 %")
     if 0.995 <= p < 1.0:
-        return ">99 %"
-    return f"{p:.0%}".replace("%", " %")
+        return gettext(">99 %")
+    return format_template(gettext("{percent:.0f} %"), percent=100 * p)
+
+
+ASSET_TEXT: dict[str, str] = {"airframe": N_("airframe {id}"), "facility": N_("facility {id}")}
 
 
 def asset_text(asset: str, asset_id: str) -> str:
     """``("airframe", "puma-1")`` -> ``airframe puma-1``."""
-    return f"{asset} {asset_id}" if asset else APP_TEXT["rb.n1.baseline"]
+    if not asset:
+        return APP_TEXT["rb.n1.baseline"]
+    return format_template(gettext(ASSET_TEXT.get(asset, "{asset} {id}")), asset=asset, id=asset_id)
 
 
-LOSS_BANDS: dict[str, str] = {
-    "same": "no change",
-    "slower": "+ minutes: slower on its worst-hit leg, still meeting what it met",
-    "1": "−1 leg",
-    "2": "−2 legs",
-    "3": "−3 legs or more",
-}
+LOSS_BANDS: Words = Words(
+    {
+        "same": N_("no change"),
+        "slower": N_("+ minutes: slower on its worst-hit leg, still meeting what it met"),
+        "1": N_("−1 leg"),
+        "2": N_("−2 legs"),
+        "3": N_("−3 legs or more"),
+    }
+)
 """The heat map's effect bands, as its legend names them."""
 
 
@@ -1083,14 +1205,21 @@ def loss_mark(legs_lost: int, minutes_added: float) -> str:
 
 def loss_text(asset: str, asset_id: str, site: str, lost_legs: Sequence[Leg], minutes_added: float) -> str:
     """A heat-map cell's tooltip: ``losing airframe puma-1: kidal no longer meets surgery``."""
-    head = f"losing {asset_text(asset, asset_id)}: {site}"
+    fields: dict[str, object] = {"asset": asset_text(asset, asset_id), "site": site}
     if lost_legs:
-        return f"{head} no longer meets {', '.join(leg_text(leg) for leg in lost_legs)}"
+        legs = ", ".join(leg_text(leg) for leg in lost_legs)
+        return format_template(gettext("losing {asset}: {site} no longer meets {legs}"), legs=legs, **fields)
     if minutes_added > 0 and np.isfinite(minutes_added):
-        return f"{head} is {minutes_added:.1f} min slower on its worst-hit leg"
+        return format_template(
+            gettext("losing {asset}: {site} is {minutes:.1f} min slower on its worst-hit leg"),
+            minutes=minutes_added,
+            **fields,
+        )
     if minutes_added > 0:
-        return f"{head} loses a pathway it did not need to meet the standard"
-    return f"{head} does not change"
+        return format_template(
+            gettext("losing {asset}: {site} loses a pathway it did not need to meet the standard"), **fields
+        )
+    return format_template(gettext("losing {asset}: {site} does not change"), **fields)
 
 
 def chance_lines(
@@ -1102,9 +1231,20 @@ def chance_lines(
     interval: tuple[float, float] | None,
 ) -> list[str]:
     """A site's tooltip on the chance map, one fact a line."""
-    lines = [f"{site}, {personnel} personnel", f"{percent(p_all)} chance of meeting every leg ({condition})"]
+    lines = [
+        format_template(gettext("{site}, {personnel} personnel"), site=site, personnel=personnel),
+        format_template(
+            gettext("{chance} chance of meeting every leg ({condition})"),
+            chance=percent(p_all),
+            condition=condition,
+        ),
+    ]
     if interval is not None:
-        lines.append(f"95 % interval {percent(interval[0])} to {percent(interval[1])}")
+        lines.append(
+            format_template(
+                gettext("95 % interval {low} to {high}"), low=percent(interval[0]), high=percent(interval[1])
+            )
+        )
     lines += [f"{leg_text(leg)}: {percent(p)}" for leg, p in p_legs.items()]
     return lines
 
@@ -1117,7 +1257,7 @@ def day_leg_text(leg: str) -> str:
 def twilight_text(airframe_id: str, dawn: str | None, dusk: str | None) -> str:
     """``puma-1 05:46-18:31``; a base with no civil twilight that day says so."""
     if dawn is None or dusk is None:
-        return f"{airframe_id} no civil twilight that day"
+        return format_template(gettext("{airframe} no civil twilight that day"), airframe=airframe_id)
     return f"{airframe_id} {dawn}-{dusk}"
 
 
@@ -1155,12 +1295,16 @@ def placement_text(
     'move gao-l2 to Kidal (18.44, 1.41), with the airframes based there'
     """
     if moved and asset == "facility":
-        return f"move {asset_id} to {place}, with the airframes based there"
+        return format_template(
+            gettext("move {asset} to {place}, with the airframes based there"), asset=asset_id, place=place
+        )
     if moved:
-        return f"move {asset_id}'s base to {place}"
+        return format_template(gettext("move {asset}'s base to {place}"), asset=asset_id, place=place)
     if asset == "facility":
-        return f"a new Level {level} at {place}"
-    return f"a new {kind.replace('_', ' ')} like {like}, at {place}"
+        return format_template(gettext("a new Level {level} at {place}"), level=level, place=place)
+    if kind == "fixed_wing":
+        return format_template(gettext("a new fixed wing like {like}, at {place}"), like=like, place=place)
+    return format_template(gettext("a new helicopter like {like}, at {place}"), like=like, place=place)
 
 
 __all__ = [
@@ -1247,6 +1391,7 @@ COLUMN_TITLES: dict[str, str] = {
     "meets_all": N_("meets every leg"),
     "worst_leg": N_("worst leg"),
     "shortfall_min": N_("shortfall (min)"),
+    "failing_legs": N_("failing legs"),
     "limiting_factor": N_("limiting factor"),
     "factor_groups": N_("limiting factors (grouped)"),
     "length_km": N_("route length (km)"),

@@ -35,6 +35,7 @@ from medevac import messages
 from medevac.check import CheckResult, check, make_router
 from medevac.errors import Problem, ScenarioError
 from medevac.ground import CachedRouter, GeodesicRouter, GroundRouter
+from medevac.i18n import N_, format_template, gettext
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.results import ALL_LEGS, LegDelta, Results, SiteChange, leg_minutes
 from medevac.scenario import scenario_from_mapping, scenario_to_mapping
@@ -168,7 +169,7 @@ ENTRY_TABLES: tuple[EntryTable, ...] = ("sites", "facilities", "airframes")
 EntryValue: TypeAlias = str | float | int | bool | None
 """A value of a table edit: a scalar of the file; ``None`` removes the key (its default)."""
 
-_ENTRY_WORD = {"sites": "site", "facilities": "facility", "airframes": "airframe"}
+_ENTRY_TEXT = {"sites": N_("site"), "facilities": N_("facility"), "airframes": N_("airframe")}
 
 
 @dataclass(frozen=True)
@@ -382,11 +383,16 @@ def _apply_table_edit(data: dict[str, Any], edit: SetEntry | AddEntry | RemoveEn
 
 
 def _minutes(value: float) -> str:
-    return f"{value:g} min"
+    return format_template(gettext("{minutes:g} min"), minutes=value)
+
+
+def _t(template: str, **fields: object) -> str:
+    """A template of the catalogue (marked with ``N_``), in the current language, its fields filled."""
+    return format_template(gettext(template), **fields)
 
 
 def describe(edit: Edit) -> str:
-    """One line a planner reads: ``+ Level 2 at Kidal (18.44, 1.41)``.
+    """One line a planner reads, in the current language: ``+ Level 2 at Kidal (18.44, 1.41)``.
 
     >>> describe(AddFacility("new-l2", "2", Point(18.44, 1.41, "Kidal")))
     '+ Level 2 at Kidal (18.44, 1.41)'
@@ -394,62 +400,81 @@ def describe(edit: Edit) -> str:
     'puma-1: night-capable'
     """
     if isinstance(edit, AddFacility):
-        where = edit.at.text() if edit.at.label else f"{edit.facility_id} at {edit.at.text()}"
         if edit.at.label:
-            where = f"at {where}"
-        return f"+ Level {edit.level} {where}"
+            return _t(N_("+ Level {level} at {place}"), level=edit.level, place=edit.at.text())
+        return _t(
+            N_("+ Level {level} {id} at {place}"), level=edit.level, id=edit.facility_id, place=edit.at.text()
+        )
     if isinstance(edit, MoveFacility):
-        return f"move {edit.facility_id} to {edit.to.text()} (its airframes move with it)"
+        return _t(
+            N_("move {id} to {place} (its airframes move with it)"), id=edit.facility_id, place=edit.to.text()
+        )
     if isinstance(edit, RemoveFacility):
-        return f"- {edit.facility_id} (airframes based there stay at its position)"
+        return _t(N_("- {id} (airframes based there stay at its position)"), id=edit.facility_id)
     if isinstance(edit, AddAirframe):
         base = edit.base if isinstance(edit.base, str) else edit.base.text()
-        night = ", night-capable" if edit.night else ""
-        return f"+ {edit.kind.replace('_', ' ')} {edit.airframe_id} based at {base}{night}"
+        kind = gettext(messages.AIRFRAME_KIND_TEXT.get(edit.kind, edit.kind))
+        text = _t(N_("+ {kind} {id} based at {base}"), kind=kind, id=edit.airframe_id, base=base)
+        return text + (", " + gettext("night-capable") if edit.night else "")
     if isinstance(edit, MoveAirframe):
         base = edit.base if isinstance(edit.base, str) else edit.base.text()
-        return f"rebase {edit.airframe_id} to {base}"
+        return _t(N_("rebase {id} to {base}"), id=edit.airframe_id, base=base)
     if isinstance(edit, SetAirframe):
         parts = []
         if edit.available is not None:
-            parts.append("available" if edit.available else "unavailable")
+            parts.append(gettext("available") if edit.available else gettext("unavailable"))
         if edit.night is not None:
-            parts.append("night-capable" if edit.night else "day only")
+            parts.append(gettext("night-capable") if edit.night else gettext("day only"))
         if edit.launch_day_min is not None:
-            parts.append(f"launch by day {_minutes(edit.launch_day_min)}")
+            parts.append(_t(N_("launch by day {minutes}"), minutes=_minutes(edit.launch_day_min)))
         if edit.launch_night_min is not None:
-            parts.append(f"launch by night {_minutes(edit.launch_night_min)}")
+            parts.append(_t(N_("launch by night {minutes}"), minutes=_minutes(edit.launch_night_min)))
         if edit.medical_team is not None:
-            parts.append("medical team on board" if edit.medical_team else "no medical team")
+            parts.append(
+                gettext("medical team on board") if edit.medical_team else gettext("no medical team")
+            )
         if edit.availability is not None:
-            parts.append(f"availability {edit.availability:.0%}")
-        return f"{edit.airframe_id}: " + ", ".join(parts or ["unchanged"])
+            parts.append(_t(N_("availability {share:.0%}"), share=edit.availability))
+        return f"{edit.airframe_id}: " + ", ".join(parts or [gettext("unchanged")])
     if isinstance(edit, SetWeather):
         seasons = [(name, p) for name, p in (("dry", edit.dry), ("wet", edit.wet)) if p is not None]
-        return "weather grounds helicopters: " + (
-            ", ".join(f"{p:.0%} in the {name} season" for name, p in seasons) or "unchanged"
+        texts = [
+            _t(N_("{share:.0%} in the dry season"), share=p)
+            if name == "dry"
+            else _t(N_("{share:.0%} in the wet season"), share=p)
+            for name, p in seasons
+        ]
+        return _t(
+            N_("weather grounds helicopters: {seasons}"), seasons=", ".join(texts) or gettext("unchanged")
         )
     if isinstance(edit, SetSite):
         if edit.first_responders is None:
-            return f"{edit.site_id}: unchanged"
-        return f"{edit.site_id}: " + ("first responders" if edit.first_responders else "no first responders")
+            return f"{edit.site_id}: " + gettext("unchanged")
+        return f"{edit.site_id}: " + (
+            gettext("first responders") if edit.first_responders else gettext("no first responders")
+        )
     if isinstance(edit, SetTimeline):
-        return "timeline: " + ", ".join(f"{k.replace('_', ' ')} {_minutes(v)}" for k, v in edit.values)
+        values = ", ".join(f"{messages.timeline_text(k)} {_minutes(v)}" for k, v in edit.values)
+        return _t(N_("timeline: {values}"), values=values)
     if isinstance(edit, SetConvoyFactor):
-        return f"convoy factor {edit.factor:g}"
+        return _t(N_("convoy factor {factor:g}"), factor=edit.factor)
     if isinstance(edit, SetEntry | AddEntry | RemoveEntry):
         return _describe_table_edit(edit)
     parts = [p for p in (edit.light, edit.season, edit.standard) if p is not None]
-    return "conditions: " + ", ".join(parts or ["unchanged"])
+    words = [gettext(_CONDITION_TEXT[p]) if p in _CONDITION_TEXT else p for p in parts]  # a profile: its id
+    return _t(N_("conditions: {changes}"), changes=", ".join(words or [gettext("unchanged")]))
+
+
+_CONDITION_TEXT = {"day": N_("day"), "night": N_("night"), "dry": N_("dry"), "wet": N_("wet")}
 
 
 def _value_text(value: EntryValue) -> str:
     if value is None:
-        return "default"
+        return gettext("default")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, float):
-        return f"{value:g}"
+        return format_template("{value:g}", value=value)
     return str(value)
 
 
@@ -459,29 +484,37 @@ def _describe_table_edit(edit: SetEntry | AddEntry | RemoveEntry) -> str:
     >>> describe(SetEntry("facilities", "kidal-l1", (("level", "2"),)))
     'facility kidal-l1: level 2'
     """
-    word = _ENTRY_WORD.get(edit.table, edit.table)
+    word = gettext(_ENTRY_TEXT[edit.table]) if edit.table in _ENTRY_TEXT else edit.table
     if isinstance(edit, RemoveEntry):
-        note = " (airframes based there stay at its position)" if edit.table == "facilities" else ""
-        return f"- {word} {edit.entry_id}{note}"
+        if edit.table == "facilities":
+            return _t(
+                N_("- {what} {id} (airframes based there stay at its position)"), what=word, id=edit.entry_id
+            )
+        return f"- {word} {edit.entry_id}"
     if isinstance(edit, SetEntry):
-        changes = ", ".join(f"{key} {_value_text(value)}" for key, value in edit.values)
-        return f"{word} {edit.entry_id}: {changes or 'unchanged'}"
+        changes = ", ".join(f"{key} {_value_text(value)}" for key, value in edit.values)  # keys: the file's
+        return f"{word} {edit.entry_id}: {changes or gettext('unchanged')}"
     values = dict(edit.values)
     text = f"+ {word} {_value_text(values.get('id'))}"
     if values.get("level") is not None:
-        text = f"+ Level {values['level']} {word} {_value_text(values.get('id'))}"
+        text = _t(
+            N_("+ Level {level} {what} {id}"),
+            level=values["level"],
+            what=word,
+            id=_value_text(values.get("id")),
+        )
     lat, lon = values.get("lat", values.get("base.lat")), values.get("lon", values.get("base.lon"))
     if isinstance(lat, int | float) and isinstance(lon, int | float):
-        text += f" at {Point(float(lat), float(lon)).text()}"
+        text += " " + _t(N_("at {place}"), place=Point(float(lat), float(lon)).text())
     elif isinstance(values.get("base"), str):
-        text += f" based at {values['base']}"
+        text += " " + _t(N_("based at {base}"), base=values["base"])
     return text
 
 
 def describe_variant(edits: Iterable[Edit]) -> str:
     """All edits of a variant on one line, ``; ``-separated (``baseline`` when none)."""
     texts = [describe(edit) for edit in edits]
-    return "; ".join(texts) if texts else "baseline"
+    return messages.semicolon().join(texts) if texts else gettext("baseline")
 
 
 @dataclass(frozen=True)

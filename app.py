@@ -35,10 +35,12 @@ from app_library import library_tab
 from app_mission import mission_tab
 from app_optimise import optimise_tab
 from app_robustness import robustness_tab
-from medevac import messages
+from medevac import i18n, messages
 from medevac.check import CheckResult
 from medevac.errors import MedevacError, ScenarioError
 from medevac.ground import road_network
+from medevac.i18n import N_, format_template
+from medevac.i18n import gettext as _
 from medevac.intake.upload import (
     LAYER_SUFFIXES,
     MISSION_SUFFIXES,
@@ -62,7 +64,6 @@ from medevac.mapdata import (
     layers_geojson,
     result_layers,
     scenario_bounds,
-    status_label,
     towns,
 )
 from medevac.mapview import (
@@ -74,8 +75,11 @@ from medevac.mapview import (
     fine_cells,
     focus_view,
     label_records,
+    place_tooltips,
     road_records,
     scale_bar,
+    site_tooltips,
+    status_text,
 )
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.scenario import (
@@ -112,8 +116,6 @@ ROOT = Path(__file__).resolve().parent
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_DEMO = "minusma-north.yaml"
 LEVELS = ("1", "1+", "2", "2+", "3")
-TABLES_TAB = messages.MISSION_APP_TEXT["tab"]
-LIBRARY_TAB = messages.LIBRARY_APP_TEXT["tab"]
 PROFILES = ("un-10-1-2", "nato-10-1-2-2")
 AirframeKind = Literal["helicopter", "fixed_wing"]
 # The largest file an upload box takes, as server.maxUploadSize in .streamlit/config.toml (which
@@ -130,7 +132,37 @@ BASEMAP_FILL = (245, 243, 238)  # the offline basemap's land, under the coverage
 
 log = logging.getLogger(__name__)
 
-st.set_page_config(page_title="medevac: 10-1-2 planner", layout="wide")
+# The language of a session: a code, kept in the URL (?lang=fr) and in the session's state.
+LANGUAGE_KEY = "lang"
+# The main tabs by code, in their order; each one's words are made at render time.
+TAB_CODES = (
+    "gaps",
+    "conditions",
+    "whatif",
+    "tables",
+    "compare",
+    "library",
+    "export",
+    "robustness",
+    "optimise",
+)
+# The what-if changes, by code, as the Change box names them.
+ACTIONS = {
+    "add_facility": N_("Add a facility"),
+    "move_facility": N_("Move a facility"),
+    "remove_facility": N_("Remove a facility"),
+    "add_airframe": N_("Add an airframe"),
+    "move_airframe": N_("Move an airframe base"),
+    "set_airframe": N_("Change an airframe"),
+    "set_timeline": N_("Change the timeline"),
+}
+# How a what-if's place is chosen, and where an airframe is based, by code.
+PLACE_BY = {"click": N_("map click"), "town": N_("town"), "coordinates": N_("coordinates")}
+BASE_AT = {"facility": N_("a facility"), "place": N_("a place")}
+AIRFRAME_KINDS = {"helicopter": N_("helicopter"), "fixed_wing": N_("fixed wing")}
+# The Compare tab's two results that are not saved variants, by code (saved ones go by their name).
+BASELINE, WORKING = "baseline", "working variant"
+RESULT_NAMES = {BASELINE: N_("baseline"), WORKING: N_("working variant")}
 
 # -- cached computation (content-keyed, shared, never mutated) -----------------------------
 
@@ -175,6 +207,69 @@ def coverage_layer(key: str, area_key: str, _scenario: Scenario, _area_of: Scena
             check_of(_scenario), coverage_layer(area_key, area_key, _area_of, _area_of)
         )
     return coverage_view(_scenario, router=check_of(_scenario).engine.router, area_of=_area_of)
+
+
+# -- language ------------------------------------------------------------------------------
+
+
+def session_language() -> str:
+    """This session's language: chosen in the sidebar, else the URL's ``?lang=``, else the
+    server's (:func:`medevac.i18n.resolve_language`: ``MEDEVAC_LANG``, the locale), else English."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen in i18n.LANGUAGES:
+        return str(chosen)
+    asked = st.query_params.get(LANGUAGE_KEY)
+    for source in (asked, None):
+        try:
+            return i18n.check_language(source) if source else i18n.resolve_language()
+        except i18n.LanguageError:
+            continue
+    return i18n.DEFAULT_LANGUAGE
+
+
+def tab_names() -> dict[str, str]:
+    """The main tabs' words in the current language, by code."""
+    return {
+        "gaps": _("Gaps"),
+        "conditions": messages.CONDITIONS_APP_TEXT["tab.conditions"],
+        "whatif": _("What-if"),
+        "tables": messages.MISSION_APP_TEXT["tab"],
+        "compare": _("Compare"),
+        "library": messages.LIBRARY_APP_TEXT["tab"],
+        "export": _("Export"),
+        "robustness": messages.APP_TEXT["tab.robustness"],
+        "optimise": messages.APP_TEXT["tab.optimise"],
+    }
+
+
+def switch_language() -> None:
+    """Keep the choice in the URL, and the open tab open: its words change with the language."""
+    new = st.session_state[LANGUAGE_KEY]
+    open_tab = st.session_state.get("main_tabs")
+    code = None
+    for language in i18n.LANGUAGES:  # the open tab's code, from its words in the language before
+        with i18n.using(language):
+            code = code or next((c for c, name in tab_names().items() if name == open_tab), None)
+    st.query_params[LANGUAGE_KEY] = new
+    with i18n.using(new):
+        if code is not None:
+            st.session_state["main_tabs"] = tab_names()[code]
+
+
+def language_switch() -> None:
+    st.sidebar.selectbox(
+        _("Language"),
+        i18n.LANGUAGES,
+        format_func=i18n.LANGUAGE_NAMES.__getitem__,
+        key=LANGUAGE_KEY,
+        on_change=switch_language,
+    )
+
+
+def result_name(name: str) -> str:
+    """A result of the Compare tab in words: the baseline and the working variant are codes,
+    a saved variant is its own name."""
+    return _(RESULT_NAMES[name]) if name in RESULT_NAMES else name
 
 
 # -- session state ---------------------------------------------------------------------------
@@ -312,7 +407,13 @@ def take_upload(scenario_file: Any, layer_files: Sequence[Any]) -> None:
         problems = str(error).splitlines()
     except Exception as error:  # a file the core does not refuse by name: an error, not a traceback
         log.exception("upload %s could not be checked", scenario_file.name)
-        problems = [f"{scenario_file.name}: could not be checked ({type(error).__name__}: {error})"]
+        problems = [
+            format_template(
+                _("{file}: could not be checked ({error})"),
+                file=scenario_file.name,
+                error=f"{type(error).__name__}: {error}",
+            )
+        ]
     else:
         load(scenario, mission.label, folder)
         st.session_state.upload_warnings = [folder.hide(w) for w in mission.warnings]
@@ -329,50 +430,70 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
     """Scenario choice and conditions; returns the file's scenario and the edits that make
     the baseline (conditions that differ from the file)."""
     bar = st.sidebar
-    bar.header("Mission")
+    bar.header(_("Mission"))
     demo_box = bar.container()  # filled after the uploads: an upload changes what it shows
     round_ = st.session_state.upload_round
-    limit = f"Up to {UPLOAD_LIMIT_MB} MB a file."
+    limit = format_template(_("Up to {limit_mb} MB a file."), limit_mb=UPLOAD_LIMIT_MB)
     scenario_file = bar.file_uploader(
-        "or upload a mission: a scenario (YAML), a workbook, a sites table (CSV, KML, GeoJSON) or a .zip "
-        "of its folder",
+        _(
+            "or upload a mission: a scenario (YAML), a workbook, a sites table (CSV, KML, GeoJSON) or a "
+            ".zip of its folder"
+        ),
         type=MISSION_TYPES,
         key=f"upload_{round_}",
         max_upload_size=UPLOAD_LIMIT_MB,
         help=limit,
     )
     layer_files = bar.file_uploader(
-        "and the files it names: road layer, closures, patrol lines; beside a table, the other "
-        "tables (facilities.csv, airframes.csv) (optional)",
+        _(
+            "and the files it names: road layer, closures, patrol lines; beside a table, the other "
+            "tables (facilities.csv, airframes.csv) (optional)"
+        ),
         type=LAYER_TYPES,
         accept_multiple_files=True,
         key=f"layers_upload_{round_}",
         max_upload_size=UPLOAD_LIMIT_MB,
-        help=f"{limit} Matched to the names the mission gives them, by file name.",
+        help=limit + " " + _("Matched to the names the mission gives them, by file name."),
     )
     if scenario_file is not None:
         take_upload(scenario_file, layer_files or [])
     demo_box.selectbox(
-        "Bundled demo",
+        _("Bundled demo"),
         demos(),
         index=None,
-        placeholder="(an uploaded scenario is loaded)",
+        placeholder=_("(an uploaded scenario is loaded)"),
         key="demo",
         on_change=load_demo,
     )
     file_scenario: Scenario = st.session_state.file_scenario
-    bar.caption(f"Loaded: **{st.session_state.file_label}** ({file_scenario.name})")
+    bar.caption(
+        format_template(
+            _("Loaded: **{file}** ({name})"), file=st.session_state.file_label, name=file_scenario.name
+        )
+    )
     for warning in st.session_state.get("upload_warnings", []):
-        bar.caption(f"Note: {warning}")
+        bar.caption(format_template(_("Note: {warning}"), warning=warning))
 
-    bar.header("Conditions")
+    bar.header(_("Conditions"))
     edits: list[Edit] = []
     for key, value in condition_values(file_scenario).items():
         st.session_state.setdefault(key, value)  # a widget Streamlit dropped starts from the file
-    light = bar.radio("Light", ("day", "night"), horizontal=True, key="light")
-    season = bar.radio("Season", ("dry", "wet"), horizontal=True, key="season")
+    light = bar.radio(
+        _("Light"),
+        ("day", "night"),
+        format_func=lambda x: _(messages.LIGHT_NAME[x]),
+        horizontal=True,
+        key="light",
+    )
+    season = bar.radio(
+        _("Season"),
+        ("dry", "wet"),
+        format_func=lambda x: _(messages.SEASON_NAME[x]),
+        horizontal=True,
+        key="season",
+    )
     profiles = PROFILES if file_scenario.standard in PROFILES else (*PROFILES, file_scenario.standard)
-    profile = bar.selectbox("Profile", profiles, key="profile")
+    profile = bar.selectbox(_("Profile"), profiles, key="profile")
     if (light, season, profile) != (
         file_scenario.conditions.light,
         file_scenario.conditions.season,
@@ -384,17 +505,17 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
             )
         )
 
-    with bar.expander("Timeline (minutes)"):
+    with bar.expander(_("Timeline (minutes)")):
         values = []
         for key in TIMELINE_KEYS:
             was = float(getattr(file_scenario.timeline, key))
-            now = st.number_input(key.replace("_", " "), min_value=0.0, step=5.0, key=f"timeline_{key}")
+            now = st.number_input(messages.timeline_text(key), min_value=0.0, step=5.0, key=f"timeline_{key}")
             if now != was:
                 values.append((key, float(now)))
         if values:
             edits.append(SetTimeline(tuple(values)))
     convoy = bar.slider(
-        "Convoy factor (road speed multiplier)",
+        _("Convoy factor (road speed multiplier)"),
         min_value=0.1,
         max_value=1.0,
         step=0.05,
@@ -403,15 +524,15 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
     if convoy != file_scenario.ground.convoy_factor:
         edits.append(SetConvoyFactor(float(convoy)))
 
-    with bar.expander("Airframes", expanded=False):
+    with bar.expander(_("Airframes"), expanded=False):
         for airframe in file_scenario.airframes:
             st.markdown(f"**{airframe.id}** {airframe.type}")
-            available = st.checkbox("available", key=f"af_{airframe.id}_available")
-            night = st.checkbox("night-capable", key=f"af_{airframe.id}_night")
-            day_min = st.number_input("launch by day (min)", min_value=0.0, key=f"af_{airframe.id}_day")
+            available = st.checkbox(_("available"), key=f"af_{airframe.id}_available")
+            night = st.checkbox(_("night-capable"), key=f"af_{airframe.id}_night")
+            day_min = st.number_input(_("launch by day (min)"), min_value=0.0, key=f"af_{airframe.id}_day")
             night_was = float(airframe.launch.minutes("night"))
             night_min = st.number_input(
-                "launch by night (min)", min_value=0.0, key=f"af_{airframe.id}_night_min"
+                _("launch by night (min)"), min_value=0.0, key=f"af_{airframe.id}_night_min"
             )
             change = SetAirframe(
                 airframe.id,
@@ -422,10 +543,10 @@ def sidebar() -> tuple[Scenario, list[Edit]]:
             )
             if change != SetAirframe(airframe.id):
                 edits.append(change)
-    bar.checkbox("Online map tiles (needs internet)", key="online_tiles")
-    with bar.expander("Map layers", expanded=False):
+    bar.checkbox(_("Online map tiles (needs internet)"), key="online_tiles")
+    with bar.expander(_("Map layers"), expanded=False):
         for key, text in MAP_LAYERS.items():
-            st.checkbox(text, value=True, key=f"map_{key}")
+            st.checkbox(_(text), value=True, key=f"map_{key}")
     return file_scenario, edits
 
 
@@ -459,32 +580,40 @@ def legend_html(
         style += "vertical-align:middle;margin-right:4px"
         return f'<span style="white-space:nowrap"><span style="{style}"></span>{text}</span>&emsp;'
 
-    parts = ["<b>Sites</b>: ", box(MEETS_ALL_COLOUR, f"[{STATUS_CODE[None]}] meets all", round_=True)]
-    parts += [box(FAIL_COLOUR[leg], f"[{STATUS_CODE[leg]}] {status_label(leg)}", round_=True) for leg in legs]
-    parts.append("<br/><b>Facilities</b> (badge above the place): ")
+    meets_all = _("meets all")
+    parts = [_("<b>Sites</b>: "), box(MEETS_ALL_COLOUR, f"[{STATUS_CODE[None]}] {meets_all}", round_=True)]
+    parts += [box(FAIL_COLOUR[leg], f"[{STATUS_CODE[leg]}] {status_text(leg)}", round_=True) for leg in legs]
+    parts.append(_("<br/><b>Facilities</b> (badge above the place): "))
     for rank, colour in LEVEL_COLOUR.items():
         text_colour = "#000" if rank < 3 else "#fff"
-        parts.append(box(colour, f"Level {rank}", inner=f'<span style="color:{text_colour}">L{rank}</span>'))
-    parts.append(box((0, 0, 0), "airframe base", ring=True, round_=True))
-    parts.append(box((150, 150, 150), "base, not flying", ring=True, round_=True))
+        inner = f'<span style="color:{text_colour}">L{rank}</span>'
+        parts.append(box(colour, messages.level_text(rank), inner=inner))
+    parts.append(box((0, 0, 0), _("airframe base"), ring=True, round_=True))
+    parts.append(box((150, 150, 150), _("base, not flying"), ring=True, round_=True))
     if on["rings"]:
-        parts.append(line((0, 0, 0), "radius of action (half the range)", width=1))
-    parts.append(box((60, 60, 60), "town", round_=True))
+        parts.append(line((0, 0, 0), _("radius of action (half the range)"), width=1))
+    parts.append(box((60, 60, 60), _("town"), round_=True))
     if on["patrols"]:
-        parts.append("<br/><b>Patrols</b>: ")
-        parts.append(line(MEETS_ALL_COLOUR, "meets all"))
-        parts += [line(FAIL_COLOUR[leg], f"fails {LEG_LABEL[leg]} first") for leg in legs]
+        parts.append(_("<br/><b>Patrols</b>: "))
+        parts.append(line(MEETS_ALL_COLOUR, meets_all))
+        parts += [line(FAIL_COLOUR[leg], status_text(leg)) for leg in legs]
     if show_roads:
-        parts.append("<br/><b>Roads</b>: ")
-        parts.append(line(ROAD_COLOUR, "road", width=2))
-        parts.append(line(ROAD_COLOUR, "closed in this season", width=2, dashed=True))
+        parts.append(_("<br/><b>Roads</b>: "))
+        parts.append(line(ROAD_COLOUR, _("road"), width=2))
+        parts.append(line(ROAD_COLOUR, _("closed in this season"), width=2, dashed=True))
     if show_surface:
-        parts.append("<br/><b>Coverage</b> (time to the chosen leg): ")
+        parts.append(_("<br/><b>Coverage</b> (time to the chosen leg): "))
         alpha = SURFACE_ALPHA / 255
         for text, colour in band_legend():
             drawn = [round(alpha * c + (1 - alpha) * b) for c, b in zip(colour, BASEMAP_FILL, strict=True)]
-            parts.append(box(drawn, text))
+            parts.append(box(drawn, band_text(text)))
     return "".join(parts)
+
+
+def band_text(band: str) -> str:
+    """A coverage band of :func:`medevac.mapdata.band_legend` (``0-10 min``) in the locale's numbers."""
+    low, _sep, high = band.removesuffix(" min").partition("-")
+    return format_template(_("{low:g}-{high:g} min"), low=float(low), high=float(high))
 
 
 def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None:
@@ -493,42 +622,61 @@ def metrics(shown: CheckResult, baseline: CheckResult, is_variant: bool) -> None
     columns = st.columns(len(rows) + 1)
     for column, row in zip(columns, rows, strict=False):
         delta = None
+        unchanged = False
         if is_variant:
             was = before.get(row["leg"])
             if was is not None:
                 sites = row["sites_meeting"] - was["sites_meeting"]
                 people = row["personnel_meeting"] - was["personnel_meeting"]
-                delta = f"{sites:+d} sites, {people:+,d} personnel"
+                delta = format_template(
+                    _("{sites:+d} sites, {people:+,d} personnel"), sites=sites, people=people
+                )
+                unchanged = sites == 0 and people == 0
         column.metric(
-            f"{row['label']} within {row['threshold_min']:g} min",
+            format_template(
+                _("{leg} within {threshold:g} min"),
+                leg=messages.leg_text(row["leg"]),
+                threshold=row["threshold_min"],
+            ),
             f"{row['sites_meeting']}/{row['sites']}",
             delta=delta,
-            delta_color="off" if delta and delta.startswith("+0 sites, +0 ") else "normal",
+            delta_color="off" if delta and unchanged else "normal",
         )
         column.caption(
-            f"sites meeting it; {row['personnel_share']:.0%} of personnel "
-            f"({row['personnel_meeting']:,} of {row['personnel']:,})"
+            format_template(
+                _("sites meeting it; {share:.0%} of personnel ({meeting:,} of {personnel:,})"),
+                share=row["personnel_share"],
+                meeting=row["personnel_meeting"],
+                personnel=row["personnel"],
+            )
         )
     summary, was = shown.summary(), baseline.summary()
     delta = None
     if is_variant:
-        delta = f"{summary['sites_meeting_all'] - was['sites_meeting_all']:+d} sites"
-    columns[-1].metric("All legs", f"{summary['sites_meeting_all']}/{summary['sites']}", delta=delta)
-    columns[-1].caption(f"sites meeting every leg; {summary['personnel_meeting_all']:,} personnel")
+        delta = format_template(
+            _("{sites:+d} sites"), sites=summary["sites_meeting_all"] - was["sites_meeting_all"]
+        )
+    columns[-1].metric(_("All legs"), f"{summary['sites_meeting_all']}/{summary['sites']}", delta=delta)
+    columns[-1].caption(
+        format_template(
+            _("sites meeting every leg; {personnel:,} personnel"), personnel=summary["personnel_meeting_all"]
+        )
+    )
 
 
 def delta_table(deltas: tuple[LegDelta, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Per leg, what a variant gains and loses; sites by ``names``."""
+    """Per leg, what a variant gains and loses; sites by ``names``; headers in words."""
+    title = messages.column_title
     return [
         {
-            "leg": d.label,
-            "sites before": d.sites_before,
-            "sites after": d.sites_after,
-            "gained": ", ".join(names.get(s, s) for s in d.sites_gained),
-            "lost": ", ".join(names.get(s, s) for s in d.sites_lost),
-            "personnel gained": d.personnel_gained,
-            "personnel lost": d.personnel_lost,
-            "sites with changed times": len(d.changed),
+            title("leg"): messages.leg_text(d.leg),
+            title("sites_before"): d.sites_before,
+            title("sites_after"): d.sites_after,
+            title("sites_gained"): ", ".join(names.get(s, s) for s in d.sites_gained),
+            title("sites_lost"): ", ".join(names.get(s, s) for s in d.sites_lost),
+            title("personnel_gained"): d.personnel_gained,
+            title("personnel_lost"): d.personnel_lost,
+            _("sites with changed times"): len(d.changed),
         }
         for d in deltas
     ]
@@ -546,29 +694,36 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
 
 def pick_place(scenario: Scenario, town_list: list[dict[str, Any]], key: str) -> Point | None:
     """Where to put something: the last map click, a town, or typed coordinates."""
-    how = st.radio("Place by", ("map click", "town", "coordinates"), horizontal=True, key=f"{key}_how")
-    if how == "map click":
+    how = st.radio(
+        _("Place by"),
+        tuple(PLACE_BY),
+        format_func=lambda c: _(PLACE_BY[c]),
+        horizontal=True,
+        key=f"{key}_how",
+    )
+    if how == "click":
         picked: Point | None = st.session_state.get("picked")
         if picked is None:
-            st.info("Click a place on the map (a site, town, airfield or any spot), then come back here.")
+            st.info(_("Click a place on the map (a site, town, airfield or any spot), then come back here."))
         else:
             where = f"({picked.lat:.4f}, {picked.lon:.4f})"  # 4 decimals: the fine cells are 1 km
-            st.write(f"Clicked: **{picked.label + ' ' if picked.label else ''}{where}**")
+            place = f"{picked.label + ' ' if picked.label else ''}{where}"  # coordinates keep their point
+            st.write(format_template(_("Clicked: **{place}**"), place=place))
         return picked
     if how == "town":
         if not town_list:
-            st.info("No bundled towns near this mission; type coordinates instead.")
+            st.info(_("No bundled towns near this mission; type coordinates instead."))
             return None
         names = [f"{t['label']} ({t['lat']:.2f}, {t['lon']:.2f})" for t in town_list]
-        chosen = st.selectbox("Town", range(len(names)), format_func=lambda i: names[i], key=f"{key}_town")
+        chosen = st.selectbox(_("Town"), range(len(names)), format_func=lambda i: names[i], key=f"{key}_town")
         town = town_list[int(chosen)]
         return Point(float(town["lat"]), float(town["lon"]), str(town["label"]))
     lat0, lon0 = scenario_bounds(scenario).centre
     st.session_state.setdefault(f"{key}_lat", round(lat0, 2))
     st.session_state.setdefault(f"{key}_lon", round(lon0, 2))
     left, right = st.columns(2)
-    lat = left.number_input("Latitude", -90.0, 90.0, step=0.01, format="%.4f", key=f"{key}_lat")
-    lon = right.number_input("Longitude", -180.0, 180.0, step=0.01, format="%.4f", key=f"{key}_lon")
+    lat = left.number_input(_("Latitude"), -90.0, 90.0, step=0.01, format="%.4f", key=f"{key}_lat")
+    lon = right.number_input(_("Longitude"), -180.0, 180.0, step=0.01, format="%.4f", key=f"{key}_lon")
     return Point(float(lat), float(lon))
 
 
@@ -595,30 +750,20 @@ def new_id(scenario: Scenario, stem: str) -> str:
 
 def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, Any]]) -> None:
     st.write(
-        "Change the plan and see at once what it gains and loses against the baseline. "
-        "Edits stack up into the *working variant*; save it under a name to compare it later."
+        _(
+            "Change the plan and see at once what it gains and loses against the baseline. "
+            "Edits stack up into the *working variant*; save it under a name to compare it later."
+        )
     )
-    action = st.selectbox(
-        "Change",
-        (
-            "Add a facility",
-            "Move a facility",
-            "Remove a facility",
-            "Add an airframe",
-            "Move an airframe base",
-            "Change an airframe",
-            "Change the timeline",
-        ),
-        key="wi_action",
-    )
+    action = st.selectbox(_("Change"), tuple(ACTIONS), format_func=lambda c: _(ACTIONS[c]), key="wi_action")
     facility_ids = [f.id for f in shown.facilities]
     airframe_ids = [a.id for a in shown.airframes]
     edit: Edit | None = None
-    if action == "Add a facility":
-        level = st.selectbox("Level", LEVELS, index=2, key="wi_level")
+    if action == "add_facility":
+        level = st.selectbox(_("Level"), LEVELS, index=2, key="wi_level")
         left, right = st.columns(2)
-        helipad = left.checkbox("helipad", value=True, key="wi_helipad")
-        airstrip = right.checkbox("airstrip", value=False, key="wi_airstrip")
+        helipad = left.checkbox(_("helipad"), value=True, key="wi_helipad")
+        airstrip = right.checkbox(_("airstrip"), value=False, key="wi_airstrip")
         place = pick_place(shown, town_list, "wi_add")
         if place is not None:
             edit = AddFacility(
@@ -628,31 +773,39 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
                 helipad=helipad,
                 airstrip=airstrip,
             )
-    elif action == "Move a facility" and facility_ids:
-        target = st.selectbox("Facility", facility_ids, key="wi_move_facility")
+    elif action == "move_facility" and facility_ids:
+        target = st.selectbox(_("Facility"), facility_ids, key="wi_move_facility")
         place = pick_place(shown, town_list, "wi_move")
         if place is not None:
             edit = MoveFacility(target, place)
-    elif action == "Remove a facility" and facility_ids:
-        edit = RemoveFacility(st.selectbox("Facility", facility_ids, key="wi_remove_facility"))
+    elif action == "remove_facility" and facility_ids:
+        edit = RemoveFacility(st.selectbox(_("Facility"), facility_ids, key="wi_remove_facility"))
         st.caption(
-            "Airframes based there stay where they are (the airfield does not close with the hospital)."
+            _("Airframes based there stay where they are (the airfield does not close with the hospital).")
         )
-    elif action == "Add an airframe":
+    elif action == "add_airframe":
         left, right = st.columns(2)
-        kind = left.selectbox("Kind", ("helicopter", "fixed_wing"), key="wi_af_kind")
-        cruise = left.number_input("Cruise (km/h)", min_value=1.0, value=250.0, key="wi_af_cruise")
-        range_km = left.number_input("Range (km)", min_value=1.0, value=570.0, key="wi_af_range")
-        day = right.number_input("Launch by day (min)", min_value=0.0, value=30.0, key="wi_af_day")
-        night_min = right.number_input(
-            "Launch by night (min)", min_value=0.0, value=60.0, key="wi_af_night_min"
+        kind = left.selectbox(
+            _("Kind"), tuple(AIRFRAME_KINDS), format_func=lambda c: _(AIRFRAME_KINDS[c]), key="wi_af_kind"
         )
-        night = right.checkbox("night-capable", value=True, key="wi_af_night")
-        team = right.checkbox("medical team on board", value=True, key="wi_af_team")
-        at = st.radio("Base", ("a facility", "a place"), horizontal=True, key="wi_af_base_how")
+        cruise = left.number_input(_("Cruise (km/h)"), min_value=1.0, value=250.0, key="wi_af_cruise")
+        range_km = left.number_input(_("Range (km)"), min_value=1.0, value=570.0, key="wi_af_range")
+        day = right.number_input(_("Launch by day (min)"), min_value=0.0, value=30.0, key="wi_af_day")
+        night_min = right.number_input(
+            _("Launch by night (min)"), min_value=0.0, value=60.0, key="wi_af_night_min"
+        )
+        night = right.checkbox(_("night-capable"), value=True, key="wi_af_night")
+        team = right.checkbox(_("medical team on board"), value=True, key="wi_af_team")
+        at = st.radio(
+            _("Base"),
+            tuple(BASE_AT),
+            format_func=lambda c: _(BASE_AT[c]),
+            horizontal=True,
+            key="wi_af_base_how",
+        )
         base: str | Point | None
-        if at == "a facility" and facility_ids:
-            base = st.selectbox("Facility", facility_ids, key="wi_af_base")
+        if at == "facility" and facility_ids:
+            base = st.selectbox(_("Facility"), facility_ids, key="wi_af_base")
         else:
             base = pick_place(shown, town_list, "wi_af")
         if base is not None:
@@ -667,41 +820,49 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
                 medical_team=team,
                 kind=cast(AirframeKind, kind),
             )
-    elif action == "Move an airframe base" and airframe_ids:
-        target = st.selectbox("Airframe", airframe_ids, key="wi_move_af")
-        at = st.radio("To", ("a facility", "a place"), horizontal=True, key="wi_move_af_how")
-        if at == "a facility" and facility_ids:
-            edit = MoveAirframe(target, st.selectbox("Facility", facility_ids, key="wi_move_af_base"))
+    elif action == "move_airframe" and airframe_ids:
+        target = st.selectbox(_("Airframe"), airframe_ids, key="wi_move_af")
+        at = st.radio(
+            _("To"),
+            tuple(BASE_AT),
+            format_func=lambda c: _(BASE_AT[c]),
+            horizontal=True,
+            key="wi_move_af_how",
+        )
+        if at == "facility" and facility_ids:
+            edit = MoveAirframe(target, st.selectbox(_("Facility"), facility_ids, key="wi_move_af_base"))
         else:
             place = pick_place(shown, town_list, "wi_move_af_to")
             if place is not None:
                 edit = MoveAirframe(target, place)
-    elif action == "Change an airframe" and airframe_ids:
-        target = st.selectbox("Airframe", airframe_ids, key="wi_set_af")
+    elif action == "set_airframe" and airframe_ids:
+        target = st.selectbox(_("Airframe"), airframe_ids, key="wi_set_af")
         current = next(a for a in shown.airframes if a.id == target)
         left, right = st.columns(2)
-        available = left.checkbox("available", value=current.available, key=f"wi_set_{target}_available")
-        night = left.checkbox("night-capable", value=current.night, key=f"wi_set_{target}_night")
-        team = left.checkbox("medical team on board", value=current.medical_team, key=f"wi_set_{target}_team")
+        available = left.checkbox(_("available"), value=current.available, key=f"wi_set_{target}_available")
+        night = left.checkbox(_("night-capable"), value=current.night, key=f"wi_set_{target}_night")
+        team = left.checkbox(
+            _("medical team on board"), value=current.medical_team, key=f"wi_set_{target}_team"
+        )
         day = right.number_input(
-            "Launch by day (min)", 0.0, value=float(current.launch.day), key=f"wi_set_{target}_day"
+            _("Launch by day (min)"), 0.0, value=float(current.launch.day), key=f"wi_set_{target}_day"
         )
         night_min = right.number_input(
-            "Launch by night (min)",
+            _("Launch by night (min)"),
             0.0,
             value=float(current.launch.minutes("night")),
             key=f"wi_set_{target}_nmin",
         )
         edit = SetAirframe(target, available, night, float(day), float(night_min), team)
-    elif action == "Change the timeline":
-        key = st.selectbox("Value", TIMELINE_KEYS, key="wi_tl_key")
+    elif action == "set_timeline":
+        key = st.selectbox(_("Value"), TIMELINE_KEYS, format_func=messages.timeline_text, key="wi_tl_key")
         minutes = st.number_input(
-            "Minutes", 0.0, value=float(getattr(shown.timeline, key)), step=5.0, key=f"wi_tl_{key}"
+            _("Minutes"), 0.0, value=float(getattr(shown.timeline, key)), step=5.0, key=f"wi_tl_{key}"
         )
         edit = SetTimeline(((key, float(minutes)),))
     if edit is not None:
         st.button(
-            f"Apply: {describe(edit)}",
+            format_template(_("Apply: {edit}"), edit=describe(edit)),
             key="wi_apply",
             type="primary",
             on_click=add_edit,
@@ -710,49 +871,55 @@ def whatif_tab(baseline: Scenario, shown: Scenario, town_list: list[dict[str, An
     for problem in st.session_state.get("edit_errors", []):
         st.error(hide_paths(problem))
 
-    st.subheader("Working variant")
+    st.subheader(_("Working variant"))
     edits = st.session_state.edits
     if not edits:
-        st.caption("No edits yet: the map shows the baseline.")
+        st.caption(_("No edits yet: the map shows the baseline."))
     for number, edit_text in enumerate((describe(e) for e in edits), start=1):
         st.text(f"{number}. {edit_text}")
     left, mid, right = st.columns(3)
     left.button(
-        "Undo last edit",
+        _("Undo last edit"),
         key="wi_undo",
         disabled=not edits,
         on_click=lambda: st.session_state.edits.pop() if st.session_state.edits else None,
     )
     mid.button(
-        "Clear all edits",
+        _("Clear all edits"),
         key="wi_clear",
         disabled=not edits,
         on_click=lambda: st.session_state.update(edits=[]),
     )
     name = right.text_input(
-        "Variant name", value=f"variant {len(st.session_state.variants) + 1}", key="wi_name"
+        _("Variant name"),
+        value=format_template(_("variant {number}"), number=len(st.session_state.variants) + 1),
+        key="wi_name",
     )
-    right.button("Save as variant", key="wi_save", disabled=not edits, on_click=save_variant, args=(name,))
+    right.button(_("Save as variant"), key="wi_save", disabled=not edits, on_click=save_variant, args=(name,))
 
 
 def save_variant(name: str) -> None:
     st.session_state.variants = {
         **st.session_state.variants,
-        name.strip() or "variant": tuple(st.session_state.edits),
+        name.strip() or _("variant"): tuple(st.session_state.edits),
     }
 
 
 def main() -> None:
+    st.session_state[LANGUAGE_KEY] = session_language()
+    i18n.set_language(st.session_state[LANGUAGE_KEY])  # this run's thread speaks the session's language
+    st.set_page_config(page_title=_("medevac: 10-1-2 planner"), layout="wide")
     if "file_scenario" not in st.session_state:
         st.session_state.demo = DEFAULT_DEMO
         st.session_state.upload_round = 0
         st.session_state.upload_errors = []
         load(load_scenario(SCENARIO_DIR / DEFAULT_DEMO), DEFAULT_DEMO)
+    language_switch()
     file_scenario, condition_edits = sidebar()
 
-    st.title("medevac: 10-1-2 casualty evacuation planner")
+    st.title(_("medevac: 10-1-2 casualty evacuation planner"))
     for problem in st.session_state.get("upload_errors", []):
-        st.error(f"Upload not loaded: {problem}")
+        st.error(format_template(_("Upload not loaded: {problem}"), problem=problem))
 
     try:
         baseline = apply_edits(file_scenario, condition_edits)
@@ -764,7 +931,7 @@ def main() -> None:
         shown = apply_edits(baseline, st.session_state.edits)
     except ScenarioError as error:  # edits that no longer fit a changed baseline
         for problem in error.problems:
-            st.error(hide_paths(f"Working variant dropped: {problem}"))
+            st.error(hide_paths(format_template(_("Working variant dropped: {problem}"), problem=problem)))
         st.session_state.edits = []
         shown = baseline
     is_variant = bool(st.session_state.edits)
@@ -772,13 +939,16 @@ def main() -> None:
         base_result = check_of(baseline)
         result = check_of(shown) if is_variant else base_result
     except MedevacError as error:
-        st.error(hide_paths(f"The check could not run: {error}"))
+        st.error(hide_paths(format_template(_("The check could not run: {error}"), error=error)))
         st.stop()
 
-    st.caption(
-        f"{shown.name} · {result.standard.name} · {result.light}, {result.season} season"
-        + (f" · working variant: {describe_variant(st.session_state.edits)}" if is_variant else " · baseline")
+    shown_as = (
+        format_template(_("working variant: {edits}"), edits=describe_variant(st.session_state.edits))
+        if is_variant
+        else _("baseline")
     )
+    condition = messages.condition_text(result.light, result.season)
+    st.caption(f"{shown.name} · {result.standard.name} · {condition} · {shown_as}")
     metrics(result, base_result, is_variant)
 
     bounds = scenario_bounds(shown)
@@ -792,20 +962,20 @@ def main() -> None:
     find_col, surface_col = st.columns(2)
     site_names = {site.id: site.name or site.id for site in shown.sites}
     find_col.selectbox(
-        "Find a site",
+        _("Find a site"),
         sorted(site_names, key=lambda i: site_names[i].lower()),
         index=None,
-        placeholder="(the whole mission)",
+        placeholder=_("(the whole mission)"),
         format_func=lambda i: f"{site_names[i]} ({i})",
         key="find_site",
         on_change=focus_site,
         args=(shown, bounds),
     )
     surface_leg = surface_col.selectbox(
-        "Coverage surface of",
+        _("Coverage surface of"),
         [*result.legs, "none"],
         index=min(1, len(result.legs) - 1),
-        format_func=lambda leg: LEG_LABEL.get(leg, "no surface"),
+        format_func=lambda leg: messages.leg_text(leg) if leg in LEG_LABEL else _("no surface"),
         key="surface_leg",
     )
     if surface_leg != "none":
@@ -814,7 +984,7 @@ def main() -> None:
             view = coverage_layer(content_key(shown), area_key, shown, baseline)
             base_view = coverage_layer(area_key, area_key, baseline, baseline) if is_variant else view
         except MedevacError as error:
-            st.warning(hide_paths(f"No coverage surface: {error}"))
+            st.warning(hide_paths(format_template(_("No coverage surface: {error}"), error=error)))
         else:
             if shown_layers["surface"]:
                 surface_records = view.records(cast(Leg, surface_leg))
@@ -829,13 +999,14 @@ def main() -> None:
     refine = mission_state("refine")
     fine = fine_cells(*refine) if refine is not None else None
     roads = road_records(road_network(result.engine.router), result.season) if shown_layers["roads"] else []
+    near_towns, near_airfields = place_tooltips(near["towns"]), place_tooltips(near["airfields"])
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
-        layers=layers,
-        towns=near["towns"],
-        airfields=near["airfields"],
-        places=near["places"],
+        layers=site_tooltips(layers, result),
+        towns=near_towns,
+        airfields=near_airfields,
+        places=near["places"] if i18n.current_language() == "en" else coarse_cells(bounds).records("coarse"),
         place_km=near["place_km"],
         fine_places=fine.records("fine") if fine is not None else (),
         fine_km=fine.cell_km if fine is not None else 0.0,
@@ -857,22 +1028,23 @@ def main() -> None:
     map_footer(shown, result, layers, refine is not None)
 
     # The tabs track which is open (a rerun on switching) so that the planning tabs compute only when shown.
-    planning = [messages.APP_TEXT["tab.robustness"], messages.APP_TEXT["tab.optimise"]]
-    conditions_name = messages.CONDITIONS_APP_TEXT["tab.conditions"]
-    tab_names = ["Gaps", conditions_name, "What-if", TABLES_TAB, "Compare", LIBRARY_TAB, "Export", *planning]
-    tabs = st.tabs(tab_names, key="main_tabs", on_change="rerun")
+    names = tab_names()
+    tabs = st.tabs([names[code] for code in TAB_CODES], key="main_tabs", on_change="rerun")
     gaps_tab, conditions, whatif, tables_tab, compare_tab, library_tab_, export_tab, *planning_tabs = tabs
     robust_tab, optimise_tab_ = planning_tabs
     with gaps_tab:
         gaps = gap_rows(result)
         st.write(
-            f"**{len(gaps)}** of {len(result.scenario.sites)} sites fail at least one leg, "
-            "worst shortfall first."
+            format_template(
+                _("**{failing}** of {sites} sites fail at least one leg, worst shortfall first."),
+                failing=len(gaps),
+                sites=len(result.scenario.sites),
+            )
         )
         show_table(gaps, "gap_table")
-        st.download_button(
-            "Download the gap table (CSV)", csv_text(gaps), "gaps.csv", "text/csv", key="dl_gaps"
-        )
+        with i18n.using("en"):  # the download is data: English, whatever the page's language
+            gaps_csv = csv_text(gap_rows(result))
+        st.download_button(_("Download the gap table (CSV)"), gaps_csv, "gaps.csv", "text/csv", key="dl_gaps")
         patrol_view(result)
         if gaps_tab.open:
             breakdown_view(shown, result, check_of)
@@ -883,13 +1055,19 @@ def main() -> None:
     with whatif:
         whatif_tab(baseline, shown, near["towns"])
         if is_variant:
-            st.subheader("Before / after")
+            st.subheader(_("Before / after"))
             before_after = delta_table(compare(base_result, result), base_result.names)
             st.dataframe(before_after, hide_index=True, width="stretch")
             if area_change is not None:
+                changes = ", ".join(
+                    format_template(_("{leg} {km2:+,.0f} km²"), leg=messages.leg_text(leg), km2=km2)
+                    for leg, km2 in area_change.items()
+                )
                 st.write(
-                    "Change in covered area (over the baseline's mission area): "
-                    + ", ".join(f"{LEG_LABEL[leg]} {km2:+,.0f} km²" for leg, km2 in area_change.items())
+                    format_template(
+                        _("Change in covered area (over the baseline's mission area): {changes}"),
+                        changes=changes,
+                    )
                 )
             if whatif.open:
                 four_condition_delta(baseline, shown, check_of, key="whatif_four")
@@ -990,39 +1168,48 @@ def map_footer(
 ) -> None:
     """Under the map: the numbers of the site found, how to finish a placement, the map as PNG."""
     found = st.session_state.get("find_site")
-    record = next((r for r in layers["sites"] if r["id"] == found), None)
+    record = next((r for r in site_tooltips(layers, result)["sites"] if r["id"] == found), None)
     if record is not None:
         st.text(record["tooltip"])
     left, right = st.columns(2)
     if refining:
         left.caption(
-            f"Zoomed onto the cell clicked, cut into cells of 1 km: click one to place a what-if "
-            f"there (within {PLACEMENT_ACCURACY_KM:.1f} km of the click)."
+            format_template(
+                _(
+                    "Zoomed onto the cell clicked, cut into cells of 1 km: click one to place a what-if "
+                    "there (within {accuracy_km:.1f} km of the click)."
+                ),
+                accuracy_km=PLACEMENT_ACCURACY_KM,
+            )
         )
     if refining or mission_state("view") is not None:
-        left.button("Show the whole mission", key="map_whole", on_click=show_whole_mission)
+        left.button(_("Show the whole mission"), key="map_whole", on_click=show_whole_mission)
     key = content_key(scenario)
-    if right.button("Make the map a PNG image", key="map_png_make"):
-        with st.spinner("Drawing the map..."):
-            st.session_state.map_png = (key, map_png(key, scenario))
+    language = i18n.current_language()
+    if right.button(_("Make the map a PNG image"), key="map_png_make"):
+        with st.spinner(_("Drawing the map...")):
+            st.session_state.map_png = (key, language, map_png(key, language, scenario))
     made = st.session_state.get("map_png")
-    if made is not None and made[0] == key:
+    if made is not None and made[:2] == (key, language):
         stem = file_stem() + ("-variant" if st.session_state.edits else "")
         right.download_button(
-            "Download the map (PNG)", made[1], f"{stem}-map.png", "image/png", key="dl_map_png"
+            _("Download the map (PNG)"), made[2], f"{stem}-map.png", "image/png", key="dl_map_png"
         )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def map_png(key: str, _scenario: Scenario) -> bytes:
+def map_png(key: str, language: str, _scenario: Scenario) -> bytes:
     """The map of a scenario's check drawn as the report draws it (:mod:`medevac.report.maps`):
     sites by the first leg they fail, facilities, bases and their reach, roads, patrols,
-    labels, scale bar, north arrow and legend."""
+    labels, scale bar, north arrow and legend, its words in ``language`` (an image is
+    words drawn: one per language)."""
     from medevac.report.maps import status_map
 
     result = check_of(_scenario)
-    title = f"{_scenario.name}: {result.light}, {result.season} season ({result.standard.name})"
-    return status_map(result, title)
+    with i18n.using(language):
+        condition = messages.condition_text(result.light, result.season)
+        title = f"{_scenario.name}: {condition} ({result.standard.name})"
+        return status_map(result, title)
 
 
 def compare_view(
@@ -1034,10 +1221,10 @@ def compare_view(
     four_conditions: bool,
 ) -> None:
     variants: dict[str, tuple[Edit, ...]] = st.session_state.variants
-    results: dict[str, CheckResult] = {"baseline": base_result}
+    results: dict[str, CheckResult] = {BASELINE: base_result}
     if st.session_state.edits:
-        results["working variant"] = result
-    scenarios: dict[str, Scenario] = {"baseline": baseline, "working variant": shown}
+        results[WORKING] = result
+    scenarios: dict[str, Scenario] = {BASELINE: baseline, WORKING: shown}
     for name, edits in variants.items():
         try:
             scenarios[name] = apply_edits(baseline, edits)
@@ -1047,30 +1234,47 @@ def compare_view(
         except MedevacError as error:
             st.error(hide_paths(f"{name}: {error}"))
     if len(results) == 1:
-        st.info("Apply edits in the What-if tab and save them as a variant to compare it with the baseline.")
-    st.dataframe(variant_table(results), hide_index=True, width="stretch", key="compare_table")
+        st.info(
+            _("Apply edits in the What-if tab and save them as a variant to compare it with the baseline.")
+        )
+    st.dataframe(variant_rows(results), hide_index=True, width="stretch", key="compare_table")
     for name, variant_result in results.items():
-        if name == "baseline":
+        if name == BASELINE:
             continue
-        edits = tuple(st.session_state.edits) if name == "working variant" else variants[name]
-        with st.expander(f"{name}: {describe_variant(edits)}", expanded=True):
+        edits = tuple(st.session_state.edits) if name == WORKING else variants[name]
+        with st.expander(f"{result_name(name)}: {describe_variant(edits)}", expanded=True):
             against = delta_table(compare(base_result, variant_result), base_result.names)
             st.dataframe(against, hide_index=True, width="stretch")
             if four_conditions:
                 four_condition_delta(baseline, scenarios[name], check_of, key=f"compare_four_{slug(name)}")
             st.download_button(
-                f"Save {name} as a scenario file",
+                format_template(_("Save {variant} as a scenario file"), variant=result_name(name)),
                 dump_scenario(scenarios[name]),
                 file_name=f"{file_stem()}-{slug(name)}.yaml",
                 mime="application/x-yaml",
                 key=f"dl_variant_{slug(name)}",
             )
-            if name != "working variant":
+            if name != WORKING:
                 st.button(
-                    f"Load {name} into the working variant",
+                    format_template(_("Load {variant} into the working variant"), variant=result_name(name)),
                     key=f"load_{slug(name)}",
                     on_click=lambda e=edits: st.session_state.update(edits=list(e)),
                 )
+
+
+def variant_rows(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
+    """:func:`medevac.whatif.variant_table` with its headers and its two unsaved results in words."""
+    rows = []
+    for name, row in zip(results, variant_table(results), strict=True):
+        words: dict[str, Any] = {messages.column_title("variant"): result_name(name)}
+        for column, value in row.items():
+            if column == "variant":
+                continue
+            label, _sep, count = column.rpartition(": ")
+            leg = _("all legs") if label == "all legs" else label  # the legs are words already
+            words[format_template(_("{leg}: {count}"), leg=leg, count=_(count))] = value
+        rows.append(words)
+    return rows
 
 
 def file_stem() -> str:
@@ -1083,36 +1287,35 @@ def slug(text: str) -> str:
 
 def export_view(shown: Scenario, result: CheckResult, layers: Mapping[str, Sequence[dict[str, Any]]]) -> None:
     stem = file_stem() + ("-variant" if st.session_state.edits else "")
-    rows = []
-    for row in result.site_rows():
-        flat = {k: v for k, v in row.items() if k not in ("meets", "pathway")}
-        flat |= {f"meets_{leg}": ok for leg, ok in row["meets"].items()}
-        flat |= {f"pathway_{leg}": how for leg, how in row["pathway"].items()}
-        rows.append(flat)
-    st.download_button("Site results (CSV)", csv_text(rows), f"{stem}-sites.csv", "text/csv", key="dl_sites")
+    with i18n.using("en"):  # the downloads are data: English keys and values, whatever the language
+        rows = []
+        for row in result.site_rows():
+            flat = {k: v for k, v in row.items() if k not in ("meets", "pathway")}
+            flat |= {f"meets_{leg}": ok for leg, ok in row["meets"].items()}
+            flat |= {f"pathway_{leg}": how for leg, how in row["pathway"].items()}
+            rows.append(flat)
+        sites_csv = csv_text(rows)
+        check_json = json.dumps(result.to_json(), indent=2)
+    st.download_button(_("Site results (CSV)"), sites_csv, f"{stem}-sites.csv", "text/csv", key="dl_sites")
     st.download_button(
-        "Map layers (GeoJSON)",
+        _("Map layers (GeoJSON)"),
         layers_geojson(layers),
         f"{stem}-layers.geojson",
         "application/geo+json",
         key="dl_layers",
     )
     st.download_button(
-        "Check result (JSON, spec v1)",
-        json.dumps(result.to_json(), indent=2),
-        f"{stem}-check.json",
-        "application/json",
-        key="dl_json",
+        _("Check result (JSON, spec v1)"), check_json, f"{stem}-check.json", "application/json", key="dl_json"
     )
     st.download_button(
-        "Scenario file of what is shown (YAML)",
+        _("Scenario file of what is shown (YAML)"),
         dump_scenario(shown),
         f"{stem}.yaml",
         "application/x-yaml",
         key="dl_scenario",
     )
     export_everything(shown, stem)
-    st.caption("Downloads never overwrite your own scenario file.")
+    st.caption(_("Downloads never overwrite your own scenario file."))
 
 
 main()

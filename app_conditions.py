@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st  # noqa: TID251 (the front end)
 from pandas.io.formats.style import Styler
 
-from medevac import messages
+from medevac import i18n, messages
 from medevac.breakdown import STEP_CODES, Breakdown, Breakdowns
 from medevac.check import CheckResult
 from medevac.errors import MedevacError
@@ -170,11 +170,12 @@ def worst_rows(results: Results) -> list[dict[str, Any]]:
 
 
 WORST_TITLES = {
-    "worst": T["worst.col.condition"],
-    "worst_leg": T["worst.col.leg"],
-    "failing_legs": T["worst.col.failing_legs"],
-    "failing_conditions": T["worst.col.failing_conditions"],
+    "worst": "worst.col.condition",
+    "worst_leg": "worst.col.leg",
+    "failing_legs": "worst.col.failing_legs",
+    "failing_conditions": "worst.col.failing_conditions",
 }
+"""The worst-case table's own columns, by the key of their words in :data:`T` (read at render)."""
 
 
 def conditions_tab(scenario: Scenario, check_of: CheckOf) -> None:
@@ -196,7 +197,7 @@ def conditions_tab(scenario: Scenario, check_of: CheckOf) -> None:
     if all(row["worst"] == T["worst.meets"] for row in rows):
         st.success(T["worst.all_meet"])
     st.caption(T["worst.caption"])
-    show_table(rows, "worst_table", titles=WORST_TITLES)
+    show_table(rows, "worst_table", titles={column: T[key] for column, key in WORST_TITLES.items()})
 
 
 def four_condition_delta(
@@ -283,7 +284,9 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> tuple[dict[str, Any], pd.
                     "end": step.end_min,
                     "mid": (step.start_min + step.end_min) / 2,
                     "minutes": round(step.minutes, 1),
-                    "label": f"{step.minutes:.1f}" if step.minutes >= LABEL_SHARE * longest else "",
+                    "label": i18n.format_decimal(step.minutes, 1, grouping=False)
+                    if step.minutes >= LABEL_SHARE * longest
+                    else "",
                     "km": None if step.km is None else round(step.km, 1),
                     "kmh": None if step.kmh is None else round(step.kmh, 1),
                     "critical": step.critical,

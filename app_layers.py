@@ -14,6 +14,7 @@ from typing import Any
 import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
 from pydeck.bindings.json_tools import default_serialize  # noqa: TID251
 
+from medevac.i18n import N_
 from medevac.mapdata import Bounds
 from medevac.mapview import BADGE_OFFSET_PX, ScaleBar, View
 
@@ -162,11 +163,11 @@ def _deck(
 
 
 MAP_LAYERS = {
-    "rings": "range rings",
-    "surface": "coverage surface",
-    "labels": "labels",
-    "roads": "roads",
-    "patrols": "patrols",
+    "rings": N_("range rings"),
+    "surface": N_("coverage surface"),
+    "labels": N_("labels"),
+    "roads": N_("roads"),
+    "patrols": N_("patrols"),
 }
 """The main map's layers a planner can switch off, by key, as the sidebar names them."""
 

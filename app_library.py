@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st  # noqa: TID251 (the front end)
 
-from medevac import messages
+from medevac import i18n, messages
 from medevac.errors import LibraryError, MedevacError, ScenarioError, problem_lines
 from medevac.library import Library, SavedVariant, compare_scenarios, default_path
 from medevac.model import Scenario
@@ -93,13 +93,15 @@ def variant_rows(variants: Sequence[SavedVariant], ours: set[int]) -> list[dict[
     for saved in sorted(variants, key=lambda v: (v.id not in ours, v.id)):
         row: dict[str, Any] = {
             "id": saved.id,
-            "name": saved.name,
-            "mission": saved.parent_name + (text("list.this") if saved.id in ours else ""),
-            "saved (UTC)": saved.created_utc,
-            "edits": saved.description,
+            messages.column_title("name"): saved.name,
+            i18n.gettext("mission"): saved.parent_name + (text("list.this") if saved.id in ours else ""),
+            i18n.gettext("saved (UTC)"): saved.created_utc,
+            i18n.gettext("edits"): saved.description,  # as saved: the words of the language it was saved in
         }
         row |= {
-            text("list.headline", condition=h.condition): f"{h.sites_meeting_all}/{h.sites}"
+            text("list.headline", condition=messages.condition_text(h.light, h.season)): (
+                f"{h.sites_meeting_all}/{h.sites}"
+            )
             for h in saved.headline
         }
         rows.append(row)

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st  # noqa: TID251 (the front end)
 
-from medevac import messages
+from medevac import i18n, messages
 from medevac.errors import Problem, ScenarioError
 from medevac.intake import template_workbook
 from medevac.intake.edits import (
@@ -50,10 +50,13 @@ def table_key(role: str, shown_key: str) -> str:
 
 
 def _column_config(role: str, column: Column) -> Any:
-    label = column.name
-    hint = column.allowed + (f" ({column.unit})" if column.unit else "")
+    label = column.name  # the workbook's machine name, the same in every language
+    # The words allowed are intake-v1's (read in the catalogue's language where it holds them).
+    hint = i18n.gettext(column.allowed) + (f" ({i18n.gettext(column.unit)})" if column.unit else "")
     if column.default:
-        hint += f"; empty: {column.default}"
+        hint = i18n.format_template(
+            i18n.gettext("{hint}; empty: {default}"), hint=hint, default=column.default
+        )
     if column.parse is boolean:
         return st.column_config.CheckboxColumn(label, help=hint, default=column.default == "yes")
     if column.name == "level":

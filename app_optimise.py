@@ -21,6 +21,7 @@ from medevac.errors import MedevacError, ScenarioError
 from medevac.ground import GroundRouter
 from medevac.mapdata import scenario_bounds
 from medevac.mapdata_planning import placement_layers, placement_lines
+from medevac.mapview import facility_tooltips
 from medevac.model import Level, Scenario
 from medevac.planning.candidates import BUILT_INS, Candidate, built_in, parse_csv, unique
 from medevac.planning.optimise import (
@@ -226,7 +227,7 @@ def answer_view(
         bounds=scenario_bounds(shown),
         countries=countries,
         sites=layers["sites"],
-        facilities=layers["facilities"],
+        facilities=facility_tooltips(layers["facilities"], shown),
         badges=layers["placements"],
         paths=layers["moves"],
         online_tiles=online_tiles,

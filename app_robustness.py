@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_layers import build_planning_deck
-from medevac import messages
+from medevac import i18n, messages
 from medevac.errors import MedevacError, ScenarioError
 from medevac.ground import GroundRouter
 from medevac.mapdata import Bounds, facility_records, scenario_bounds
@@ -31,6 +31,7 @@ from medevac.mapdata_planning import (
     loss_cell_records,
     n_minus_1_rows,
 )
+from medevac.mapview import facility_tooltips
 from medevac.model import Scenario, Season
 from medevac.planning.daylight import Profile, profile
 from medevac.planning.optimise import CONDITION_NAMES, Condition, condition_name
@@ -233,7 +234,7 @@ def availability_edits(shown: Scenario) -> list[Edit]:
         for season in seasons:
             was = float(shown.weather.p_grounded(season))
             value = st.number_input(
-                messages.app_text("rb.p.weather", season=season),
+                messages.app_text("rb.p.weather", season=i18n.gettext(messages.SEASON_NAME[season])),
                 min_value=0.0,
                 max_value=1.0,
                 value=was,
@@ -280,13 +281,13 @@ def chance_section(
         st.caption(messages.app_text("rb.p.monte_carlo", samples=samples, seed=seed))
     total = sum(s.personnel for s in shown.sites)
     expected = chances.expected_personnel_meeting_all[name]
-    st.metric(T["rb.p.expected"], f"{expected:,.0f}")
+    st.metric(T["rb.p.expected"], i18n.format_integer(round(expected)))
     st.caption(messages.app_text("rb.p.expected_caption", personnel=total))
     deck = build_planning_deck(
         bounds=bounds,
         countries=countries,
         sites=chance_records(shown, chances, name),
-        facilities=facility_records(shown),
+        facilities=facility_tooltips(facility_records(shown), shown),
         online_tiles=online_tiles,
     )
     st.pydeck_chart(deck, key="rb_chance_map", height=480)
@@ -299,7 +300,8 @@ def legend_html(title: str, bands: list[tuple[str, tuple[int, int, int]]]) -> st
     def swatch(rgb: tuple[int, int, int], text: str) -> str:
         return f'<span style="color:{hex_colour(rgb)};font-size:1.3em">&#9679;</span> {text}&nbsp;&nbsp;'
 
-    return f"<b>{title}</b>: " + "".join(swatch(colour, text) for text, colour in bands)
+    head = i18n.format_template(i18n.gettext("<b>{title}</b>: "), title=title)
+    return head + "".join(swatch(colour, text) for text, colour in bands)
 
 
 # -- the day in 24 hours -------------------------------------------------------------------------
@@ -308,7 +310,7 @@ def legend_html(title: str, bands: list[tuple[str, tuple[int, int, int]]]) -> st
 def day_section(shown: Scenario, router: GroundRouter, key: str, condition: Condition) -> None:
     st.subheader(T["rb.day.head"])
     season = condition[1]
-    st.caption(messages.app_text("rb.day.caption", season=season))
+    st.caption(messages.app_text("rb.day.caption", season=i18n.gettext(messages.SEASON_NAME[season])))
     date = st.date_input(T["rb.day.date"], value=dt.date.today(), key="rb_date")
     if not isinstance(date, dt.date):  # a range or nothing: the widget is cleared
         return
@@ -361,7 +363,11 @@ def day_chart(rows: list[dict[str, Any]], legs: tuple[str, ...]) -> dict[str, An
                 {"field": "line", "type": "nominal", "title": T["rb.day.axis.leg"]},
                 hour,
                 personnel,
-                {"field": "sites_meeting", "type": "quantitative"},
+                {
+                    "field": "sites_meeting",
+                    "type": "quantitative",
+                    "title": messages.column_title("sites_meeting"),
+                },
             ],
         },
     }

@@ -307,7 +307,9 @@ def test_save_open_rename_export_and_delete_a_variant(app: AppTest, downloads: d
     assert list(table["name"]) == ["Kidal L2 at night"]
     assert list(table["mission"]) == [f"{demo.name} (this mission)"]
     day_dry = next(h for h in saved.headline if h.condition == "day-dry")
-    assert list(table["day-dry: sites meeting every leg"]) == [f"{day_dry.sites_meeting_all}/{day_dry.sites}"]
+    assert list(table["day, dry season: sites meeting every leg"]) == [
+        f"{day_dry.sites_meeting_all}/{day_dry.sites}"
+    ]
 
     # Back to the file as it is, then open the variant: the same scenario as saved.
     app.button(key="wi_clear").click().run()

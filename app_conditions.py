@@ -461,30 +461,35 @@ def patrol_view(result: CheckResult) -> None:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def recommendations(key: str, _scenario: Scenario) -> list[str]:
-    """The report's recommendations (medevac.report.recommend), as sentences."""
+def recommendations(key: str, language: str, _scenario: Scenario) -> list[str]:
+    """The report's recommendations (medevac.report.recommend), as sentences in ``language``
+    (the report makes its words as it analyses: one cache entry per language)."""
     from medevac.report.recommend import recommend
 
-    return [r.text() for r in recommend(_scenario)]
+    with i18n.using(language):
+        return [r.text() for r in recommend(_scenario)]
 
 
 def recommendations_view(scenario: Scenario) -> None:
     st.subheader(T["rec.head"])
-    key = content_key(scenario)
+    key, language = content_key(scenario), i18n.current_language()
     if st.button(T["rec.button"], key="find_recommendations"):
         with st.spinner(T["rec.spinner"]):
             try:
-                st.session_state.recommendations = (key, recommendations(key, scenario))
+                st.session_state.recommendations = (key, language, recommendations(key, language, scenario))
             except MedevacError as error:
                 st.error(str(error))
     found = st.session_state.get("recommendations")
     if found is None or found[0] != key:
         return
-    if not found[1]:
+    if found[1] != language:  # asked for in another language: the same recommendations, in this one
+        found = (key, language, recommendations(key, language, scenario))
+        st.session_state.recommendations = found
+    if not found[2]:
         st.info(T["rec.none"])
         return
     st.caption(T["rec.caption"])
-    st.markdown("\n".join(f"{n}. {line}" for n, line in enumerate(found[1], start=1)))
+    st.markdown("\n".join(f"{n}. {line}" for n, line in enumerate(found[2], start=1)))
 
 
 # -- everything the command line makes ------------------------------------------------------------
@@ -506,17 +511,18 @@ def coverage_files(key: str, cell_km: float, every_condition: bool, _scenario: S
     )
     grid = grid_over(scenario_area(_scenario, 50.0), cell_km)
     result = coverage(_scenario, grid, conditions=conditions)
-    with tempfile.TemporaryDirectory(prefix="medevac-coverage-") as folder:
+    with tempfile.TemporaryDirectory(prefix="medevac-coverage-") as folder, i18n.using("en"):  # data
         written = write_coverage(result, Path(folder) / "coverage.gpkg")
         return {path.name: path.read_bytes() for path in written}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def report_files(key: str, _scenario: Scenario) -> dict[str, bytes]:
-    """``medevac report SCENARIO --out DIR``: the HTML, PDF, workbook, GeoPackage and CSV."""
+def report_files(key: str, language: str, _scenario: Scenario) -> dict[str, bytes]:
+    """``medevac report SCENARIO --out DIR --lang LANGUAGE``: the HTML, PDF, workbook,
+    GeoPackage and CSV (the last two English data, as the command writes them)."""
     from medevac.report.build import write_report
 
-    with tempfile.TemporaryDirectory(prefix="medevac-report-") as folder:
+    with tempfile.TemporaryDirectory(prefix="medevac-report-") as folder, i18n.using(language):
         written = write_report(_scenario, folder, progress=False)
         return {path.name: path.read_bytes() for path in written.paths}
 
@@ -544,7 +550,7 @@ def coverage_label(name: str) -> str:
 
 def export_view(shown: Scenario, stem: str) -> None:
     """Coverage layers and the full report, built when asked, offered as downloads."""
-    key = content_key(shown)
+    key, language = content_key(shown), i18n.current_language()
     st.subheader(T["export.head"])
     st.markdown(f"**{T['export.coverage']}**")
     left, right = st.columns(2)
@@ -568,11 +574,11 @@ def export_view(shown: Scenario, stem: str) -> None:
     if st.button(T["export.build_report"], key="build_report"):
         with st.spinner(T["export.report_spinner"]):
             try:
-                st.session_state.report_files = (key, report_files(key, shown))
+                st.session_state.report_files = (key, language, report_files(key, language, shown))
             except MedevacError as error:
                 st.error(str(error))
     report = st.session_state.get("report_files")
-    if report is not None and report[0] == key:
+    if report is not None and report[:2] == (key, language):
         labels = {
             "report.html": (T["export.html"], "dl_report"),
             "report.pdf": (T["export.pdf"], "dl_report_pdf"),
@@ -580,7 +586,7 @@ def export_view(shown: Scenario, stem: str) -> None:
             "layers.gpkg": (T["export.report_gpkg"], "dl_report_gpkg"),
         }
         for name, (label, widget) in labels.items():
-            st.download_button(label, report[1][name], f"{stem}-{name}", MEDIA[Path(name).suffix], key=widget)
+            st.download_button(label, report[2][name], f"{stem}-{name}", MEDIA[Path(name).suffix], key=widget)
 
 
 __all__ = [

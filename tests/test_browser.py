@@ -4,7 +4,8 @@ Checks what AppTest cannot: the page renders in a browser with no internet (the 
 and the gap table appear), a what-if typed into the page changes the numbers on it, a new
 mission's conditions are the ones the browser sends back at the next click, map
 tooltips read as text and are never cut off by the map's edge, and a workbook uploaded,
-edited in its table and saved to the library is found there after a reload.
+edited in its table and saved to the library is found there after a reload, and the
+app opened at ``/?lang=fr`` speaks French, with decimal commas, until English is chosen.
 A screenshot is kept in ``artifacts/`` (gitignored) for CI to keep.
 """
 
@@ -803,3 +804,63 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
     warm_s = min(seconds for name, seconds in timings_s.items() if "(cached" in name)
     print(f"  best warm click: {warm_s:.3f} s (target 0.3 s)")
     assert warm_s < 0.3, timings_s
+
+
+def test_the_app_in_french_in_a_real_browser(server: str, browser: object) -> None:
+    """``/?lang=fr`` opens the app in French: the sidebar, the tabs, the metrics and the gap
+    table speak French and write minutes with a decimal comma; choosing English in the
+    sidebar's *Langue* box turns the page English and writes ``?lang=en`` into the URL."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from medevac import i18n, messages
+    from medevac.whatif import leg_summary
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 120, ignored_exceptions=(StaleElementReferenceException,))
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.get(f"{server}/?lang=fr")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDataFrame"]')))
+    wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+
+    with i18n.using("fr"):
+        rows = leg_summary(check(load_scenario(DEMO)))
+        expected = [f"{messages.leg_text(row['leg'])} en {row['threshold_min']:g} min" for row in rows]
+    labels = [
+        m.find_element(By.CSS_SELECTOR, '[data-testid="stMetricLabel"]').text
+        for m in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+    ]
+    assert labels == [*expected, "Toutes les étapes"]
+    tabs = [t.text for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]')]
+    assert tabs[:3] == ["Lacunes", "Conditions", "Et si"]
+    assert driver.find_element(By.CSS_SELECTOR, "h1").text.startswith("medevac : planification")
+    sidebar = driver.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]').text
+    assert "Langue" in sidebar and "Démo fournie" in sidebar and "Lumière" in sidebar
+    main = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+    text = str(driver.execute_script("return arguments[0].textContent", main))
+    assert "échouent au moins une étape, le plus grand dépassement d'abord" in text
+    assert re.search(r"\d+,\d min", text), "minutes with a decimal comma"
+    assert not re.search(r"\d+\.\d min", text)
+    assert driver.save_screenshot(str(ARTIFACTS / "fr-1-open.png"))
+
+    box = next(
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+        if b.find_element(By.CSS_SELECTOR, "label").text == "Langue"
+    )
+    box.find_element(By.CSS_SELECTOR, "input").click()
+    wait.until(
+        ec.element_to_be_clickable((By.XPATH, "//*[@role='option'][normalize-space(.)='English']"))
+    ).click()
+    wait.until(
+        lambda _: driver.find_element(By.CSS_SELECTOR, "h1").text.startswith("medevac: 10-1-2 casualty")
+    )
+    wait.until(lambda _: "lang=en" in driver.current_url)
+    tabs = [t.text for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]')]
+    assert tabs[:3] == ["Gaps", "Conditions", "What-if"]
+    assert driver.save_screenshot(str(ARTIFACTS / "fr-2-english-again.png"))

@@ -87,7 +87,7 @@ def readable(
     names = {c: (titles or {}).get(str(c), messages.column_title(str(c))) for c in frame.columns}
     minutes = [names[c] for c in frame.columns if str(c).endswith("_min")]
     frame = frame.rename(columns=names)
-    styler = frame.style.format(duration, subset=pd.Index(minutes), na_rep="none")
+    styler = frame.style.format(duration, subset=pd.Index(minutes), na_rep=messages.duration_text(None))
     config = {names[c]: st.column_config.Column(pinned=True) for c in pinned if c in names}
     return styler, config
 
@@ -130,10 +130,13 @@ def matrix_table(checks: Mapping[Condition, CheckResult]) -> tuple[Styler, dict[
     shown.insert(0, site, [names[i] for i in minutes.index for _ in legs])
     verdicts = pd.DataFrame(meets.to_numpy().reshape(shape), columns=headers)
     styler = shown.style
+    no_pathway = compliance_cell(float("nan"), False)[0]  # "none !" in the current language
     for header in headers:
         for ok in (True, False):
             rows = np.flatnonzero(verdicts[header].to_numpy() == ok)
-            styler = styler.format(cell_text(ok), subset=pd.IndexSlice[list(rows), [header]], na_rep="none !")
+            styler = styler.format(
+                cell_text(ok), subset=pd.IndexSlice[list(rows), [header]], na_rep=no_pathway
+            )
 
     def shades(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -278,7 +281,9 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> tuple[dict[str, Any], pd.
         for step in found.steps:
             records.append(
                 {
-                    "option": f"{label}: {messages.TRACK_TEXT[step.track]}",
+                    "option": i18n.format_template(
+                        i18n.gettext("{option}: {who}"), option=label, who=messages.TRACK_TEXT[step.track]
+                    ),
                     "step": messages.step_text(step.code),
                     "start": step.start_min,
                     "end": step.end_min,
@@ -299,6 +304,7 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> tuple[dict[str, Any], pd.
     y = {"field": "option", "type": "nominal", "title": None, "sort": rows, "axis": {"labelLimit": 260}}
     spec: dict[str, Any] = {
         "height": BAR_PX * len(rows),
+        "config": {"locale": {"number": i18n.chart_number_locale()}},  # 52,3 in French
         "layer": [
             {
                 "mark": {"type": "bar", "stroke": "#333333", "strokeWidth": 0.5},
@@ -310,17 +316,17 @@ def chart(options: Sequence[tuple[str, Breakdown]]) -> tuple[dict[str, Any], pd.
                         "field": "step",
                         "type": "nominal",
                         "scale": {"scheme": "tableau10", "domain": steps},
-                        "legend": {"orient": "right", "labelLimit": 260},
+                        "legend": {"orient": "right", "labelLimit": 260, "title": T["bd.col.step"]},
                     },
                     "opacity": {"condition": {"test": "datum.critical", "value": 1.0}, "value": 0.35},
-                    "tooltip": [
-                        {"field": name, "type": kind}
-                        for name, kind in (
-                            ("step", "nominal"),
-                            ("minutes", "quantitative"),
-                            ("km", "quantitative"),
-                            ("kmh", "quantitative"),
-                            ("start", "quantitative"),
+                    "tooltip": [  # each field titled in words, as the steps' table heads them
+                        {"field": name, "type": kind, "title": T[title]}
+                        for name, kind, title in (
+                            ("step", "nominal", "bd.col.step"),
+                            ("minutes", "quantitative", "bd.col.minutes"),
+                            ("km", "quantitative", "bd.col.km"),
+                            ("kmh", "quantitative", "bd.col.kmh"),
+                            ("start", "quantitative", "bd.col.start"),
                         )
                     ],
                 },

@@ -184,6 +184,7 @@ def heat_map(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
     return {
         "datasets": {"cells": records},
+        "config": {"locale": {"number": i18n.chart_number_locale()}},
         "data": {"name": "cells"},
         "height": ROW_PX * len(assets),
         "encoding": {"x": x, "y": y},
@@ -350,6 +351,7 @@ def day_chart(rows: list[dict[str, Any]], legs: tuple[str, ...]) -> dict[str, An
     personnel = {"field": "personnel_meeting", "type": "quantitative", "title": T["rb.day.axis.personnel"]}
     return {
         "datasets": {"hours": rows},
+        "config": {"locale": {"number": i18n.chart_number_locale()}},
         "data": {"name": "hours"},
         "height": DAY_CHART_PX,
         "mark": {"type": "line", "point": True, "strokeWidth": 2},

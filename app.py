@@ -4,6 +4,10 @@ Run with ``make run`` (``streamlit run app.py``). Widgets call the core (:mod:`m
 :mod:`medevac.mapdata`) and render what it returns; no domain logic lives here. Checks are
 cached by the scenario's content (its YAML text and folder), shared across sessions and
 never mutated.
+
+Every word on the page goes through the catalogue (:mod:`medevac.i18n`) in the session's
+language: the sidebar's *Language* box, kept in the URL (``?lang=fr``). Widgets hold codes,
+cached results hold codes and numbers; words are made at render time (``docs/i18n.md``).
 """
 
 from __future__ import annotations

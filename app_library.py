@@ -20,7 +20,7 @@ from medevac.errors import LibraryError, MedevacError, ScenarioError, problem_li
 from medevac.library import Library, SavedVariant, compare_scenarios, default_path
 from medevac.model import Scenario
 from medevac.scenario import dump_scenario, scenario_to_mapping
-from medevac.whatif import Edit, apply_edits, content_key
+from medevac.whatif import Edit, apply_edits, content_key, describe_variant
 
 
 def text(key: str, **fields: object) -> str:
@@ -86,7 +86,20 @@ def of_this_mission(library: Library, variants: Sequence[SavedVariant], mission:
     return ours
 
 
-def variant_rows(variants: Sequence[SavedVariant], ours: set[int]) -> list[dict[str, Any]]:
+def edits_text(library: Library | None, saved: SavedVariant) -> str:
+    """A saved variant's edits in the page's language, from the edits themselves (its stored
+    description is English data; it stands in when the edits cannot be read back)."""
+    if library is None or i18n.current_language() == i18n.DEFAULT_LANGUAGE:
+        return saved.description
+    try:
+        return describe_variant(library.edits(saved.id))
+    except (MedevacError, ScenarioError):
+        return saved.description
+
+
+def variant_rows(
+    variants: Sequence[SavedVariant], ours: set[int], library: Library | None = None
+) -> list[dict[str, Any]]:
     """The library's table: one row per variant, this mission's first, each with its sites
     meeting every leg (of all sites) under each light and season when it was saved."""
     rows = []
@@ -96,7 +109,7 @@ def variant_rows(variants: Sequence[SavedVariant], ours: set[int]) -> list[dict[
             messages.column_title("name"): saved.name,
             i18n.gettext("mission"): saved.parent_name + (text("list.this") if saved.id in ours else ""),
             i18n.gettext("saved (UTC)"): saved.created_utc,
-            i18n.gettext("edits"): saved.description,  # as saved: the words of the language it was saved in
+            i18n.gettext("edits"): edits_text(library, saved),
         }
         row |= {
             text("list.headline", condition=messages.condition_text(h.light, h.season)): (
@@ -150,7 +163,7 @@ def library_tab(
     if not variants:
         st.info(text("list.empty"))
         return
-    rows = variant_rows(variants, of_this_mission(library, variants, mission))
+    rows = variant_rows(variants, of_this_mission(library, variants, mission), library)
     st.dataframe(rows, hide_index=True, width="stretch", key="lib_table")
     by_id = {v.id: v for v in variants}
     ids = [row["id"] for row in rows]

@@ -353,3 +353,24 @@ def test_every_what_if_change_speaks_french() -> None:
     left = english_left(french, english)
     assert left == set(), sorted(left)
     assert "Décollage de nuit (min)" in french and "Autonomie (km)" in french
+
+
+def test_a_variant_saved_in_french_is_listed_in_french_and_stored_in_english() -> None:
+    """The Library tab in French: its table's headers, the conditions and the edits in French
+    words; the description the library stores is English data, as the command line reads it."""
+    from medevac.library import Library
+
+    at = run("fr")
+    rerun(at, "fr", at.radio(key="wi_add_how").set_value("coordinates"))
+    rerun(at, "fr", next(b for b in at.button if b.key == "wi_apply").click())
+    at.text_input(key="lib_name").input("Kidal L2")
+    rerun(at, "fr", at.button(key="lib_save").click())
+    table = next(t for t in at.tabs if t.label == "Bibliothèque").dataframe[0].value
+    condition = "jour, saison sèche : sites respectant toutes les étapes"
+    assert ["id", "nom", "mission", "enregistrée (UTC)", "modifications", condition] == list(table.columns)[
+        :6
+    ]
+    (edits,) = list(table["modifications"])
+    assert edits.startswith("+ niveau 2 ")
+    (saved,) = Library().list()
+    assert saved.description.startswith("+ Level 2 ")

@@ -313,7 +313,7 @@ def test_the_what_if_choices_are_codes_whatever_the_language() -> None:
     (edit,) = at.session_state["edits"]
     assert edit.level == "2"
     compare_rows = next(t for t in at.tabs if t.label == "Comparer").dataframe[0].value
-    assert list(compare_rows["variante"]) == ["référence", "variante de travail"]
+    assert list(compare_rows["variante"]) == ["situation de référence", "variante de travail"]
 
 
 def test_the_downloads_stay_english_data_in_french(downloads: dict[str, bytes]) -> None:
@@ -352,7 +352,7 @@ def test_every_what_if_change_speaks_french() -> None:
     english, french = what_if_texts("en"), what_if_texts("fr")
     left = english_left(french, english)
     assert left == set(), sorted(left)
-    assert "Décollage de nuit (min)" in french and "Autonomie (km)" in french
+    assert "Décollage de nuit (min)" in french and "Rayon d'action (km)" in french
 
 
 def test_a_variant_saved_in_french_is_listed_in_french_and_stored_in_english() -> None:

@@ -260,6 +260,36 @@ def _reasons_of(check: CheckResult) -> ObjectArray:
     return column
 
 
+_LEG_TALLY_COLUMNS = (
+    "condition",
+    "light",
+    "season",
+    "leg",
+    "threshold_min",
+    "sites_meeting",
+    "sites",
+    "personnel_meeting",
+    "personnel",
+)
+"""The columns of :meth:`Results.leg_tallies`."""
+
+_SITE_TALLY_COLUMNS: dict[str, str] = {
+    "condition": "object",
+    "light": "object",
+    "season": "object",
+    "site_id": "object",
+    "site_name": "object",
+    "site_kind": "object",
+    "personnel": "int64",
+    "meets_all": "bool",
+    "failing_legs": "object",
+    "first_failed_leg": "object",
+    "worst_leg": "object",
+    "shortfall_min": "float64",
+}
+"""The columns of :meth:`Results.site_tallies`, with their dtypes (None stays None)."""
+
+
 @dataclass(frozen=True)
 class _Grid:
     """One condition's columns as (sites, legs) arrays, for the tallies."""
@@ -270,6 +300,20 @@ class _Grid:
     time_min: FloatArray  # (sites, legs), inf where unreachable
     threshold_min: FloatArray  # (legs,)
     meets: BoolArray  # (sites, legs)
+
+
+def _grid_of(check: CheckResult) -> _Grid:
+    """One check's tallied columns as (sites, legs) arrays: the values :func:`_core_of` puts in
+    the table (reported minutes, inf where no pathway), read from the check directly."""
+    legs = check.legs
+    return _Grid(
+        legs=legs,
+        site_ids=tuple(s.id for s in check.scenario.sites),
+        personnel=np.array([s.personnel for s in check.scenario.sites], dtype=np.int64),
+        time_min=reported_min(check.times.time_min).T,
+        threshold_min=np.array([check.standard.thresholds_min[leg] for leg in legs], dtype=np.float64),
+        meets=np.asarray(check.meets, dtype=bool).T,
+    )
 
 
 class Results:
@@ -382,25 +426,14 @@ class Results:
 
     @cached_property
     def _grids(self) -> dict[str, _Grid]:
-        grids = {}
-        core = self._core
-        for name, check in self._checks.items():
-            rows = core[core["condition"] == name]
-            legs = check.legs
-            shape = (len(check.scenario.sites), len(legs))
-            time_min = rows["time_min"].to_numpy(dtype=np.float64).reshape(shape)
-            grids[name] = _Grid(
-                legs=legs,
-                site_ids=tuple(rows["site_id"].to_numpy()[:: len(legs)]) if len(legs) else (),
-                personnel=rows["personnel"].to_numpy(dtype=np.int64)[:: max(1, len(legs))],
-                time_min=np.where(np.isnan(time_min), np.inf, time_min),
-                threshold_min=np.array([check.standard.thresholds_min[leg] for leg in legs]),
-                meets=rows["meets"].to_numpy(dtype=bool).reshape(shape),
-            )
-        return grids
+        """Per condition, its check's own arrays (the table's columns, without building it)."""
+        return {
+            name: _grid_of(p) if isinstance(p, CheckResult) else p._grids[name]
+            for name, p in zip(self._checks, self._parts(), strict=True)
+        }
 
     @cached_property
-    def _leg_tallies(self) -> pd.DataFrame:
+    def _leg_tally_records(self) -> tuple[Mapping[str, Any], ...]:
         records = []
         for name, grid in self._grids.items():
             check = self._checks[name]
@@ -410,30 +443,32 @@ class Results:
             columns.append((ALL_LEGS, np.nan, np.asarray(grid.meets.all(axis=1))))
             for leg, threshold, meets in columns:
                 records.append(
-                    {
-                        "condition": name,
-                        "light": check.light,
-                        "season": check.season,
-                        "leg": leg,
-                        "threshold_min": threshold,
-                        "sites_meeting": int(meets.sum()),
-                        "sites": len(meets),
-                        "personnel_meeting": int(grid.personnel[meets].sum()),
-                        "personnel": int(grid.personnel.sum()),
-                    }
+                    MappingProxyType(
+                        {
+                            "condition": name,
+                            "light": check.light,
+                            "season": check.season,
+                            "leg": leg,
+                            "threshold_min": threshold,
+                            "sites_meeting": int(meets.sum()),
+                            "sites": len(meets),
+                            "personnel_meeting": int(grid.personnel[meets].sum()),
+                            "personnel": int(grid.personnel.sum()),
+                        }
+                    )
                 )
-        columns_order = [
-            "condition",
-            "light",
-            "season",
-            "leg",
-            "threshold_min",
-            "sites_meeting",
-            "sites",
-            "personnel_meeting",
-            "personnel",
-        ]
-        return pd.DataFrame.from_records(records, columns=columns_order)
+        return tuple(records)
+
+    def leg_tally_records(
+        self, condition: str | None = None, *, all_legs: bool = True
+    ) -> tuple[Mapping[str, Any], ...]:
+        """The rows of :meth:`leg_tallies` as read-only records, without a frame."""
+        name = None if condition is None else self._condition(condition)
+        return tuple(
+            r
+            for r in self._leg_tally_records
+            if (name is None or r["condition"] == name) and (all_legs or r["leg"] != ALL_LEGS)
+        )
 
     def leg_tallies(self, condition: str | None = None, *, all_legs: bool = True) -> pd.DataFrame:
         """Sites and personnel meeting each leg, per condition (every condition by default).
@@ -442,17 +477,13 @@ class Results:
         personnel_meeting, personnel. With ``all_legs`` a row per condition with leg
         :data:`ALL_LEGS` counts the sites meeting every leg (threshold NaN).
         """
-        frame = self._leg_tallies
-        if condition is not None:
-            frame = frame[frame["condition"] == self._condition(condition)]
-        if not all_legs:
-            frame = frame[frame["leg"] != ALL_LEGS]
-        return frame.reset_index(drop=True)
+        records = self.leg_tally_records(condition, all_legs=all_legs)
+        return pd.DataFrame.from_records([dict(r) for r in records], columns=list(_LEG_TALLY_COLUMNS))
 
     def summary(self, condition: str | None = None) -> dict[str, int]:
         """Spec v1's ``summary``: sites, sites meeting every leg, personnel, and theirs."""
-        frame = self._leg_tallies
-        row = frame[(frame["condition"] == self._condition(condition)) & (frame["leg"] == ALL_LEGS)].iloc[0]
+        name = self._condition(condition)
+        row = next(r for r in self._leg_tally_records if r["condition"] == name and r["leg"] == ALL_LEGS)
         return {
             "sites": int(row["sites"]),
             "sites_meeting_all": int(row["sites_meeting"]),
@@ -461,8 +492,10 @@ class Results:
         }
 
     @cached_property
-    def _site_tallies(self) -> pd.DataFrame:
-        frames = []
+    def _site_tally_records(self) -> dict[str, tuple[Mapping[str, Any], ...]]:
+        """Per condition, a read-only record per site (the scenario's order): the rows of
+        :meth:`site_tallies`, and what :meth:`gap_records` reads without building a frame."""
+        tallies: dict[str, tuple[Mapping[str, Any], ...]] = {}
         for name, grid in self._grids.items():
             check = self._checks[name]
             legs = grid.legs
@@ -476,67 +509,76 @@ class Results:
             else:
                 worst = first = np.zeros(n, dtype=np.intp)
                 worst_excess = np.zeros(n)
-            sites = check.scenario.sites
-            frames.append(
-                pd.DataFrame(
+            shortfall = np.round(np.maximum(worst_excess, 0.0), 1)
+            tallies[name] = tuple(
+                MappingProxyType(
                     {
-                        "condition": [name] * n,
-                        "light": [check.light] * n,
-                        "season": [check.season] * n,
-                        "site_id": list(grid.site_ids),
-                        "site_name": [s.name or "" for s in sites],
-                        "site_kind": [s.kind for s in sites],
-                        "personnel": grid.personnel,
-                        "meets_all": ~failing.any(axis=1),
-                        "failing_legs": [
-                            tuple(leg for leg, f in zip(legs, row, strict=True) if f) for row in failing
-                        ],
-                        "first_failed_leg": pd.Series(
-                            [legs[int(k)] if failing[s].any() else None for s, k in enumerate(first)],
-                            dtype=object,
-                        ),
-                        "worst_leg": pd.Series(
-                            [
-                                legs[int(k)] if e > 0 else None
-                                for k, e in zip(worst, worst_excess, strict=True)
-                            ],
-                            dtype=object,
-                        ),
-                        "shortfall_min": np.round(np.maximum(worst_excess, 0.0), 1),
+                        "condition": name,
+                        "light": check.light,
+                        "season": check.season,
+                        "site_id": site.id,
+                        "site_name": site.name or "",
+                        "site_kind": site.kind,
+                        "personnel": int(grid.personnel[s]),
+                        "meets_all": not failing[s].any(),
+                        "failing_legs": tuple(leg for leg, f in zip(legs, failing[s], strict=True) if f),
+                        "first_failed_leg": legs[int(first[s])] if failing[s].any() else None,
+                        "worst_leg": legs[int(worst[s])] if worst_excess[s] > 0 else None,
+                        "shortfall_min": float(shortfall[s]),
                     }
                 )
+                for s, site in enumerate(check.scenario.sites)
             )
-        if not frames:
-            return pd.DataFrame()
-        return pd.concat(frames, ignore_index=True)
+        return tallies
+
+    @cached_property
+    def _worst_first_order(self) -> dict[str, IntArray]:
+        """Per condition, site indices by shortfall (no pathway first), then personnel, then id."""
+        orders = {}
+        for name, records in self._site_tally_records.items():
+            orders[name] = np.lexsort(
+                (
+                    np.array([r["site_id"] for r in records], dtype=object),
+                    -np.array([r["personnel"] for r in records], dtype=np.int64),
+                    -np.array([r["shortfall_min"] for r in records], dtype=np.float64),
+                )
+            ).astype(np.intp)
+        return orders
+
+    @staticmethod
+    def _tally_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+        rows = tuple(records)
+        return pd.DataFrame(
+            {
+                column: pd.Series([r[column] for r in rows], dtype=dtype)
+                for column, dtype in _SITE_TALLY_COLUMNS.items()
+            }
+        )
 
     def site_tallies(self, condition: str | None = None) -> pd.DataFrame:
         """Per site (the scenario's order): meets_all, failing_legs, first_failed_leg,
         worst_leg and shortfall_min (minutes over the limit of its worst leg, rounded to 0.1;
         0 when it meets every leg; inf when a failing leg has no pathway)."""
-        frame = self._site_tallies
-        return frame[frame["condition"] == self._condition(condition)].reset_index(drop=True)
+        return self._tally_frame(self._site_tally_records[self._condition(condition)])
 
     def worst_first(self, condition: str | None = None) -> pd.DataFrame:
         """:meth:`site_tallies` sorted by shortfall (no pathway first), then personnel, then id."""
-        frame = self.site_tallies(condition)
-        if frame.empty:
-            return frame
-        order = np.lexsort(
-            (
-                frame["site_id"].to_numpy(),
-                -frame["personnel"].to_numpy(),
-                -frame["shortfall_min"].to_numpy(dtype=np.float64),
-            )
-        )
-        return frame.iloc[order].reset_index(drop=True)
+        name = self._condition(condition)
+        records = self._site_tally_records[name]
+        return self._tally_frame(records[s] for s in self._worst_first_order[name])
 
     def gaps(self, condition: str | None = None) -> pd.DataFrame:
         """Failing sites, worst first (as :meth:`worst_first`)."""
-        frame = self.worst_first(condition)
-        if frame.empty:
-            return frame
-        return frame[~frame["meets_all"]].reset_index(drop=True)
+        return self._tally_frame(record for _, record in self.gap_records(condition))
+
+    def gap_records(self, condition: str | None = None) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+        """The rows of :meth:`gaps` as (site index in the scenario, read-only record): what a
+        per-site view reads, without a frame."""
+        name = self._condition(condition)
+        records = self._site_tally_records[name]
+        return tuple(
+            (int(s), records[s]) for s in self._worst_first_order[name] if not records[s]["meets_all"]
+        )
 
     def reasons(self, condition: str | None = None) -> pd.DataFrame:
         """The explanation records, tidy: one row per (condition, site, leg, reason).

@@ -615,7 +615,7 @@ def first_failed_leg(result: CheckResult) -> list[Leg | None]:
 def leg_summary(result: CheckResult) -> list[dict[str, Any]]:
     """Per leg: sites meeting it, of all, and the personnel share (the app's top row)."""
     rows = []
-    for tally in Results.of(result).leg_tallies(all_legs=False).to_dict("records"):
+    for tally in Results.of(result).leg_tally_records(all_legs=False):
         people, total = int(tally["personnel_meeting"]), int(tally["personnel"])
         rows.append(
             {
@@ -639,11 +639,10 @@ def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
     personnel, largest first.
     """
     results = Results.of(result)
-    index = {site.id: s for s, site in enumerate(result.scenario.sites)}
     names = result.names
     rows = []
-    for gap in results.gaps().to_dict("records"):
-        records = results.site_records(index[gap["site_id"]])
+    for site, gap in results.gap_records():
+        records = results.site_records(site)
         shortfall = float(gap["shortfall_min"])
         row: dict[str, Any] = {
             "site_id": gap["site_id"],
@@ -663,7 +662,7 @@ def variant_table(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
     rows = []
     for name, result in results.items():
         row: dict[str, Any] = {"variant": name}
-        for tally in Results.of(result).leg_tallies().to_dict("records"):
+        for tally in Results.of(result).leg_tally_records():
             label = "all legs" if tally["leg"] == ALL_LEGS else messages.leg_text(tally["leg"])
             row[f"{label}: sites"] = int(tally["sites_meeting"])
             row[f"{label}: personnel"] = int(tally["personnel_meeting"])

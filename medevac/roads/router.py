@@ -158,9 +158,33 @@ class RoadRouter:
         there is no route.
 
         Spec v1.1 lets two points within ``max_snap_km`` of each other go straight across;
-        a planner must see that such a time is a walk or a carry, not a drive.
+        a planner must see that such a time is a walk or a carry, not a drive. Only the
+        pairs that close are routed (a pair's route never depends on the others).
         """
-        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=True)[1]
+        from_lat, from_lon = np.asarray(from_lat_deg, float), np.asarray(from_lon_deg, float)
+        to_lat, to_lon = np.asarray(to_lat_deg, float), np.asarray(to_lon_deg, float)
+        carried_km = np.zeros((len(from_lat), len(to_lat)))
+        if not len(from_lat) or not len(to_lat):
+            return carried_km
+        near = _point_tree(to_lat.tobytes(), to_lon.tobytes()).query_ball_point(
+            unit_vectors(from_lat, from_lon), r=self._across_chord
+        )
+        rows = np.array([i for i, found in enumerate(near) if found], dtype=np.intp)
+        if not len(rows):
+            return carried_km
+        cols = np.unique(np.concatenate([near[i] for i in rows])).astype(np.intp)
+        carried = self._route(from_lat[rows], from_lon[rows], to_lat[cols], to_lon[cols], season, carry=True)[
+            1
+        ]
+        carried_km[np.ix_(rows, cols)] = carried
+        return carried_km
+
+    @property
+    def _across_chord(self) -> float:
+        """The unit-sphere chord within which two points may be near enough to go straight
+        across: the arc of ``max_snap_km`` on the mean sphere, 1 % over for the ellipsoid."""
+        limit_km = self.ground.max_snap_km
+        return float(2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2)))
 
     def _route(
         self,
@@ -214,9 +238,9 @@ class RoadRouter:
         write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
         few_xyz = unit_vectors(few_lat, few_lon)
-        # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
-        limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
-        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(few_xyz, r=limit_chord)
+        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(
+            few_xyz, r=self._across_chord
+        )
         for j, near_list in enumerate(nearby):
             if not near_list:
                 continue

@@ -7,11 +7,13 @@ tiles are only an option.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
+import pydeck.bindings.deck as _pydeck_deck  # noqa: TID251
 from pydeck.bindings.json_tools import default_serialize  # noqa: TID251
 
 from medevac.mapdata import Bounds
@@ -55,6 +57,12 @@ showed ``<b>`` and ``<br/>`` as text; a text tooltip shows the record's lines as
 """
 
 Records = Sequence[dict[str, Any]]
+
+
+# A deck asks five times whether pydeck's Jupyter widget imports (without ipywidgets the import
+# fails, and a failed import is tried again in full): 1.8 ms of every map. The answer cannot
+# change while the app runs, so it is asked once.
+_pydeck_deck.has_jupyter_extra = functools.cache(_pydeck_deck.has_jupyter_extra)
 
 
 class CompactDeck(pdk.Deck):  # type: ignore[misc]

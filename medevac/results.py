@@ -555,11 +555,15 @@ class Results:
             }
         )
 
+    def site_tally_records(self, condition: str | None = None) -> tuple[Mapping[str, Any], ...]:
+        """The rows of :meth:`site_tallies` as read-only records, without a frame."""
+        return self._site_tally_records[self._condition(condition)]
+
     def site_tallies(self, condition: str | None = None) -> pd.DataFrame:
         """Per site (the scenario's order): meets_all, failing_legs, first_failed_leg,
         worst_leg and shortfall_min (minutes over the limit of its worst leg, rounded to 0.1;
         0 when it meets every leg; inf when a failing leg has no pathway)."""
-        return self._tally_frame(self._site_tally_records[self._condition(condition)])
+        return self._tally_frame(self.site_tally_records(condition))
 
     def worst_first(self, condition: str | None = None) -> pd.DataFrame:
         """:meth:`site_tallies` sorted by shortfall (no pathway first), then personnel, then id."""

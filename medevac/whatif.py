@@ -609,7 +609,7 @@ def compare(baseline: CheckResult, variant: CheckResult) -> tuple[LegDelta, ...]
 
 def first_failed_leg(result: CheckResult) -> list[Leg | None]:
     """Per site, the first leg (in timeline order) it fails, ``None`` when it meets all."""
-    return list(Results.of(result).site_tallies()["first_failed_leg"])
+    return [tally["first_failed_leg"] for tally in Results.of(result).site_tally_records()]
 
 
 def leg_summary(result: CheckResult) -> list[dict[str, Any]]:

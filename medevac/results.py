@@ -147,16 +147,6 @@ class LegDelta(EveryLegDelta):
         return leg_text(self.leg)
 
 
-def _read_only_records(frame: pd.DataFrame) -> tuple[Mapping[str, Any], ...]:
-    """The rows of a frame as read-only mappings of plain Python values, column by column
-    (what ``to_dict("records")`` gives, without its per-cell boxing)."""
-    keys = [str(k) for k in frame.columns]
-    columns = [frame[k].tolist() for k in frame.columns]
-    return tuple(
-        MappingProxyType(dict(zip(keys, values, strict=True))) for values in zip(*columns, strict=True)
-    )
-
-
 def _minutes_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
@@ -210,8 +200,9 @@ def _carry_km(check: CheckResult) -> FloatArray:
     return out
 
 
-def _core_of(check: CheckResult) -> pd.DataFrame:
-    """The rows of one check but its reasons: site-major, legs in the profile's order."""
+def _core_columns(check: CheckResult) -> dict[str, npt.NDArray[Any]]:
+    """The columns of one check's rows but its reasons: site-major, legs in the profile's
+    order (what the table and the records are both made of)."""
     sites = check.scenario.sites
     legs = check.legs
     n_legs, n_sites = len(legs), len(sites)
@@ -227,27 +218,43 @@ def _core_of(check: CheckResult) -> pd.DataFrame:
 
     thresholds = np.array([check.standard.thresholds_min[leg] for leg in legs], dtype=np.float64)
     rows = n_legs * n_sites
+    return {
+        "condition": np.full(rows, condition_name(check.light, check.season), dtype=object),
+        "light": np.full(rows, check.light, dtype=object),
+        "season": np.full(rows, check.season, dtype=object),
+        "site_id": per_site([s.id for s in sites]),
+        "site_name": per_site([s.name or "" for s in sites]),
+        "site_kind": per_site([s.kind for s in sites]),
+        "personnel": np.repeat(np.array([s.personnel for s in sites], dtype=np.int64), n_legs),
+        "leg": np.tile(np.array(legs, dtype=object), n_sites),
+        "threshold_min": np.tile(thresholds, n_sites),
+        "time_min": flat(np.where(np.isfinite(reported), reported, np.nan)),
+        "meets": flat(check.meets).astype(bool),
+        "pathway": flat(np.array(PATHWAY_CODES, dtype=object)[times.pathway]),
+        "airframe_id": flat(_ids(a.airframe_ids, times.airframe)),
+        "facility_id": flat(_ids(a.facility_ids, times.facility)),
+        "pickup_id": flat(_ids(a.pickup_ids, times.pickup)),
+        "carry_km": flat(_carry_km(check)),
+    }
+
+
+_ID_COLUMNS = ("airframe_id", "facility_id", "pickup_id")
+"""Columns of ids or None: kept as objects in the table (None is not a missing string)."""
+
+
+def _frame_of(columns: Mapping[str, npt.NDArray[Any]]) -> pd.DataFrame:
     return pd.DataFrame(
-        {
-            "condition": np.full(rows, condition_name(check.light, check.season), dtype=object),
-            "light": np.full(rows, check.light, dtype=object),
-            "season": np.full(rows, check.season, dtype=object),
-            "site_id": per_site([s.id for s in sites]),
-            "site_name": per_site([s.name or "" for s in sites]),
-            "site_kind": per_site([s.kind for s in sites]),
-            "personnel": np.repeat(np.array([s.personnel for s in sites], dtype=np.int64), n_legs),
-            "leg": np.tile(np.array(legs, dtype=object), n_sites),
-            "threshold_min": np.tile(thresholds, n_sites),
-            "time_min": flat(np.where(np.isfinite(reported), reported, np.nan)),
-            "meets": flat(check.meets).astype(bool),
-            "pathway": flat(np.array(PATHWAY_CODES, dtype=object)[times.pathway]),
-            "airframe_id": pd.Series(flat(_ids(a.airframe_ids, times.airframe)), dtype=object),
-            "facility_id": pd.Series(flat(_ids(a.facility_ids, times.facility)), dtype=object),
-            "pickup_id": pd.Series(flat(_ids(a.pickup_ids, times.pickup)), dtype=object),
-            "carry_km": flat(_carry_km(check)),
-        },
-        columns=[c for c in COLUMNS if c != "reasons"],
+        {k: pd.Series(v, dtype=object) if k in _ID_COLUMNS else v for k, v in columns.items()},
+        columns=[c for c in COLUMNS if c in columns],
     )
+
+
+def _records_of(columns: Mapping[str, npt.NDArray[Any]]) -> tuple[Mapping[str, Any], ...]:
+    """The rows of these columns as read-only mappings of plain Python values (what the
+    table's rows give, without building it)."""
+    keys = [c for c in COLUMNS if c in columns]
+    values = [columns[k].tolist() for k in keys]
+    return tuple(MappingProxyType(dict(zip(keys, row, strict=True))) for row in zip(*values, strict=True))
 
 
 def _reasons_of(check: CheckResult) -> ObjectArray:
@@ -303,7 +310,7 @@ class _Grid:
 
 
 def _grid_of(check: CheckResult) -> _Grid:
-    """One check's tallied columns as (sites, legs) arrays: the values :func:`_core_of` puts in
+    """One check's tallied columns as (sites, legs) arrays: the values :func:`_core_columns` puts in
     the table (reported minutes, inf where no pathway), read from the check directly."""
     legs = check.legs
     return _Grid(
@@ -338,21 +345,24 @@ class Results:
         each check's rows are built once, by its own results, and shared."""
         return [c if c.results is self else c.results for c in self._checks.values()]
 
+    def _own_check(self) -> CheckResult | None:
+        """The check these results are the own results of (:meth:`of`), else None."""
+        parts = self._parts()
+        return parts[0] if len(parts) == 1 and isinstance(parts[0], CheckResult) else None
+
     @cached_property
-    def _core(self) -> pd.DataFrame:
-        """Every column but the reasons: what the tallies read."""
-        frames = [_core_of(p) if isinstance(p, CheckResult) else p._core for p in self._parts()]
-        if not frames:
-            return pd.DataFrame(columns=[c for c in COLUMNS if c != "reasons"])
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    def _own_columns(self) -> dict[str, npt.NDArray[Any]]:
+        """The own check's columns, reasons included (which cost re-checks: made when asked)."""
+        check = self._own_check()
+        assert check is not None, "only a check's own results hold its columns"
+        return {**_core_columns(check), "reasons": _reasons_of(check)}
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
         """The whole table; its reasons (which cost re-checks) are computed when first asked."""
-        parts = self._parts()
-        if len(parts) == 1 and isinstance(parts[0], CheckResult):
-            return self._core.assign(reasons=_reasons_of(parts[0]))[list(COLUMNS)]
-        frames = [p._frame for p in parts if isinstance(p, Results)]
+        if self._own_check() is not None:
+            return _frame_of(self._own_columns)
+        frames = [p._frame for p in self._parts() if isinstance(p, Results)]
         if not frames:
             return pd.DataFrame(columns=list(COLUMNS))
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -408,7 +418,10 @@ class Results:
 
     @cached_property
     def _records(self) -> dict[str, tuple[Mapping[str, Any], ...]]:
-        return {name: _read_only_records(self.rows(name)) for name in self._checks}
+        if self._own_check() is not None:
+            return {name: _records_of(self._own_columns) for name in self._checks}
+        parts = [p for p in self._parts() if isinstance(p, Results)]
+        return {name: part._records[name] for name, part in zip(self._checks, parts, strict=True)}
 
     def site_records(self, site: int, condition: str | None = None) -> tuple[Mapping[str, Any], ...]:
         """One site's rows (by its index in the scenario), legs in order."""

@@ -407,9 +407,12 @@ class _Explainer:
         responders = self.lifted(Change(first_responders=True), no_responders)
 
         reasons: dict[tuple[int, Leg], list[Reason]] = {}
-        for s in self.sites:
+        access_problems = self.router.access_problems(
+            a.site_lat_deg[self.sites], a.site_lon_deg[self.sites], season
+        )
+        for s, access_problem in zip(self.sites, access_problems, strict=True):
             site = scenario.sites[s]
-            access = _road_access(self.router.access_problem(site.lat, site.lon, season))
+            access = _road_access(access_problem)
             for i, leg in enumerate(result.legs):
                 if not self.failing[i, s]:
                     continue

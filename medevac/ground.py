@@ -59,8 +59,8 @@ class GroundRouter(Protocol):
         """
         ...
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        """Why a point has no ground access (for explanations), or ``None`` when it has."""
+    def access_problems(self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season) -> list[str | None]:
+        """Per point, why it has no ground access (for explanations), or ``None`` when it has."""
         ...
 
 
@@ -165,8 +165,8 @@ class GeodesicRouter:
         """Zeros: the no-roads estimate has a notional road everywhere, so nothing is carried."""
         return np.zeros((len(from_lat_deg), len(to_lat_deg)))
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        return None
+    def access_problems(self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season) -> list[str | None]:
+        return [None] * len(lat_deg)
 
 
 class CachedRouter:
@@ -231,11 +231,20 @@ class CachedRouter:
         shared._columns, shared._matrices = self._columns, self._matrices
         return shared
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        key = (float(lat_deg), float(lon_deg), season)
-        if key not in self._access:
-            self._access[key] = self.inner.access_problem(lat_deg, lon_deg, season)
-        return self._access[key]
+    def access_problems(self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season) -> list[str | None]:
+        keys = [
+            (lat, lon, season)
+            for lat, lon in zip(
+                np.asarray(lat_deg, float).tolist(), np.asarray(lon_deg, float).tolist(), strict=True
+            )
+        ]
+        missing = list(dict.fromkeys(key for key in keys if key not in self._access))
+        if missing:
+            lat = np.array([key[0] for key in missing])
+            lon = np.array([key[1] for key in missing])
+            for key, problem in zip(missing, self.inner.access_problems(lat, lon, season), strict=True):
+                self._access[key] = problem
+        return [self._access[key] for key in keys]
 
     def carry_km(
         self,

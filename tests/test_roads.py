@@ -20,6 +20,7 @@ import pytest
 import shapely
 
 from medevac.geo import FloatArray, distance_km
+from medevac.ground import CachedRouter
 from medevac.model import Ground, Season
 from medevac.roads import (
     RoadRouter,
@@ -179,6 +180,29 @@ def test_fixture_layer_by_hand_dry_wet_closures() -> None:
     assert flooded.access_problem(*e, "wet") == (
         "in the wet season its road does not connect to any facility (roads closed)"
     )
+
+
+def test_access_problems_of_many_points_at_once_are_each_point_s_own() -> None:
+    """One batch (one snap, one routing) says for each point what it says of that point alone:
+    a closed road, a road cut in the wet season, an open one, far from any road, an island."""
+    ground = Ground(roads="equator.geojson")
+    settings = SpeedSettings.from_ground(ground)
+    flooded = RoadRouter(
+        load_network(DATA / "equator.geojson", settings, (DATA / "flood.geojson",)),
+        ground,
+        np.zeros(1),
+        np.zeros(1),
+    )
+    points = [(0.1, 0.1), (0.1, 0.2), (0.0, 0.1), (0.5, 0.1), (0.0, 0.0), (0.05, 0.15)]
+    lat, lon = (np.array(values) for values in zip(*points, strict=True))
+    for season in ("dry", "wet"):
+        alone = [flooded.access_problem(la, lo, season) for la, lo in points]
+        assert flooded.access_problems(lat, lon, season) == alone
+        assert CachedRouter(flooded).access_problems(lat, lon, season) == alone
+    wet = flooded.access_problems(lat, lon, "wet")
+    assert wet[0] == "its nearest road is closed in the wet season"
+    assert wet[1] == "in the wet season its road does not connect to any facility (roads closed)"
+    assert wet[2] is None and wet[3] is not None and wet[3].startswith("no road within 10 km")
 
 
 def test_scenario_speed_tables_override_the_defaults() -> None:

@@ -9,6 +9,7 @@ from typing import Literal
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
@@ -254,35 +255,56 @@ class RoadRouter:
 
     def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""
-        point_snap = snap(self.network, np.array([lat_deg]), np.array([lon_deg]), self.ground.snap_to)
-        gap_km = float(point_snap.access_km[0])
+        return self.access_problems(np.array([lat_deg]), np.array([lon_deg]), season)[0]
+
+    def access_problems(self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season) -> list[str | None]:
+        """Per point, why it has no ground access (``None`` when it has): too far from any
+        road, or cut off from the facilities. All points at once: one snap and one routing."""
+        lat, lon = np.asarray(lat_deg, dtype=np.float64), np.asarray(lon_deg, dtype=np.float64)
         limit = self.ground.max_snap_km
-        if gap_km > limit:
-            return f"no road within {limit:g} km (nearest {gap_km:.1f} km)"
-        if len(self.facility_lat_deg) == 0:
-            return None
+        gap_km = snap(self.network, lat, lon, self.ground.snap_to).access_km
+        problems: list[str | None] = [
+            f"no road within {limit:g} km (nearest {km:.1f} km)" if km > limit else None
+            for km in gap_km.tolist()
+        ]
+        near = np.flatnonzero(gap_km <= limit)
+        if len(self.facility_lat_deg) == 0 or not len(near):
+            return problems
         facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg, self.ground.snap_to)
         if not np.isfinite(self.access_min(facility_snap)).any():
-            return f"no facility is within {limit:g} km of a road"
-        here_lat, here_lon = np.array([lat_deg]), np.array([lon_deg])
-        there_lat, there_lon = self.facility_lat_deg, self.facility_lon_deg
-
-        def connected(in_season: Season) -> bool:
-            out = self.travel_min(here_lat, here_lon, there_lat, there_lon, in_season)
-            if np.isfinite(out).any():
-                return True  # the way back is not needed to know
-            back = self.travel_min(there_lat, there_lon, here_lat, here_lon, in_season)
-            return bool(np.isfinite(back).any())
-
-        if connected(season):
-            return None
+            for i in near:
+                problems[i] = f"no facility is within {limit:g} km of a road"
+            return problems
+        cut_off = near[~self._connected(lat[near], lon[near], season)]
+        if not len(cut_off):
+            return problems
         forward, backward = self.network.seg_min[season]
-        segment = int(point_snap.segment[0])
-        if np.isinf(forward[segment]) and np.isinf(backward[segment]):
-            return "its nearest road is closed" + (" in the wet season" if season == "wet" else "")
-        if season == "wet" and connected("dry"):
-            return "in the wet season its road does not connect to any facility (roads closed)"
-        return "its road does not connect to any facility"
+        segment = snap(self.network, lat[cut_off], lon[cut_off], self.ground.snap_to).segment
+        closed = np.isinf(forward[segment]) & np.isinf(backward[segment])
+        in_the_dry = (
+            self._connected(lat[cut_off], lon[cut_off], "dry")
+            if season == "wet"
+            else np.zeros(len(cut_off), dtype=bool)
+        )
+        for i, shut, dry in zip(cut_off.tolist(), closed.tolist(), in_the_dry.tolist(), strict=True):
+            if shut:
+                problems[i] = "its nearest road is closed" + (" in the wet season" if season == "wet" else "")
+            elif dry:
+                problems[i] = "in the wet season its road does not connect to any facility (roads closed)"
+            else:
+                problems[i] = "its road does not connect to any facility"
+        return problems
+
+    def _connected(self, lat: FloatArray, lon: FloatArray, season: Season) -> npt.NDArray[np.bool_]:
+        """Per point: a ground route to or from at least one facility in the season."""
+        there_lat, there_lon = self.facility_lat_deg, self.facility_lon_deg
+        out_min = self.travel_min(lat, lon, there_lat, there_lon, season)
+        connected: npt.NDArray[np.bool_] = np.asarray(np.isfinite(out_min).any(axis=1))
+        rest = np.flatnonzero(~connected)  # the way back is asked only where the way out is cut
+        if len(rest):
+            back = self.travel_min(there_lat, there_lon, lat[rest], lon[rest], season)
+            connected[rest] = np.isfinite(back).any(axis=0)
+        return connected
 
 
 def road_router(scenario: Scenario) -> RoadRouter:

@@ -89,19 +89,45 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
+        """The problem in the current language: the words around the file, key path, value and
+        what is allowed (those are given in the caller's language, or are data)."""
+        from medevac.i18n import format_template, gettext
+
         key_path = shorten(self.key_path, MAX_KEY_PATH_CHARS)
-        where = f"{self.file}: {key_path}" if key_path else self.file
-        found = "missing" if self.value is None else f"got {short_repr(self.value)}"
-        return f"{where}: {shorten(one_line(self.allowed), 2 * MAX_VALUE_CHARS)} ({found})"
+        if self.value is None:
+            found = gettext("missing")
+        else:
+            found = format_template(gettext("got {value}"), value=short_repr(self.value))
+        allowed = shorten(one_line(self.allowed), 2 * MAX_VALUE_CHARS)
+        if key_path:
+            template = gettext("{file}: {key_path}: {allowed} ({found})")
+            return format_template(template, file=self.file, key_path=key_path, allowed=allowed, found=found)
+        return format_template(
+            gettext("{file}: {allowed} ({found})"), file=self.file, allowed=allowed, found=found
+        )
 
 
 def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
     """One line per problem, at most ``limit`` of them, then a line counting the rest."""
+    from medevac.i18n import format_template, ngettext
+
     lines = [str(p) for p in problems[:limit]]
     if len(problems) > limit:
         more = len(problems) - limit
-        lines.append(f"... and {more:,} more problem{'s' if more > 1 else ''} (fix these first)")
+        template = ngettext(
+            "... and {more:,} more problem (fix these first)",
+            "... and {more:,} more problems (fix these first)",
+            more,
+        )
+        lines.append(format_template(template, more=more))
     return lines
+
+
+def error_line(message: str) -> str:
+    """An error as the command line prints it, in the current language: ``error: ...``."""
+    from medevac.i18n import format_template, gettext
+
+    return format_template(gettext("error: {message}"), message=message)
 
 
 class ScenarioError(ValueError, MedevacError):

@@ -26,6 +26,7 @@ from medevac.errors import (
     Problem,
     ScenarioError,
     error_line,
+    located,
     one_line,
     problem_lines,
     shorten,
@@ -251,8 +252,9 @@ def layer_problem(scenario: Scenario, source: str, error: LayerError) -> Problem
     message = str(error)
     for key, written in named:
         for path in (folder / written, (folder / written).resolve()):  # readers name either
-            if message.startswith(f"{path}: "):
-                return Problem(source, key, written, message[len(f"{path}: ") :])
+            prefix = located(path, "")  # the readers' own words: ``path: `` or ``path : ``
+            if message.startswith(prefix):
+                return Problem(source, key, written, message[len(prefix) :])
     return Problem(source, "ground.roads", ground.roads, message)
 
 

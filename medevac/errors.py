@@ -123,6 +123,15 @@ def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_SHOWN) 
     return lines
 
 
+def located(where: object, detail: str) -> str:
+    """A message about a file (or a scenario, a column) in the current language:
+    ``roads.gpkg: the graph has no edge`` / ``roads.gpkg : ...``. ``located(where, "")`` is
+    the prefix, which :func:`medevac.cli.layer_problem` strips to file the rest under a key."""
+    from medevac.i18n import format_template, gettext
+
+    return format_template(gettext("{where}: {detail}"), where=where, detail=detail)
+
+
 def error_line(message: str) -> str:
     """An error as the command line prints it, in the current language: ``error: ...``."""
     from medevac.i18n import format_template, gettext

@@ -245,14 +245,13 @@ _TIMELINE_KEY = re.compile(r"^timeline\.(?P<key>\w+)$")
 def locate(problem: Problem, orders: Mapping[str, Sequence[tuple[int, str]]]) -> Problem:
     """A problem of the edited scenario at the table row and column it comes from.
 
-        ``orders`` gives, per table, each entry's row number and id in the scenario's order
-        (:func:`rows_after`); a problem of no table row is returned as it is.
+    ``orders`` gives, per table, each entry's row number and id in the scenario's order
+    (:func:`rows_after`); a problem of no table row is returned as it is.
 
-        >>> from medevac.errors import Problem
-    from medevac.i18n import N_, format_template, gettext
-        >>> str(locate(Problem("<what-if>", "sites[1].lat", 95, "must be at most 90"),
-        ...            {"sites": [(1, "a"), (3, "c")]}))
-        "sites table: row 3 ('c'), column lat: must be at most 90 (got 95)"
+    >>> from medevac.errors import Problem
+    >>> str(locate(Problem("<what-if>", "sites[1].lat", 95, "must be at most 90"),
+    ...            {"sites": [(1, "a"), (3, "c")]}))
+    "sites table: row 3 ('c'), column lat: must be at most 90 (got 95)"
     """
     allowed = _in_cell_words(problem.allowed)  # the file's wording, as a table's cell is told
     timeline = _TIMELINE_KEY.match(problem.key_path)

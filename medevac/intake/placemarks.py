@@ -100,14 +100,13 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
         if point.name and "name" not in cells:
             cells["name"] = (point.name, row.at("name"))
         if point.lon_lat is None:
-            table.problems.append(
-                row.at("coordinates").problem(point.geometry, gettext("a point (one lon,lat position)"))
-            )
+            where = row.at(gettext("coordinates"))
+            table.problems.append(where.problem(point.geometry, gettext("a point (one lon,lat position)")))
             reported |= {"lat", "lon"}
         else:
             lon, lat = point.lon_lat
-            cells["lat"] = (lat, row.at("coordinates"))
-            cells["lon"] = (lon, row.at("coordinates"))
+            cells["lat"] = (lat, row.at(gettext("coordinates")))
+            cells["lon"] = (lon, row.at(gettext("coordinates")))
         table.records.append(Record(row, cells, frozenset(reported)))
     table.columns = sorted({name for record in table.records for name in record.cells})
     for name, count in unknown.items():

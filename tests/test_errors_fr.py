@@ -493,3 +493,29 @@ def test_french_numbers_in_problems_take_the_decimal_comma_and_coordinates_keep_
     assert "le sommet en lon 500000.0, lat 1500000.0" in french["metres"]  # coordinates: data
     assert "a scenario file must be at most 0.0001 MB" in english["too big"]
     assert "un fichier de scénario doit faire au plus 0,0001 Mo" in french["too big"]
+
+
+def test_a_library_export_over_a_file_is_refused_in_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``medevac library`` speaks English whole for now (its headlines are not all translated):
+    as a translated command its refusal is French; the library's own errors follow their
+    block of :mod:`medevac.messages` (``LIBRARY_ERRORS``), translated with the app's words."""
+    from medevac.library import Library
+    from medevac.scenario import parse_scenario
+
+    library = tmp_path / "library.sqlite"
+    saved = Library(library).save(parse_scenario(MINIMAL), (), "as is")
+    out = tmp_path / "variant.yaml"
+    out.write_text("kept\n", encoding="utf-8")
+    argv = ("library", "export", str(saved.id), "--out", str(out), "--library", str(library))
+    status, _, english = _main(*argv, "--lang", "en")
+    expected = f"error: output already exists: {out} (use --force to overwrite, or choose another --out)\n"
+    assert (status, english) == (2, expected)
+    monkeypatch.setattr(cli, "TRANSLATED_COMMANDS", cli.TRANSLATED_COMMANDS | {"library"})
+    status, _, french = _main(*argv, "--lang", "fr")
+    expected = (
+        f"erreur : la sortie existe déjà : {out} (--force pour l'écraser, ou choisissez un autre --out)\n"
+    )
+    assert (status, french) == (2, expected)
+    assert out.read_text(encoding="utf-8") == "kept\n"

@@ -519,3 +519,14 @@ def test_a_library_export_over_a_file_is_refused_in_french(
     )
     assert (status, french) == (2, expected)
     assert out.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_medevac_lang_chooses_the_language_of_the_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(MINIMAL.replace("lat: 0, lon: 0}", "lat: 0}"), encoding="utf-8")
+    monkeypatch.setenv("MEDEVAC_LANG", "fr")
+    status, _, french = _main("validate", str(path))
+    assert (status, french) == (2, f"erreur : {path} : facilities[0].lon : clé obligatoire (manquante)\n")
+    assert i18n.current_language() == "en"  # the command's language was its own

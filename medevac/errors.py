@@ -4,6 +4,10 @@ Messages show what a file holds, and a hostile file can hold anything: a key of 
 characters, or a value that aliases expand into billions of items. So shown values and key
 paths are cut to a few hundred characters (:func:`shorten`, :func:`short_repr`), and at
 most :data:`MAX_PROBLEMS_SHOWN` problems are listed, then how many more there are.
+
+Messages speak the current language (:mod:`medevac.i18n`, which imports this module: hence its
+functions imported where they are used). What a problem allows is said when it is raised; its
+frame (``file: key: ... (got ...)``) when it is shown.
 """
 
 from __future__ import annotations

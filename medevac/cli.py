@@ -20,7 +20,17 @@ from typing import Any
 
 from medevac import i18n, messages
 from medevac.check import CheckResult, check
-from medevac.errors import LayerError, MedevacError, Problem, ScenarioError, one_line, problem_lines, shorten
+from medevac.errors import (
+    LayerError,
+    MedevacError,
+    Problem,
+    ScenarioError,
+    error_line,
+    located,
+    one_line,
+    problem_lines,
+    shorten,
+)
 from medevac.model import PathFile, Scenario
 from medevac.scenario import json_schema_text, load_scenario, scenario_warnings
 
@@ -175,26 +185,26 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except LayerError as error:
         if scenario is None:
-            print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
+            print(error_line(shorten(one_line(str(error)), MAX_MESSAGE_CHARS)), file=sys.stderr)
         else:
             _print_problems([layer_problem(scenario, args.scenario, error)])
         return EXIT_BAD_INPUT
     except MedevacError as error:
-        print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
+        print(error_line(shorten(one_line(str(error)), MAX_MESSAGE_CHARS)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:  # an output that cannot be written: a read-only folder, a full disk
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        print(error_line(f"{where}{error.strerror or error}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:
         if os.environ.get("MEDEVAC_TRACEBACK"):
             raise
         text = shorten(one_line(f"{type(error).__name__}: {error}"), MAX_MESSAGE_CHARS)
-        print(
-            f"error: internal error: {text}; please report it with the scenario file "
-            "(MEDEVAC_TRACEBACK=1 shows the traceback)",
-            file=sys.stderr,
+        template = i18n.gettext(
+            "internal error: {text}; please report it with the scenario file "
+            "(MEDEVAC_TRACEBACK=1 shows the traceback)"
         )
+        print(error_line(i18n.format_template(template, text=text)), file=sys.stderr)
         return EXIT_INTERNAL
     if args.fail_on_gap and not result.meets_all.all():
         return EXIT_GAP
@@ -203,7 +213,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for line in problem_lines(problems):
-        print(f"error: {line}", file=sys.stderr)
+        print(error_line(line), file=sys.stderr)
 
 
 def layer_problems(scenario: Scenario, source: str) -> list[Problem]:
@@ -242,8 +252,9 @@ def layer_problem(scenario: Scenario, source: str, error: LayerError) -> Problem
     message = str(error)
     for key, written in named:
         for path in (folder / written, (folder / written).resolve()):  # readers name either
-            if message.startswith(f"{path}: "):
-                return Problem(source, key, written, message[len(f"{path}: ") :])
+            prefix = located(path, "")  # the readers' own words: ``path: `` or ``path : ``
+            if message.startswith(prefix):
+                return Problem(source, key, written, message[len(prefix) :])
     return Problem(source, "ground.roads", ground.roads, message)
 
 

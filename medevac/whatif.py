@@ -35,6 +35,7 @@ from medevac import messages
 from medevac.check import CheckResult, check, make_router
 from medevac.errors import Problem, ScenarioError
 from medevac.ground import CachedRouter, GeodesicRouter, GroundRouter
+from medevac.i18n import format_template, gettext
 from medevac.model import Level, Light, Scenario, Season, StandardName
 from medevac.results import ALL_LEGS, LegDelta, Results, SiteChange, leg_minutes
 from medevac.scenario import scenario_from_mapping, scenario_to_mapping
@@ -242,15 +243,17 @@ def apply_edits(scenario: Scenario, edits: Iterable[Edit]) -> Scenario:
 
 
 def _problem(number: int, edit: Edit, value: object, allowed: str) -> ScenarioError:
-    return ScenarioError([Problem(WHATIF_SOURCE, f"edit {number + 1} ({describe(edit)})", value, allowed)])
+    where = format_template(gettext("edit {number} ({edit})"), number=number + 1, edit=describe(edit))
+    return ScenarioError([Problem(WHATIF_SOURCE, where, value, allowed)])
 
 
 def _entry(data: dict[str, Any], key: str, entry_id: str, number: int, edit: Edit) -> dict[str, Any]:
     for item in data.get(key, []):
         if item.get("id") == entry_id:
             return item  # type: ignore[no-any-return]
-    known = ", ".join(str(item.get("id")) for item in data.get(key, [])) or "none"
-    raise _problem(number, edit, entry_id, f"must name one of the {key} ({known})")
+    known = ", ".join(str(item.get("id")) for item in data.get(key, [])) or gettext("none")
+    allowed = format_template(gettext("must name one of the {key} ({known})"), key=key, known=known)
+    raise _problem(number, edit, entry_id, allowed)
 
 
 def _location(point: Point) -> dict[str, float]:
@@ -312,7 +315,8 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
     elif isinstance(edit, SetTimeline):
         for key, _ in edit.values:
             if key not in TIMELINE_KEYS:
-                raise _problem(number, edit, key, "timeline keys are " + ", ".join(TIMELINE_KEYS))
+                allowed = format_template(gettext("timeline keys are {keys}"), keys=", ".join(TIMELINE_KEYS))
+                raise _problem(number, edit, key, allowed)
         data["timeline"] = {**data.get("timeline", {}), **dict(edit.values)}
     elif isinstance(edit, SetConvoyFactor):
         data["ground"] = {**data.get("ground", {}), "convoy_factor": edit.factor}
@@ -355,7 +359,8 @@ def _set_path(entry: dict[str, Any], key: str, value: EntryValue) -> None:
 
 def _apply_table_edit(data: dict[str, Any], edit: SetEntry | AddEntry | RemoveEntry, number: int) -> None:
     if edit.table not in ENTRY_TABLES:
-        raise _problem(number, edit, edit.table, "tables are " + ", ".join(ENTRY_TABLES))
+        allowed = format_template(gettext("tables are {tables}"), tables=", ".join(ENTRY_TABLES))
+        raise _problem(number, edit, edit.table, allowed)
     if isinstance(edit, AddEntry):
         entry: dict[str, Any] = {}
         for key, value in edit.values:

@@ -49,6 +49,7 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
         MAX_BUFFER_KM,
         CoverageInputError,
         MissionArea,
+        buffer_allowed,
         grid_over,
         read_polygons,
         scenario_area,
@@ -58,16 +59,20 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
     from medevac.errors import Problem
     from medevac.export import vector_paths
     from medevac.files import check_outputs, ensure_writable
+    from medevac.i18n import format_template, gettext
 
     target = Path(args.out)
     if args.all_conditions and (args.light or args.season):
         raise CoverageInputError(
-            Problem("--all-conditions", "", "with --light/--season", "either --all-conditions or overrides")
+            Problem(
+                "--all-conditions",
+                "",
+                gettext("with --light/--season"),
+                gettext("either --all-conditions or overrides"),
+            )
         )
     if not 0 <= args.buffer_km <= MAX_BUFFER_KM:  # also refuses NaN
-        raise CoverageInputError(
-            Problem("--buffer-km", "", args.buffer_km, f"a margin in km from 0 to {MAX_BUFFER_KM:,.0f}")
-        )
+        raise CoverageInputError(Problem("--buffer-km", "", args.buffer_km, buffer_allowed()))
     check_target(target)
     # Refuse early, before a long run, if the layers are already there or cannot be written
     # (rasters, named by the conditions computed, are checked below).
@@ -80,7 +85,14 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
     grid = grid_over(area, args.cell_km, no_landing)
     if len(grid) == 0:
         raise CoverageInputError(
-            Problem("--cell-km", "", args.cell_km, f"cells smaller than the area ({area.area_km2:,.1f} km2)")
+            Problem(
+                "--cell-km",
+                "",
+                args.cell_km,
+                format_template(
+                    gettext("cells smaller than the area ({area_km2:,.1f} km2)"), area_km2=area.area_km2
+                ),
+            )
         )
     if args.all_conditions:
         conditions = CONDITIONS

@@ -18,6 +18,7 @@ from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
 from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
 from medevac.files import atomic_outputs, ensure_writable
+from medevac.i18n import gettext
 
 __all__ = [
     "LAYER_NAMES",
@@ -137,12 +138,19 @@ def check_target(target: Path) -> None:
 
     if target.suffix and target.suffix.lower() != GEOPACKAGE_SUFFIX:
         raise CoverageInputError(
-            Problem("--out", "", str(target), "a .gpkg file, or a folder to hold one GeoJSON file per layer")
+            Problem(
+                "--out",
+                "",
+                str(target),
+                gettext("a .gpkg file, or a folder to hold one GeoJSON file per layer"),
+            )
         )
     if target.suffix.lower() == GEOPACKAGE_SUFFIX and target.is_dir():
-        raise CoverageInputError(Problem("--out", "", str(target), "a .gpkg file, not a folder"))
+        raise CoverageInputError(Problem("--out", "", str(target), gettext("a .gpkg file, not a folder")))
     if not target.suffix and target.exists() and not target.is_dir():
-        raise CoverageInputError(Problem("--out", "", str(target), "a folder for the GeoJSON layers"))
+        raise CoverageInputError(
+            Problem("--out", "", str(target), gettext("a folder for the GeoJSON layers"))
+        )
 
 
 def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> list[Path]:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import gettext
 
 EXIT_OK = 0
 
@@ -56,15 +57,20 @@ def run(args: argparse.Namespace) -> int:
 def _out_problems(out: Path, force: bool, inputs: list[Path]) -> list[Problem]:
     problems = []
     if out.is_dir():
-        problems.append(Problem(str(out), "--out", str(out), "a file name, not a folder"))
+        problems.append(Problem(str(out), "--out", str(out), gettext("a file name, not a folder")))
     elif out.exists() and not force:
         problems.append(
-            Problem(str(out), "--out", str(out), "a file that does not exist yet (use --force to replace it)")
+            Problem(
+                str(out),
+                "--out",
+                str(out),
+                gettext("a file that does not exist yet (use --force to replace it)"),
+            )
         )
     if not out.parent.is_dir():
-        problems.append(Problem(str(out), "--out", str(out.parent), "an existing folder"))
+        problems.append(Problem(str(out), "--out", str(out.parent), gettext("an existing folder")))
     if any(out.resolve() == path.resolve() for path in inputs):
-        problems.append(Problem(str(out), "--out", str(out), "a file other than the inputs"))
+        problems.append(Problem(str(out), "--out", str(out), gettext("a file other than the inputs")))
     return problems
 
 
@@ -114,7 +120,9 @@ def run_template(args: argparse.Namespace) -> int:
     source = Path(args.from_scenario) if args.from_scenario else None
     problems = _out_problems(out, args.force, [source] if source else [])
     if out.suffix.lower() != ".xlsx":
-        problems.append(Problem(str(out), "--out", out.suffix or "no suffix", "a .xlsx workbook"))
+        problems.append(
+            Problem(str(out), "--out", out.suffix or gettext("no suffix"), gettext("a .xlsx workbook"))
+        )
     scenario = None
     if source is not None:
         try:

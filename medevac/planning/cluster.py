@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 from medevac.planning.robustness import Judge
 from medevac.variants import VariantCore
 
@@ -132,7 +133,7 @@ def _connect(scheduler: str) -> tuple[Any, Any]:
         workers_text = scheduler.partition(":")[2] or "2"
         if not workers_text.isdigit() or int(workers_text) < 1:
             raise ScenarioError(
-                [Problem("--scheduler", "", scheduler, "local, local:N (N >= 1) or tcp://HOST:PORT")]
+                [Problem("--scheduler", "", scheduler, gettext("local, local:N (N >= 1) or tcp://HOST:PORT"))]
             )
         cluster = LocalCluster(
             n_workers=int(workers_text), threads_per_worker=1, processes=True, dashboard_address=None
@@ -143,6 +144,13 @@ def _connect(scheduler: str) -> tuple[Any, Any]:
             return Client(scheduler, timeout=10), None
         except OSError as error:
             raise ScenarioError(
-                [Problem("--scheduler", "", scheduler, f"a reachable Dask scheduler ({error})")]
+                [
+                    Problem(
+                        "--scheduler",
+                        "",
+                        scheduler,
+                        format_template(gettext("a reachable Dask scheduler ({reason})"), reason=error),
+                    )
+                ]
             ) from None
-    raise ScenarioError([Problem("--scheduler", "", scheduler, "local, local:N or tcp://HOST:PORT")])
+    raise ScenarioError([Problem("--scheduler", "", scheduler, gettext("local, local:N or tcp://HOST:PORT"))])

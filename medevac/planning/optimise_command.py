@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 from medevac.model import LEVEL_RANK, Level, Scenario
 from medevac.planning.candidates import load_candidates
 from medevac.planning.optimise import Question, Solution, optimise, parse_conditions, placement_edits
@@ -66,10 +67,10 @@ def _counted(option: str, texts: list[str], known: set[str] | None) -> list[tupl
             continue
         match = _COUNT.match(text)
         if not match:
-            raise ScenarioError([Problem(option, "", text, "WHAT or WHATxN")])
+            raise ScenarioError([Problem(option, "", text, gettext("WHAT or WHATxN"))])
         count = int(match["count"] or 1)
         if count < 1:
-            raise ScenarioError([Problem(option, "", text, "a count of at least 1")])
+            raise ScenarioError([Problem(option, "", text, gettext("a count of at least 1"))])
         wanted.append((match["what"], count))
     return wanted
 
@@ -79,27 +80,31 @@ def question_of(scenario: Scenario, args: argparse.Namespace) -> Question:
     facilities = _counted("--add-facility", args.add_facility, set(LEVEL_RANK))
     for level, _ in facilities:
         if level not in LEVEL_RANK:
-            raise ScenarioError([Problem("--add-facility", "", level, "a level: " + ", ".join(LEVEL_RANK))])
+            allowed = format_template(gettext("a level: {levels}"), levels=", ".join(LEVEL_RANK))
+            raise ScenarioError([Problem("--add-facility", "", level, allowed)])
     airframe_ids = {a.id for a in scenario.airframes}
     airframes = _counted("--add-airframe", args.add_airframe, airframe_ids)
     for like, _ in airframes:
         if like not in airframe_ids:
-            known = ", ".join(sorted(airframe_ids)) or "none"
-            raise ScenarioError([Problem("--add-airframe", "", like, f"the id of an airframe ({known})")])
+            known = ", ".join(sorted(airframe_ids)) or gettext("none")
+            allowed = format_template(gettext("the id of an airframe ({ids})"), ids=known)
+            raise ScenarioError([Problem("--add-airframe", "", like, allowed)])
     known_ids = airframe_ids | {f.id for f in scenario.facilities}
     for asset_id in args.move:
         if asset_id not in known_ids:
-            raise ScenarioError([Problem("--move", "", asset_id, "the id of an airframe or a facility")])
+            raise ScenarioError(
+                [Problem("--move", "", asset_id, gettext("the id of an airframe or a facility"))]
+            )
     if args.time_limit is not None and not args.time_limit > 0:
-        raise ScenarioError([Problem("--time-limit", "", args.time_limit, "seconds, more than 0")])
+        raise ScenarioError([Problem("--time-limit", "", args.time_limit, gettext("seconds, more than 0"))])
     if not (facilities or airframes or args.move):
         raise ScenarioError(
             [
                 Problem(
                     "optimise",
                     "",
-                    "nothing to place",
-                    "at least one --add-facility, --add-airframe or --move",
+                    gettext("nothing to place"),
+                    gettext("at least one --add-facility, --add-airframe or --move"),
                 )
             ]
         )
@@ -164,7 +169,7 @@ def run(scenario: Scenario, args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not args.force:
         raise ScenarioError(
-            [Problem(str(out), "", str(out), "already exists; choose another name or --force")]
+            [Problem(str(out), "", str(out), gettext("already exists; choose another name or --force"))]
         )
     candidates = load_candidates(scenario, args.candidates)
     solution = optimise(scenario, question, candidates, time_limit_s=args.time_limit)

@@ -8,6 +8,7 @@ import json
 import math
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import gettext
 from medevac.model import Scenario
 from medevac.planning.cluster import announce, estimate_s, judging
 from medevac.planning.daylight import Profile, profile
@@ -57,7 +58,9 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
 def run_robustness(scenario: Scenario, args: argparse.Namespace) -> int:
     conditions = parse_conditions(args.conditions, scenario)
     if args.samples < 1:
-        raise ScenarioError([Problem("--samples", "", args.samples, "a number of draws of at least 1")])
+        raise ScenarioError(
+            [Problem("--samples", "", args.samples, gettext("a number of draws of at least 1"))]
+        )
     core = VariantCore(scenario)
     progress = not args.no_progress
     if args.n_minus_1:
@@ -84,9 +87,11 @@ def run_profile(scenario: Scenario, args: argparse.Namespace) -> int:
     try:
         date = dt.date.fromisoformat(args.date)
     except ValueError:
-        raise ScenarioError([Problem("--date", "", args.date, "a date as YYYY-MM-DD")]) from None
+        raise ScenarioError([Problem("--date", "", args.date, gettext("a date as YYYY-MM-DD"))]) from None
     if not (math.isfinite(args.utc_offset) and -14 <= args.utc_offset <= 14):
-        raise ScenarioError([Problem("--utc-offset", "", args.utc_offset, "hours from UTC, -14 to 14")])
+        raise ScenarioError(
+            [Problem("--utc-offset", "", args.utc_offset, gettext("hours from UTC, -14 to 14"))]
+        )
     with judging(args.scheduler, progress=not args.no_progress) as judge:
         result = profile(scenario, date, args.season, judge=judge)
     if args.format == "json":

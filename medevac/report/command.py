@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from medevac.coverage.grid import CoverageInputError
+from medevac.coverage.grid import CoverageInputError, cell_size_allowed
 from medevac.errors import Problem
 from medevac.i18n import format_template, gettext
 from medevac.model import Scenario
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(scenario: Scenario, args: argparse.Namespace) -> int:
     """Write the report and say where, and how long it took."""
     if args.cell_km is not None and not args.cell_km > 0:
-        raise CoverageInputError(Problem("--cell-km", "", args.cell_km, "a cell size in km greater than 0"))
+        raise CoverageInputError(Problem("--cell-km", "", args.cell_km, cell_size_allowed()))
     from medevac.report.build import load_variants, write_report
 
     written = write_report(

@@ -13,8 +13,9 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, located
 from medevac.geo import FloatArray, distance_km
+from medevac.i18n import gettext
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
 from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
@@ -62,7 +63,7 @@ def _load_cached(
         warnings.warn(message, RoadDataWarning, stacklevel=3)
     lines = lines[classes.drivable].reset_index(drop=True)
     if len(lines) == 0:
-        raise RoadDataError(f"{path}: the layer holds no drivable road")
+        raise RoadDataError(located(path, gettext("the layer holds no drivable road")))
     table = pd.DataFrame(lines.drop(columns=lines.geometry.name))
     speeds = line_speeds(table, settings, str(path))
     polygons = [read_closure_polygons(Path(p)) for p, _ in closures]
@@ -314,7 +315,9 @@ def road_router(scenario: Scenario) -> RoadRouter:
     """
     ground = scenario.ground
     if not ground.roads:
-        raise RoadDataError(f"{scenario.name}: the scenario names no road layer (ground.roads)")
+        raise RoadDataError(
+            located(scenario.name, gettext("the scenario names no road layer (ground.roads)"))
+        )
     folder = scenario.source_dir
     network = load_network(
         folder / ground.roads,

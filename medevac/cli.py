@@ -59,7 +59,7 @@ SCENARIO_HELP = N_("scenario file (YAML, format v1)")
 
 def scenario_argument(parser: argparse.ArgumentParser) -> None:
     """The ``scenario`` positional every scenario command takes, named in the reader's language."""
-    parser.add_argument("scenario", metavar=i18n.gettext("SCENARIO"), help=i18n.gettext(SCENARIO_HELP))
+    parser.add_argument("scenario", metavar=i18n.gettext("scenario"), help=i18n.gettext(SCENARIO_HELP))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,10 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         languages=", ".join(i18n.LANGUAGES),
         variable=i18n.ENVIRONMENT_VARIABLE,
     )
-    # Before the command (medevac --lang fr check ...) or among its options; a command's
-    # --lang, when given, wins, and when not, leaves the one before it (SUPPRESS: no default).
+    # Before the command (medevac --lang fr check ...), after it (medevac library --lang fr
+    # list) or among its options; the last given wins (SUPPRESS: a parser's --lang not given
+    # leaves the one before it).
     parser.add_argument("--lang", metavar=gettext("LANG"), help=lang_help)
-    for command in _leaf_parsers(commands):
+    for command in _all_parsers(commands):
         command.add_argument("--lang", metavar=gettext("LANG"), help=lang_help, default=argparse.SUPPRESS)
     return parser
 
@@ -146,16 +147,17 @@ def name_commands(commands: argparse._SubParsersAction[Any]) -> None:
     commands.metavar = "{" + ",".join(commands.choices) + "}"
 
 
-def _leaf_parsers(
+def _all_parsers(
     commands: argparse._SubParsersAction[Any],
 ) -> list[argparse.ArgumentParser]:
-    """The parsers that take a command's options: each command's, or each of its actions'
-    (``medevac library show ...``), so that ``--lang`` goes where the other options go."""
-    leaves: list[argparse.ArgumentParser] = []
+    """Each command's parser, and each of its actions' (``medevac library show ...``)."""
+    found: list[argparse.ArgumentParser] = []
     for command in commands.choices.values():
-        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
-        leaves += _leaf_parsers(nested[0]) if nested else [command]
-    return leaves
+        found.append(command)
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found += _all_parsers(action)
+    return found
 
 
 def _language_option(argv: Sequence[str]) -> str | None:

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-    variant_id = {"type": int, "metavar": "ID", "help": gettext("the variant's id (medevac library list)")}
+    variant_id = {"type": int, "metavar": "id", "help": gettext("the variant's id (medevac library list)")}
 
     def add(name: str, text: str) -> argparse.ArgumentParser:
         return actions.add_parser(name, parents=[common], help=text, description=text)
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     show.add_argument("--format", choices=("table", "json"), default="table")
     rename = add("rename", gettext("give a variant a new name"))
     rename.add_argument("id", **variant_id)  # type: ignore[arg-type]
-    rename.add_argument("name", metavar=gettext("NAME"), help=gettext("the variant's new name"))
+    rename.add_argument("name", metavar=gettext("name"), help=gettext("the variant's new name"))
     delete = add("delete", gettext("remove a variant"))
     delete.add_argument("id", **variant_id)  # type: ignore[arg-type]
     export = add("export", gettext("write a variant as a scenario file"))

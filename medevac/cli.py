@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add("check")
     scenario_argument(run)
-    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    format_argument(run, "json", "csv")
     light_and_season_arguments(run)
     run.add_argument("--fail-on-gap", action="store_true", help=gettext("exit 1 when any site fails a leg"))
 
@@ -128,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     for command in _all_parsers(commands):
         command.add_argument("--lang", metavar=gettext("LANG"), help=lang_help, default=argparse.SUPPRESS)
     return parser
+
+
+def format_argument(parser: argparse.ArgumentParser, *data: str) -> None:
+    """``--format table|...``: the text for a person (default) or the data (``json``, ``csv``)."""
+    parser.add_argument(
+        "--format",
+        choices=("table", *data),
+        default="table",
+        help=i18n.format_template(
+            i18n.gettext("table (default), or the data: {formats} (English in every language)"),
+            formats=", ".join(data),
+        ),
+    )
 
 
 def light_and_season_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,7 @@ EXIT_OK = 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from medevac.cli import name_commands
+    from medevac.cli import format_argument, name_commands
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -41,10 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing.add_argument(
         "--scenario", metavar=gettext("FILE"), help=gettext("only the variants of this scenario file")
     )
-    listing.add_argument("--format", choices=("table", "json"), default="table")
+    format_argument(listing, "json")
     show = add("show", gettext("one variant: its edits and headline"))
     show.add_argument("id", **variant_id)  # type: ignore[arg-type]
-    show.add_argument("--format", choices=("table", "json"), default="table")
+    format_argument(show, "json")
     rename = add("rename", gettext("give a variant a new name"))
     rename.add_argument("id", **variant_id)  # type: ignore[arg-type]
     rename.add_argument("name", metavar=gettext("name"), help=gettext("the variant's new name"))
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     compare = add("compare", gettext("the times that differ between two variants (B against A)"))
     compare.add_argument("a", type=int, metavar="A", help=gettext("the id of the variant compared against"))
     compare.add_argument("b", type=int, metavar="B", help=gettext("the id of the variant compared"))
-    compare.add_argument("--format", choices=("table", "csv"), default="table")
+    format_argument(compare, "csv")
     name_commands(actions)
 
 

@@ -39,7 +39,7 @@ HEAD: dict[tuple[str, bool], str] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from medevac.cli import scenario_argument
+    from medevac.cli import format_argument, scenario_argument
 
     scenario_argument(parser)
     parser.add_argument(
@@ -91,7 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar=gettext("SECONDS"),
         help=gettext("stop the solver, keep the best found"),
     )
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    format_argument(parser, "json")
     parser.add_argument(
         "--out",
         metavar=gettext("VARIANT.yaml"),

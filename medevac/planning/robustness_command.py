@@ -23,10 +23,10 @@ SCHEDULER_HELP = N_(
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    from medevac.cli import scenario_argument
+    from medevac.cli import format_argument, scenario_argument
 
     scenario_argument(parser)
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    format_argument(parser, "json")
     parser.add_argument("--scheduler", metavar="local[:N]|tcp://HOST:PORT", help=gettext(SCHEDULER_HELP))
     parser.add_argument(
         "--no-progress", action="store_true", help=gettext("no progress bar on standard error")

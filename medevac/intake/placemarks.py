@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from medevac.i18n import N_, format_template, gettext
 from medevac.intake.tables import COLUMNS, BadCellError, Record, Table, Where, is_empty, text
 
 KML_SUFFIXES = (".kml", ".kmz")
@@ -110,30 +109,11 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
             cells["lon"] = (lon, row.at("coordinates"))
         table.records.append(Record(row, cells, frozenset(reported)))
     table.columns = sorted({name for record in table.records for name in record.cells})
-    columns = ", ".join(column.name for column in COLUMNS[table.role])
     for name, count in unknown.items():
         table.warnings.append(
-            format_template(
-                gettext(IGNORED_TEXT[row_word]),
-                file=table.where.file,
-                name=name,
-                count=count,
-                role=table.role,
-                columns=columns,
-            )
+            f"{table.where.file}: {column_word} {name!r} ignored on {count} {row_word}(s) "
+            f"(not a column of {table.role}: {', '.join(column.name for column in COLUMNS[table.role])})"
         )
-
-
-IGNORED_TEXT: dict[str, str] = {
-    "placemark": N_(
-        "{file}: field {name!r} ignored on {count} placemark(s) (not a column of {role}: {columns})"
-    ),
-    "feature": N_(
-        "{file}: property {name!r} ignored on {count} feature(s) (not a column of {role}: {columns})"
-    ),
-}
-"""The warning for a field of the points that is not a column of their table, by what a
-point is called in the file (a KML placemark, a GeoJSON feature)."""
 
 
 def _unique_ids(points: list[_Point]) -> list[str | None]:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medevac.errors import Problem
-from medevac.i18n import format_template, gettext
 
 # -- where a value came from ----------------------------------------------------------------
 
@@ -652,14 +651,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem], list[str
             continue  # an empty sheet is no table: nothing replaces a base's entries
         if role not in ROLES:
             if role not in IGNORED_SHEETS:
-                warnings.append(
-                    format_template(
-                        gettext("{file}: sheet {name} ignored (the sheets read are {sheets})"),
-                        file=file,
-                        name=name,
-                        sheets=", ".join(ROLES),
-                    )
-                )
+                warnings.append(f"{file}: sheet {name} ignored (the sheets read are {', '.join(ROLES)})")
             continue
         tables[role] = table_from_rows(role, Where(file, name), rows, letters=True)
     if not tables:

@@ -340,13 +340,19 @@ def validated_text(source: str, facilities: int, airframes: int, sites: int, pat
     >>> validated_text("a.yaml", 3, 1, 2, 0)
     'a.yaml: valid (3 facilities, 1 airframe, 2 sites, 0 patrols)'
     """
+    counts = counts_text(facilities, airframes, sites, patrols)
+    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=counts)
+
+
+def counts_text(facilities: int, airframes: int, sites: int, patrols: int) -> str:
+    """A scenario's size, each kind in the language's plural: ``3 facilities, 1 airframe, ...``."""
     counts = [
         format_template(ngettext("{count} facility", "{count} facilities", facilities), count=facilities),
         format_template(ngettext("{count} airframe", "{count} airframes", airframes), count=airframes),
         format_template(ngettext("{count} site", "{count} sites", sites), count=sites),
         format_template(ngettext("{count} patrol", "{count} patrols", patrols), count=patrols),
     ]
-    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=", ".join(counts))
+    return ", ".join(counts)
 
 
 def warning_text(source: str, warning: str) -> str:
@@ -792,10 +798,20 @@ def edit_format_problem(code: str, **fields: object) -> str:
 
 def headline_text(headline: Headline) -> str:
     """``day, dry season: 2 of 3 sites, 250 of 300 personnel meet every leg``."""
-    return (
-        f"{condition_text(headline.light, headline.season)}: {headline.sites_meeting_all} of "
-        f"{headline.sites} sites, {headline.personnel_meeting_all:,} of {headline.personnel:,} "
-        "personnel meet every leg"
+    template = ngettext(  # the same English, a French singular for 0 or 1: "1 site sur 3"
+        "{condition}: {sites_meeting:,} of {sites:,} sites, "
+        "{personnel_meeting:,} of {personnel:,} personnel meet every leg",
+        "{condition}: {sites_meeting:,} of {sites:,} sites, "
+        "{personnel_meeting:,} of {personnel:,} personnel meet every leg",
+        headline.sites_meeting_all,
+    )
+    return format_template(
+        template,
+        condition=condition_text(headline.light, headline.season),
+        sites_meeting=headline.sites_meeting_all,
+        sites=headline.sites,
+        personnel_meeting=headline.personnel_meeting_all,
+        personnel=headline.personnel,
     )
 
 
@@ -807,13 +823,28 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
+LIBRARY_CONDITION: dict[str, str] = {
+    "day-dry": N_("day-dry sites"),
+    "day-wet": N_("day-wet sites"),
+    "night-dry": N_("night-dry sites"),
+    "night-wet": N_("night-wet sites"),
+}
+"""The heading of a condition's column in ``medevac library list``."""
+
+
 def library_table(variants: Sequence[SavedVariant], path: str) -> str:
     """The ``medevac library list`` table: one line per variant, its sites meeting every leg
     under each condition (``2/3``) in the last columns."""
     if not variants:
-        return f"no saved variants in {path}\n"
+        return format_template(gettext("no saved variants in {path}"), path=path) + "\n"
     conditions = list(dict.fromkeys(h.condition for v in variants for h in v.headline))
-    headers = ["id", "name", "scenario", "saved (UTC)", *(f"{c} sites" for c in conditions)]
+    headers = [
+        gettext("id"),
+        gettext("name"),
+        gettext("scenario"),
+        gettext("saved (UTC)"),
+        *(gettext(LIBRARY_CONDITION[c]) if c in LIBRARY_CONDITION else c for c in conditions),
+    ]
     rows = []
     for variant in variants:
         tallies = {h.condition: f"{h.sites_meeting_all}/{h.sites}" for h in variant.headline}
@@ -826,68 +857,124 @@ def library_table(variants: Sequence[SavedVariant], path: str) -> str:
                 *(tallies.get(c, "-") for c in conditions),
             ]
         )
-    lines = [f"{len(variants)} saved variant{'s' if len(variants) != 1 else ''} in {path}", ""]
+    count = len(variants)
+    head = ngettext("{count} saved variant in {path}", "{count} saved variants in {path}", count)
+    lines = [format_template(head, count=count, path=path), ""]
     lines += _table(headers, rows)
-    lines += ["", "sites meeting every leg, of all sites, under each light and season"]
+    lines += ["", gettext("sites meeting every leg, of all sites, under each light and season")]
     return "\n".join(lines) + "\n"
 
 
 def variant_details(variant: SavedVariant) -> str:
-    """The ``medevac library show`` text of one saved variant."""
+    """The ``medevac library show`` text of one saved variant (its edits as described when
+    saved, in the language of that moment; none: ``baseline`` in the current one)."""
+    description = gettext("baseline") if variant.edit_count == 0 else variant.description
     lines = [
-        f"variant {variant.id}: {variant.name}",
-        f"scenario: {variant.parent_name} (content key {variant.parent_key[:12]})",
-        f"saved: {variant.created_utc} by medevac {variant.medevac_version}",
-        f"edits ({variant.edit_count}): {variant.description}",
-        "headline:",
+        format_template(gettext("variant {id}: {name}"), id=variant.id, name=variant.name),
+        format_template(
+            gettext("scenario: {scenario} (content key {key})"),
+            scenario=variant.parent_name,
+            key=variant.parent_key[:12],
+        ),
+        format_template(
+            gettext("saved: {when} by medevac {version}"),
+            when=variant.created_utc,
+            version=variant.medevac_version,
+        ),
+        format_template(
+            gettext("edits ({count}): {description}"),
+            count=variant.edit_count,
+            description=description,
+        ),
+        gettext("headline:"),
         *(f"  {headline_text(h)}" for h in variant.headline),
     ]
     return "\n".join(lines) + "\n"
 
 
 def renamed_text(variant: SavedVariant, old_name: str) -> str:
-    return f"renamed variant {variant.id} from {old_name!r} to {variant.name!r}\n"
+    text = gettext("renamed variant {id} from {old!r} to {new!r}")
+    return format_template(text, id=variant.id, old=old_name, new=variant.name) + "\n"
 
 
 def deleted_text(variant: SavedVariant) -> str:
-    return f"deleted variant {variant.id} ({variant.name!r})\n"
+    return (
+        format_template(gettext("deleted variant {id} ({name!r})"), id=variant.id, name=variant.name) + "\n"
+    )
 
 
 def exported_text(variant: SavedVariant, path: str) -> str:
-    return f"wrote variant {variant.id} ({variant.name!r}) to {path}\n"
+    text = gettext("wrote variant {id} ({name!r}) to {path}")
+    return format_template(text, id=variant.id, name=variant.name, path=path) + "\n"
 
 
 def _minutes_or_none(value: float) -> str:
-    return f"{value:.1f}" if np.isfinite(value) else "none"
+    return format_template("{minutes:.1f}", minutes=value) if np.isfinite(value) else gettext("none")
+
+
+COMPARISON_VERDICT: dict[tuple[bool, bool], str] = {
+    (False, True): N_("now meets"),
+    (True, False): N_("now fails"),
+    (True, True): N_("meets"),
+    (False, False): N_("fails"),
+}
+"""A (site, leg)'s verdict in a comparison, by (meets in A, meets in B)."""
 
 
 def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: SavedVariant) -> str:
     """The ``medevac library compare`` text: the (condition, site, leg) whose time changed."""
     changed = [row for row in rows if row["changed"]]
-    head = f"variant {b.id} ({b.name!r}) against variant {a.id} ({a.name!r}), minutes from wounding"
+    head = format_template(
+        gettext("variant {b_id} ({b_name!r}) against variant {a_id} ({a_name!r}), minutes from wounding"),
+        a_id=a.id,
+        a_name=a.name,
+        b_id=b.id,
+        b_name=b.name,
+    )
     if not changed:
-        return f"{head}: no site's time changed under any condition\n"
-    headers = ["condition", "site", "leg", f"{a.id}", f"{b.id}", "change", "verdict"]
+        return (
+            format_template(gettext("{head}: no site's time changed under any condition"), head=head) + "\n"
+        )
+    headers = [
+        gettext("condition"),
+        gettext("site"),
+        gettext("leg"),
+        f"{a.id}",
+        f"{b.id}",
+        gettext("change"),
+        gettext("verdict"),
+    ]
     body = []
     for row in changed:
         before, after = float(row["time_min_a"]), float(row["time_min_b"])
         delta = float(row["delta_min"])
-        verdict = {
-            (False, True): "now meets",
-            (True, False): "now fails",
-        }.get((bool(row["meets_a"]), bool(row["meets_b"])), "meets" if row["meets_b"] else "fails")
+        verdict = COMPARISON_VERDICT[bool(row["meets_a"]), bool(row["meets_b"])]
         body.append(
             [
-                str(row["condition"]),
+                condition_name_text(str(row["condition"])),
                 str(row["site_id"]),
                 leg_text(row["leg"]),
                 _minutes_or_none(before),
                 _minutes_or_none(after),
-                f"{delta:+.1f}" if np.isfinite(delta) else "-",
-                verdict,
+                format_template("{delta:+.1f}", delta=delta) if np.isfinite(delta) else "-",
+                gettext(verdict),
             ]
         )
-    return "\n".join([f"{head}:", "", *_table(headers, body)]) + "\n"
+    return "\n".join([format_template(gettext("{head}:"), head=head), "", *_table(headers, body)]) + "\n"
+
+
+CONDITION_NAME: dict[str, str] = {
+    "day-dry": N_("day-dry"),
+    "day-wet": N_("day-wet"),
+    "night-dry": N_("night-dry"),
+    "night-wet": N_("night-wet"),
+}
+"""A condition's short name (``day-dry``), as a table's cell or column says it."""
+
+
+def condition_name_text(name: str) -> str:
+    """``day-dry`` in the current language (``jour-sec`` in French); another name as it is."""
+    return gettext(CONDITION_NAME[name]) if name in CONDITION_NAME else name
 
 
 # -- the app's planning tabs: robustness and optimise -------------------------------------------

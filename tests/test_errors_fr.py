@@ -431,15 +431,11 @@ def test_a_bad_road_layer_is_a_french_problem_under_its_key(tmp_path: Path) -> N
     assert status == 2 and french.startswith(f"erreur : {path} : ground.roads : la colonne 'class'")
 
 
-def test_a_bad_intake_table_is_french_through_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``medevac import`` speaks English whole until its printed words are translated: its
-    problems are French as soon as it is a translated command."""
+def test_a_bad_intake_table_is_french_through_the_command_line(tmp_path: Path) -> None:
+    """``medevac import``'s problems with a table, in French."""
     sites = tmp_path / "sites.csv"
     sites.write_text("id,lat,lon,kind\na,12°30N,1.5,bunker\n", encoding="utf-8")
     argv = ("import", "--sites", str(sites), "--out", str(tmp_path / "out.yaml"), "--lang", "fr")
-    monkeypatch.setattr(cli, "TRANSLATED_COMMANDS", cli.TRANSLATED_COMMANDS | {"import"})
     status, _, french = _main(*argv)
     assert status == 2
     assert french.splitlines() == [
@@ -495,9 +491,7 @@ def test_french_numbers_in_problems_take_the_decimal_comma_and_coordinates_keep_
     assert "un fichier de scénario doit faire au plus 0,0001 Mo" in french["too big"]
 
 
-def test_a_library_export_over_a_file_is_refused_in_french(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_library_export_over_a_file_is_refused_in_french(tmp_path: Path) -> None:
     """``medevac library`` speaks English whole for now (its headlines are not all translated):
     as a translated command its refusal is French; the library's own errors follow their
     block of :mod:`medevac.messages` (``LIBRARY_ERRORS``), translated with the app's words."""
@@ -512,7 +506,6 @@ def test_a_library_export_over_a_file_is_refused_in_french(
     status, _, english = _main(*argv, "--lang", "en")
     expected = f"error: output already exists: {out} (use --force to overwrite, or choose another --out)\n"
     assert (status, english) == (2, expected)
-    monkeypatch.setattr(cli, "TRANSLATED_COMMANDS", cli.TRANSLATED_COMMANDS | {"library"})
     status, _, french = _main(*argv, "--lang", "fr")
     expected = (
         f"erreur : la sortie existe déjà : {out} (--force pour l'écraser, ou choisissez un autre --out)\n"

@@ -18,10 +18,12 @@ from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
 from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
 from medevac.files import atomic_outputs, ensure_writable
-from medevac.i18n import gettext
+from medevac.i18n import format_template, gettext
+from medevac.standards import Leg
 
 __all__ = [
     "LAYER_NAMES",
+    "band_description",
     "cells_frame",
     "check_target",
     "isochrones_frame",
@@ -153,6 +155,22 @@ def check_target(target: Path) -> None:
         )
 
 
+def band_description(leg: Leg, light: str, season: str) -> str:
+    """A GeoTIFF band's description, as GIS software shows it, in the current language; the
+    values are data (minutes, ``inf``, nodata).
+
+    >>> band_description("surgery", "night", "wet")
+    'surgery: minutes from wounding, night, wet season (inf: no pathway; nodata: outside the area)'
+    """
+    from medevac import messages
+
+    return format_template(
+        gettext("{leg}: minutes from wounding, {condition} (inf: no pathway; nodata: outside the area)"),
+        leg=messages.leg_text(leg),
+        condition=messages.condition_text(light, season),
+    )
+
+
 def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> list[Path]:
     """Every layer and GeoTIFF of a coverage run, put in place together (atomic: a failure
     midway leaves any old files as they were); refuses before writing if any exists."""
@@ -176,7 +194,6 @@ def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> li
                     grid.raster(reported[i]),
                     grid.transform,
                     grid.area.crs,
-                    description=f"{leg} minutes from wounding, {surface.light}, {surface.season} season "
-                    "(inf: no pathway; nodata: outside the area)",
+                    description=band_description(leg, surface.light, surface.season),
                 )
     return paths

@@ -53,7 +53,7 @@ class Progress:
         if enabled and total > 1:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=label, unit="batch", file=sys.stderr, leave=False)
+            self._bar = tqdm(total=total, desc=label, unit=gettext("batch"), file=sys.stderr, leave=False)
 
     def step(self) -> None:
         if self._bar is not None:
@@ -75,7 +75,10 @@ def estimate_s(core: VariantCore, season: str, states: int) -> float:
 
 def announce(seconds: float) -> None:
     if seconds > ESTIMATE_ABOVE_S:
-        print(f"estimated time: about {math.ceil(seconds / 60)} min", file=sys.stderr)
+        print(
+            format_template(gettext("estimated time: about {minutes} min"), minutes=math.ceil(seconds / 60)),
+            file=sys.stderr,
+        )
 
 
 @contextmanager
@@ -85,7 +88,7 @@ def judging(scheduler: str | None, *, progress: bool = False) -> Iterator[Judge]
 
         def local(core: VariantCore, masks: BoolArray, season: str, night: Any) -> BoolArray:
             parts = _batches(len(masks), STATES_PER_TASK)
-            bar = Progress(progress, len(parts), "states")
+            bar = Progress(progress, len(parts), gettext("states"))
             results = []
             for part in parts:
                 part_masks, part_night = _state_slices(masks, night, part)
@@ -112,7 +115,7 @@ def judging(scheduler: str | None, *, progress: bool = False) -> Iterator[Judge]
                 futures.append(
                     client.submit(_judge_part, sent[id(core)], part_masks, season, part_night, pure=False)
                 )
-            bar = Progress(progress, len(futures), "states")
+            bar = Progress(progress, len(futures), gettext("states"))
             for _ in as_completed(futures):
                 bar.step()
             bar.close()

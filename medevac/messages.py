@@ -205,7 +205,6 @@ REASONS: dict[str, str] = {
     "road_closed_wet": N_("roads: its nearest road is closed in the wet season"),
     "road_cut_wet": N_("roads: in the wet season its road does not connect to any facility (roads closed)"),
     "road_not_connected": N_("roads: its road does not connect to any facility"),
-    "road_access": N_("roads: {detail}"),
     "launch_time": N_("launch: meets if {asset} launched at once (now {launch_min:g} min)"),
     "approval_time": N_("approval: meets if launch were authorised at once (now {approval_min:g} min)"),
     "wet_season": N_("wet season: meets in the dry season"),
@@ -213,15 +212,14 @@ REASONS: dict[str, str] = {
     "out_of_reach": N_("no Level {level:.0f} within reach of the assets as placed"),
 }
 """The sentence of each reason code: a template over the record's numbers and ``{asset}``
-(the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
-``{detail}``. Another language is another catalogue with the same keys."""
+(the first id it names), ``{facility}`` (the second) and ``{assets}`` (every id). Another
+language is another catalogue with the same keys."""
 
 
 def _sentence(
     code: str,
     assets: Sequence[str],
     numbers: Mapping[str, float],
-    detail: str = "",
     names: Names | None = None,
 ) -> str:
     template = REASONS.get(code)
@@ -232,7 +230,6 @@ def _sentence(
         "asset": assets[0] if assets else "?",
         "facility": assets[1] if len(assets) > 1 else "?",
         "assets": ", ".join(assets),
-        "detail": detail,
         **numbers,
     }
     return format_template(gettext(template), **fields)
@@ -246,7 +243,7 @@ def reason_text(reason: Reason, names: Names | None = None) -> str:
     ...                    {"flown_km": 612.0, "range_km": 570.0}))
     'out of range: puma-1 would fly 612 km, range 570 (to gao-l2)'
     """
-    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail, names)
+    return _sentence(reason.code, reason.assets, reason.numbers, names)
 
 
 def reasons_text(reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
@@ -388,7 +385,6 @@ FACTOR_NAME: dict[str, str] = {
     "road_closed_wet": N_("roads: closed in the wet"),
     "road_cut_wet": N_("roads: cut in the wet"),
     "road_not_connected": N_("roads: not connected"),
-    "road_access": N_("roads: no access"),
     "launch_time": N_("launch time"),
     "approval_time": N_("approval time"),
     "wet_season": N_("roads: wet season"),
@@ -416,7 +412,6 @@ FACTOR_MEANING: dict[str, str] = {
     "road_closed_wet": N_("the site's nearest road is closed in the wet season"),
     "road_cut_wet": N_("in the wet season the site's road reaches no facility"),
     "road_not_connected": N_("the site's road reaches no facility"),
-    "road_access": N_("the site has no ground access"),
     "launch_time": N_("meets if the airframe named launched at once"),
     "approval_time": N_("meets if launch were authorised without delay"),
     "wet_season": N_("meets in the dry season: wet-season roads are too slow"),

@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 
 from medevac.errors import RoadDataError, located
 from medevac.geo import FloatArray, distance_km
+from medevac.ground import AccessProblem
 from medevac.i18n import gettext
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
@@ -254,18 +255,20 @@ class RoadRouter:
             if carried_km.size:
                 carried_km[near[quicker], j] = across_km[quicker]
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> AccessProblem | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""
         return self.access_problems(np.array([lat_deg]), np.array([lon_deg]), season)[0]
 
-    def access_problems(self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season) -> list[str | None]:
+    def access_problems(
+        self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season
+    ) -> list[AccessProblem | None]:
         """Per point, why it has no ground access (``None`` when it has): too far from any
         road, or cut off from the facilities. All points at once: one snap and one routing."""
         lat, lon = np.asarray(lat_deg, dtype=np.float64), np.asarray(lon_deg, dtype=np.float64)
-        limit = self.ground.max_snap_km
+        limit = float(self.ground.max_snap_km)
         gap_km = snap(self.network, lat, lon, self.ground.snap_to).access_km
-        problems: list[str | None] = [
-            f"no road within {limit:g} km (nearest {km:.1f} km)" if km > limit else None
+        problems: list[AccessProblem | None] = [
+            AccessProblem("no_road_nearby", {"max_snap_km": limit, "nearest_km": km}) if km > limit else None
             for km in gap_km.tolist()
         ]
         near = np.flatnonzero(gap_km <= limit)
@@ -274,7 +277,7 @@ class RoadRouter:
         facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg, self.ground.snap_to)
         if not np.isfinite(self.access_min(facility_snap)).any():
             for i in near:
-                problems[i] = f"no facility is within {limit:g} km of a road"
+                problems[i] = AccessProblem("no_facility_near_road", {"max_snap_km": limit})
             return problems
         cut_off = near[~self._connected(lat[near], lon[near], season)]
         if not len(cut_off):
@@ -289,11 +292,11 @@ class RoadRouter:
         )
         for i, shut, dry in zip(cut_off.tolist(), closed.tolist(), in_the_dry.tolist(), strict=True):
             if shut:
-                problems[i] = "its nearest road is closed" + (" in the wet season" if season == "wet" else "")
+                problems[i] = AccessProblem("road_closed_wet" if season == "wet" else "road_closed")
             elif dry:
-                problems[i] = "in the wet season its road does not connect to any facility (roads closed)"
+                problems[i] = AccessProblem("road_cut_wet")
             else:
-                problems[i] = "its road does not connect to any facility"
+                problems[i] = AccessProblem("road_not_connected")
         return problems
 
     def _connected(self, lat: FloatArray, lon: FloatArray, season: Season) -> npt.NDArray[np.bool_]:

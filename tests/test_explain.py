@@ -296,7 +296,10 @@ def test_every_code_has_words_and_a_group_name() -> None:
             AccessProblem("no_road_nearby", {"max_snap_km": 10.0, "nearest_km": 33.94}),
             "no road within 10 km (nearest 33.9 km)",
         ),
-        (AccessProblem("no_facility_near_road", {"max_snap_km": 10.0}), "no facility is within 10 km of a road"),
+        (
+            AccessProblem("no_facility_near_road", {"max_snap_km": 10.0}),
+            "no facility is within 10 km of a road",
+        ),
         (AccessProblem("road_closed"), "its nearest road is closed"),
         (AccessProblem("road_closed_wet"), "its nearest road is closed in the wet season"),
         (

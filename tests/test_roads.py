@@ -147,7 +147,8 @@ def test_point_beyond_the_snap_limit_is_unreachable_and_explained() -> None:
     assert minutes(r, (0.0, 0.0), far) == math.inf
     problem = r.access_problem(*far, "dry")
     assert problem is not None and problem.code == "no_road_nearby"
-    assert problem.numbers["max_snap_km"] == 10 and problem.numbers["nearest_km"] == pytest.approx(22.1, abs=0.05)
+    assert problem.numbers["max_snap_km"] == 10
+    assert problem.numbers["nearest_km"] == pytest.approx(22.1, abs=0.05)
     assert r.access_problem(0.0, 0.1, "dry") is None
 
 

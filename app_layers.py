@@ -7,16 +7,18 @@ tiles are only an option.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pydeck as pdk  # noqa: TID251 (the front end draws with pydeck)
+import pydeck.bindings.deck as _pydeck_deck  # noqa: TID251
 from pydeck.bindings.json_tools import default_serialize  # noqa: TID251
 
 from medevac.i18n import N_
 from medevac.mapdata import Bounds
-from medevac.mapview import BADGE_OFFSET_PX, ScaleBar, View
+from medevac.mapview import BADGE_OFFSET_PX, JsonRecords, ScaleBar, View
 
 PICKABLE_LAYERS = ("sites", "facilities", "towns", "airfields", "places", "fine-places")
 """Layers whose objects can be clicked to pick a place for a what-if.
@@ -58,15 +60,39 @@ showed ``<b>`` and ``<br/>`` as text; a text tooltip shows the record's lines as
 Records = Sequence[dict[str, Any]]
 
 
+# A deck asks five times whether pydeck's Jupyter widget imports (without ipywidgets the import
+# fails, and a failed import is tried again in full): 1.8 ms of every map. The answer cannot
+# change while the app runs, so it is asked once.
+_pydeck_deck.has_jupyter_extra = functools.cache(_pydeck_deck.has_jupyter_extra)
+
+
 class CompactDeck(pdk.Deck):  # type: ignore[misc]
     """A deck whose JSON is compact: what ``st.pydeck_chart`` sends, about 10x faster to make.
 
     pydeck indents its JSON, which makes Python's json module fall back from its C encoder
     to the pure-Python one: half a second a map for the larger demo's surface and outlines.
+    Layer data given as :class:`medevac.mapview.JsonRecords` goes in as the JSON it made once.
     """
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        encoded: list[str] = []
+
+        def default(value: Any) -> Any:
+            if isinstance(value, JsonRecords):
+                encoded.append(value.json)
+                return f"{_SPLICE}records {len(encoded) - 1}{_SPLICE}"
+            return default_serialize(value)
+
+        text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"))
+        for k, part in enumerate(encoded):
+            text = text.replace(f'"{_SPLICE_JSON}records {k}{_SPLICE_JSON}"', part, 1)
+        return text
+
+
+_SPLICE = "\x00"
+"""Marks where pre-encoded data goes (a NUL, which no name or label of a scenario holds;
+JSON writes it as below)."""
+_SPLICE_JSON = "\\u0000"
 
 
 def _countries_layer(countries: dict[str, Any], online_tiles: bool) -> pdk.Layer:
@@ -276,7 +302,7 @@ def build_deck(
         deck_layers.append(
             pdk.Layer(
                 "PathLayer",
-                list(roads),
+                roads if isinstance(roads, JsonRecords) else list(roads),
                 id="roads",
                 get_path="path",
                 get_color="colour",

@@ -179,15 +179,21 @@ def check(
     standard = standard_of(scenario)
     engine = Engine(scenario, router or make_router(scenario), light, season, standard.legs)
     times = engine.leg_times(WoundingPoints.from_sites(scenario.sites), engine.site_tables())
+    # Every patrol's samples in one computation (a point's times never depend on the others).
+    samples = [sample_patrol(patrol, scenario.source_dir) for patrol in scenario.patrols]
     patrols = []
-    for patrol in scenario.patrols:
-        samples = sample_patrol(patrol, scenario.source_dir)
-        patrol_times = engine.leg_times(
-            WoundingPoints.uniform(samples.lat_deg, samples.lon_deg, first_responders=True, hls=True)
+    if samples:
+        lat = np.concatenate([s.lat_deg for s in samples])
+        lon = np.concatenate([s.lon_deg for s in samples])
+        meets = judge(
+            engine.leg_times(WoundingPoints.uniform(lat, lon, first_responders=True, hls=True)).time_min,
+            standard,
         )
-        patrols.append(
-            PatrolResult(patrol.id, patrol.personnel, samples, judge(patrol_times.time_min, standard))
-        )
+        ends = np.cumsum([len(s.lat_deg) for s in samples])
+        for patrol, sampled, part in zip(
+            scenario.patrols, samples, np.split(meets, ends[:-1], axis=1), strict=True
+        ):
+            patrols.append(PatrolResult(patrol.id, patrol.personnel, sampled, part))
     return CheckResult(
         scenario=scenario,
         standard=standard,

@@ -20,7 +20,18 @@ from typing import Any
 
 from medevac import i18n, messages
 from medevac.check import CheckResult, check
-from medevac.errors import LayerError, MedevacError, Problem, ScenarioError, one_line, problem_lines, shorten
+from medevac.errors import (
+    LayerError,
+    MedevacError,
+    Problem,
+    ScenarioError,
+    error_line,
+    located,
+    one_line,
+    problem_lines,
+    shorten,
+)
+from medevac.i18n import N_
 from medevac.model import PathFile, Scenario
 from medevac.scenario import json_schema_text, load_scenario, scenario_warnings
 
@@ -33,93 +44,177 @@ MAX_MESSAGE_CHARS = 1_000
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        text = i18n.gettext("%(prog)s: error: %(message)s\n")  # argparse's own sentence
+        self.exit(EXIT_BAD_INPUT, text % {"prog": self.prog, "message": message})
+
+
+COMMAND_HELP: dict[str, str] = {
+    "check": N_("check every site and patrol against the standard"),
+    "validate": N_("validate a scenario file and list every problem"),
+    "schema": N_("print the JSON Schema of scenario files"),
+    "coverage": N_("map coverage over the mission area"),
+    "report": N_("write a gap report (HTML, PDF, workbook, GIS)"),
+    "optimise": N_("where new or moved assets do most (exact)"),
+    "robustness": N_("does the plan hold: N-1, availability"),
+    "profile": N_("the day in 24 hours, by civil twilight"),
+    "import": N_("a scenario from a workbook, CSVs, KML or GeoJSON"),
+    "template": N_("a workbook to fill in, or a scenario as one"),
+    "library": N_("saved variants: list, show, export ..."),
+}
+"""What each command does, as ``medevac --help`` lists it and its own ``--help`` begins."""
+
+SCENARIO_HELP = N_("scenario file (YAML, format v1)")
+"""The help of every command's ``SCENARIO`` argument."""
+
+
+def scenario_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``scenario`` positional every scenario command takes, named in the reader's language."""
+    parser.add_argument("scenario", metavar=i18n.gettext("scenario"), help=i18n.gettext(SCENARIO_HELP))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="medevac", description="10-1-2 casualty evacuation response-time analyzer.")
+    """The command line's parser, its help and argparse's own words in the current language
+    (:func:`main` builds it once the language is known, so that ``--help`` speaks it)."""
+    from medevac.cli_argparse import use_catalogue
+
+    use_catalogue()
+    gettext = i18n.gettext
+    parser = _Parser(
+        prog="medevac", description=gettext("10-1-2 casualty evacuation response-time analyzer.")
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    run = commands.add_parser("check", help="check every site and patrol against the standard")
-    run.add_argument("scenario", help="scenario file (YAML, format v1)")
-    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    run.add_argument("--light", choices=("day", "night"), help="override the scenario's light")
-    run.add_argument("--season", choices=("dry", "wet"), help="override the scenario's season")
-    run.add_argument("--fail-on-gap", action="store_true", help="exit 1 when any site fails a leg")
+    def add(name: str) -> argparse.ArgumentParser:
+        text = gettext(COMMAND_HELP[name])
+        return commands.add_parser(name, help=text, description=text)
 
-    validate = commands.add_parser("validate", help="validate a scenario file and list every problem")
-    validate.add_argument("scenario")
+    run = add("check")
+    scenario_argument(run)
+    format_argument(run, "json", "csv")
+    light_and_season_arguments(run)
+    run.add_argument("--fail-on-gap", action="store_true", help=gettext("exit 1 when any site fails a leg"))
 
-    commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    scenario_argument(add("validate"))
+    add("schema")
 
     from medevac.coverage.command import add_arguments as add_coverage_arguments
 
-    add_coverage_arguments(commands.add_parser("coverage", help="map coverage over the mission area"))
+    add_coverage_arguments(add("coverage"))
 
     from medevac.report.command import add_arguments as add_report_arguments
 
-    add_report_arguments(commands.add_parser("report", help="write a gap report (HTML, PDF, workbook, GIS)"))
+    add_report_arguments(add("report"))
 
     from medevac.planning.optimise_command import add_arguments as add_optimise_arguments
 
-    add_optimise_arguments(commands.add_parser("optimise", help="where new or moved assets do most (exact)"))
+    add_optimise_arguments(add("optimise"))
 
     from medevac.planning.robustness_command import add_profile_arguments, add_robustness_arguments
 
-    add_robustness_arguments(commands.add_parser("robustness", help="does the plan hold: N-1, availability"))
-    add_profile_arguments(commands.add_parser("profile", help="the day in 24 hours, by civil twilight"))
+    add_robustness_arguments(add("robustness"))
+    add_profile_arguments(add("profile"))
 
     from medevac.intake.command import add_import_arguments, add_template_arguments
 
-    add_import_arguments(
-        commands.add_parser("import", help="a scenario from a workbook, CSVs, KML or GeoJSON")
-    )
-    add_template_arguments(
-        commands.add_parser("template", help="a workbook to fill in, or a scenario as one")
-    )
+    add_import_arguments(add("import"))
+    add_template_arguments(add("template"))
 
     from medevac.library_command import add_arguments as add_library_arguments
 
-    add_library_arguments(commands.add_parser("library", help="saved variants: list, show, export ..."))
-    for command in _leaf_parsers(commands):
-        command.add_argument(
-            "--lang",
-            metavar="LANG",
-            help=f"language of the text output ({', '.join(i18n.LANGUAGES)}); default: "
-            f"${i18n.ENVIRONMENT_VARIABLE}, else the locale, else en. Data (JSON, CSV) stays English. "
-            "Translated so far: check's table, validate, warnings, report",
-        )
+    add_library_arguments(add("library"))
+    name_commands(commands)
+    lang_help = i18n.format_template(
+        gettext(
+            "language of the text output ({languages}); default: ${variable}, else the locale, "
+            "else en. Data (JSON, CSV) stays English"
+        ),
+        languages=", ".join(i18n.LANGUAGES),
+        variable=i18n.ENVIRONMENT_VARIABLE,
+    )
+    # Before the command (medevac --lang fr check ...), after it (medevac library --lang fr
+    # list) or among its options; the last given wins (SUPPRESS: a parser's --lang not given
+    # leaves the one before it).
+    parser.add_argument("--lang", metavar=gettext("LANG"), help=lang_help)
+    for command in _all_parsers(commands):
+        command.add_argument("--lang", metavar=gettext("LANG"), help=lang_help, default=argparse.SUPPRESS)
     return parser
 
 
-TRANSLATED_COMMANDS = frozenset({"check", "validate", "report"})
-"""Commands whose text speaks the chosen language. The others speak English until their words
-are all in the catalogue: a report half in French is worse than one in English."""
+def format_argument(parser: argparse.ArgumentParser, *data: str) -> None:
+    """``--format table|...``: the text for a person (default) or the data (``json``, ``csv``)."""
+    parser.add_argument(
+        "--format",
+        choices=("table", *data),
+        default="table",
+        help=i18n.format_template(
+            i18n.gettext("table (default), or the data: {formats} (English in every language)"),
+            formats=", ".join(data),
+        ),
+    )
 
 
-def _leaf_parsers(
+def light_and_season_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--light`` and ``--season``, overriding the scenario's conditions."""
+    parser.add_argument(
+        "--light", choices=("day", "night"), help=i18n.gettext("override the scenario's light")
+    )
+    parser.add_argument(
+        "--season", choices=("dry", "wet"), help=i18n.gettext("override the scenario's season")
+    )
+
+
+def name_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    """Name a command's place by its choices (``{check,validate,...}``), as the usage line
+    shows it, so that argparse's "the following arguments are required" names the choices
+    rather than the English ``dest``."""
+    commands.metavar = "{" + ",".join(commands.choices) + "}"
+
+
+def _all_parsers(
     commands: argparse._SubParsersAction[Any],
 ) -> list[argparse.ArgumentParser]:
-    """The parsers that take a command's options: each command's, or each of its actions'
-    (``medevac library show ...``), so that ``--lang`` goes where the other options go."""
-    leaves: list[argparse.ArgumentParser] = []
+    """Each command's parser, and each of its actions' (``medevac library show ...``)."""
+    found: list[argparse.ArgumentParser] = []
     for command in commands.choices.values():
-        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
-        leaves += _leaf_parsers(nested[0]) if nested else [command]
-    return leaves
+        found.append(command)
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found += _all_parsers(action)
+    return found
+
+
+def _language_option(argv: Sequence[str]) -> str | None:
+    """The value of the last ``--lang X`` or ``--lang=X`` before any ``--``, read before the
+    parser is built so that ``--help`` and argparse's errors speak it."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.removeprefix("--lang=")
+    return found
+
+
+def _parser_language(argv: Sequence[str]) -> str:
+    """The language of the parser's words: as :func:`main` will resolve it, English when that
+    fails (the parser runs first, then the bad language is reported)."""
+    try:
+        return i18n.resolve_language(_language_option(argv))
+    except i18n.LanguageError:
+        return i18n.DEFAULT_LANGUAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with i18n.using(_parser_language(argv)):
+        args = build_parser().parse_args(argv)
     try:
         language = i18n.resolve_language(args.lang)
     except i18n.LanguageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.command not in TRANSLATED_COMMANDS:
-        if args.lang and language != i18n.DEFAULT_LANGUAGE:
-            print(f"note: medevac {args.command} speaks English only so far", file=sys.stderr)
-        language = i18n.DEFAULT_LANGUAGE
     with i18n.using(language):
         return _run(args)
 
@@ -175,26 +270,26 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except LayerError as error:
         if scenario is None:
-            print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
+            print(error_line(shorten(one_line(str(error)), MAX_MESSAGE_CHARS)), file=sys.stderr)
         else:
             _print_problems([layer_problem(scenario, args.scenario, error)])
         return EXIT_BAD_INPUT
     except MedevacError as error:
-        print(f"error: {shorten(one_line(str(error)), MAX_MESSAGE_CHARS)}", file=sys.stderr)
+        print(error_line(shorten(one_line(str(error)), MAX_MESSAGE_CHARS)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:  # an output that cannot be written: a read-only folder, a full disk
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        print(error_line(f"{where}{error.strerror or error}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:
         if os.environ.get("MEDEVAC_TRACEBACK"):
             raise
         text = shorten(one_line(f"{type(error).__name__}: {error}"), MAX_MESSAGE_CHARS)
-        print(
-            f"error: internal error: {text}; please report it with the scenario file "
-            "(MEDEVAC_TRACEBACK=1 shows the traceback)",
-            file=sys.stderr,
+        template = i18n.gettext(
+            "internal error: {text}; please report it with the scenario file "
+            "(MEDEVAC_TRACEBACK=1 shows the traceback)"
         )
+        print(error_line(i18n.format_template(template, text=text)), file=sys.stderr)
         return EXIT_INTERNAL
     if args.fail_on_gap and not result.meets_all.all():
         return EXIT_GAP
@@ -203,7 +298,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     for line in problem_lines(problems):
-        print(f"error: {line}", file=sys.stderr)
+        print(error_line(line), file=sys.stderr)
 
 
 def layer_problems(scenario: Scenario, source: str) -> list[Problem]:
@@ -242,8 +337,9 @@ def layer_problem(scenario: Scenario, source: str, error: LayerError) -> Problem
     message = str(error)
     for key, written in named:
         for path in (folder / written, (folder / written).resolve()):  # readers name either
-            if message.startswith(f"{path}: "):
-                return Problem(source, key, written, message[len(f"{path}: ") :])
+            prefix = located(path, "")  # the readers' own words: ``path: `` or ``path : ``
+            if message.startswith(prefix):
+                return Problem(source, key, written, message[len(prefix) :])
     return Problem(source, "ground.roads", ground.roads, message)
 
 

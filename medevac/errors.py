@@ -4,6 +4,10 @@ Messages show what a file holds, and a hostile file can hold anything: a key of 
 characters, or a value that aliases expand into billions of items. So shown values and key
 paths are cut to a few hundred characters (:func:`shorten`, :func:`short_repr`), and at
 most :data:`MAX_PROBLEMS_SHOWN` problems are listed, then how many more there are.
+
+Messages speak the current language (:mod:`medevac.i18n`, which imports this module: hence its
+functions imported where they are used). What a problem allows is said when it is raised; its
+frame (``file: key: ... (got ...)``) when it is shown.
 """
 
 from __future__ import annotations
@@ -89,19 +93,54 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
+        """The problem in the current language: the words around the file, key path, value and
+        what is allowed (those are given in the caller's language, or are data)."""
+        from medevac.i18n import format_template, gettext
+
         key_path = shorten(self.key_path, MAX_KEY_PATH_CHARS)
-        where = f"{self.file}: {key_path}" if key_path else self.file
-        found = "missing" if self.value is None else f"got {short_repr(self.value)}"
-        return f"{where}: {shorten(one_line(self.allowed), 2 * MAX_VALUE_CHARS)} ({found})"
+        if self.value is None:
+            found = gettext("missing")
+        else:
+            found = format_template(gettext("got {value}"), value=short_repr(self.value))
+        allowed = shorten(one_line(self.allowed), 2 * MAX_VALUE_CHARS)
+        if key_path:
+            template = gettext("{file}: {key_path}: {allowed} ({found})")
+            return format_template(template, file=self.file, key_path=key_path, allowed=allowed, found=found)
+        return format_template(
+            gettext("{file}: {allowed} ({found})"), file=self.file, allowed=allowed, found=found
+        )
 
 
 def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
     """One line per problem, at most ``limit`` of them, then a line counting the rest."""
+    from medevac.i18n import format_template, ngettext
+
     lines = [str(p) for p in problems[:limit]]
     if len(problems) > limit:
         more = len(problems) - limit
-        lines.append(f"... and {more:,} more problem{'s' if more > 1 else ''} (fix these first)")
+        template = ngettext(
+            "... and {more:,} more problem (fix these first)",
+            "... and {more:,} more problems (fix these first)",
+            more,
+        )
+        lines.append(format_template(template, more=more))
     return lines
+
+
+def located(where: object, detail: str) -> str:
+    """A message about a file (or a scenario, a column) in the current language:
+    ``roads.gpkg: the graph has no edge`` / ``roads.gpkg : ...``. ``located(where, "")`` is
+    the prefix, which :func:`medevac.cli.layer_problem` strips to file the rest under a key."""
+    from medevac.i18n import format_template, gettext
+
+    return format_template(gettext("{where}: {detail}"), where=where, detail=detail)
+
+
+def error_line(message: str) -> str:
+    """An error as the command line prints it, in the current language: ``error: ...``."""
+    from medevac.i18n import format_template, gettext
+
+    return format_template(gettext("error: {message}"), message=message)
 
 
 class ScenarioError(ValueError, MedevacError):

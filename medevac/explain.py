@@ -39,6 +39,7 @@ import numpy as np
 
 from medevac.check import CheckResult, reported_min
 from medevac.geo import FloatArray
+from medevac.ground import AccessProblem
 from medevac.model import Light, Scenario, Season
 from medevac.standards import LEG_MIN_RANK, Leg
 from medevac.timeline import BoolArray, Engine, IntArray, PickupDistances, PointTables, WoundingPoints
@@ -63,7 +64,6 @@ ReasonCode = Literal[
     "road_closed_wet",
     "road_cut_wet",
     "road_not_connected",
-    "road_access",
     "launch_time",
     "approval_time",
     "wet_season",
@@ -117,7 +117,7 @@ class Reason:
     change the reason names would, alone, make the leg meet.
 
     >>> Reason("out_of_range", "surgery", ("puma-1", "gao-l2"), {"flown_km": 612.0, "range_km": 570.0})
-    Reason(code='out_of_range', leg='surgery', assets=('puma-1', 'gao-l2'), numbers=Numbers({'flown_km': 612.0, 'range_km': 570.0}), alone_meets=False, detail='')
+    Reason(code='out_of_range', leg='surgery', assets=('puma-1', 'gao-l2'), numbers=Numbers({'flown_km': 612.0, 'range_km': 570.0}), alone_meets=False)
     """  # noqa: E501
 
     code: ReasonCode
@@ -125,7 +125,6 @@ class Reason:
     assets: tuple[str, ...] = ()
     numbers: Mapping[str, float] = field(default_factory=Numbers)
     alone_meets: bool = False
-    detail: str = ""  # the router's own words, for road access it gives no code for
 
     def __post_init__(self) -> None:
         if not isinstance(self.numbers, Numbers):
@@ -407,9 +406,12 @@ class _Explainer:
         responders = self.lifted(Change(first_responders=True), no_responders)
 
         reasons: dict[tuple[int, Leg], list[Reason]] = {}
-        for s in self.sites:
+        access_problems = self.router.access_problems(
+            a.site_lat_deg[self.sites], a.site_lon_deg[self.sites], season
+        )
+        for s, access_problem in zip(self.sites, access_problems, strict=True):
             site = scenario.sites[s]
-            access = _road_access(self.router.access_problem(site.lat, site.lon, season))
+            access = _road_access(access_problem)
             for i, leg in enumerate(result.legs):
                 if not self.failing[i, s]:
                     continue
@@ -577,38 +579,15 @@ class _Explainer:
         return found
 
 
-# -- road access: the router's words as codes -------------------------------------------------
+# -- road access: the router's record, per leg ----------------------------------------------
 
 
-def _road_access(text: str | None) -> Callable[[Leg], list[Reason]]:
-    """Why a site has no road access, as a record per failing leg (none when it has access).
-
-    The road router explains in words (``medevac.roads``); they are read back into codes
-    and numbers here, and an unknown sentence is kept whole (``road_access``).
-    """
-    if not text:
+def _road_access(problem: AccessProblem | None) -> Callable[[Leg], list[Reason]]:
+    """Why a site has no road access, as a record per failing leg (none when it has access):
+    the router's own code and numbers (:class:`medevac.ground.AccessProblem`)."""
+    if problem is None:
         return lambda leg: []
-    code: ReasonCode = "road_access"
-    numbers: dict[str, float] = {}
-    detail = ""
-    words = text.split()
-    if text.startswith("no road within ") and "(nearest " in text:
-        code = "no_road_nearby"
-        numbers = {"max_snap_km": float(words[3]), "nearest_km": float(words[6])}
-    elif text.startswith("no facility is within ") and text.endswith(" km of a road"):
-        code = "no_facility_near_road"
-        numbers = {"max_snap_km": float(words[4])}
-    elif text == "its nearest road is closed":
-        code = "road_closed"
-    elif text == "its nearest road is closed in the wet season":
-        code = "road_closed_wet"
-    elif text == "in the wet season its road does not connect to any facility (roads closed)":
-        code = "road_cut_wet"
-    elif text == "its road does not connect to any facility":
-        code = "road_not_connected"
-    else:
-        detail = text
-    return lambda leg: [Reason(code, leg, numbers=numbers, detail=detail)]
+    return lambda leg: [Reason(problem.code, leg, numbers=problem.numbers)]
 
 
 __all__ = [

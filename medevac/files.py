@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from medevac.errors import MedevacError
+from medevac.i18n import format_template, gettext
 
 STAGING_PREFIX = ".medevac-partial-"
 """Name of the hidden folders that hold outputs being written (removed when done)."""
@@ -35,17 +36,22 @@ class OutputError(OSError, MedevacError):
         super().__init__(error.errno, error.strerror or str(error), str(path))
 
     def __str__(self) -> str:
-        return f"cannot write {self.filename}: {self.strerror}"
+        template = gettext("cannot write {path}: {reason}")  # the reason is the system's words
+        return format_template(template, path=self.filename, reason=self.strerror)
+
+
+def _exists_text(target: Path) -> str:
+    return format_template(gettext("output already exists: {path} (use --force to overwrite)"), path=target)
 
 
 def ensure_writable(paths: Iterable[Path], *, force: bool) -> None:
     """Refuse (naming every file) when any target exists, unless ``force``."""
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
-        raise OutputExistsError(
-            f"output already exists: {', '.join(existing)} "
-            "(use --force to overwrite, or choose another --out)"
+        template = gettext(
+            "output already exists: {paths} (use --force to overwrite, or choose another --out)"
         )
+        raise OutputExistsError(format_template(template, paths=", ".join(existing)))
 
 
 def check_outputs(targets: Sequence[Path], *, force: bool) -> None:
@@ -161,10 +167,10 @@ def _place(source: Path, target: Path, *, force: bool) -> None:
     try:
         os.link(source, target)  # fails if the target exists: no replacing by accident
     except FileExistsError:
-        raise OutputExistsError(f"output already exists: {target} (use --force to overwrite)") from None
+        raise OutputExistsError(_exists_text(target)) from None
     except OSError:  # a file system without hard links
         if target.exists():
-            raise OutputExistsError(f"output already exists: {target} (use --force to overwrite)") from None
+            raise OutputExistsError(_exists_text(target)) from None
         source.replace(target)
     else:
         source.unlink()

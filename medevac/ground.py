@@ -7,7 +7,9 @@ never looks inside it, so the road-network router plugs in without changing the 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -16,6 +18,25 @@ from medevac.model import Ground, Season
 
 if TYPE_CHECKING:  # road support is optional at import time
     from medevac.roads.network import RoadNetwork
+
+
+AccessCode = Literal[
+    "no_road_nearby",
+    "no_facility_near_road",
+    "road_closed",
+    "road_closed_wet",
+    "road_cut_wet",
+    "road_not_connected",
+]
+
+
+@dataclass(frozen=True)
+class AccessProblem:
+    """Why a point has no ground access, as data: a code (the explanations' reason code) and
+    its numbers (``max_snap_km``, ``nearest_km``); :mod:`medevac.messages` says it in words."""
+
+    code: AccessCode
+    numbers: Mapping[str, float] = field(default_factory=dict)
 
 
 class GroundRouter(Protocol):
@@ -59,8 +80,10 @@ class GroundRouter(Protocol):
         """
         ...
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        """Why a point has no ground access (for explanations), or ``None`` when it has."""
+    def access_problems(
+        self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season
+    ) -> list[AccessProblem | None]:
+        """Per point, why it has no ground access (for explanations), or ``None`` when it has."""
         ...
 
 
@@ -165,8 +188,10 @@ class GeodesicRouter:
         """Zeros: the no-roads estimate has a notional road everywhere, so nothing is carried."""
         return np.zeros((len(from_lat_deg), len(to_lat_deg)))
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        return None
+    def access_problems(
+        self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season
+    ) -> list[AccessProblem | None]:
+        return [None] * len(lat_deg)
 
 
 class CachedRouter:
@@ -185,7 +210,7 @@ class CachedRouter:
         self.symmetric = inner.symmetric
         self._columns: dict[tuple[bytes, str], dict[tuple[float, float], FloatArray]] = {}
         self._matrices: dict[tuple[bytes, bytes, str], FloatArray] = {}
-        self._access: dict[tuple[float, float, str], str | None] = {}
+        self._access: dict[tuple[float, float, str], AccessProblem | None] = {}
 
     def travel_min(
         self,
@@ -231,11 +256,22 @@ class CachedRouter:
         shared._columns, shared._matrices = self._columns, self._matrices
         return shared
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
-        key = (float(lat_deg), float(lon_deg), season)
-        if key not in self._access:
-            self._access[key] = self.inner.access_problem(lat_deg, lon_deg, season)
-        return self._access[key]
+    def access_problems(
+        self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season
+    ) -> list[AccessProblem | None]:
+        keys = [
+            (lat, lon, season)
+            for lat, lon in zip(
+                np.asarray(lat_deg, float).tolist(), np.asarray(lon_deg, float).tolist(), strict=True
+            )
+        ]
+        missing = list(dict.fromkeys(key for key in keys if key not in self._access))
+        if missing:
+            lat = np.array([key[0] for key in missing])
+            lon = np.array([key[1] for key in missing])
+            for key, problem in zip(missing, self.inner.access_problems(lat, lon, season), strict=True):
+                self._access[key] = problem
+        return [self._access[key] for key in keys]
 
     def carry_km(
         self,

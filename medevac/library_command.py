@@ -15,39 +15,52 @@ import sys
 from pathlib import Path
 
 from medevac import messages
+from medevac.i18n import gettext
 
 EXIT_OK = 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from medevac.cli import format_argument, name_commands
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--library",
-        metavar="FILE",
-        help="the library file (default: $MEDEVAC_LIBRARY, else library.sqlite in the user's data folder)",
+        metavar=gettext("FILE"),
+        help=gettext(
+            "the library file (default: $MEDEVAC_LIBRARY, else library.sqlite in the user's data folder)"
+        ),
     )
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-    listing = actions.add_parser("list", parents=[common], help="the saved variants, oldest first")
-    listing.add_argument("--scenario", metavar="FILE", help="only the variants of this scenario file")
-    listing.add_argument("--format", choices=("table", "json"), default="table")
-    show = actions.add_parser("show", parents=[common], help="one variant: its edits and headline")
-    show.add_argument("id", type=int)
-    show.add_argument("--format", choices=("table", "json"), default="table")
-    rename = actions.add_parser("rename", parents=[common], help="give a variant a new name")
-    rename.add_argument("id", type=int)
-    rename.add_argument("name")
-    delete = actions.add_parser("delete", parents=[common], help="remove a variant")
-    delete.add_argument("id", type=int)
-    export = actions.add_parser("export", parents=[common], help="write a variant as a scenario file")
-    export.add_argument("id", type=int)
-    export.add_argument("--out", required=True, metavar="SCENARIO.yaml", help="scenario file to write")
-    export.add_argument("--force", action="store_true", help="replace an existing --out file")
-    compare = actions.add_parser(
-        "compare", parents=[common], help="the times that differ between two variants (B against A)"
+    variant_id = {"type": int, "metavar": "id", "help": gettext("the variant's id (medevac library list)")}
+
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return actions.add_parser(name, parents=[common], help=text, description=text)
+
+    listing = add("list", gettext("the saved variants, oldest first"))
+    listing.add_argument(
+        "--scenario", metavar=gettext("FILE"), help=gettext("only the variants of this scenario file")
     )
-    compare.add_argument("a", type=int, metavar="A")
-    compare.add_argument("b", type=int, metavar="B")
-    compare.add_argument("--format", choices=("table", "csv"), default="table")
+    format_argument(listing, "json")
+    show = add("show", gettext("one variant: its edits and headline"))
+    show.add_argument("id", **variant_id)  # type: ignore[arg-type]
+    format_argument(show, "json")
+    rename = add("rename", gettext("give a variant a new name"))
+    rename.add_argument("id", **variant_id)  # type: ignore[arg-type]
+    rename.add_argument("name", metavar=gettext("name"), help=gettext("the variant's new name"))
+    delete = add("delete", gettext("remove a variant"))
+    delete.add_argument("id", **variant_id)  # type: ignore[arg-type]
+    export = add("export", gettext("write a variant as a scenario file"))
+    export.add_argument("id", **variant_id)  # type: ignore[arg-type]
+    export.add_argument(
+        "--out", required=True, metavar=gettext("SCENARIO.yaml"), help=gettext("scenario file to write")
+    )
+    export.add_argument("--force", action="store_true", help=gettext("replace an existing --out file"))
+    compare = add("compare", gettext("the times that differ between two variants (B against A)"))
+    compare.add_argument("a", type=int, metavar="A", help=gettext("the id of the variant compared against"))
+    compare.add_argument("b", type=int, metavar="B", help=gettext("the id of the variant compared"))
+    format_argument(compare, "csv")
+    name_commands(actions)
 
 
 def run(args: argparse.Namespace) -> int:

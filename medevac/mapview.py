@@ -15,11 +15,13 @@ object clicked, not the point: a pickable cell is what turns a click into a plac
 
 from __future__ import annotations
 
+import json
 import math
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -33,6 +35,49 @@ if TYPE_CHECKING:
     from medevac.model import Scenario
 
 Record = dict[str, Any]
+
+
+class JsonRecords(Sequence[Record]):
+    """Map records whose JSON is made once (:attr:`json`), for data the app sends unchanged on
+    every rerun (roads, country outlines, the cells to click): encoding them again was a
+    tenth of a what-if. Read-only: never mutate a record.
+
+    >>> roads = JsonRecords([{"path": [[0.5, 1.0], [1.5, 2.0]]}])
+    >>> len(roads), roads[0]["path"][1], roads.json
+    (1, [1.5, 2.0], '[{"path":[[0.5,1.0],[1.5,2.0]]}]')
+    """
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        self._records = tuple(records)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        return self._records[index]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._records)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self._records) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"JsonRecords({len(self)} records)"
+
+    @cached_property
+    def json(self) -> str:
+        """The records as a compact JSON array, keys sorted (as the deck's own JSON)."""
+        return json.dumps(list(self._records), sort_keys=True, separators=(",", ":"))
+
 
 # -- labels -----------------------------------------------------------------------------------
 
@@ -111,20 +156,20 @@ def label_records(layers: Mapping[str, Sequence[Record]], towns: Sequence[Record
 ROAD_COLOUR = [140, 109, 70]  # the report maps' road brown (#8c6d46)
 
 
-_ROAD_RECORDS: weakref.WeakKeyDictionary[Any, dict[str, list[Record]]] = weakref.WeakKeyDictionary()
+_ROAD_RECORDS: weakref.WeakKeyDictionary[Any, dict[str, JsonRecords]] = weakref.WeakKeyDictionary()
 """Road records by network and season: a network never changes, and every what-if on one
 mission draws the same roads (building them was a tenth of a what-if)."""
 
 
-def road_records(network: Any, season: str) -> list[Record]:
+def road_records(network: Any, season: str) -> JsonRecords:
     """A road network's segments (:class:`medevac.roads.network.RoadNetwork`, as the report
     maps draw them), each ``closed`` when closed both ways in the season, and then dashed
     (``dash``: dash and gap in line widths; ``[0, 0]`` is solid). Shared: never mutate."""
     if network is None:
-        return []
+        return JsonRecords()
     by_season = _ROAD_RECORDS.setdefault(network, {})
     if season not in by_season:
-        by_season[season] = _road_records(network, season)
+        by_season[season] = JsonRecords(_road_records(network, season))
     return by_season[season]
 
 
@@ -519,6 +564,7 @@ __all__ = [
     "PLACEMENT_ACCURACY_KM",
     "ROAD_COLOUR",
     "Cells",
+    "JsonRecords",
     "ScaleBar",
     "View",
     "bounds_view",

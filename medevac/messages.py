@@ -238,7 +238,6 @@ REASONS: dict[str, str] = {
     "road_closed_wet": N_("roads: its nearest road is closed in the wet season"),
     "road_cut_wet": N_("roads: in the wet season its road does not connect to any facility (roads closed)"),
     "road_not_connected": N_("roads: its road does not connect to any facility"),
-    "road_access": N_("roads: {detail}"),
     "launch_time": N_("launch: meets if {asset} launched at once (now {launch_min:g} min)"),
     "approval_time": N_("approval: meets if launch were authorised at once (now {approval_min:g} min)"),
     "wet_season": N_("wet season: meets in the dry season"),
@@ -246,15 +245,14 @@ REASONS: dict[str, str] = {
     "out_of_reach": N_("no Level {level:.0f} within reach of the assets as placed"),
 }
 """The sentence of each reason code: a template over the record's numbers and ``{asset}``
-(the first id it names), ``{facility}`` (the second), ``{assets}`` (every id) and
-``{detail}``. Another language is another catalogue with the same keys."""
+(the first id it names), ``{facility}`` (the second) and ``{assets}`` (every id). Another
+language is another catalogue with the same keys."""
 
 
 def _sentence(
     code: str,
     assets: Sequence[str],
     numbers: Mapping[str, float],
-    detail: str = "",
     names: Names | None = None,
 ) -> str:
     template = REASONS.get(code)
@@ -265,7 +263,6 @@ def _sentence(
         "asset": assets[0] if assets else "?",
         "facility": assets[1] if len(assets) > 1 else "?",
         "assets": ", ".join(assets),
-        "detail": detail,
         **numbers,
     }
     return format_template(gettext(template), **fields)
@@ -279,7 +276,7 @@ def reason_text(reason: Reason, names: Names | None = None) -> str:
     ...                    {"flown_km": 612.0, "range_km": 570.0}))
     'out of range: puma-1 would fly 612 km, range 570 (to gao-l2)'
     """
-    return _sentence(reason.code, reason.assets, reason.numbers, reason.detail, names)
+    return _sentence(reason.code, reason.assets, reason.numbers, names)
 
 
 def reasons_text(reasons: Iterable[Reason], names: Names | None = None) -> list[str]:
@@ -373,13 +370,19 @@ def validated_text(source: str, facilities: int, airframes: int, sites: int, pat
     >>> validated_text("a.yaml", 3, 1, 2, 0)
     'a.yaml: valid (3 facilities, 1 airframe, 2 sites, 0 patrols)'
     """
+    counts = counts_text(facilities, airframes, sites, patrols)
+    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=counts)
+
+
+def counts_text(facilities: int, airframes: int, sites: int, patrols: int) -> str:
+    """A scenario's size, each kind in the language's plural: ``3 facilities, 1 airframe, ...``."""
     counts = [
         format_template(ngettext("{count} facility", "{count} facilities", facilities), count=facilities),
         format_template(ngettext("{count} airframe", "{count} airframes", airframes), count=airframes),
         format_template(ngettext("{count} site", "{count} sites", sites), count=sites),
         format_template(ngettext("{count} patrol", "{count} patrols", patrols), count=patrols),
     ]
-    return format_template(gettext("{source}: valid ({counts})"), source=source, counts=", ".join(counts))
+    return ", ".join(counts)
 
 
 def warning_text(source: str, warning: str) -> str:
@@ -415,7 +418,6 @@ FACTOR_NAME: dict[str, str] = {
     "road_closed_wet": N_("roads: closed in the wet"),
     "road_cut_wet": N_("roads: cut in the wet"),
     "road_not_connected": N_("roads: not connected"),
-    "road_access": N_("roads: no access"),
     "launch_time": N_("launch time"),
     "approval_time": N_("approval time"),
     "wet_season": N_("roads: wet season"),
@@ -443,7 +445,6 @@ FACTOR_MEANING: dict[str, str] = {
     "road_closed_wet": N_("the site's nearest road is closed in the wet season"),
     "road_cut_wet": N_("in the wet season the site's road reaches no facility"),
     "road_not_connected": N_("the site's road reaches no facility"),
-    "road_access": N_("the site has no ground access"),
     "launch_time": N_("meets if the airframe named launched at once"),
     "approval_time": N_("meets if launch were authorised without delay"),
     "wet_season": N_("meets in the dry season: wet-season roads are too slow"),
@@ -899,11 +900,15 @@ def edit_format_problem(code: str, **fields: object) -> str:
 
 def headline_text(headline: Headline) -> str:
     """``day, dry season: 2 of 3 sites, 250 of 300 personnel meet every leg``."""
+    template = ngettext(  # the same English, a French singular for 0 or 1: "1 site sur 3"
+        "{condition}: {sites_meeting:,} of {sites:,} sites, "
+        "{personnel_meeting:,} of {personnel:,} personnel meet every leg",
+        "{condition}: {sites_meeting:,} of {sites:,} sites, "
+        "{personnel_meeting:,} of {personnel:,} personnel meet every leg",
+        headline.sites_meeting_all,
+    )
     return format_template(
-        gettext(
-            "{condition}: {sites_meeting} of {sites} sites, {personnel_meeting:,} of {personnel:,} "
-            "personnel meet every leg"
-        ),
+        template,
         condition=condition_text(headline.light, headline.season),
         sites_meeting=headline.sites_meeting_all,
         sites=headline.sites,
@@ -920,13 +925,28 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
+LIBRARY_CONDITION: dict[str, str] = {
+    "day-dry": N_("day-dry sites"),
+    "day-wet": N_("day-wet sites"),
+    "night-dry": N_("night-dry sites"),
+    "night-wet": N_("night-wet sites"),
+}
+"""The heading of a condition's column in ``medevac library list``."""
+
+
 def library_table(variants: Sequence[SavedVariant], path: str) -> str:
     """The ``medevac library list`` table: one line per variant, its sites meeting every leg
     under each condition (``2/3``) in the last columns."""
     if not variants:
-        return f"no saved variants in {path}\n"
+        return format_template(gettext("no saved variants in {path}"), path=path) + "\n"
     conditions = list(dict.fromkeys(h.condition for v in variants for h in v.headline))
-    headers = ["id", "name", "scenario", "saved (UTC)", *(f"{c} sites" for c in conditions)]
+    headers = [
+        gettext("id"),
+        gettext("name"),
+        gettext("scenario"),
+        gettext("saved (UTC)"),
+        *(gettext(LIBRARY_CONDITION[c]) if c in LIBRARY_CONDITION else c for c in conditions),
+    ]
     rows = []
     for variant in variants:
         tallies = {h.condition: f"{h.sites_meeting_all}/{h.sites}" for h in variant.headline}
@@ -939,68 +959,124 @@ def library_table(variants: Sequence[SavedVariant], path: str) -> str:
                 *(tallies.get(c, "-") for c in conditions),
             ]
         )
-    lines = [f"{len(variants)} saved variant{'s' if len(variants) != 1 else ''} in {path}", ""]
+    count = len(variants)
+    head = ngettext("{count} saved variant in {path}", "{count} saved variants in {path}", count)
+    lines = [format_template(head, count=count, path=path), ""]
     lines += _table(headers, rows)
-    lines += ["", "sites meeting every leg, of all sites, under each light and season"]
+    lines += ["", gettext("sites meeting every leg, of all sites, under each light and season")]
     return "\n".join(lines) + "\n"
 
 
 def variant_details(variant: SavedVariant) -> str:
-    """The ``medevac library show`` text of one saved variant."""
+    """The ``medevac library show`` text of one saved variant (its edits as described when
+    saved, in the language of that moment; none: ``baseline`` in the current one)."""
+    description = gettext("baseline") if variant.edit_count == 0 else variant.description
     lines = [
-        f"variant {variant.id}: {variant.name}",
-        f"scenario: {variant.parent_name} (content key {variant.parent_key[:12]})",
-        f"saved: {variant.created_utc} by medevac {variant.medevac_version}",
-        f"edits ({variant.edit_count}): {variant.description}",
-        "headline:",
+        format_template(gettext("variant {id}: {name}"), id=variant.id, name=variant.name),
+        format_template(
+            gettext("scenario: {scenario} (content key {key})"),
+            scenario=variant.parent_name,
+            key=variant.parent_key[:12],
+        ),
+        format_template(
+            gettext("saved: {when} by medevac {version}"),
+            when=variant.created_utc,
+            version=variant.medevac_version,
+        ),
+        format_template(
+            gettext("edits ({count}): {description}"),
+            count=variant.edit_count,
+            description=description,
+        ),
+        gettext("headline:"),
         *(f"  {headline_text(h)}" for h in variant.headline),
     ]
     return "\n".join(lines) + "\n"
 
 
 def renamed_text(variant: SavedVariant, old_name: str) -> str:
-    return f"renamed variant {variant.id} from {old_name!r} to {variant.name!r}\n"
+    text = gettext("renamed variant {id} from {old!r} to {new!r}")
+    return format_template(text, id=variant.id, old=old_name, new=variant.name) + "\n"
 
 
 def deleted_text(variant: SavedVariant) -> str:
-    return f"deleted variant {variant.id} ({variant.name!r})\n"
+    return (
+        format_template(gettext("deleted variant {id} ({name!r})"), id=variant.id, name=variant.name) + "\n"
+    )
 
 
 def exported_text(variant: SavedVariant, path: str) -> str:
-    return f"wrote variant {variant.id} ({variant.name!r}) to {path}\n"
+    text = gettext("wrote variant {id} ({name!r}) to {path}")
+    return format_template(text, id=variant.id, name=variant.name, path=path) + "\n"
 
 
 def _minutes_or_none(value: float) -> str:
-    return f"{value:.1f}" if np.isfinite(value) else "none"
+    return format_template("{minutes:.1f}", minutes=value) if np.isfinite(value) else gettext("none")
+
+
+COMPARISON_VERDICT: dict[tuple[bool, bool], str] = {
+    (False, True): N_("now meets"),
+    (True, False): N_("now fails"),
+    (True, True): N_("meets"),
+    (False, False): N_("fails"),
+}
+"""A (site, leg)'s verdict in a comparison, by (meets in A, meets in B)."""
 
 
 def comparison_text(rows: Iterable[Mapping[str, Any]], a: SavedVariant, b: SavedVariant) -> str:
     """The ``medevac library compare`` text: the (condition, site, leg) whose time changed."""
     changed = [row for row in rows if row["changed"]]
-    head = f"variant {b.id} ({b.name!r}) against variant {a.id} ({a.name!r}), minutes from wounding"
+    head = format_template(
+        gettext("variant {b_id} ({b_name!r}) against variant {a_id} ({a_name!r}), minutes from wounding"),
+        a_id=a.id,
+        a_name=a.name,
+        b_id=b.id,
+        b_name=b.name,
+    )
     if not changed:
-        return f"{head}: no site's time changed under any condition\n"
-    headers = ["condition", "site", "leg", f"{a.id}", f"{b.id}", "change", "verdict"]
+        return (
+            format_template(gettext("{head}: no site's time changed under any condition"), head=head) + "\n"
+        )
+    headers = [
+        gettext("condition"),
+        gettext("site"),
+        gettext("leg"),
+        f"{a.id}",
+        f"{b.id}",
+        gettext("change"),
+        gettext("verdict"),
+    ]
     body = []
     for row in changed:
         before, after = float(row["time_min_a"]), float(row["time_min_b"])
         delta = float(row["delta_min"])
-        verdict = {
-            (False, True): "now meets",
-            (True, False): "now fails",
-        }.get((bool(row["meets_a"]), bool(row["meets_b"])), "meets" if row["meets_b"] else "fails")
+        verdict = COMPARISON_VERDICT[bool(row["meets_a"]), bool(row["meets_b"])]
         body.append(
             [
-                str(row["condition"]),
+                condition_name_text(str(row["condition"])),
                 str(row["site_id"]),
                 leg_text(row["leg"]),
                 _minutes_or_none(before),
                 _minutes_or_none(after),
-                f"{delta:+.1f}" if np.isfinite(delta) else "-",
-                verdict,
+                format_template("{delta:+.1f}", delta=delta) if np.isfinite(delta) else "-",
+                gettext(verdict),
             ]
         )
-    return "\n".join([f"{head}:", "", *_table(headers, body)]) + "\n"
+    return "\n".join([format_template(gettext("{head}:"), head=head), "", *_table(headers, body)]) + "\n"
+
+
+CONDITION_NAME: dict[str, str] = {
+    "day-dry": N_("day-dry"),
+    "day-wet": N_("day-wet"),
+    "night-dry": N_("night-dry"),
+    "night-wet": N_("night-wet"),
+}
+"""A condition's short name (``day-dry``), as a table's cell or column says it."""
+
+
+def condition_name_text(name: str) -> str:
+    """``day-dry`` in the current language (``jour-sec`` in French); another name as it is."""
+    return gettext(CONDITION_NAME[name]) if name in CONDITION_NAME else name
 
 
 # -- the app's planning tabs: robustness and optimise -------------------------------------------

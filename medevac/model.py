@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, PydanticKnownError
 
+from medevac.i18n import format_template, gettext
+
 Level = Literal["1", "1+", "2", "2+", "3"]
 Light = Literal["day", "night"]
 Season = Literal["dry", "wet"]
@@ -70,9 +72,8 @@ def _at_least(minimum: float, unit: str) -> AfterValidator:
 
     def check(value: float) -> float:
         if value < minimum:
-            raise PydanticCustomError(
-                "too_small", f"must be at least {minimum:g}{unit} (smaller gives no finite travel time)"
-            )
+            template = gettext("must be at least {minimum:g}{unit} (smaller gives no finite travel time)")
+            raise PydanticCustomError("too_small", format_template(template, minimum=minimum, unit=unit))
         return value
 
     return AfterValidator(check)
@@ -81,7 +82,8 @@ def _at_least(minimum: float, unit: str) -> AfterValidator:
 def _zero_or_at_least(minimum: float) -> AfterValidator:
     def check(value: float) -> float:
         if 0 < value < minimum:
-            raise PydanticCustomError("too_small", f"must be 0 (closed) or at least {minimum:g}")
+            template = gettext("must be 0 (closed) or at least {minimum:g}")
+            raise PydanticCustomError("too_small", format_template(template, minimum=minimum))
         return value
 
     return AfterValidator(check)
@@ -173,7 +175,9 @@ class Ground(_Frozen):
     def _roads_named(cls, value: object) -> object:
         # `roads:` with nothing after it reads as null: a file name forgotten, not "no roads".
         if value is None:
-            raise PydanticCustomError("roads_empty", "must name a road layer file (or leave the key out)")
+            raise PydanticCustomError(
+                "roads_empty", gettext("must name a road layer file (or leave the key out)")
+            )
         return value
 
     def __hash__(self) -> int:

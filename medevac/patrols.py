@@ -9,6 +9,7 @@ import numpy as np
 
 from medevac.errors import LayerError, Problem, ScenarioError
 from medevac.geo import FloatArray, sample_line
+from medevac.i18n import format_template, gettext, ngettext
 from medevac.layers import LINE_TYPES, read_layer_wgs84
 from medevac.model import PathFile, Patrol
 from medevac.timeline import IntArray
@@ -86,19 +87,23 @@ def _lines_from_file(patrol_id: str, path: Path) -> tuple[Line, ...]:
         raise fail(path.name, str(error)) from None
     if len(frame) > 1:
         if "id" not in frame.columns:
-            raise fail(f"{len(frame)} features", "one line, or an `id` column naming the patrol")
+            found = format_template(gettext("{count} features"), count=len(frame))
+            raise fail(found, gettext("one line, or an `id` column naming the patrol"))
         frame = frame[frame["id"].astype(str) == patrol_id]
         if len(frame) != 1:
-            raise fail(f"{len(frame)} features with id {patrol_id!r}", "exactly one")
+            template = ngettext("{count} feature with id {id}", "{count} features with id {id}", len(frame))
+            raise fail(
+                format_template(template, count=len(frame), id=repr(patrol_id)), gettext("exactly one")
+            )
     if len(frame) == 0:
-        raise fail("no features", "one line")
+        raise fail(gettext("no features"), gettext("one line"))
     geometry = frame.geometry.iloc[0]
     if isinstance(geometry, MultiLineString):
         parts = [np.asarray(part.coords, dtype=np.float64) for part in geometry.geoms if not part.is_empty]
     elif isinstance(geometry, LineString):
         parts = [np.asarray(geometry.coords, dtype=np.float64)]
     else:
-        raise fail(geometry.geom_type, "a LineString or MultiLineString")
+        raise fail(geometry.geom_type, gettext("a LineString or MultiLineString"))
     if not parts:
-        raise fail("an empty line", "a line with vertices")
+        raise fail(gettext("an empty line"), gettext("a line with vertices"))
     return tuple((xy[:, 1].copy(), xy[:, 0].copy()) for xy in parts)

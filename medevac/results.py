@@ -147,16 +147,6 @@ class LegDelta(EveryLegDelta):
         return leg_text(self.leg)
 
 
-def _read_only_records(frame: pd.DataFrame) -> tuple[Mapping[str, Any], ...]:
-    """The rows of a frame as read-only mappings of plain Python values, column by column
-    (what ``to_dict("records")`` gives, without its per-cell boxing)."""
-    keys = [str(k) for k in frame.columns]
-    columns = [frame[k].tolist() for k in frame.columns]
-    return tuple(
-        MappingProxyType(dict(zip(keys, values, strict=True))) for values in zip(*columns, strict=True)
-    )
-
-
 def _minutes_or_none(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
@@ -210,8 +200,9 @@ def _carry_km(check: CheckResult) -> FloatArray:
     return out
 
 
-def _core_of(check: CheckResult) -> pd.DataFrame:
-    """The rows of one check but its reasons: site-major, legs in the profile's order."""
+def _core_columns(check: CheckResult) -> dict[str, npt.NDArray[Any]]:
+    """The columns of one check's rows but its reasons: site-major, legs in the profile's
+    order (what the table and the records are both made of)."""
     sites = check.scenario.sites
     legs = check.legs
     n_legs, n_sites = len(legs), len(sites)
@@ -227,27 +218,43 @@ def _core_of(check: CheckResult) -> pd.DataFrame:
 
     thresholds = np.array([check.standard.thresholds_min[leg] for leg in legs], dtype=np.float64)
     rows = n_legs * n_sites
+    return {
+        "condition": np.full(rows, condition_name(check.light, check.season), dtype=object),
+        "light": np.full(rows, check.light, dtype=object),
+        "season": np.full(rows, check.season, dtype=object),
+        "site_id": per_site([s.id for s in sites]),
+        "site_name": per_site([s.name or "" for s in sites]),
+        "site_kind": per_site([s.kind for s in sites]),
+        "personnel": np.repeat(np.array([s.personnel for s in sites], dtype=np.int64), n_legs),
+        "leg": np.tile(np.array(legs, dtype=object), n_sites),
+        "threshold_min": np.tile(thresholds, n_sites),
+        "time_min": flat(np.where(np.isfinite(reported), reported, np.nan)),
+        "meets": flat(check.meets).astype(bool),
+        "pathway": flat(np.array(PATHWAY_CODES, dtype=object)[times.pathway]),
+        "airframe_id": flat(_ids(a.airframe_ids, times.airframe)),
+        "facility_id": flat(_ids(a.facility_ids, times.facility)),
+        "pickup_id": flat(_ids(a.pickup_ids, times.pickup)),
+        "carry_km": flat(_carry_km(check)),
+    }
+
+
+_ID_COLUMNS = ("airframe_id", "facility_id", "pickup_id")
+"""Columns of ids or None: kept as objects in the table (None is not a missing string)."""
+
+
+def _frame_of(columns: Mapping[str, npt.NDArray[Any]]) -> pd.DataFrame:
     return pd.DataFrame(
-        {
-            "condition": np.full(rows, condition_name(check.light, check.season), dtype=object),
-            "light": np.full(rows, check.light, dtype=object),
-            "season": np.full(rows, check.season, dtype=object),
-            "site_id": per_site([s.id for s in sites]),
-            "site_name": per_site([s.name or "" for s in sites]),
-            "site_kind": per_site([s.kind for s in sites]),
-            "personnel": np.repeat(np.array([s.personnel for s in sites], dtype=np.int64), n_legs),
-            "leg": np.tile(np.array(legs, dtype=object), n_sites),
-            "threshold_min": np.tile(thresholds, n_sites),
-            "time_min": flat(np.where(np.isfinite(reported), reported, np.nan)),
-            "meets": flat(check.meets).astype(bool),
-            "pathway": flat(np.array(PATHWAY_CODES, dtype=object)[times.pathway]),
-            "airframe_id": pd.Series(flat(_ids(a.airframe_ids, times.airframe)), dtype=object),
-            "facility_id": pd.Series(flat(_ids(a.facility_ids, times.facility)), dtype=object),
-            "pickup_id": pd.Series(flat(_ids(a.pickup_ids, times.pickup)), dtype=object),
-            "carry_km": flat(_carry_km(check)),
-        },
-        columns=[c for c in COLUMNS if c != "reasons"],
+        {k: pd.Series(v, dtype=object) if k in _ID_COLUMNS else v for k, v in columns.items()},
+        columns=[c for c in COLUMNS if c in columns],
     )
+
+
+def _records_of(columns: Mapping[str, npt.NDArray[Any]]) -> tuple[Mapping[str, Any], ...]:
+    """The rows of these columns as read-only mappings of plain Python values (what the
+    table's rows give, without building it)."""
+    keys = [c for c in COLUMNS if c in columns]
+    values = [columns[k].tolist() for k in keys]
+    return tuple(MappingProxyType(dict(zip(keys, row, strict=True))) for row in zip(*values, strict=True))
 
 
 def _reasons_of(check: CheckResult) -> ObjectArray:
@@ -260,6 +267,36 @@ def _reasons_of(check: CheckResult) -> ObjectArray:
     return column
 
 
+_LEG_TALLY_COLUMNS = (
+    "condition",
+    "light",
+    "season",
+    "leg",
+    "threshold_min",
+    "sites_meeting",
+    "sites",
+    "personnel_meeting",
+    "personnel",
+)
+"""The columns of :meth:`Results.leg_tallies`."""
+
+_SITE_TALLY_COLUMNS: dict[str, str] = {
+    "condition": "object",
+    "light": "object",
+    "season": "object",
+    "site_id": "object",
+    "site_name": "object",
+    "site_kind": "object",
+    "personnel": "int64",
+    "meets_all": "bool",
+    "failing_legs": "object",
+    "first_failed_leg": "object",
+    "worst_leg": "object",
+    "shortfall_min": "float64",
+}
+"""The columns of :meth:`Results.site_tallies`, with their dtypes (None stays None)."""
+
+
 @dataclass(frozen=True)
 class _Grid:
     """One condition's columns as (sites, legs) arrays, for the tallies."""
@@ -270,6 +307,20 @@ class _Grid:
     time_min: FloatArray  # (sites, legs), inf where unreachable
     threshold_min: FloatArray  # (legs,)
     meets: BoolArray  # (sites, legs)
+
+
+def _grid_of(check: CheckResult) -> _Grid:
+    """One check's tallied columns as (sites, legs) arrays: the values :func:`_core_columns` puts in
+    the table (reported minutes, inf where no pathway), read from the check directly."""
+    legs = check.legs
+    return _Grid(
+        legs=legs,
+        site_ids=tuple(s.id for s in check.scenario.sites),
+        personnel=np.array([s.personnel for s in check.scenario.sites], dtype=np.int64),
+        time_min=reported_min(check.times.time_min).T,
+        threshold_min=np.array([check.standard.thresholds_min[leg] for leg in legs], dtype=np.float64),
+        meets=np.asarray(check.meets, dtype=bool).T,
+    )
 
 
 class Results:
@@ -294,21 +345,24 @@ class Results:
         each check's rows are built once, by its own results, and shared."""
         return [c if c.results is self else c.results for c in self._checks.values()]
 
+    def _own_check(self) -> CheckResult | None:
+        """The check these results are the own results of (:meth:`of`), else None."""
+        parts = self._parts()
+        return parts[0] if len(parts) == 1 and isinstance(parts[0], CheckResult) else None
+
     @cached_property
-    def _core(self) -> pd.DataFrame:
-        """Every column but the reasons: what the tallies read."""
-        frames = [_core_of(p) if isinstance(p, CheckResult) else p._core for p in self._parts()]
-        if not frames:
-            return pd.DataFrame(columns=[c for c in COLUMNS if c != "reasons"])
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    def _own_columns(self) -> dict[str, npt.NDArray[Any]]:
+        """The own check's columns, reasons included (which cost re-checks: made when asked)."""
+        check = self._own_check()
+        assert check is not None, "only a check's own results hold its columns"
+        return {**_core_columns(check), "reasons": _reasons_of(check)}
 
     @cached_property
     def _frame(self) -> pd.DataFrame:
         """The whole table; its reasons (which cost re-checks) are computed when first asked."""
-        parts = self._parts()
-        if len(parts) == 1 and isinstance(parts[0], CheckResult):
-            return self._core.assign(reasons=_reasons_of(parts[0]))[list(COLUMNS)]
-        frames = [p._frame for p in parts if isinstance(p, Results)]
+        if self._own_check() is not None:
+            return _frame_of(self._own_columns)
+        frames = [p._frame for p in self._parts() if isinstance(p, Results)]
         if not frames:
             return pd.DataFrame(columns=list(COLUMNS))
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -364,7 +418,10 @@ class Results:
 
     @cached_property
     def _records(self) -> dict[str, tuple[Mapping[str, Any], ...]]:
-        return {name: _read_only_records(self.rows(name)) for name in self._checks}
+        if self._own_check() is not None:
+            return {name: _records_of(self._own_columns) for name in self._checks}
+        parts = [p for p in self._parts() if isinstance(p, Results)]
+        return {name: part._records[name] for name, part in zip(self._checks, parts, strict=True)}
 
     def site_records(self, site: int, condition: str | None = None) -> tuple[Mapping[str, Any], ...]:
         """One site's rows (by its index in the scenario), legs in order."""
@@ -382,25 +439,14 @@ class Results:
 
     @cached_property
     def _grids(self) -> dict[str, _Grid]:
-        grids = {}
-        core = self._core
-        for name, check in self._checks.items():
-            rows = core[core["condition"] == name]
-            legs = check.legs
-            shape = (len(check.scenario.sites), len(legs))
-            time_min = rows["time_min"].to_numpy(dtype=np.float64).reshape(shape)
-            grids[name] = _Grid(
-                legs=legs,
-                site_ids=tuple(rows["site_id"].to_numpy()[:: len(legs)]) if len(legs) else (),
-                personnel=rows["personnel"].to_numpy(dtype=np.int64)[:: max(1, len(legs))],
-                time_min=np.where(np.isnan(time_min), np.inf, time_min),
-                threshold_min=np.array([check.standard.thresholds_min[leg] for leg in legs]),
-                meets=rows["meets"].to_numpy(dtype=bool).reshape(shape),
-            )
-        return grids
+        """Per condition, its check's own arrays (the table's columns, without building it)."""
+        return {
+            name: _grid_of(p) if isinstance(p, CheckResult) else p._grids[name]
+            for name, p in zip(self._checks, self._parts(), strict=True)
+        }
 
     @cached_property
-    def _leg_tallies(self) -> pd.DataFrame:
+    def _leg_tally_records(self) -> tuple[Mapping[str, Any], ...]:
         records = []
         for name, grid in self._grids.items():
             check = self._checks[name]
@@ -410,30 +456,32 @@ class Results:
             columns.append((ALL_LEGS, np.nan, np.asarray(grid.meets.all(axis=1))))
             for leg, threshold, meets in columns:
                 records.append(
-                    {
-                        "condition": name,
-                        "light": check.light,
-                        "season": check.season,
-                        "leg": leg,
-                        "threshold_min": threshold,
-                        "sites_meeting": int(meets.sum()),
-                        "sites": len(meets),
-                        "personnel_meeting": int(grid.personnel[meets].sum()),
-                        "personnel": int(grid.personnel.sum()),
-                    }
+                    MappingProxyType(
+                        {
+                            "condition": name,
+                            "light": check.light,
+                            "season": check.season,
+                            "leg": leg,
+                            "threshold_min": threshold,
+                            "sites_meeting": int(meets.sum()),
+                            "sites": len(meets),
+                            "personnel_meeting": int(grid.personnel[meets].sum()),
+                            "personnel": int(grid.personnel.sum()),
+                        }
+                    )
                 )
-        columns_order = [
-            "condition",
-            "light",
-            "season",
-            "leg",
-            "threshold_min",
-            "sites_meeting",
-            "sites",
-            "personnel_meeting",
-            "personnel",
-        ]
-        return pd.DataFrame.from_records(records, columns=columns_order)
+        return tuple(records)
+
+    def leg_tally_records(
+        self, condition: str | None = None, *, all_legs: bool = True
+    ) -> tuple[Mapping[str, Any], ...]:
+        """The rows of :meth:`leg_tallies` as read-only records, without a frame."""
+        name = None if condition is None else self._condition(condition)
+        return tuple(
+            r
+            for r in self._leg_tally_records
+            if (name is None or r["condition"] == name) and (all_legs or r["leg"] != ALL_LEGS)
+        )
 
     def leg_tallies(self, condition: str | None = None, *, all_legs: bool = True) -> pd.DataFrame:
         """Sites and personnel meeting each leg, per condition (every condition by default).
@@ -442,17 +490,13 @@ class Results:
         personnel_meeting, personnel. With ``all_legs`` a row per condition with leg
         :data:`ALL_LEGS` counts the sites meeting every leg (threshold NaN).
         """
-        frame = self._leg_tallies
-        if condition is not None:
-            frame = frame[frame["condition"] == self._condition(condition)]
-        if not all_legs:
-            frame = frame[frame["leg"] != ALL_LEGS]
-        return frame.reset_index(drop=True)
+        records = self.leg_tally_records(condition, all_legs=all_legs)
+        return pd.DataFrame.from_records([dict(r) for r in records], columns=list(_LEG_TALLY_COLUMNS))
 
     def summary(self, condition: str | None = None) -> dict[str, int]:
         """Spec v1's ``summary``: sites, sites meeting every leg, personnel, and theirs."""
-        frame = self._leg_tallies
-        row = frame[(frame["condition"] == self._condition(condition)) & (frame["leg"] == ALL_LEGS)].iloc[0]
+        name = self._condition(condition)
+        row = next(r for r in self._leg_tally_records if r["condition"] == name and r["leg"] == ALL_LEGS)
         return {
             "sites": int(row["sites"]),
             "sites_meeting_all": int(row["sites_meeting"]),
@@ -461,8 +505,10 @@ class Results:
         }
 
     @cached_property
-    def _site_tallies(self) -> pd.DataFrame:
-        frames = []
+    def _site_tally_records(self) -> dict[str, tuple[Mapping[str, Any], ...]]:
+        """Per condition, a read-only record per site (the scenario's order): the rows of
+        :meth:`site_tallies`, and what :meth:`gap_records` reads without building a frame."""
+        tallies: dict[str, tuple[Mapping[str, Any], ...]] = {}
         for name, grid in self._grids.items():
             check = self._checks[name]
             legs = grid.legs
@@ -476,67 +522,80 @@ class Results:
             else:
                 worst = first = np.zeros(n, dtype=np.intp)
                 worst_excess = np.zeros(n)
-            sites = check.scenario.sites
-            frames.append(
-                pd.DataFrame(
+            shortfall = np.round(np.maximum(worst_excess, 0.0), 1)
+            tallies[name] = tuple(
+                MappingProxyType(
                     {
-                        "condition": [name] * n,
-                        "light": [check.light] * n,
-                        "season": [check.season] * n,
-                        "site_id": list(grid.site_ids),
-                        "site_name": [s.name or "" for s in sites],
-                        "site_kind": [s.kind for s in sites],
-                        "personnel": grid.personnel,
-                        "meets_all": ~failing.any(axis=1),
-                        "failing_legs": [
-                            tuple(leg for leg, f in zip(legs, row, strict=True) if f) for row in failing
-                        ],
-                        "first_failed_leg": pd.Series(
-                            [legs[int(k)] if failing[s].any() else None for s, k in enumerate(first)],
-                            dtype=object,
-                        ),
-                        "worst_leg": pd.Series(
-                            [
-                                legs[int(k)] if e > 0 else None
-                                for k, e in zip(worst, worst_excess, strict=True)
-                            ],
-                            dtype=object,
-                        ),
-                        "shortfall_min": np.round(np.maximum(worst_excess, 0.0), 1),
+                        "condition": name,
+                        "light": check.light,
+                        "season": check.season,
+                        "site_id": site.id,
+                        "site_name": site.name or "",
+                        "site_kind": site.kind,
+                        "personnel": int(grid.personnel[s]),
+                        "meets_all": not failing[s].any(),
+                        "failing_legs": tuple(leg for leg, f in zip(legs, failing[s], strict=True) if f),
+                        "first_failed_leg": legs[int(first[s])] if failing[s].any() else None,
+                        "worst_leg": legs[int(worst[s])] if worst_excess[s] > 0 else None,
+                        "shortfall_min": float(shortfall[s]),
                     }
                 )
+                for s, site in enumerate(check.scenario.sites)
             )
-        if not frames:
-            return pd.DataFrame()
-        return pd.concat(frames, ignore_index=True)
+        return tallies
+
+    @cached_property
+    def _worst_first_order(self) -> dict[str, IntArray]:
+        """Per condition, site indices by shortfall (no pathway first), then personnel, then id."""
+        orders = {}
+        for name, records in self._site_tally_records.items():
+            orders[name] = np.lexsort(
+                (
+                    np.array([r["site_id"] for r in records], dtype=object),
+                    -np.array([r["personnel"] for r in records], dtype=np.int64),
+                    -np.array([r["shortfall_min"] for r in records], dtype=np.float64),
+                )
+            ).astype(np.intp)
+        return orders
+
+    @staticmethod
+    def _tally_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+        rows = tuple(records)
+        return pd.DataFrame(
+            {
+                column: pd.Series([r[column] for r in rows], dtype=dtype)
+                for column, dtype in _SITE_TALLY_COLUMNS.items()
+            }
+        )
+
+    def site_tally_records(self, condition: str | None = None) -> tuple[Mapping[str, Any], ...]:
+        """The rows of :meth:`site_tallies` as read-only records, without a frame."""
+        return self._site_tally_records[self._condition(condition)]
 
     def site_tallies(self, condition: str | None = None) -> pd.DataFrame:
         """Per site (the scenario's order): meets_all, failing_legs, first_failed_leg,
         worst_leg and shortfall_min (minutes over the limit of its worst leg, rounded to 0.1;
         0 when it meets every leg; inf when a failing leg has no pathway)."""
-        frame = self._site_tallies
-        return frame[frame["condition"] == self._condition(condition)].reset_index(drop=True)
+        return self._tally_frame(self.site_tally_records(condition))
 
     def worst_first(self, condition: str | None = None) -> pd.DataFrame:
         """:meth:`site_tallies` sorted by shortfall (no pathway first), then personnel, then id."""
-        frame = self.site_tallies(condition)
-        if frame.empty:
-            return frame
-        order = np.lexsort(
-            (
-                frame["site_id"].to_numpy(),
-                -frame["personnel"].to_numpy(),
-                -frame["shortfall_min"].to_numpy(dtype=np.float64),
-            )
-        )
-        return frame.iloc[order].reset_index(drop=True)
+        name = self._condition(condition)
+        records = self._site_tally_records[name]
+        return self._tally_frame(records[s] for s in self._worst_first_order[name])
 
     def gaps(self, condition: str | None = None) -> pd.DataFrame:
         """Failing sites, worst first (as :meth:`worst_first`)."""
-        frame = self.worst_first(condition)
-        if frame.empty:
-            return frame
-        return frame[~frame["meets_all"]].reset_index(drop=True)
+        return self._tally_frame(record for _, record in self.gap_records(condition))
+
+    def gap_records(self, condition: str | None = None) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+        """The rows of :meth:`gaps` as (site index in the scenario, read-only record): what a
+        per-site view reads, without a frame."""
+        name = self._condition(condition)
+        records = self._site_tally_records[name]
+        return tuple(
+            (int(s), records[s]) for s in self._worst_first_order[name] if not records[s]["meets_all"]
+        )
 
     def reasons(self, condition: str | None = None) -> pd.DataFrame:
         """The explanation records, tidy: one row per (condition, site, leg, reason).

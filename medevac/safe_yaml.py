@@ -26,6 +26,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from medevac.errors import Problem, ScenarioError, key_path, shorten
+from medevac.i18n import format_template, gettext
 
 MAX_FILE_BYTES = 20_000_000
 """Largest file read (20 MB: a scenario of 100,000 sites is about 8 MB)."""
@@ -82,15 +83,16 @@ def read_text_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> str:
             data = stream.read(limit + 1)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise ScenarioError([Problem(str(path), "", str(path), f"cannot be read ({reason})")]) from None
+        allowed = format_template(gettext("cannot be read ({reason})"), reason=reason)
+        raise ScenarioError([Problem(str(path), "", str(path), allowed)]) from None
     if len(data) > limit:
         raise ScenarioError(
             [
                 Problem(
                     str(path),
                     "",
-                    f"more than {limit:,} bytes",
-                    f"a scenario file must be at most {limit / 1e6:g} MB",
+                    format_template(gettext("more than {limit:,} bytes"), limit=limit),
+                    format_template(gettext("a scenario file must be at most {mb:g} MB"), mb=limit / 1e6),
                 )
             ]
         )
@@ -98,7 +100,14 @@ def read_text_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ScenarioError(
-            [Problem(str(path), "", f"byte {error.start}", "the file must be UTF-8 text")]
+            [
+                Problem(
+                    str(path),
+                    "",
+                    format_template(gettext("byte {offset}"), offset=error.start),
+                    gettext("the file must be UTF-8 text"),
+                )
+            ]
         ) from None
 
 
@@ -106,7 +115,14 @@ def load_yaml(text: str, source: str) -> Any:
     """The data of one YAML document, checked; problems raise :class:`ScenarioError`."""
     if len(text) > MAX_FILE_BYTES:
         raise ScenarioError(
-            [Problem(source, "", f"{len(text):,} characters", f"at most {MAX_FILE_BYTES:,} characters")]
+            [
+                Problem(
+                    source,
+                    "",
+                    format_template(gettext("{count:,} characters"), count=len(text)),
+                    format_template(gettext("at most {limit:,} characters"), limit=MAX_FILE_BYTES),
+                )
+            ]
         )
     loader = _Loader(text)
     try:
@@ -123,10 +139,18 @@ def load_yaml(text: str, source: str) -> Any:
         raise ScenarioError([_yaml_problem(source, error)]) from None
     except RecursionError:  # the pure-Python parser nests a call per level
         raise ScenarioError(
-            [Problem(source, "", "nesting too deep to read", f"at most {MAX_DEPTH} levels of nesting")]
+            [
+                Problem(
+                    source,
+                    "",
+                    gettext("nesting too deep to read"),
+                    format_template(gettext("at most {depth} levels of nesting"), depth=MAX_DEPTH),
+                )
+            ]
         ) from None
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a timestamp 2024-13-45
-        raise ScenarioError([Problem(source, "", shorten(str(error)), "a value YAML can read")]) from None
+        problem = Problem(source, "", shorten(str(error)), gettext("a value YAML can read"))
+        raise ScenarioError([problem]) from None
     finally:
         loader.dispose()
 
@@ -135,13 +159,17 @@ def _yaml_problem(source: str, error: yaml.YAMLError) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         character = error.character
         shown = chr(character) if isinstance(character, int) else character
+        template = gettext("the file must be YAML text ({reason}, at offset {offset})")
         return Problem(
-            source, "", shown, f"the file must be YAML text ({error.reason}, at offset {error.position})"
+            source, "", shown, format_template(template, reason=error.reason, offset=error.position)
         )
     mark = getattr(error, "problem_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(error, "problem", None) or "not valid YAML"
-    return Problem(source, where, problem, "the file must be valid YAML")
+    where = ""
+    if mark:
+        template = gettext("line {line}, column {column}")
+        where = format_template(template, line=mark.line + 1, column=mark.column + 1)
+    problem = getattr(error, "problem", None) or gettext("not valid YAML")  # PyYAML's words: English
+    return Problem(source, where, problem, gettext("the file must be valid YAML"))
 
 
 def _children(node: Node) -> list[Node]:
@@ -167,18 +195,31 @@ def _node_problem(root: Node, source: str) -> Problem | None:
         node, level = stack.pop()
         if level > MAX_DEPTH:
             return Problem(
-                source, _path_to(root, node), f"nested more than {MAX_DEPTH} levels deep at {_line(node)}",
-                f"at most {MAX_DEPTH} levels of nesting",
-            )  # fmt: skip
+                source,
+                _path_to(root, node),
+                format_template(
+                    gettext("nested more than {depth} levels deep at {line}"),
+                    depth=MAX_DEPTH,
+                    line=_line(node),
+                ),
+                format_template(gettext("at most {depth} levels of nesting"), depth=MAX_DEPTH),
+            )
         if isinstance(node, MappingNode):
             duplicate = _duplicate_key(node)
             if duplicate is not None:
                 first, again = duplicate
                 return Problem(
-                    source, _path_to(root, again), again.value,
-                    f"a key may appear only once in a mapping (first at {_line(first)}, "
-                    f"again at {_line(again)})",
-                )  # fmt: skip
+                    source,
+                    _path_to(root, again),
+                    again.value,
+                    format_template(
+                        gettext(
+                            "a key may appear only once in a mapping (first at {first}, again at {again})"
+                        ),
+                        first=_line(first),
+                        again=_line(again),
+                    ),
+                )
         for child in _children(node):
             if isinstance(child, ScalarNode):
                 continue
@@ -210,17 +251,25 @@ def _alias_problem(root: Node, source: str) -> Problem | None:
             depth[key] = 1 + max((depth.get(id(c), 1) for c in children), default=0)
             if depth[key] > MAX_DEPTH:
                 return Problem(
-                    source, _path_to(root, node), f"nested {depth[key]} levels deep at {_line(node)}",
-                    f"at most {MAX_DEPTH} levels of nesting (with aliases expanded)",
-                )  # fmt: skip
+                    source,
+                    _path_to(root, node),
+                    format_template(
+                        gettext("nested {depth} levels deep at {line}"), depth=depth[key], line=_line(node)
+                    ),
+                    format_template(
+                        gettext("at most {depth} levels of nesting (with aliases expanded)"), depth=MAX_DEPTH
+                    ),
+                )
             continue
         if key in size:
             continue
         if key in open_nodes:  # met again while walking inside itself
             return Problem(
-                source, _path_to(root, node), f"an alias at {_line(node)} inside the node it names",
-                "aliases must not make a structure contain itself",
-            )  # fmt: skip
+                source,
+                _path_to(root, node),
+                format_template(gettext("an alias at {line} inside the node it names"), line=_line(node)),
+                gettext("aliases must not make a structure contain itself"),
+            )
         open_nodes.add(key)
         stack.append((node, True))
         stack += [(c, False) for c in _children(node) if not isinstance(c, ScalarNode) and id(c) not in size]
@@ -232,8 +281,11 @@ def _alias_problem(root: Node, source: str) -> Problem | None:
     return Problem(
         source,
         _path_to(root, culprit),
-        f"aliases expanding to {size[id(root)]:,} items",
-        f"aliases (*name) may add at most {MAX_ALIAS_NODES:,} items to a file; write the values out",
+        format_template(gettext("aliases expanding to {count:,} items"), count=size[id(root)]),
+        format_template(
+            gettext("aliases (*name) may add at most {limit:,} items to a file; write the values out"),
+            limit=MAX_ALIAS_NODES,
+        ),
     )
 
 
@@ -280,7 +332,7 @@ def _path_to(root: Node, target: Node) -> str:
 
 
 def _line(node: Node) -> str:
-    return f"line {node.start_mark.line + 1}"
+    return format_template(gettext("line {line}"), line=node.start_mark.line + 1)
 
 
 def _duplicate_key(node: MappingNode) -> tuple[ScalarNode, ScalarNode] | None:

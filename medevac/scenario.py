@@ -74,7 +74,7 @@ def scenario_from_mapping(
     """Validate an already-parsed scenario document (a mapping)."""
     if not isinstance(data, Mapping):
         raise ScenarioError(
-            [Problem(source, "", _type_name(data), "a scenario must be a YAML mapping of keys")]
+            [Problem(source, "", _type_name(data), gettext("a scenario must be a YAML mapping of keys"))]
         )
     try:
         scenario = Scenario.model_validate(data)
@@ -113,7 +113,7 @@ def write_scenario(scenario: Scenario, path: str | Path, *, overwrite: bool = Fa
         return write_atomic(path, dump_scenario(scenario), force=overwrite)
     except OutputExistsError:
         raise ScenarioError(
-            [Problem(str(path), "", str(path), "already exists; choose another name")]
+            [Problem(str(path), "", str(path), gettext("already exists; choose another name"))]
         ) from None
 
 
@@ -146,10 +146,11 @@ def _problem_from_pydantic(source: str, data: object, item: Mapping[str, Any]) -
     if kind == "extra_forbidden":
         parent = next((k for k in reversed(keys[:-1]) if isinstance(k, str)), "")
         model = PathFile if "<file>" in item["loc"] else _MODEL_OF_KEY.get(parent)
-        allowed = ", ".join(model.model_fields) if model else "see `medevac schema`"
-        return Problem(source, path, keys[-1] if keys else value, f"unknown key; allowed keys: {allowed}")
+        allowed = ", ".join(model.model_fields) if model else gettext("see `medevac schema`")
+        text = format_template(gettext("unknown key; allowed keys: {allowed}"), allowed=allowed)
+        return Problem(source, path, keys[-1] if keys else value, text)
     if kind == "missing":
-        return Problem(source, path, None, "required key")
+        return Problem(source, path, None, gettext("required key"))
     if value is None:
         value = "null"  # written as `key:` with nothing after it; None would read "missing"
     return Problem(source, path, value, _allowed_text(kind, context, item.get("msg", "")))
@@ -164,35 +165,49 @@ def _is_echo_of_bad_item(item: Mapping[str, Any]) -> bool:
     return isinstance(given, list) and len(given) >= item.get("ctx", {}).get("min_length", 0)
 
 
+_BOUNDS: dict[str, str] = {
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "literal_error": N_("must be one of {expected}"),
+    "too_short": N_("must have at least {min_length} item(s)"),
+    "string_too_short": N_("must not be empty"),
+}
+"""What a bound of pydantic's allows, by its error type; the bound is pydantic's ``ctx``."""
+
+_KINDS: dict[str, str] = {
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping of keys"),
+    "model_type": N_("must be a mapping of keys"),
+    "model_attributes_type": N_("must be a mapping of keys"),
+}
+"""What a value of the wrong type must be, by pydantic's error type."""
+
+
 def _allowed_text(kind: str, context: Mapping[str, Any], message: str) -> str:
-    bounds = {
-        "greater_than": "must be greater than {gt}",
-        "greater_than_equal": "must be at least {ge}",
-        "less_than": "must be less than {lt}",
-        "less_than_equal": "must be at most {le}",
-        "literal_error": "must be one of {expected}",
-        "too_short": "must have at least {min_length} item(s)",
-        "string_too_short": "must not be empty",
-    }
-    if kind in bounds:
-        return bounds[kind].format(**context)
-    plain = {
-        "bool_type": "must be true or false",
-        "bool_parsing": "must be true or false",
-        "float_type": "must be a number",
-        "float_parsing": "must be a number",
-        "finite_number": "must be a finite number",
-        "int_type": "must be a whole number",
-        "int_parsing": "must be a whole number",
-        "int_from_float": "must be a whole number",
-        "string_type": "must be text",
-        "list_type": "must be a list",
-        "tuple_type": "must be a list",
-        "dict_type": "must be a mapping of keys",
-        "model_type": "must be a mapping of keys",
-        "model_attributes_type": "must be a mapping of keys",
-    }
-    return plain.get(kind, message)
+    """What is allowed, in the current language. A bound's number keeps its spelling in the
+    file (a value: ``60``, ``0.5``); an error type not listed keeps pydantic's own English,
+    or the message a model's validator gave (already in the caller's language)."""
+    if kind == "literal_error":  # pydantic's "'day' or 'night'": its "or" in the language
+        first, _, last = str(context.get("expected", "")).rpartition(" or ")
+        expected = format_template(gettext("{first} or {last}"), first=first, last=last) if first else last
+        return format_template(gettext(_BOUNDS[kind]), expected=expected)
+    if kind in _BOUNDS:
+        return format_template(gettext(_BOUNDS[kind]), **context)
+    if kind in _KINDS:
+        return gettext(_KINDS[kind])
+    return message
 
 
 def _keys_in_document(data: object, loc: Iterable[object]) -> list[str | int]:
@@ -217,7 +232,9 @@ def _keys_in_document(data: object, loc: Iterable[object]) -> list[str | int]:
 
 
 def _type_name(value: object) -> str:
-    return "empty file" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return gettext("empty file")
+    return format_template(gettext("a {type}"), type=type(value).__name__)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -246,7 +263,7 @@ def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
                     source,
                     f"{key}[{index}].id",
                     item["id"],
-                    "ids must be unique across facilities, airframes and sites",
+                    gettext("ids must be unique across facilities, airframes and sites"),
                 )
             )
     patrols = data.get("patrols")
@@ -255,20 +272,18 @@ def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
         for index, patrol in enumerate(patrols):
             if isinstance(patrol, Mapping) and patrol_ids[str(patrol.get("id"))] > 1:
                 problems.append(
-                    Problem(source, f"patrols[{index}].id", patrol.get("id"), "patrol ids must be unique")
+                    Problem(
+                        source, f"patrols[{index}].id", patrol.get("id"), gettext("patrol ids must be unique")
+                    )
                 )
     facility_ids = {str(item["id"]) for key, _, item in entries if key == "facilities" and "id" in item}
     for key, index, item in entries:
         base = item.get("base")
         if key == "airframes" and isinstance(base, str) and base not in facility_ids:
-            allowed = ", ".join(sorted(facility_ids)) or "none defined"
+            allowed = ", ".join(sorted(facility_ids)) or gettext("none defined")
+            template = gettext("must name a facility (facilities: {allowed}) or be {{lat:, lon:}}")
             problems.append(
-                Problem(
-                    source,
-                    f"airframes[{index}].base",
-                    base,
-                    f"must name a facility (facilities: {allowed}) or be {{lat:, lon:}}",
-                )
+                Problem(source, f"airframes[{index}].base", base, format_template(template, allowed=allowed))
             )
     if data.get("standard") == "custom" and data.get("thresholds") is None:
         problems.append(
@@ -276,7 +291,7 @@ def _reference_problems(source: str, data: Mapping[str, Any]) -> list[Problem]:
                 source,
                 "thresholds",
                 None,
-                "required with standard: custom (first_aid, resuscitation, surgery)",
+                gettext("required with standard: custom (first_aid, resuscitation, surgery)"),
             )
         )
     return problems
@@ -297,8 +312,9 @@ def _missing_file_problems(source: str, scenario: Scenario, source_dir: Path) ->
         for i, patrol in enumerate(scenario.patrols)
         if isinstance(patrol.path, PathFile)
     ]
+    template = gettext("no such file (looked in {folder})")
     return [
-        Problem(source, key, path, f"no such file (looked in {source_dir})")
+        Problem(source, key, path, format_template(template, folder=source_dir))
         for key, path in named
         if not (source_dir / path).exists()
     ]

@@ -243,15 +243,17 @@ def apply_edits(scenario: Scenario, edits: Iterable[Edit]) -> Scenario:
 
 
 def _problem(number: int, edit: Edit, value: object, allowed: str) -> ScenarioError:
-    return ScenarioError([Problem(WHATIF_SOURCE, f"edit {number + 1} ({describe(edit)})", value, allowed)])
+    where = format_template(gettext("edit {number} ({edit})"), number=number + 1, edit=describe(edit))
+    return ScenarioError([Problem(WHATIF_SOURCE, where, value, allowed)])
 
 
 def _entry(data: dict[str, Any], key: str, entry_id: str, number: int, edit: Edit) -> dict[str, Any]:
     for item in data.get(key, []):
         if item.get("id") == entry_id:
             return item  # type: ignore[no-any-return]
-    known = ", ".join(str(item.get("id")) for item in data.get(key, [])) or "none"
-    raise _problem(number, edit, entry_id, f"must name one of the {key} ({known})")
+    known = ", ".join(str(item.get("id")) for item in data.get(key, [])) or gettext("none")
+    allowed = format_template(gettext("must name one of the {key} ({known})"), key=key, known=known)
+    raise _problem(number, edit, entry_id, allowed)
 
 
 def _location(point: Point) -> dict[str, float]:
@@ -313,7 +315,8 @@ def _apply(data: dict[str, Any], edit: Edit, number: int) -> None:
     elif isinstance(edit, SetTimeline):
         for key, _ in edit.values:
             if key not in TIMELINE_KEYS:
-                raise _problem(number, edit, key, "timeline keys are " + ", ".join(TIMELINE_KEYS))
+                allowed = format_template(gettext("timeline keys are {keys}"), keys=", ".join(TIMELINE_KEYS))
+                raise _problem(number, edit, key, allowed)
         data["timeline"] = {**data.get("timeline", {}), **dict(edit.values)}
     elif isinstance(edit, SetConvoyFactor):
         data["ground"] = {**data.get("ground", {}), "convoy_factor": edit.factor}
@@ -356,7 +359,8 @@ def _set_path(entry: dict[str, Any], key: str, value: EntryValue) -> None:
 
 def _apply_table_edit(data: dict[str, Any], edit: SetEntry | AddEntry | RemoveEntry, number: int) -> None:
     if edit.table not in ENTRY_TABLES:
-        raise _problem(number, edit, edit.table, "tables are " + ", ".join(ENTRY_TABLES))
+        allowed = format_template(gettext("tables are {tables}"), tables=", ".join(ENTRY_TABLES))
+        raise _problem(number, edit, edit.table, allowed)
     if isinstance(edit, AddEntry):
         entry: dict[str, Any] = {}
         for key, value in edit.values:
@@ -642,13 +646,13 @@ def compare(baseline: CheckResult, variant: CheckResult) -> tuple[LegDelta, ...]
 
 def first_failed_leg(result: CheckResult) -> list[Leg | None]:
     """Per site, the first leg (in timeline order) it fails, ``None`` when it meets all."""
-    return list(Results.of(result).site_tallies()["first_failed_leg"])
+    return [tally["first_failed_leg"] for tally in Results.of(result).site_tally_records()]
 
 
 def leg_summary(result: CheckResult) -> list[dict[str, Any]]:
     """Per leg: sites meeting it, of all, and the personnel share (the app's top row)."""
     rows = []
-    for tally in Results.of(result).leg_tallies(all_legs=False).to_dict("records"):
+    for tally in Results.of(result).leg_tally_records(all_legs=False):
         people, total = int(tally["personnel_meeting"]), int(tally["personnel"])
         rows.append(
             {
@@ -672,11 +676,10 @@ def gap_rows(result: CheckResult) -> list[dict[str, Any]]:
     personnel, largest first.
     """
     results = Results.of(result)
-    index = {site.id: s for s, site in enumerate(result.scenario.sites)}
     names = result.names
     rows = []
-    for gap in results.gaps().to_dict("records"):
-        records = results.site_records(index[gap["site_id"]])
+    for site, gap in results.gap_records():
+        records = results.site_records(site)
         shortfall = float(gap["shortfall_min"])
         row: dict[str, Any] = {
             "site_id": gap["site_id"],
@@ -696,7 +699,7 @@ def variant_table(results: Mapping[str, CheckResult]) -> list[dict[str, Any]]:
     rows = []
     for name, result in results.items():
         row: dict[str, Any] = {"variant": name}
-        for tally in Results.of(result).leg_tallies().to_dict("records"):
+        for tally in Results.of(result).leg_tally_records():
             label = "all legs" if tally["leg"] == ALL_LEGS else messages.leg_text(tally["leg"])
             row[f"{label}: sites"] = int(tally["sites_meeting"])
             row[f"{label}: personnel"] = int(tally["personnel_meeting"])

@@ -25,6 +25,7 @@ from medevac.explain import (
     changed_min,
     explain,
 )
+from medevac.ground import AccessProblem
 from medevac.messages import REASONS
 from medevac.model import Scenario
 from medevac.report.factors import group_findings, limiting_factors
@@ -289,21 +290,30 @@ def test_every_code_has_words_and_a_group_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "code"),
+    ("problem", "text"),
     [
-        ("no road within 10 km (nearest 33.9 km)", "no_road_nearby"),
-        ("no facility is within 10 km of a road", "no_facility_near_road"),
-        ("its nearest road is closed", "road_closed"),
-        ("its nearest road is closed in the wet season", "road_closed_wet"),
-        ("in the wet season its road does not connect to any facility (roads closed)", "road_cut_wet"),
-        ("its road does not connect to any facility", "road_not_connected"),
-        ("a sentence the router may say one day", "road_access"),
+        (
+            AccessProblem("no_road_nearby", {"max_snap_km": 10.0, "nearest_km": 33.94}),
+            "no road within 10 km (nearest 33.9 km)",
+        ),
+        (
+            AccessProblem("no_facility_near_road", {"max_snap_km": 10.0}),
+            "no facility is within 10 km of a road",
+        ),
+        (AccessProblem("road_closed"), "its nearest road is closed"),
+        (AccessProblem("road_closed_wet"), "its nearest road is closed in the wet season"),
+        (
+            AccessProblem("road_cut_wet"),
+            "in the wet season its road does not connect to any facility (roads closed)",
+        ),
+        (AccessProblem("road_not_connected"), "its road does not connect to any facility"),
     ],
 )
-def test_the_road_routers_words_become_codes_and_come_back(text: str, code: str) -> None:
-    (reason,) = _road_access(text)("surgery")
-    assert reason.code == code
+def test_the_road_routers_records_become_reasons_and_words(problem: AccessProblem, text: str) -> None:
+    (reason,) = _road_access(problem)("surgery")
+    assert (reason.code, dict(reason.numbers), reason.leg) == (problem.code, dict(problem.numbers), "surgery")
     assert messages.reason_text(reason) == f"roads: {text}"
+    assert _road_access(None)("surgery") == []
 
 
 # -- the report's grouped factors are the records ----------------------------------------------

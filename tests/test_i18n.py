@@ -401,36 +401,3 @@ def test_validate_counts_each_kind_in_the_language_s_plural(tmp_path: Path) -> N
     assert re.fullmatch(
         r".* : valide \(\d+ installations médicales, \d+ aéronefs, \d+ sites, 2 patrouilles\)\n", out
     )
-
-
-def test_a_command_not_yet_translated_speaks_english_whole(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``medevac library show`` prints a headline through words the catalogue translates
-    (``day, dry season``) amid words it does not yet: asked for French, it stays English
-    rather than mixing languages, and says so."""
-    from medevac.library import Library
-    from medevac.scenario import parse_scenario
-
-    parent = parse_scenario(
-        "medevac: 1\nname: tiny\nfacilities: [{id: f, level: 2, lat: 0, lon: 0}]\n"
-        "sites: [{id: s, lat: 0, lon: 0.1, personnel: 10}]\n"
-    )
-    path = tmp_path / "library.sqlite"
-    saved = Library(path).save(parent, (), "as is")
-    with i18n.using("fr"):  # the headline is in the catalogue (the app's Library tab): a French run would mix
-        assert messages.headline_text(saved.headline[0]) == (
-            "jour, saison sèche : sites 1 sur 1, effectif 10 sur 10 respectant toutes les étapes"
-        )
-    args = ["library", "show", str(saved.id), "--library", str(path)]
-    assert main(args) == 0
-    english, _ = capsys.readouterr()
-    assert "  day, dry season: 1 of 1 sites, 10 of 10 personnel meet every leg\n" in english
-    assert main([*args, "--lang", "fr"]) == 0
-    assert capsys.readouterr() == (english, "note: medevac library speaks English only so far\n")
-    monkeypatch.setenv("LANG", "fr_FR.UTF-8")  # a French locale alone: English, and no note
-    monkeypatch.delenv("MEDEVAC_LANG")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    assert main(args) == 0
-    assert capsys.readouterr() == (english, "")

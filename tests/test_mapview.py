@@ -4,6 +4,7 @@ scenario, the check and pyproj's geodesics, not from the functions under test.""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from pathlib import Path
@@ -206,3 +207,27 @@ def test_two_clicks_place_within_the_stated_accuracy_of_the_point_clicked(bounds
         placed += 1
     assert placed >= 30  # the squares cover nearly all of the box
     assert PLACEMENT_ACCURACY_KM <= 1.0
+
+
+def test_a_deck_sends_pre_encoded_records_as_pydeck_would_send_them() -> None:
+    """The roads' JSON, made once, goes into the deck's JSON byte for byte where pydeck's own
+    encoding of the same records would be."""
+    import pydeck as pdk
+    from pydeck.bindings.json_tools import default_serialize
+
+    from app_layers import CompactDeck  # beside app.py; the package never imports pydeck
+
+    result = evaluate(load_scenario(UNMISS))
+    roads = road_records(road_network(result.engine.router), "wet")
+    text = "tooltip \x00 and \\u0000 in a record"
+    layers = [
+        pdk.Layer("PathLayer", roads, id="roads", get_path="path"),
+        pdk.Layer("TextLayer", [{"text": text}], id="words", get_text="text"),
+    ]
+    sent = CompactDeck(layers=layers).to_json()
+    layers[0].data = [dict(r) for r in roads]
+    own = json.dumps(
+        CompactDeck(layers=layers), sort_keys=True, default=default_serialize, separators=(",", ":")
+    )
+    assert sent == own
+    assert json.loads(sent)["layers"][1]["data"] == [{"text": text}]

@@ -45,6 +45,7 @@ from medevac.timeline import Engine, Pathway
 from medevac.whatif import compare, first_failed_leg, gap_rows, leg_summary, variant_table
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def line() -> Scenario:
@@ -274,6 +275,35 @@ def test_results_from_conditions_take_each_checks_rows(day: CheckResult, night: 
     assert all(r.code == code for r, code in zip(reasons["reason"], reasons["code"], strict=True))
 
 
+@pytest.mark.parametrize("path", DEMOS)
+def test_records_are_the_tables_rows_and_each_view_reads_the_same(path: Path) -> None:
+    """Records, tallies and gaps are made from the checks' arrays without the table; each must
+    say what the table's own rows say (NaN where no pathway delivers)."""
+    scenario = load_scenario(path)
+    for light in ("day", "night"):
+        result = check(scenario, light=light, season="wet")
+        results = Results.of(result)
+        rows = results.rows().to_dict("records")
+        records = [dict(r) for r in results.records()]
+        assert len(records) == len(rows)
+        for mine, theirs in zip(records, rows, strict=True):
+            assert mine.keys() == theirs.keys()
+            for key, value in mine.items():
+                if isinstance(value, float) and math.isnan(value):
+                    assert math.isnan(theirs[key])
+                else:
+                    assert value == theirs[key] and type(value) is type(theirs[key]), key
+        table = results.table
+        tallies = {r["site_id"]: r for r in results.site_tally_records()}
+        for site_id, site_rows in table.groupby("site_id", sort=False):
+            assert tallies[site_id]["meets_all"] == bool(site_rows["meets"].all())
+            assert tallies[site_id]["failing_legs"] == tuple(site_rows.loc[~site_rows["meets"], "leg"])
+        assert [g["site_id"] for _, g in results.gap_records()] == list(results.gaps()["site_id"])
+        assert [r["sites_meeting"] for r in results.leg_tally_records(all_legs=False)] == [
+            int(table.loc[table["leg"] == leg, "meets"].sum()) for leg in result.legs
+        ]
+
+
 # -- carried on foot ------------------------------------------------------------------------
 
 
@@ -334,9 +364,6 @@ def _old_pathway_text(
         Pathway.ROAD_AIR_TEAM: f"road to {via}, air {plane} (team on board)",
         Pathway.ROAD_AIR: f"road to {via}, air {plane} -> {place}",
     }[pathway]
-
-
-DEMOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.name)

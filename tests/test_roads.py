@@ -20,6 +20,7 @@ import pytest
 import shapely
 
 from medevac.geo import FloatArray, distance_km
+from medevac.ground import AccessProblem, CachedRouter
 from medevac.model import Ground, Season
 from medevac.roads import (
     RoadRouter,
@@ -144,7 +145,10 @@ def test_point_beyond_the_snap_limit_is_unreachable_and_explained() -> None:
     far = (0.2, 0.1)  # 22.1 km north of the road
     assert minutes(r, far, (0.0, 0.0)) == math.inf
     assert minutes(r, (0.0, 0.0), far) == math.inf
-    assert r.access_problem(*far, "dry") == "no road within 10 km (nearest 22.1 km)"
+    problem = r.access_problem(*far, "dry")
+    assert problem is not None and problem.code == "no_road_nearby"
+    assert problem.numbers["max_snap_km"] == 10
+    assert problem.numbers["nearest_km"] == pytest.approx(22.1, abs=0.05)
     assert r.access_problem(0.0, 0.1, "dry") is None
 
 
@@ -152,7 +156,7 @@ def test_road_not_joined_to_any_facility_is_explained() -> None:
     island = {"coords": [(1.0, 0.0), (1.1, 0.0)], "class": "residential", "surface": "paved"}
     r = router(network([*STRAIGHT, island]), facilities=((0.0, 0.0),))
     assert minutes(r, (0.0, 1.05), (0.0, 0.0)) == math.inf
-    assert r.access_problem(0.0, 1.05, "dry") == "its road does not connect to any facility"
+    assert r.access_problem(0.0, 1.05, "dry") == AccessProblem("road_not_connected")
 
 
 def test_fixture_layer_by_hand_dry_wet_closures() -> None:
@@ -164,7 +168,7 @@ def test_fixture_layer_by_hand_dry_wet_closures() -> None:
     bd = KM_PER_TENTH_LAT / TRACK_UNPAVED_KMH * 60  # 47.389
     assert minutes(plain, a, d) == pytest.approx(ab + bd, rel=1e-4)
     assert minutes(plain, a, d, "wet") == math.inf  # B-D has closed_wet
-    assert plain.access_problem(*d, "wet") == "its nearest road is closed in the wet season"
+    assert plain.access_problem(*d, "wet") == AccessProblem("road_closed_wet")
     # C-E carries its own speeds: 30 km/h dry, 10 km/h wet (instead of the class's).
     assert minutes(plain, c, e) == pytest.approx(KM_PER_TENTH_LAT / 30 * 60, rel=1e-4)
     assert minutes(plain, c, e, "wet") == pytest.approx(KM_PER_TENTH_LAT / 10 * 60, rel=1e-4)
@@ -176,9 +180,29 @@ def test_fixture_layer_by_hand_dry_wet_closures() -> None:
     )
     assert minutes(flooded, a, c) == pytest.approx(2 * ab, rel=1e-6)  # the flood is wet-season only
     assert minutes(flooded, a, c, "wet") == math.inf
-    assert flooded.access_problem(*e, "wet") == (
-        "in the wet season its road does not connect to any facility (roads closed)"
+    assert flooded.access_problem(*e, "wet") == AccessProblem("road_cut_wet")
+
+
+def test_access_problems_of_many_points_at_once_are_each_point_s_own() -> None:
+    """One batch (one snap, one routing) says for each point what it says of that point alone:
+    a closed road, a road cut in the wet season, an open one, far from any road, an island."""
+    ground = Ground(roads="equator.geojson")
+    settings = SpeedSettings.from_ground(ground)
+    flooded = RoadRouter(
+        load_network(DATA / "equator.geojson", settings, (DATA / "flood.geojson",)),
+        ground,
+        np.zeros(1),
+        np.zeros(1),
     )
+    points = [(0.1, 0.1), (0.1, 0.2), (0.0, 0.1), (0.5, 0.1), (0.0, 0.0), (0.05, 0.15)]
+    lat, lon = (np.array(values) for values in zip(*points, strict=True))
+    for season in ("dry", "wet"):
+        alone = [flooded.access_problem(la, lo, season) for la, lo in points]
+        assert flooded.access_problems(lat, lon, season) == alone
+        assert CachedRouter(flooded).access_problems(lat, lon, season) == alone
+    wet = flooded.access_problems(lat, lon, "wet")
+    assert wet[:3] == [AccessProblem("road_closed_wet"), AccessProblem("road_cut_wet"), None]
+    assert wet[3] is not None and wet[3].code == "no_road_nearby"
 
 
 def test_scenario_speed_tables_override_the_defaults() -> None:

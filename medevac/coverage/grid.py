@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from medevac.errors import LayerError, MedevacError, Problem
 from medevac.geo import FloatArray
+from medevac.i18n import N_, format_template, gettext
 from medevac.layers import POLYGON_TYPES, read_layer_wgs84
 from medevac.model import Scenario
 from medevac.patrols import patrol_line
@@ -101,11 +102,23 @@ class MissionArea:
         coordinates = shapely.get_coordinates(self.polygon_deg)
         if self.polygon_m.is_empty or not np.isfinite(coordinates).all():
             raise CoverageInputError(
-                Problem(what, "", "an area reaching the far side of the Earth", "an area within a hemisphere")
+                Problem(
+                    what,
+                    "",
+                    gettext("an area reaching the far side of the Earth"),
+                    gettext("an area within a hemisphere"),
+                )
             )
         if self.area_km2 > MAX_AREA_KM2:
             raise CoverageInputError(
-                Problem(what, "", f"{self.area_km2:,.0f} km2", f"an area of at most {MAX_AREA_KM2:,.0f} km2")
+                Problem(
+                    what,
+                    "",
+                    format_template(gettext("{area_km2:,.0f} km2"), area_km2=self.area_km2),
+                    format_template(
+                        gettext("an area of at most {limit_km2:,.0f} km2"), limit_km2=MAX_AREA_KM2
+                    ),
+                )
             )
         return self
 
@@ -126,9 +139,7 @@ class MissionArea:
     ) -> MissionArea:
         """The convex hull of points, widened by ``buffer_km`` (measured in the projection)."""
         if not 0 <= buffer_km <= MAX_BUFFER_KM:  # also refuses NaN
-            raise CoverageInputError(
-                Problem("--buffer-km", "", buffer_km, f"a margin in km from 0 to {MAX_BUFFER_KM:,.0f}")
-            )
+            raise CoverageInputError(Problem("--buffer-km", "", buffer_km, buffer_allowed()))
         lat, lon = _mean_position(lat_deg, lon_deg)
         crs = equal_area_crs(lat, lon)
         x_m, y_m = _to(WGS84_CRS, crs).transform(lon_deg, lat_deg)
@@ -196,12 +207,27 @@ def scenario_points(scenario: Scenario) -> tuple[FloatArray, FloatArray]:
     return np.concatenate(lats), np.concatenate(lons)
 
 
+def buffer_allowed() -> str:
+    """What ``--buffer-km`` allows, in the current language."""
+    return format_template(gettext("a margin in km from 0 to {limit_km:,.0f}"), limit_km=MAX_BUFFER_KM)
+
+
+def cell_size_allowed() -> str:
+    """What ``--cell-km`` allows, in the current language."""
+    return gettext("a cell size in km greater than 0")
+
+
 def scenario_area(scenario: Scenario, buffer_km: float = HULL_BUFFER_KM) -> MissionArea:
     """The default mission area: the hull of the scenario's points, buffered."""
     lat, lon = scenario_points(scenario)
     if len(lat) == 0:
         raise CoverageInputError(
-            Problem("<scenario>", "", "no locations", "facilities, sites or patrols to draw an area around")
+            Problem(
+                "<scenario>",
+                "",
+                gettext("no locations"),
+                gettext("facilities, sites or patrols to draw an area around"),
+            )
         )
     return MissionArea.around(lat, lon, buffer_km)
 
@@ -213,14 +239,14 @@ def read_polygons(path: str | Path, what: str) -> BaseGeometry:
         return CoverageInputError(Problem(str(path), what, value, allowed))
 
     if not Path(path).is_file():
-        raise fail("no such file", "a polygon layer (GeoPackage, GeoJSON, shapefile)")
+        raise fail(gettext("no such file"), gettext("a polygon layer (GeoPackage, GeoJSON, shapefile)"))
     try:
         geometry = read_layer_wgs84(Path(path), POLYGON_TYPES, "polygon").geometry
     except LayerError as error:
         raise fail(Path(path).name, str(error)) from None
     union = shapely.union_all(shapely.make_valid(np.asarray(geometry.array)))
     if union.is_empty or union.area == 0:
-        raise fail("empty polygons", "polygons with an area")
+        raise fail(gettext("empty polygons"), gettext("polygons with an area"))
     return union
 
 
@@ -228,15 +254,24 @@ def _refuse_poles(crs: CRS, polygon_m: BaseGeometry, margin_m: float) -> None:
     """Maps are drawn in longitude and latitude, where a pole is a line, not a point: an area
     around a pole (or with a cell of its edge over one) cannot be drawn, so it is refused."""
     x_m, y_m = _to(WGS84_CRS, crs).transform([0.0, 0.0], [90.0, -90.0])
+    over = {"North": N_("an area over the North Pole"), "South": N_("an area over the South Pole")}
+    near = {
+        "North": N_("an area within a cell of the North Pole"),
+        "South": N_("an area within a cell of the South Pole"),
+    }
     for name, x, y in zip(("North", "South"), x_m, y_m, strict=True):
         if np.isfinite(x) and polygon_m.distance(shapely.Point(x, y)) <= margin_m:
-            found = f"an area {'over' if margin_m == 0 else 'within a cell of'} the {name} Pole"
+            found = gettext((over if margin_m == 0 else near)[name])
             raise CoverageInputError(
                 Problem(
-                    "the mission area", "", found,
-                    "an area away from the poles (coverage maps are drawn in longitude and latitude)",
+                    gettext("the mission area"),
+                    "",
+                    found,
+                    gettext(
+                        "an area away from the poles (coverage maps are drawn in longitude and latitude)"
+                    ),
                 )
-            )  # fmt: skip
+            )
 
 
 @dataclass(frozen=True)
@@ -313,13 +348,21 @@ def grid_over(area: MissionArea, cell_km: float, no_landing_deg: BaseGeometry | 
     (144, 4.0)
     """
     if not (np.isfinite(cell_km) and cell_km > 0):
-        raise CoverageInputError(Problem("--cell-km", "", cell_km, "a cell size in km greater than 0"))
+        raise CoverageInputError(Problem("--cell-km", "", cell_km, cell_size_allowed()))
     cell_m = cell_km * 1000.0
     west_m, south_m, east_m, north_m = area.polygon_m.bounds
     extent_km = max(east_m - west_m, north_m - south_m) / 1000.0
     if cell_km > extent_km:
         raise CoverageInputError(
-            Problem("--cell-km", "", cell_km, f"a cell size at most the area's extent ({extent_km:,.1f} km)")
+            Problem(
+                "--cell-km",
+                "",
+                cell_km,
+                format_template(
+                    gettext("a cell size at most the area's extent ({extent_km:,.1f} km)"),
+                    extent_km=extent_km,
+                ),
+            )
         )
     _refuse_poles(area.crs, area.polygon_m, 1.5 * cell_m)
     n_cols = max(1, int(np.ceil((east_m - west_m) / cell_m)))
@@ -331,9 +374,16 @@ def grid_over(area: MissionArea, cell_km: float, no_landing_deg: BaseGeometry | 
                 "--cell-km",
                 "",
                 cell_km,
-                f"a cell size giving at most {MAX_CELLS:,} cells over {area.area_km2:,.0f} km2 "
-                f"(this one gives about {expected:,.0f}; "
-                f"try {np.sqrt(area.area_km2 / MAX_CELLS):.2g} km or more)",
+                format_template(
+                    gettext(
+                        "a cell size giving at most {limit:,} cells over {area_km2:,.0f} km2 "
+                        "(this one gives about {expected:,.0f}; try {cell_km:.2g} km or more)"
+                    ),
+                    limit=MAX_CELLS,
+                    area_km2=area.area_km2,
+                    expected=expected,
+                    cell_km=float(np.sqrt(area.area_km2 / MAX_CELLS)),
+                ),
             )
         )
     # Centre the raster on the area's bounds so edge cells are trimmed evenly.

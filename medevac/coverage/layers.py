@@ -18,9 +18,12 @@ from medevac.coverage.polygons import isochrones
 from medevac.coverage.surface import Coverage
 from medevac.export import GEOPACKAGE_SUFFIX, save_geotiff, save_layers, vector_paths
 from medevac.files import atomic_outputs, ensure_writable
+from medevac.i18n import format_template, gettext
+from medevac.standards import Leg
 
 __all__ = [
     "LAYER_NAMES",
+    "band_description",
     "cells_frame",
     "check_target",
     "isochrones_frame",
@@ -137,12 +140,35 @@ def check_target(target: Path) -> None:
 
     if target.suffix and target.suffix.lower() != GEOPACKAGE_SUFFIX:
         raise CoverageInputError(
-            Problem("--out", "", str(target), "a .gpkg file, or a folder to hold one GeoJSON file per layer")
+            Problem(
+                "--out",
+                "",
+                str(target),
+                gettext("a .gpkg file, or a folder to hold one GeoJSON file per layer"),
+            )
         )
     if target.suffix.lower() == GEOPACKAGE_SUFFIX and target.is_dir():
-        raise CoverageInputError(Problem("--out", "", str(target), "a .gpkg file, not a folder"))
+        raise CoverageInputError(Problem("--out", "", str(target), gettext("a .gpkg file, not a folder")))
     if not target.suffix and target.exists() and not target.is_dir():
-        raise CoverageInputError(Problem("--out", "", str(target), "a folder for the GeoJSON layers"))
+        raise CoverageInputError(
+            Problem("--out", "", str(target), gettext("a folder for the GeoJSON layers"))
+        )
+
+
+def band_description(leg: Leg, light: str, season: str) -> str:
+    """A GeoTIFF band's description, as GIS software shows it, in the current language; the
+    values are data (minutes, ``inf``, nodata).
+
+    >>> band_description("surgery", "night", "wet")
+    'surgery: minutes from wounding, night, wet season (inf: no pathway; nodata: outside the area)'
+    """
+    from medevac import messages
+
+    return format_template(
+        gettext("{leg}: minutes from wounding, {condition} (inf: no pathway; nodata: outside the area)"),
+        leg=messages.leg_text(leg),
+        condition=messages.condition_text(light, season),
+    )
 
 
 def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> list[Path]:
@@ -168,7 +194,6 @@ def write_coverage(result: Coverage, target: Path, *, force: bool = False) -> li
                     grid.raster(reported[i]),
                     grid.transform,
                     grid.area.crs,
-                    description=f"{leg} minutes from wounding, {surface.light}, {surface.season} season "
-                    "(inf: no pathway; nodata: outside the area)",
+                    description=band_description(leg, surface.light, surface.season),
                 )
     return paths

@@ -82,10 +82,9 @@ class Surface:
     def personnel_share(self) -> dict[Leg, float | None]:
         """Share of the sites' personnel whose site meets each leg (``None`` with no
         personnel): read from the check's results table, as every view reads it."""
-        tallies = Results.of(self.check).leg_tallies(all_legs=False)
         return {
-            leg: (row["personnel_meeting"] / row["personnel"]) if row["personnel"] else None
-            for leg, row in zip(tallies["leg"], tallies.to_dict("records"), strict=True)
+            row["leg"]: (row["personnel_meeting"] / row["personnel"]) if row["personnel"] else None
+            for row in Results.of(self.check).leg_tally_records(all_legs=False)
         }
 
     def patrol_stretches(self) -> list[PatrolStretch]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 from medevac.intake.placemarks import SUFFIXES as POINT_SUFFIXES
 from medevac.intake.placemarks import read_placemarks
 from medevac.intake.settings import apply_settings, type_settings
@@ -79,7 +80,12 @@ def import_scenario(sources: Sources, out_dir: Path) -> Imported:
     tables = _read_tables(sources, problems, warnings)
     if not tables and not problems:
         problems.append(
-            Problem("import", "", None, "a workbook, or at least one of --sites, --facilities, --airframes")
+            Problem(
+                "import",
+                "",
+                None,
+                gettext("a workbook, or at least one of --sites, --facilities, --airframes"),
+            )
         )
 
     document: dict[str, object] = {"medevac": 1}
@@ -134,12 +140,15 @@ def _read_tables(sources: Sources, problems: list[Problem], warnings: list[str])
                 Problem(
                     str(sources.workbook),
                     "",
-                    suffix or "no suffix",
-                    "a workbook: " + ", ".join(WORKBOOK_SUFFIXES),
+                    suffix or gettext("no suffix"),
+                    format_template(gettext("a workbook: {suffixes}"), suffixes=", ".join(WORKBOOK_SUFFIXES)),
                 )
             )
         elif not sources.workbook.is_file():
-            problems.append(Problem(str(sources.workbook), "", str(sources.workbook), "an existing workbook"))
+            problem = Problem(
+                str(sources.workbook), "", str(sources.workbook), gettext("an existing workbook")
+            )
+            problems.append(problem)
         else:
             found, read_problems, read_warnings = read_workbook(sources.workbook)
             tables.update(found)
@@ -154,10 +163,15 @@ def _read_tables(sources: Sources, problems: list[Problem], warnings: list[str])
         allowed = CSV_SUFFIXES + (POINT_SUFFIXES if role in ("sites", "facilities") else ())
         if suffix not in allowed:
             problems.append(
-                Problem(str(path), option, suffix or "no suffix", "a file: " + ", ".join(allowed))
+                Problem(
+                    str(path),
+                    option,
+                    suffix or gettext("no suffix"),
+                    format_template(gettext("a file: {suffixes}"), suffixes=", ".join(allowed)),
+                )
             )
         elif not path.is_file():
-            problems.append(Problem(str(path), option, str(path), "an existing file"))
+            problems.append(Problem(str(path), option, str(path), gettext("an existing file")))
         elif suffix in CSV_SUFFIXES:
             tables[role] = read_csv(path, role)
         else:
@@ -241,10 +255,11 @@ def _locate(problem: Problem, origins: _Origins) -> Problem | None:
 
 
 def _in_cell_words(allowed: str) -> str:
-    """The scenario file's wording, said as a planner filling a table would say it."""
-    if allowed == "required key":
-        return "a value (required; the cell is empty)"
-    return allowed.replace("or be {lat:, lon:}", "or be lat,lon in one cell")
+    """The scenario file's wording, said as a planner filling a table would say it (both in
+    the current language, the one the scenario's problems were made in)."""
+    if allowed == gettext("required key"):
+        return gettext("a value (required; the cell is empty)")
+    return allowed.replace(gettext("or be {lat:, lon:}"), gettext("or be lat,lon in one cell"))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

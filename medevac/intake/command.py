@@ -10,40 +10,53 @@ import argparse
 import sys
 from pathlib import Path
 
+from medevac import messages
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 
 EXIT_OK = 0
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    file = gettext("FILE")
     parser.add_argument(
         "workbook",
         nargs="?",
-        metavar="WORKBOOK",
-        help="XLSX or ODS workbook with sheets sites, facilities, airframes, settings",
+        metavar=gettext("WORKBOOK"),
+        help=gettext("XLSX or ODS workbook with sheets sites, facilities, airframes, settings"),
     )
     parser.add_argument(
-        "--sites", metavar="FILE", help="sites: CSV, KML, KMZ or GeoJSON (replaces the workbook's)"
+        "--sites",
+        metavar=file,
+        help=gettext("sites: CSV, KML, KMZ or GeoJSON (replaces the workbook's)"),
     )
-    parser.add_argument("--facilities", metavar="FILE", help="facilities: CSV, KML, KMZ or GeoJSON")
-    parser.add_argument("--airframes", metavar="FILE", help="airframes: CSV")
-    parser.add_argument("--settings", metavar="FILE", help="settings: CSV with columns key, value")
+    parser.add_argument("--facilities", metavar=file, help=gettext("facilities: CSV, KML, KMZ or GeoJSON"))
+    parser.add_argument("--airframes", metavar=file, help=gettext("airframes: CSV"))
+    parser.add_argument("--settings", metavar=file, help=gettext("settings: CSV with columns key, value"))
     parser.add_argument(
-        "--base", metavar="SCENARIO", help="scenario file giving everything that is not imported"
+        "--base",
+        metavar=gettext("SCENARIO"),
+        help=gettext("scenario file giving everything that is not imported"),
     )
-    parser.add_argument("--out", required=True, metavar="SCENARIO.yaml", help="scenario file to write")
-    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+    parser.add_argument(
+        "--out", required=True, metavar=gettext("SCENARIO.yaml"), help=gettext("scenario file to write")
+    )
+    parser.add_argument("--force", action="store_true", help=gettext("replace an existing --out file"))
 
 
 def add_template_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from",
         dest="from_scenario",
-        metavar="SCENARIO",
-        help="write this scenario as a filled workbook (else an empty template with one example row)",
+        metavar=gettext("SCENARIO"),
+        help=gettext(
+            "write this scenario as a filled workbook (else an empty template with one example row)"
+        ),
     )
-    parser.add_argument("--out", required=True, metavar="WORKBOOK.xlsx", help="workbook to write")
-    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+    parser.add_argument(
+        "--out", required=True, metavar=gettext("WORKBOOK.xlsx"), help=gettext("workbook to write")
+    )
+    parser.add_argument("--force", action="store_true", help=gettext("replace an existing --out file"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,15 +69,20 @@ def run(args: argparse.Namespace) -> int:
 def _out_problems(out: Path, force: bool, inputs: list[Path]) -> list[Problem]:
     problems = []
     if out.is_dir():
-        problems.append(Problem(str(out), "--out", str(out), "a file name, not a folder"))
+        problems.append(Problem(str(out), "--out", str(out), gettext("a file name, not a folder")))
     elif out.exists() and not force:
         problems.append(
-            Problem(str(out), "--out", str(out), "a file that does not exist yet (use --force to replace it)")
+            Problem(
+                str(out),
+                "--out",
+                str(out),
+                gettext("a file that does not exist yet (use --force to replace it)"),
+            )
         )
     if not out.parent.is_dir():
-        problems.append(Problem(str(out), "--out", str(out.parent), "an existing folder"))
+        problems.append(Problem(str(out), "--out", str(out.parent), gettext("an existing folder")))
     if any(out.resolve() == path.resolve() for path in inputs):
-        problems.append(Problem(str(out), "--out", str(out), "a file other than the inputs"))
+        problems.append(Problem(str(out), "--out", str(out), gettext("a file other than the inputs")))
     return problems
 
 
@@ -94,15 +112,15 @@ def run_import(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     for warning in imported.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(format_template(gettext("warning: {warning}"), warning=warning), file=sys.stderr)
     scenario = imported.scenario
     for warning in scenario_warnings(scenario):
-        print(f"{out}: warning: {warning}", file=sys.stderr)
+        print(messages.warning_text(str(out), warning), file=sys.stderr)
     write_scenario(scenario, out, overwrite=args.force)
-    print(
-        f"{out}: written ({len(scenario.facilities)} facilities, {len(scenario.airframes)} airframes, "
-        f"{len(scenario.sites)} sites, {len(scenario.patrols)} patrols)"
+    counts = messages.counts_text(
+        len(scenario.facilities), len(scenario.airframes), len(scenario.sites), len(scenario.patrols)
     )
+    print(format_template(gettext("{out}: written ({counts})"), out=out, counts=counts))
     return EXIT_OK
 
 
@@ -114,7 +132,9 @@ def run_template(args: argparse.Namespace) -> int:
     source = Path(args.from_scenario) if args.from_scenario else None
     problems = _out_problems(out, args.force, [source] if source else [])
     if out.suffix.lower() != ".xlsx":
-        problems.append(Problem(str(out), "--out", out.suffix or "no suffix", "a .xlsx workbook"))
+        problems.append(
+            Problem(str(out), "--out", out.suffix or gettext("no suffix"), gettext("a .xlsx workbook"))
+        )
     scenario = None
     if source is not None:
         try:
@@ -124,6 +144,10 @@ def run_template(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     write_template(out, scenario, overwrite=args.force)
-    what = f"{source} as a workbook" if source else "template with one example row per sheet"
-    print(f"{out}: written ({what})")
+    what = (
+        format_template(gettext("{source} as a workbook"), source=source)
+        if source
+        else gettext("template with one example row per sheet")
+    )
+    print(format_template(gettext("{out}: written ({what})"), out=out, what=what))
     return EXIT_OK

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from medevac.errors import Problem
+from medevac.i18n import N_, format_template, gettext
 from medevac.intake.assemble import _in_cell_words
 from medevac.intake.tables import COLUMNS, BadCellError, Column, Where, column_of_key, is_empty, number
 from medevac.model import Scenario, Timeline
@@ -48,14 +49,15 @@ from medevac.whatif import (
     SetTimeline,
 )
 
-TIMELINE_TABLE = "timeline table"
+TIMELINE_TABLE = N_("timeline table")
+"""How the timeline table is named in its problems (a catalogue id: ``gettext`` it)."""
 Row = dict[str, Any]
 """A table row: column name -> value."""
 
 
 def table_name(role: str) -> str:
     """How a table is named in its problems: ``sites table``."""
-    return f"{role} table"
+    return format_template(gettext("{role} table"), role=role)
 
 
 def _columns(role: str) -> dict[str, Column]:
@@ -192,7 +194,7 @@ def table_edits(
 
 def _label(row: Mapping[str, object]) -> str:
     value = _plain(row.get("id"))
-    return str(value) if value is not None else "new"
+    return str(value) if value is not None else gettext("new")
 
 
 def timeline_edits(
@@ -200,7 +202,7 @@ def timeline_edits(
 ) -> tuple[list[Edit], list[Problem]]:
     """The timeline table's changed minutes as one :class:`~medevac.whatif.SetTimeline`; an
     emptied cell takes the spec's default."""
-    parse = number("minutes")
+    parse = number(N_("minutes"))
     values: list[tuple[str, float]] = []
     problems: list[Problem] = []
     for index, changes in sorted(edited.items(), key=lambda item: int(item[0])):
@@ -214,7 +216,7 @@ def timeline_edits(
         try:
             minutes = float(Timeline.model_fields[key].default) if raw is None else float(parse(raw))  # type: ignore[arg-type]
         except BadCellError as bad:
-            where = Where(TIMELINE_TABLE, row=position + 1, column="minutes", label=key)
+            where = Where(gettext(TIMELINE_TABLE), row=position + 1, column="minutes", label=key)
             problems.append(where.problem(raw, str(bad)))
             continue
         values.append((key, minutes))
@@ -255,7 +257,7 @@ def locate(problem: Problem, orders: Mapping[str, Sequence[tuple[int, str]]]) ->
     timeline = _TIMELINE_KEY.match(problem.key_path)
     if timeline and timeline["key"] in TIMELINE_KEYS:
         key = timeline["key"]
-        where = Where(TIMELINE_TABLE, row=TIMELINE_KEYS.index(key) + 1, column="minutes", label=key)
+        where = Where(gettext(TIMELINE_TABLE), row=TIMELINE_KEYS.index(key) + 1, column="minutes", label=key)
         return where.problem(problem.value, allowed)
     match = _ENTRY_KEY.match(problem.key_path)
     if match is None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from medevac.i18n import N_, format_template, gettext
 from medevac.intake.tables import COLUMNS, BadCellError, Record, Table, Where, is_empty, text
 
 KML_SUFFIXES = (".kml", ".kmz")
@@ -53,10 +54,10 @@ def read_placemarks(path: Path, role: str) -> Table:
     try:
         if path.suffix.lower() in KML_SUFFIXES:
             points = list(_kml_points(path))
-            row_word, column_word = "placemark", "field"
+            row_word, column_word = N_("placemark"), N_("field")
         else:
             points = list(_geojson_points(path))
-            row_word, column_word = "feature", "property"
+            row_word, column_word = N_("feature"), N_("property")
     except _UnreadableError as error:
         table.problems.append(where.problem(str(path), str(error)))
         return table
@@ -92,27 +93,39 @@ def _fill(table: Table, points: list[_Point], row_word: str, column_word: str) -
             if not is_empty(value):
                 cells[key] = (value, row.at(name))
         if point_id is None:
-            table.problems.append(row.problem(None, "a name or an id (a site needs one)"))
+            table.problems.append(row.problem(None, gettext("a name or an id (a site needs one)")))
             reported.add("id")
         else:
             cells["id"] = (point_id, cells["id"][1] if "id" in cells else row.at("id"))
         if point.name and "name" not in cells:
             cells["name"] = (point.name, row.at("name"))
         if point.lon_lat is None:
-            table.problems.append(
-                row.at("coordinates").problem(point.geometry, "a point (one lon,lat position)")
-            )
+            where = row.at(gettext("coordinates"))
+            table.problems.append(where.problem(point.geometry, gettext("a point (one lon,lat position)")))
             reported |= {"lat", "lon"}
         else:
             lon, lat = point.lon_lat
-            cells["lat"] = (lat, row.at("coordinates"))
-            cells["lon"] = (lon, row.at("coordinates"))
+            cells["lat"] = (lat, row.at(gettext("coordinates")))
+            cells["lon"] = (lon, row.at(gettext("coordinates")))
         table.records.append(Record(row, cells, frozenset(reported)))
     table.columns = sorted({name for record in table.records for name in record.cells})
     for name, count in unknown.items():
+        template = gettext(
+            "{file}: {column_word} {name} ignored on {count} {row_word}(s) "
+            "(not a column of {role}: {columns})"
+        )
+        columns = ", ".join(column.name for column in COLUMNS[table.role])
         table.warnings.append(
-            f"{table.where.file}: {column_word} {name!r} ignored on {count} {row_word}(s) "
-            f"(not a column of {table.role}: {', '.join(column.name for column in COLUMNS[table.role])})"
+            format_template(
+                template,
+                file=table.where.file,
+                column_word=gettext(column_word),
+                name=repr(name),
+                count=count,
+                row_word=gettext(row_word),
+                role=table.role,
+                columns=columns,
+            )
         )
 
 
@@ -159,11 +172,13 @@ def _kml_bytes(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             names = [name for name in archive.namelist() if name.lower().endswith(".kml")]
             if not names:
-                raise _UnreadableError("a KMZ archive holding a .kml file (it has none)")
+                raise _UnreadableError(gettext("a KMZ archive holding a .kml file (it has none)"))
             name = "doc.kml" if "doc.kml" in names else sorted(names, key=lambda n: (n.count("/"), n))[0]
             return archive.read(name)
     except (OSError, zipfile.BadZipFile) as error:
-        raise _UnreadableError(f"a readable KML or KMZ file ({error})") from None
+        raise _UnreadableError(
+            format_template(gettext("a readable KML or KMZ file ({reason})"), reason=error)
+        ) from None
 
 
 def _kml_points(path: Path) -> Iterator[_Point]:
@@ -176,7 +191,7 @@ def _kml_points(path: Path) -> Iterator[_Point]:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as error:
-        raise _UnreadableError(f"well-formed KML ({error})") from None
+        raise _UnreadableError(format_template(gettext("well-formed KML ({reason})"), reason=error)) from None
     namespace = etree.QName(root).namespace
     if namespace is None:
         # KML written without its namespace: fastkml reads only namespaced elements.
@@ -185,7 +200,8 @@ def _kml_points(path: Path) -> Iterator[_Point]:
             if isinstance(element.tag, str) and not element.tag.startswith("{"):
                 element.tag = f"{{{namespace}}}{element.tag}"
     if etree.QName(root).localname != "kml":
-        raise _UnreadableError(f"a KML document (its root element is {etree.QName(root).localname!r})")
+        template = gettext("a KML document (its root element is {element})")
+        raise _UnreadableError(format_template(template, element=repr(etree.QName(root).localname)))
     logging.getLogger("fastkml").setLevel(logging.CRITICAL)  # bad coordinates are ours to report
     document = kml.KML.class_from_element(
         ns=f"{{{namespace}}}",
@@ -215,7 +231,7 @@ def _kml_point(number: int, placemark: Any) -> _Point:
             if getattr(simple, "name", None):
                 properties[str(simple.name)] = simple.value
     geometry = placemark.geometry
-    kind = type(geometry).__name__ if geometry is not None else "no readable coordinates"
+    kind = type(geometry).__name__ if geometry is not None else gettext("no readable coordinates")
     lon_lat = _lon_lat(geometry)
     name = str(placemark.name).strip() if placemark.name else None
     return _Point(number, str(placemark.id) if placemark.id else None, name, lon_lat, kind, properties)
@@ -241,23 +257,26 @@ def _geojson_points(path: Path) -> Iterator[_Point]:
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _UnreadableError(f"a readable GeoJSON file ({error})") from None
+        raise _UnreadableError(
+            format_template(gettext("a readable GeoJSON file ({reason})"), reason=error)
+        ) from None
     if not isinstance(document, Mapping):
-        raise _UnreadableError("a GeoJSON FeatureCollection or Feature")
+        raise _UnreadableError(gettext("a GeoJSON FeatureCollection or Feature"))
     crs = document.get("crs")
     if isinstance(crs, Mapping):
         crs_name = str((crs.get("properties") or {}).get("name", "")).lower()
         if crs_name and not any(crs_name.endswith(code) for code in _WGS84):
-            raise _UnreadableError(f"GeoJSON in WGS84 longitude, latitude (its crs is {crs_name})")
+            template = gettext("GeoJSON in WGS84 longitude, latitude (its crs is {crs})")
+            raise _UnreadableError(format_template(template, crs=crs_name))
     if document.get("type") == "Feature":
         features: list[object] = [document]
     elif document.get("type") == "FeatureCollection" and isinstance(document.get("features"), list):
         features = document["features"]
     else:
-        raise _UnreadableError("a GeoJSON FeatureCollection or Feature")
+        raise _UnreadableError(gettext("a GeoJSON FeatureCollection or Feature"))
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, Mapping):
-            yield _Point(number, None, None, None, "not a Feature")
+            yield _Point(number, None, None, None, gettext("not a Feature"))
             continue
         properties = feature.get("properties")
         properties = dict(properties) if isinstance(properties, Mapping) else {}
@@ -266,7 +285,7 @@ def _geojson_points(path: Path) -> Iterator[_Point]:
         name = str(raw_name).strip() if not is_empty(raw_name) else None
         own_id = feature.get("id")
         geometry = feature.get("geometry")
-        kind = str(geometry.get("type")) if isinstance(geometry, Mapping) else "no geometry"
+        kind = str(geometry.get("type")) if isinstance(geometry, Mapping) else gettext("no geometry")
         yield _Point(
             number,
             str(own_id) if own_id is not None and str(own_id).strip() else None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medevac.errors import Problem
+from medevac.i18n import N_, format_template, gettext
 from medevac.intake.tables import (
     BadCellError,
     Table,
@@ -50,11 +51,11 @@ class Setting:
 def _version(value: object) -> object:
     if str(text(value)) in ("1", "1.0"):
         return 1
-    raise BadCellError("1 (format v1)")
+    raise BadCellError(gettext("1 (format v1)"))
 
 
 def _minutes(key: str, default: str) -> Setting:
-    return Setting(key, number("minutes"), "min", "0 or more", default)
+    return Setting(key, number(N_("minutes")), "min", "0 or more", default)
 
 
 def _choices(key: str, options: Sequence[str], default: str = "") -> Setting:
@@ -67,10 +68,10 @@ SETTINGS: tuple[Setting, ...] = (
     _choices("standard", STANDARDS, "un-10-1-2"),
     _choices("conditions.light", ("day", "night"), "day"),
     _choices("conditions.season", ("dry", "wet"), "dry"),
-    Setting("thresholds.first_aid", number("minutes"), "min", "more than 0; with standard custom"),
-    Setting("thresholds.resuscitation", number("minutes"), "min", "more than 0; with standard custom"),
-    Setting("thresholds.surgery", number("minutes"), "min", "more than 0; with standard custom"),
-    Setting("thresholds.primary_surgery", number("minutes"), "min", "more than 0; optional fourth leg"),
+    Setting("thresholds.first_aid", number(N_("minutes")), "min", "more than 0; with standard custom"),
+    Setting("thresholds.resuscitation", number(N_("minutes")), "min", "more than 0; with standard custom"),
+    Setting("thresholds.surgery", number(N_("minutes")), "min", "more than 0; with standard custom"),
+    Setting("thresholds.primary_surgery", number(N_("minutes")), "min", "more than 0; optional fourth leg"),
     _minutes("timeline.request", "10"),
     _minutes("timeline.approval", "10"),
     _minutes("timeline.on_scene", "10"),
@@ -92,8 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
         file=True,
         repeatable=True,
     ),
-    Setting("weather.dry", number("probability"), "0 to 1", "probability helicopters are grounded", "0"),
-    Setting("weather.wet", number("probability"), "0 to 1", "probability helicopters are grounded", "0"),
+    Setting("weather.dry", number(N_("probability")), "0 to 1", "probability helicopters are grounded", "0"),
+    Setting("weather.wet", number(N_("probability")), "0 to 1", "probability helicopters are grounded", "0"),
 )
 """Fixed keys, in the order the template lists them."""
 
@@ -177,7 +178,7 @@ def type_settings(table: Table, out_dir: Path) -> TypedSettings:
         if name not in ("key", "value"):
             where = table.headers.get(name, table.where)
             typed.problems.append(
-                where.problem(name, "unknown column; settings have two columns, key and value")
+                where.problem(name, gettext("unknown column; settings have two columns, key and value"))
             )
     folder = Path(table.where.file).parent
     seen: dict[str, int] = {}
@@ -185,12 +186,14 @@ def type_settings(table: Table, out_dir: Path) -> TypedSettings:
         raw_key, key_where = record.cells.get("key", (None, record.where.at("key")))
         raw_value, value_where = record.cells.get("value", (None, record.where.at("value")))
         if is_empty(raw_key):
-            typed.problems.append(key_where.problem(None, f"a key for the value {raw_value!r}"))
+            allowed = format_template(gettext("a key for the value {value}"), value=repr(raw_value))
+            typed.problems.append(key_where.problem(None, allowed))
             continue
         key = str(raw_key).strip()
         resolved = _resolve(key)
         if resolved is None:
-            typed.problems.append(key_where.problem(key, f"unknown key; keys are {KEYS_ALLOWED}"))
+            allowed = format_template(gettext("unknown key; keys are {keys}"), keys=KEYS_ALLOWED)
+            typed.problems.append(key_where.problem(key, allowed))
             continue
         setting, path = resolved
         dotted = ".".join(path)
@@ -205,7 +208,8 @@ def type_settings(table: Table, out_dir: Path) -> TypedSettings:
             label=key,
         )
         if dotted in seen and not setting.repeatable:
-            typed.problems.append(key_where.problem(key, f"a key given once (also row {seen[dotted]})"))
+            allowed = format_template(gettext("a key given once (also row {row})"), row=seen[dotted])
+            typed.problems.append(key_where.problem(key, allowed))
             continue
         seen.setdefault(dotted, record.where.row or 0)
         if path[0] == "patrols":
@@ -235,7 +239,10 @@ def type_settings(table: Table, out_dir: Path) -> TypedSettings:
         key = f"patrols<{patrol_id}>"
         if "file" in fields and "path" in fields:
             typed.problems.append(
-                where.problem(patrol_id, f"patrols.{patrol_id}: a path or a file, not both")
+                where.problem(
+                    patrol_id,
+                    format_template(gettext("patrols.{id}: a path or a file, not both"), id=patrol_id),
+                )
             )
             typed.bad.add(key)
         elif "file" not in fields and "path" not in fields:
@@ -243,7 +250,10 @@ def type_settings(table: Table, out_dir: Path) -> TypedSettings:
                 typed.problems.append(
                     where.problem(
                         None,
-                        f"a row patrols.{patrol_id}.path (lat,lon; lat,lon; ...) or patrols.{patrol_id}.file",
+                        format_template(
+                            gettext("a row patrols.{id}.path (lat,lon; lat,lon; ...) or patrols.{id}.file"),
+                            id=patrol_id,
+                        ),
                     )
                 )
             typed.bad.add(key)
@@ -255,7 +265,7 @@ def _file_name(name: str, folder: Path, out_dir: Path) -> str:
     path = Path(name)
     full = path if path.is_absolute() else folder.resolve() / path
     if not full.exists():
-        raise BadCellError(f"an existing file (looked for {full})")
+        raise BadCellError(format_template(gettext("an existing file (looked for {path})"), path=full))
     if path.is_absolute():
         return name
     return Path(os.path.relpath(full.resolve(), out_dir.resolve())).as_posix()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from medevac.errors import Problem
+from medevac.i18n import N_, format_template, gettext
 
 # -- where a value came from ----------------------------------------------------------------
 
@@ -38,19 +39,24 @@ class Where:
     row: int | None = None
     column: str | None = None
     letter: str | None = None
-    row_word: str = "row"
-    column_word: str = "column"
+    row_word: str = N_("row")
+    column_word: str = N_("column")
+    """What a row and a column are called (placemarks: ``placemark``, ``property``), as
+    catalogue ids: :meth:`key_path` says them in the current language."""
     label: str | None = None
     """A placemark's name, to find it in Google Earth (placemarks have no row numbers)."""
 
     def key_path(self) -> str:
         parts = []
         if self.sheet is not None:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(sheet_text(self.sheet))
         if self.row is not None:
-            parts.append(f"{self.row_word} {self.row}" + (f" ({self.label!r})" if self.label else ""))
+            parts.append(
+                f"{gettext(self.row_word)} {self.row}" + (f" ({self.label!r})" if self.label else "")
+            )
         if self.column is not None:
-            parts.append(f"{self.column_word} {self.column}" + (f" ({self.letter})" if self.letter else ""))
+            column = f"{gettext(self.column_word)} {self.column}"
+            parts.append(column + (f" ({self.letter})" if self.letter else ""))
         return ", ".join(parts)
 
     def at(self, column: str, letter: str | None = None) -> Where:
@@ -71,6 +77,11 @@ class Where:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return CellProblem(self.file, self.key_path(), value, allowed, self)
+
+
+def sheet_text(name: str) -> str:
+    """A workbook's sheet as messages name it: ``sheet sites`` / ``feuille sites``."""
+    return format_template(gettext("sheet {sheet}"), sheet=name)
 
 
 @dataclass(frozen=True)
@@ -133,13 +144,15 @@ class Table:
 
 
 class BadCellError(ValueError):
-    """A cell whose value is not allowed; the message says what is."""
+    """A cell whose value is not allowed; the message says what is, in the language of the
+    moment it is raised (the parsers make their words only when a cell is bad)."""
 
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _TRUE = {"true", "yes", "1", "oui"}
 _FALSE = {"false", "no", "0", "non"}
-BOOLEAN_WORDS = "true/false, yes/no, 1/0 or oui/non"
+BOOLEAN_WORDS = N_("true/false, yes/no, 1/0 or oui/non")
+"""The words a yes/no cell takes (a catalogue id: ``gettext(BOOLEAN_WORDS)`` in a message)."""
 
 
 def is_empty(value: object) -> bool:
@@ -147,23 +160,30 @@ def is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number(value: object, allowed: str) -> float:
+def _number(value: object, allowed: Callable[[], str]) -> float:
+    """``value`` as a number, else :class:`BadCellError` with the words ``allowed()`` makes."""
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-        raise BadCellError(allowed)
+        raise BadCellError(allowed())
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str) and _NUMBER.match(value.strip()):
         number = float(value.strip())
     else:
-        raise BadCellError(allowed)
+        raise BadCellError(allowed())
     if not math.isfinite(number):
-        raise BadCellError(allowed)
+        raise BadCellError(allowed())
     return number
 
 
 def number(unit: str) -> Callable[[object], object]:
-    """A number with a decimal point (``12,5`` is bad input: a decimal comma is ambiguous)."""
-    allowed = f"a number{f' ({unit})' if unit else ''} with a decimal point, such as 12.5"
+    """A number with a decimal point (``12,5`` is bad input: a decimal comma is ambiguous).
+    ``unit`` is a symbol (``km/h``) or a catalogue id (``N_("minutes")``)."""
+
+    def allowed() -> str:
+        if not unit:
+            return gettext("a number with a decimal point, such as 12.5")
+        template = gettext("a number ({unit}) with a decimal point, such as 12.5")
+        return format_template(template, unit=gettext(unit))
 
     def parse(value: object) -> object:
         return _number(value, allowed)
@@ -173,26 +193,32 @@ def number(unit: str) -> Callable[[object], object]:
 
 def degrees(low: float, high: float) -> Callable[[object], object]:
     """Decimal degrees only: ``12°30'N`` and ``12,5`` are refused, naming the cell."""
-    allowed = (
-        f"decimal degrees from {low:g} to {high:g}, such as 12.5 or -3.25 "
-        "(no degrees-minutes-seconds, no N/S/E/W, no decimal comma)"
-    )
+
+    def allowed() -> str:
+        template = gettext(
+            "decimal degrees from {low:g} to {high:g}, such as 12.5 or -3.25 "
+            "(no degrees-minutes-seconds, no N/S/E/W, no decimal comma)"
+        )
+        return format_template(template, low=low, high=high)
 
     def parse(value: object) -> object:
         number_ = _number(value, allowed)
         if not low <= number_ <= high:
-            raise BadCellError(allowed)
+            raise BadCellError(allowed())
         return number_
 
     return parse
 
 
+def _whole_allowed() -> str:
+    return gettext("a whole number, 0 or more")
+
+
 def whole(value: object) -> object:
     """A count of people: a whole number, 0 or more (``1200.0`` from a spreadsheet is fine)."""
-    allowed = "a whole number, 0 or more"
-    number_ = _number(value, allowed)
+    number_ = _number(value, _whole_allowed)
     if number_ != int(number_) or number_ < 0:
-        raise BadCellError(allowed)
+        raise BadCellError(_whole_allowed())
     return int(number_)
 
 
@@ -208,7 +234,7 @@ def boolean(value: object) -> object:
             return True
         if word in _FALSE:
             return False
-    raise BadCellError(BOOLEAN_WORDS)
+    raise BadCellError(gettext(BOOLEAN_WORDS))
 
 
 def text(value: object) -> object:
@@ -216,17 +242,16 @@ def text(value: object) -> object:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-        raise BadCellError("text (the cell holds a date or a boolean: format the column as text)")
+        raise BadCellError(gettext("text (the cell holds a date or a boolean: format the column as text)"))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
         return str(int(value)) if value == int(value) else repr(value)
-    raise BadCellError("text")
+    raise BadCellError(gettext("text"))
 
 
 def choice(options: Sequence[str], *, loose: bool = False) -> Callable[[object], object]:
     """One word of a list, in any case; ``loose`` also takes ``fixed wing`` for ``fixed_wing``."""
-    allowed = "one of " + ", ".join(options)
 
     def parse(value: object) -> object:
         word = str(text(value)).lower()
@@ -234,7 +259,7 @@ def choice(options: Sequence[str], *, loose: bool = False) -> Callable[[object],
             word = re.sub(r"[\s-]+", "_", word)
         if word in options:
             return word
-        raise BadCellError(allowed)
+        raise BadCellError(_one_of(options))
 
     return parse
 
@@ -247,25 +272,32 @@ def level(value: object) -> object:
     word = str(text(value)).replace(" ", "")
     if word in LEVELS:
         return word
-    raise BadCellError("one of " + ", ".join(LEVELS))
+    raise BadCellError(_one_of(LEVELS))
+
+
+def _one_of(options: Sequence[str]) -> str:
+    return format_template(gettext("one of {options}"), options=", ".join(options))
 
 
 _PAIR = re.compile(r"^\s*(?P<lat>[^,;\s]+)\s*[,;]\s*(?P<lon>[^,;\s]+)\s*$")
-PAIR_ALLOWED = "lat,lon in decimal degrees, such as 16.25,-0.01"
+PAIR_ALLOWED = N_("lat,lon in decimal degrees, such as 16.25,-0.01")
+"""What a point cell takes (a catalogue id)."""
+
+
+def _pair_allowed() -> str:
+    return gettext(PAIR_ALLOWED)
 
 
 def point(value: object) -> dict[str, float]:
     """``lat,lon`` in one cell (a base or a patrol point), decimal degrees."""
     match = _PAIR.match(str(text(value)))
     if not match:
-        raise BadCellError(PAIR_ALLOWED)
-    try:
-        lat = _number(match["lat"], PAIR_ALLOWED)
-        lon = _number(match["lon"], PAIR_ALLOWED)
-    except BadCellError:
-        raise BadCellError(PAIR_ALLOWED) from None
+        raise BadCellError(_pair_allowed())
+    lat = _number(match["lat"], _pair_allowed)
+    lon = _number(match["lon"], _pair_allowed)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise BadCellError(PAIR_ALLOWED + " (latitude -90 to 90, longitude -180 to 180)")
+        template = gettext("{allowed} (latitude -90 to 90, longitude -180 to 180)")
+        raise BadCellError(format_template(template, allowed=_pair_allowed()))
     return {"lat": lat, "lon": lon}
 
 
@@ -279,19 +311,19 @@ def base(value: object) -> object:
         try:
             return point(word)
         except BadCellError as bad:
-            raise BadCellError(f"a facility id, or {bad}") from None
+            raise BadCellError(format_template(gettext("a facility id, or {allowed}"), allowed=bad)) from None
     return word
 
 
 def path_points(value: object) -> object:
     """A short patrol path in one cell: ``lat,lon; lat,lon; ...`` (two points or more)."""
-    allowed = "two points or more as lat,lon; lat,lon; ... in decimal degrees"
     pieces = [piece for piece in str(text(value)).split(";") if piece.strip()]
-    if len(pieces) < 2:
-        raise BadCellError(allowed)
     try:
+        if len(pieces) < 2:
+            raise BadCellError
         return [point(piece) for piece in pieces]
     except BadCellError:
+        allowed = gettext("two points or more as lat,lon; lat,lon; ... in decimal degrees")
         raise BadCellError(allowed) from None
 
 
@@ -382,7 +414,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("range_km", number("km"), required=True, unit="km", allowed="more than 0"),
         _c(
             "launch_day_min",
-            number("minutes"),
+            number(N_("minutes")),
             path=("launch", "day"),
             required=True,
             unit="min",
@@ -390,7 +422,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
         _c(
             "launch_night_min",
-            number("minutes"),
+            number(N_("minutes")),
             path=("launch", "night"),
             unit="min",
             allowed="0 or more",
@@ -399,7 +431,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _flag("night", False),
         _flag("medical_team", False),
         _flag("available", True),
-        _c("availability", number("probability"), unit="0 to 1", allowed="0 to 1", default="1"),
+        _c("availability", number(N_("probability")), unit="0 to 1", allowed="0 to 1", default="1"),
     ),
 }
 """The columns of intake-v1, in the spec's order (the template writes them so)."""
@@ -431,14 +463,17 @@ def check_header(table: Table) -> set[str]:
         for name in table.columns:
             if name not in known:
                 where = table.headers.get(name, table.where)
+                template = gettext("unknown column; the columns of {role} are {allowed}")
                 table.problems.append(
-                    where.problem(name, f"unknown column; the columns of {table.role} are {allowed}")
+                    where.problem(name, format_template(template, role=table.role, allowed=allowed))
                 )
     missing = {name for name, column in known.items() if column.required and name not in table.columns}
     for name in sorted(missing, key=list(known).index):
-        table.problems.append(
-            table.where.problem(None, f"a column {name} is required in {table.role} (columns: {allowed})")
+        template = gettext("a column {name} is required in {role} (columns: {allowed})")
+        problem = table.where.problem(
+            None, format_template(template, name=name, role=table.role, allowed=allowed)
         )
+        table.problems.append(problem)
     return missing
 
 
@@ -559,7 +594,11 @@ def _header(
         if name in seen:
             table.problems.append(
                 Where(where.file, where.sheet, row, name, letter or None).problem(
-                    str(value), f"a column named once (also column {column_letter(seen[name])})"
+                    str(value),
+                    format_template(
+                        gettext("a column named once (also column {letter})"),
+                        letter=column_letter(seen[name]),
+                    ),
                 )
             )
             continue
@@ -585,7 +624,7 @@ def _check_headerless_cells(
             letter = column_letter(index) if letters else str(index + 1)
             table.problems.append(
                 Where(where.file, where.sheet, row, letter).problem(
-                    value, "a value under a column header (this column has none)"
+                    value, gettext("a value under a column header (this column has none)")
                 )
             )
 
@@ -598,7 +637,8 @@ def read_csv(path: Path, role: str) -> Table:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         table = Table(role, where)
-        table.problems.append(where.problem(str(path), f"a readable UTF-8 CSV file ({reason})"))
+        allowed = format_template(gettext("a readable UTF-8 CSV file ({reason})"), reason=reason)
+        table.problems.append(where.problem(str(path), allowed))
         return table
     first = next((line for line in content.splitlines() if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
@@ -607,7 +647,8 @@ def read_csv(path: Path, role: str) -> Table:
         rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
     except csv.Error as error:
         table = Table(role, where)
-        table.problems.append(where.problem(str(path), f"a well-formed CSV file ({error})"))
+        allowed = format_template(gettext("a well-formed CSV file ({reason})"), reason=error)
+        table.problems.append(where.problem(str(path), allowed))
         return table
     return table_from_rows(role, where, rows, letters=False)
 
@@ -629,7 +670,8 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem], list[str
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as error:
-        return {}, [Problem(file, "", file, f"a readable XLSX or ODS workbook ({error})")], []
+        allowed = format_template(gettext("a readable XLSX or ODS workbook ({reason})"), reason=error)
+        return {}, [Problem(file, "", file, allowed)], []
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -638,24 +680,23 @@ def read_workbook(path: Path) -> tuple[dict[str, Table], list[Problem], list[str
         try:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as error:
-            problems.append(Problem(file, f"sheet {name}", name, f"a readable sheet ({error})"))
+            allowed = format_template(gettext("a readable sheet ({reason})"), reason=error)
+            problems.append(Problem(file, sheet_text(name), name, allowed))
             continue
         if role in tables:
-            problems.append(
-                Problem(
-                    file, f"sheet {name}", name, f"one sheet named {role} (names are matched in any case)"
-                )
-            )
+            template = gettext("one sheet named {role} (names are matched in any case)")
+            problems.append(Problem(file, sheet_text(name), name, format_template(template, role=role)))
             continue
         if not any(not is_empty(v) for row in rows for v in row):
             continue  # an empty sheet is no table: nothing replaces a base's entries
         if role not in ROLES:
             if role not in IGNORED_SHEETS:
-                warnings.append(f"{file}: sheet {name} ignored (the sheets read are {', '.join(ROLES)})")
+                template = gettext("{file}: sheet {sheet} ignored (the sheets read are {roles})")
+                warnings.append(format_template(template, file=file, sheet=name, roles=", ".join(ROLES)))
             continue
         tables[role] = table_from_rows(role, Where(file, name), rows, letters=True)
     if not tables:
-        problems.append(
-            Problem(file, "", ", ".join(book.sheet_names) or "no sheets", "sheets named " + ", ".join(ROLES))
-        )
+        found = ", ".join(book.sheet_names) or gettext("no sheets")
+        allowed = format_template(gettext("sheets named {roles}"), roles=", ".join(ROLES))
+        problems.append(Problem(file, "", found, allowed))
     return tables, problems, warnings

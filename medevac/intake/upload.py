@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from medevac import messages
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 from medevac.intake.assemble import CSV_SUFFIXES, Sources, import_scenario
 from medevac.intake.placemarks import SUFFIXES as POINT_SUFFIXES
 from medevac.intake.settings import file_names
@@ -103,7 +104,7 @@ def layer_problem(name: str, data: bytes) -> Problem | None:
     def is_xml(head: bytes) -> bool:
         return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
-    allowed = (
+    allowed = gettext(
         "a layer (GeoPackage, GeoJSON, shapefile, OSM .pbf, GraphML), not an XML descriptor such as a VRT"
     )
     if name.lower().endswith(".graphml"):
@@ -120,7 +121,7 @@ def layer_problem(name: str, data: bytes) -> Problem | None:
                 if is_xml(head) or member.filename.lower().endswith((".zip", ".vrt")):
                     return Problem(name, "", member.filename, allowed)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as error:
-        return Problem(name, "", str(error), "a readable zip archive of a layer")
+        return Problem(name, "", str(error), gettext("a readable zip archive of a layer"))
     return None
 
 
@@ -194,7 +195,7 @@ class _Tree:
                 Problem(
                     name,
                     "",
-                    f"{len(members):,} files",
+                    format_template(gettext("{count:,} files"), count=len(members)),
                     messages.upload_problem("too_many_entries", limit=limit),
                 )
             ]
@@ -205,12 +206,16 @@ class _Tree:
                 continue
             path = posixpath.normpath(entry)
             if (member.external_attr >> 16) & 0o170000 == stat.S_IFLNK:
-                problems.append(Problem(name, member.filename, "a link", messages.upload_problem("zip_link")))
+                problems.append(
+                    Problem(name, member.filename, gettext("a link"), messages.upload_problem("zip_link"))
+                )
             elif is_absolute(member.filename) or path == ".." or path.startswith("../"):
                 problems.append(Problem(name, "", member.filename, messages.upload_problem("zip_escapes")))
             elif member.flag_bits & 0x1:
                 problems.append(
-                    Problem(name, member.filename, "encrypted", messages.upload_problem("zip_encrypted"))
+                    Problem(
+                        name, member.filename, gettext("encrypted"), messages.upload_problem("zip_encrypted")
+                    )
                 )
             elif path in self.readers:
                 problems.append(Problem(name, "", member.filename, messages.upload_problem("zip_twice")))
@@ -226,11 +231,11 @@ class _Tree:
 
     def _too_big(self, name: str, entry: str, size: int) -> Problem:
         allowed = messages.upload_problem("too_big", limit_mb=self.limits.file_mb)
-        return Problem(name, entry, f"{size / _MB:.1f} MB", allowed)
+        return Problem(name, entry, _megabytes(size), allowed)
 
     def _unpacked_too_big(self, name: str, size: int) -> Problem:
         allowed = messages.upload_problem("unpacked_too_big", limit_mb=self.limits.unpacked_mb)
-        return Problem(name, "", f"{size / _MB:.1f} MB", allowed)
+        return Problem(name, "", _megabytes(size), allowed)
 
     def _reader(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> Callable[[], bytes]:
         """Unpack one entry, never past the limits whatever its header claims."""
@@ -366,7 +371,13 @@ def _write(sandbox: Path, root: Path, files: dict[str, bytes], problems: list[Pr
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         except (OSError, ValueError) as error:
-            problems.append(Problem(origin, "", path, f"a file name the server can write ({error})"))
+            allowed = format_template(gettext("a file name the server can write ({reason})"), reason=error)
+            problems.append(Problem(origin, "", path, allowed))
+
+
+def _megabytes(size: int) -> str:
+    """A size as a problem shows it: ``12.5 MB`` / ``12,5 Mo``."""
+    return format_template(gettext("{mb:.1f} MB"), mb=size / _MB)
 
 
 # -- the upload ----------------------------------------------------------------------------------
@@ -390,7 +401,7 @@ def open_upload(
     for upload in (mission, *others):
         if len(upload.data) > limits.file_mb * _MB:
             allowed = messages.upload_problem("too_big", limit_mb=limits.file_mb)
-            problems.append(Problem(_base_name(upload.name), "", f"{len(upload.data) / _MB:.1f} MB", allowed))
+            problems.append(Problem(_base_name(upload.name), "", _megabytes(len(upload.data)), allowed))
     if problems:
         raise ScenarioError(problems)
     zip_name = ""
@@ -428,7 +439,7 @@ def _open_scenario(tree: _Tree, mission_path: str, label: str, sandbox: Path) ->
         text = tree.read(mission_path).decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(
-            [Problem(label, "", "binary data", messages.upload_problem("not_utf8"))]
+            [Problem(label, "", gettext("binary data"), messages.upload_problem("not_utf8"))]
         ) from None
     draft = parse_scenario(text, source=label)  # no folder: no file is looked for yet
     problems: list[Problem] = []

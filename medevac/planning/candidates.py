@@ -21,6 +21,7 @@ from pathlib import Path
 
 from medevac.errors import Problem, ScenarioError
 from medevac.geodata import mission_files
+from medevac.i18n import format_template, gettext
 from medevac.model import LEVEL_RANK, Level, Scenario
 
 BUILT_INS = ("facilities", "sites", "towns")
@@ -44,9 +45,9 @@ def _bad(source: str, where: str, value: object, allowed: str) -> ScenarioError:
 
 def _checked(candidate: Candidate, source: str, where: str) -> Candidate:
     if not (math.isfinite(candidate.lat) and -90 <= candidate.lat <= 90):
-        raise _bad(source, f"{where}.lat", candidate.lat, "a latitude in [-90, 90]")
+        raise _bad(source, f"{where}.lat", candidate.lat, gettext("a latitude in [-90, 90]"))
     if not (math.isfinite(candidate.lon) and -180 <= candidate.lon <= 180):
-        raise _bad(source, f"{where}.lon", candidate.lon, "a longitude in [-180, 180]")
+        raise _bad(source, f"{where}.lon", candidate.lon, gettext("a longitude in [-180, 180]"))
     return candidate
 
 
@@ -65,9 +66,10 @@ def read_csv(path: Path) -> list[Candidate]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
-        raise _bad(source, "", path.name, f"a readable CSV file ({error.strerror})") from None
+        allowed = format_template(gettext("a readable CSV file ({reason})"), reason=error.strerror)
+        raise _bad(source, "", path.name, allowed) from None
     except UnicodeDecodeError:
-        raise _bad(source, "", path.name, "a CSV file of UTF-8 text") from None
+        raise _bad(source, "", path.name, gettext("a CSV file of UTF-8 text")) from None
     return parse_csv(text, source)
 
 
@@ -80,25 +82,28 @@ def parse_csv(text: str, source: str = "<candidates>") -> list[Candidate]:
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
     places = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        where = f"row {number}"
+        where = format_template(gettext("row {row}"), row=number)
         columns = {str(k).strip().lower(): (v or "") for k, v in row.items() if k is not None}
         unknown = set(columns) - {"id", "lat", "lon", "name", "airstrip"}
         if unknown:
-            raise _bad(source, where, sorted(unknown), "columns id, lat, lon, name, airstrip")
+            raise _bad(source, where, sorted(unknown), gettext("columns id, lat, lon, name, airstrip"))
         place_id = columns.get("id", "").strip()
         if not place_id:
-            raise _bad(source, f"{where}.id", None, "an id for every place")
+            raise _bad(source, f"{where}.id", None, gettext("an id for every place"))
         try:
             lat, lon = float(columns.get("lat", "")), float(columns.get("lon", ""))
         except ValueError:
             raise _bad(
-                source, where, f"{columns.get('lat')}, {columns.get('lon')}", "decimal degrees in lat and lon"
+                source,
+                where,
+                f"{columns.get('lat')}, {columns.get('lon')}",
+                gettext("decimal degrees in lat and lon"),
             ) from None
         try:
             airstrip = bool(_truth(columns.get("airstrip", "")))
         except ValueError:
             raise _bad(
-                source, f"{where}.airstrip", columns["airstrip"], "true/false, yes/no or 1/0"
+                source, f"{where}.airstrip", columns["airstrip"], gettext("true/false, yes/no or 1/0")
             ) from None
         places.append(
             _checked(Candidate(place_id, lat, lon, columns.get("name") or None, airstrip), source, where)
@@ -112,19 +117,20 @@ def read_geojson(path: Path) -> list[Candidate]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise _bad(source, "", path.name, f"a readable GeoJSON file ({error})") from None
+        allowed = format_template(gettext("a readable GeoJSON file ({reason})"), reason=error)
+        raise _bad(source, "", path.name, allowed) from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list):
-        raise _bad(source, "features", type(features).__name__, "a FeatureCollection of points")
+        raise _bad(source, "features", type(features).__name__, gettext("a FeatureCollection of points"))
     places = []
     for k, feature in enumerate(features):
         where = f"features[{k}]"
         geometry = (feature or {}).get("geometry") or {}
         properties = (feature or {}).get("properties") or {}
         if geometry.get("type") != "Point":
-            raise _bad(source, f"{where}.geometry", geometry.get("type"), "a Point")
+            raise _bad(source, f"{where}.geometry", geometry.get("type"), gettext("a Point"))
         if properties.get("id") in (None, ""):
-            raise _bad(source, f"{where}.properties.id", None, "an id for every place")
+            raise _bad(source, f"{where}.properties.id", None, gettext("an id for every place"))
         lon, lat = (float(v) for v in geometry["coordinates"][:2])
         airstrip = properties.get("airstrip", False)
         places.append(
@@ -214,12 +220,14 @@ def load_candidates(scenario: Scenario, source: str) -> tuple[Candidate, ...]:
                 "--candidates",
                 "",
                 source,
-                "a .csv or .geojson file, or a comma list of " + ", ".join(BUILT_INS),
+                format_template(
+                    gettext("a .csv or .geojson file, or a comma list of {names}"), names=", ".join(BUILT_INS)
+                ),
             )
         places = [place for name in names for place in built_in(scenario, name)]
     found = unique(places)
     if not found:
-        raise _bad("--candidates", "", source, "at least one candidate place")
+        raise _bad("--candidates", "", source, gettext("at least one candidate place"))
     return found
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from medevac.errors import Problem, ScenarioError
+from medevac.i18n import format_template, gettext
 from medevac.planning.robustness import Judge
 from medevac.variants import VariantCore
 
@@ -52,7 +53,7 @@ class Progress:
         if enabled and total > 1:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=label, unit="batch", file=sys.stderr, leave=False)
+            self._bar = tqdm(total=total, desc=label, unit=gettext("batch"), file=sys.stderr, leave=False)
 
     def step(self) -> None:
         if self._bar is not None:
@@ -74,7 +75,10 @@ def estimate_s(core: VariantCore, season: str, states: int) -> float:
 
 def announce(seconds: float) -> None:
     if seconds > ESTIMATE_ABOVE_S:
-        print(f"estimated time: about {math.ceil(seconds / 60)} min", file=sys.stderr)
+        print(
+            format_template(gettext("estimated time: about {minutes} min"), minutes=math.ceil(seconds / 60)),
+            file=sys.stderr,
+        )
 
 
 @contextmanager
@@ -84,7 +88,7 @@ def judging(scheduler: str | None, *, progress: bool = False) -> Iterator[Judge]
 
         def local(core: VariantCore, masks: BoolArray, season: str, night: Any) -> BoolArray:
             parts = _batches(len(masks), STATES_PER_TASK)
-            bar = Progress(progress, len(parts), "states")
+            bar = Progress(progress, len(parts), gettext("states"))
             results = []
             for part in parts:
                 part_masks, part_night = _state_slices(masks, night, part)
@@ -111,7 +115,7 @@ def judging(scheduler: str | None, *, progress: bool = False) -> Iterator[Judge]
                 futures.append(
                     client.submit(_judge_part, sent[id(core)], part_masks, season, part_night, pure=False)
                 )
-            bar = Progress(progress, len(futures), "states")
+            bar = Progress(progress, len(futures), gettext("states"))
             for _ in as_completed(futures):
                 bar.step()
             bar.close()
@@ -132,7 +136,7 @@ def _connect(scheduler: str) -> tuple[Any, Any]:
         workers_text = scheduler.partition(":")[2] or "2"
         if not workers_text.isdigit() or int(workers_text) < 1:
             raise ScenarioError(
-                [Problem("--scheduler", "", scheduler, "local, local:N (N >= 1) or tcp://HOST:PORT")]
+                [Problem("--scheduler", "", scheduler, gettext("local, local:N (N >= 1) or tcp://HOST:PORT"))]
             )
         cluster = LocalCluster(
             n_workers=int(workers_text), threads_per_worker=1, processes=True, dashboard_address=None
@@ -143,6 +147,13 @@ def _connect(scheduler: str) -> tuple[Any, Any]:
             return Client(scheduler, timeout=10), None
         except OSError as error:
             raise ScenarioError(
-                [Problem("--scheduler", "", scheduler, f"a reachable Dask scheduler ({error})")]
+                [
+                    Problem(
+                        "--scheduler",
+                        "",
+                        scheduler,
+                        format_template(gettext("a reachable Dask scheduler ({reason})"), reason=error),
+                    )
+                ]
             ) from None
-    raise ScenarioError([Problem("--scheduler", "", scheduler, "local, local:N or tcp://HOST:PORT")])
+    raise ScenarioError([Problem("--scheduler", "", scheduler, gettext("local, local:N or tcp://HOST:PORT"))])

@@ -30,6 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from medevac.errors import MedevacError, Problem, ScenarioError
 from medevac.geo import FloatArray
 from medevac.ground import GroundRouter
+from medevac.i18n import format_template, gettext
 from medevac.model import LEVEL_RANK, Airframe, Facility, Level, Light, Location, Scenario, Season
 from medevac.planning.candidates import Candidate
 from medevac.timeline import IntArray
@@ -70,7 +71,9 @@ def parse_conditions(text: str, scenario: Scenario) -> tuple[Condition, ...]:
                     "--conditions",
                     "",
                     text,
-                    "scenario, all, or a comma list of " + ", ".join(CONDITION_NAMES),
+                    format_template(
+                        gettext("scenario, all, or a comma list of {names}"), names=", ".join(CONDITION_NAMES)
+                    ),
                 )
             ]
         )
@@ -209,7 +212,7 @@ def build_pool(
 ) -> Pool:
     """The variant core of every asset that may go to every place, and one choice each."""
     if not candidates:
-        raise _problem("--candidates", "none", "at least one candidate place")
+        raise _problem("--candidates", gettext("none"), gettext("at least one candidate place"))
     airframes = {a.id: a for a in scenario.airframes}
     facilities = {f.id: f for f in scenario.facilities}
     new_facilities: list[CandidateFacility] = []
@@ -225,25 +228,25 @@ def build_pool(
 
     for level, count in question.add_facilities:
         if level not in LEVEL_RANK:
-            raise _problem("--add-facility", level, "a level of spec v1: " + ", ".join(LEVEL_RANK))
+            allowed = format_template(gettext("a level of spec v1: {levels}"), levels=", ".join(LEVEL_RANK))
+            raise _problem("--add-facility", level, allowed)
         if count < 1:
-            raise _problem("--add-facility", f"{level}x{count}", "at least one facility")
+            raise _problem("--add-facility", f"{level}x{count}", gettext("at least one facility"))
         for place in candidates:
             facility = _new_facility(level, 0, place).model_copy(update={"id": f"cand-l{level}-{place.id}"})
             new_facilities.append(CandidateFacility(facility))
             specs.append((f"facility:{level}", place, [len(new_facilities) - 1], [], [], [], True))
     for like, count in question.add_airframes:
         if like not in airframes:
-            raise _problem(
-                "--add-airframe", like, "the id of an airframe of the scenario: " + ", ".join(airframes)
-            )
+            template = gettext("the id of an airframe of the scenario: {ids}")
+            raise _problem("--add-airframe", like, format_template(template, ids=", ".join(airframes)))
         if count < 1:
-            raise _problem("--add-airframe", f"{like}x{count}", "at least one airframe")
+            raise _problem("--add-airframe", f"{like}x{count}", gettext("at least one airframe"))
         for place in candidates:
             copy = airframes[like].model_copy(update={"id": f"cand-{like}-{place.id}", "available": True})
             specs.append((f"airframe:{like}", place, [], [add_airframe(copy, place, None)], [], [], True))
     if len(set(question.moves)) != len(question.moves):
-        raise _problem("--move", ",".join(question.moves), "each asset moved once")
+        raise _problem("--move", ",".join(question.moves), gettext("each asset moved once"))
     for asset_id in question.moves:
         kind = f"move:{asset_id}"
         if asset_id in airframes:
@@ -256,7 +259,8 @@ def build_pool(
             based = [a.id for a in scenario.airframes if a.base == asset_id]
             clash = [other for other in question.moves if other in based]
             if clash:
-                raise _problem("--move", clash[0], f"not moved on its own: it moves with {asset_id}")
+                template = gettext("not moved on its own: it moves with {asset}")
+                raise _problem("--move", clash[0], format_template(template, asset=asset_id))
             specs.append((kind, None, [], [], [asset_id], based, False))
             for place in candidates:
                 moved = facilities[asset_id].model_copy(update={"lat": place.lat, "lon": place.lon})
@@ -264,7 +268,7 @@ def build_pool(
                 rows = [add_airframe(airframes[b], place, b) for b in based]
                 specs.append((kind, place, [len(new_facilities) - 1], rows, [], [], False))
         else:
-            raise _problem("--move", asset_id, "the id of an airframe or facility of the scenario")
+            raise _problem("--move", asset_id, gettext("the id of an airframe or facility of the scenario"))
 
     core = VariantCore(scenario, router=router, facilities=new_facilities, airframes=new_airframes)
     facility_row = {k: i for i, k in enumerate(core.facility_candidate) if k >= 0}
@@ -731,7 +735,9 @@ def solve(
     if final.x is None:
         if final.infeasible:
             return CoveringSolution(None, math.nan, math.nan, True, seconds)
-        raise _problem("--time-limit", time_limit_s, "enough time to find a first feasible placement")
+        raise _problem(
+            "--time-limit", time_limit_s, gettext("enough time to find a first feasible placement")
+        )
     # Proven: nothing is better than the LP, than the MIP's bound over what the fixing kept,
     # nor than the least the LP allows what it left out.
     bound = max(relaxed.value if relaxed.optimal else -math.inf, min(final.bound, left_out))
@@ -1116,7 +1122,10 @@ def build_model(pool: Pool, question: Question, *, at_most: bool = False) -> Mod
             raise _problem(
                 "--add-facility" if kind.startswith("facility:") else "--add-airframe",
                 f"{kind.split(':', 1)[1]}x{wanted}",
-                f"at most one new asset of a kind per candidate place ({len(members)} places)",
+                format_template(
+                    gettext("at most one new asset of a kind per candidate place ({places} places)"),
+                    places=len(members),
+                ),
             )
         build.sum_row(members, 0.0 if question.cover_all or at_most else wanted, wanted)
     for asset in ("facility", "airframe"):

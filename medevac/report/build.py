@@ -19,7 +19,7 @@ from tqdm import tqdm
 from medevac.check import make_router
 from medevac.export import save_layers
 from medevac.files import OutputExistsError, atomic_outputs, check_outputs
-from medevac.i18n import gettext
+from medevac.i18n import format_template, gettext
 from medevac.model import Scenario
 from medevac.report.analysis import ReportData, analyse, data_table
 from medevac.report.content import build_document
@@ -73,7 +73,9 @@ def write_report(
     started = time.perf_counter()
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
-        raise OutputExistsError(f"--out {folder} is a file: give a folder for the report")
+        raise OutputExistsError(
+            format_template(gettext("--out {folder} is a file: give a folder for the report"), folder=folder)
+        )
     paths = tuple(folder / name for name in OUTPUTS)
     check_outputs(paths, force=force)
     grid = isochrone_grid(scenario, cell_km)  # a bad --cell-km is refused before any work

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medevac.coverage.polygons import BAND_EDGES_MIN
+from medevac.i18n import N_, format_template, gettext
 from medevac.mapdata import BAND_COLOURS, FAIL_COLOUR, LEVEL_COLOUR, MEETS_ALL_COLOUR
+from medevac.messages import condition_text, leg_text
 from medevac.model import LEVEL_RANK
-from medevac.standards import LEG_LABEL, Leg
+from medevac.standards import Leg
 
 RGB = tuple[int, int, int]
 
@@ -49,7 +51,8 @@ MARKER_NAME: dict[Leg | None, str] = {
 BAND_UPPER_MIN: tuple[float | None, ...] = (*BAND_EDGES_MIN, None)
 """The isochrones' time bands by their upper edge (``None``: over the last edge, or none)."""
 
-STYLE_DESCRIPTION = "medevac report style"
+STYLE_DESCRIPTION = N_("medevac report style")
+"""The ``description`` of each style, as QGIS's style manager lists it (translated when written)."""
 
 LAYER_STYLES_DDL = """
 CREATE TABLE IF NOT EXISTS layer_styles (
@@ -226,12 +229,16 @@ def rule_based(rules: Sequence[tuple[str, str, Symbol]]) -> ET.Element:
 
 def sites_qml(legs: Sequence[Leg]) -> str:
     """Sites by the first leg they fail (in timeline order), as the report's maps draw them."""
-    rules = [('"meets_all"', "meets every leg", marker(MEETS_ALL_COLOUR, MARKER_NAME[None]))]
+    rules = [('"meets_all"', gettext("meets every leg"), marker(MEETS_ALL_COLOUR, MARKER_NAME[None]))]
     for i, leg in enumerate(legs):
         met = [f'"meets_{earlier}"' for earlier in legs[:i]]
         expression = " AND ".join([*met, f'NOT "meets_{leg}"'])
         rules.append(
-            (expression, f"fails {LEG_LABEL[leg]} first", marker(FAIL_COLOUR[leg], MARKER_NAME[leg]))
+            (
+                expression,
+                format_template(gettext("fails {leg} first"), leg=leg_text(leg)),
+                marker(FAIL_COLOUR[leg], MARKER_NAME[leg]),
+            )
         )
     return _document(0, rule_based(rules), 'coalesce(nullif("name", \'\'), "site_id")')
 
@@ -239,7 +246,11 @@ def sites_qml(legs: Sequence[Leg]) -> str:
 def facilities_qml(levels: Sequence[str]) -> str:
     """Facilities as hexagons filled by level: Level 1 white, 2 grey, 3 black."""
     categories = [
-        (level, f"Level {level}", marker(LEVEL_COLOUR[LEVEL_RANK[level]], "hexagon", size_mm=4.0))
+        (
+            level,
+            format_template(gettext("Level {level}"), level=level),
+            marker(LEVEL_COLOUR[LEVEL_RANK[level]], "hexagon", size_mm=4.0),
+        )
         for level in sorted(set(levels), key=lambda v: (LEVEL_RANK[v], v))
     ]
     return _document(0, categorized("level", categories), 'coalesce(nullif("name", \'\'), "facility_id")')
@@ -248,8 +259,8 @@ def facilities_qml(levels: Sequence[str]) -> str:
 def bases_qml() -> str:
     """Airframe bases: a filled triangle when the airframe is available, hollow when not."""
     rules = [
-        ('"available"', "available", marker((0, 0, 0), "triangle", size_mm=3.5)),
-        ('NOT "available"', "unserviceable", marker((255, 255, 255), "triangle", size_mm=3.5)),
+        ('"available"', gettext("available"), marker((0, 0, 0), "triangle", size_mm=3.5)),
+        ('NOT "available"', gettext("unserviceable"), marker((255, 255, 255), "triangle", size_mm=3.5)),
     ]
     return _document(0, rule_based(rules), '"airframe_id"')
 
@@ -263,21 +274,35 @@ def isochrones_qml(light: str, season: str, leg: Leg) -> str:
         if upper is None:
             expression, label = (
                 f'{where} AND "upper_min" IS NULL',
-                f"{LEG_LABEL[leg]} over {lower:g} min or none",
+                format_template(gettext("{leg} over {lower:g} min or none"), leg=leg_text(leg), lower=lower),
             )
         else:
             expression, label = (
                 f'{where} AND "upper_min" = {upper:g}',
-                f"{LEG_LABEL[leg]} {lower:g}-{upper:g} min",
+                format_template("{leg} {lower:g}-{upper:g} min", leg=leg_text(leg), lower=lower, upper=upper),
             )
             lower = upper
-        rules.append((expression, f"{label} ({light}, {season} season)", fill(colour)))
+        condition = condition_text(light, season)
+        rules.append(
+            (
+                expression,
+                format_template("{label} ({condition})", label=label, condition=condition),
+                fill(colour),
+            )
+        )
     return _document(2, rule_based(rules), None)
 
 
 def patrol_gaps_qml(legs: Sequence[Leg]) -> str:
     """Failing patrol stretches coloured by the leg they fail."""
-    categories = [(leg, f"fails {LEG_LABEL[leg]}", line(FAIL_COLOUR[leg], width_mm=1.2)) for leg in legs]
+    categories = [
+        (
+            leg,
+            format_template(gettext("fails {leg}"), leg=leg_text(leg)),
+            line(FAIL_COLOUR[leg], width_mm=1.2),
+        )
+        for leg in legs
+    ]
     return _document(1, categorized("leg", categories), None)
 
 
@@ -285,7 +310,7 @@ def patrol_gaps_qml(legs: Sequence[Leg]) -> str:
 class LayerStyle:
     layer: str
     qml: str
-    description: str = STYLE_DESCRIPTION
+    description: str = STYLE_DESCRIPTION  # the msgid: save_layer_styles writes it translated
 
 
 def report_styles(
@@ -322,7 +347,13 @@ def save_layer_styles(path: Path, styles: Mapping[str, LayerStyle]) -> None:
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                 "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
                 "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                (style.layer, geometry_column[style.layer], style.layer, style.qml, style.description),
+                (
+                    style.layer,
+                    geometry_column[style.layer],
+                    style.layer,
+                    style.qml,
+                    gettext(style.description),
+                ),
             )
         connection.execute(
             "INSERT OR REPLACE INTO gpkg_contents "

@@ -88,7 +88,7 @@ def leg_shares(results: Results | Mapping[Condition, CheckResult]) -> list[LegSh
             personnel_meeting=int(tally["personnel_meeting"]),
             personnel=int(tally["personnel"]),
         )
-        for tally in _results(results).leg_tallies().to_dict("records")
+        for tally in _results(results).leg_tally_records()
     ]
 
 

@@ -13,9 +13,10 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, located
+from medevac.i18n import format_template, gettext
 from medevac.layers import LINE_TYPES, POLYGON_TYPES, read_layer_wgs84
-from medevac.roads.network import check_wgs84
+from medevac.roads.network import check_wgs84, line_text
 
 PBF_TAGS = ("smoothness", "junction", "motorcar", "motor_vehicle", "vehicle")
 """OSM tags read from a PBF besides pyrosm's network columns (``highway``, ``surface``,
@@ -29,7 +30,7 @@ def read_road_lines(path: Path) -> gpd.GeoDataFrame:
     OSMnx graph, one line per directed edge, marked one-way), anything else with pyogrio.
     """
     if not path.is_file():
-        raise RoadDataError(f"{path}: road layer not found")
+        raise RoadDataError(located(path, gettext("road layer not found")))
     suffix = path.name.lower()
     if suffix.endswith(".pbf"):
         frame = _read_pbf(path)
@@ -47,7 +48,7 @@ def read_closure_polygons(path: Path) -> gpd.GeoDataFrame:
     say ``when: wet``.
     """
     if not path.is_file():
-        raise RoadDataError(f"{path}: closure layer not found")
+        raise RoadDataError(located(path, gettext("closure layer not found")))
     frame = read_layer_wgs84(path, POLYGON_TYPES, "polygon", error_type=RoadDataError)
     when = frame["when"] if "when" in frame.columns else None
     text = (
@@ -58,9 +59,8 @@ def read_closure_polygons(path: Path) -> gpd.GeoDataFrame:
     bad = ~np.isin(text, ["wet", "always"])
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise RoadDataError(
-            f"{path}: column 'when', polygon {row}: expected 'wet' or 'always' (got {text[row]!r})"
-        )
+        template = gettext("column 'when', polygon {row}: expected 'wet' or 'always' (got {value})")
+        raise RoadDataError(located(path, format_template(template, row=row, value=repr(text[row]))))
     return gpd.GeoDataFrame({"when": text}, geometry=frame.geometry.to_numpy(), crs=frame.crs)
 
 
@@ -75,13 +75,14 @@ def _read_pbf(path: Path) -> gpd.GeoDataFrame:
     try:
         import pyrosm
     except ImportError as error:  # pragma: no cover - pyrosm is a dependency
-        raise RoadDataError(f"{path}: reading OSM PBF needs the pyrosm package") from error
+        raise RoadDataError(located(path, gettext("reading OSM PBF needs the pyrosm package"))) from error
     try:
         frame = pyrosm.OSM(str(path)).get_network(network_type="all", extra_attributes=list(PBF_TAGS))
     except Exception as error:
-        raise RoadDataError(f"{path}: cannot read as an OSM PBF extract ({error})") from error
+        detail = format_template(gettext("cannot read as an OSM PBF extract ({cause})"), cause=error)
+        raise RoadDataError(located(path, detail)) from error
     if frame is None or len(frame) == 0:
-        raise RoadDataError(f"{path}: the OSM extract holds no drivable road")
+        raise RoadDataError(located(path, gettext("the OSM extract holds no drivable road")))
     if frame.crs is None:
         frame = frame.set_crs(4326)
     return frame.to_crs(4326)
@@ -94,7 +95,8 @@ def _read_graphml(path: Path) -> gpd.GeoDataFrame:
     try:
         graph = nx.read_graphml(path)
     except Exception as error:
-        raise RoadDataError(f"{path}: cannot read as GraphML ({error})") from error
+        detail = format_template(gettext("cannot read as GraphML ({cause})"), cause=error)
+        raise RoadDataError(located(path, detail)) from error
     crs = graph.graph.get("crs", "epsg:4326")
     rows: list[dict[str, object]] = []
     geometries = []
@@ -103,7 +105,8 @@ def _read_graphml(path: Path) -> gpd.GeoDataFrame:
             start = (float(graph.nodes[u]["x"]), float(graph.nodes[u]["y"]))
             end = (float(graph.nodes[v]["x"]), float(graph.nodes[v]["y"]))
         except (KeyError, ValueError) as error:
-            raise RoadDataError(f"{path}: node {u!r} or {v!r} has no numeric 'x' and 'y'") from error
+            template = gettext("node {u} or {v} has no numeric 'x' and 'y'")
+            raise RoadDataError(located(path, format_template(template, u=repr(u), v=repr(v)))) from error
         wkt = data.get("geometry")
         geometry = shapely.from_wkt(wkt) if wkt else shapely.LineString([start, end])
         row = {k: val for k, val in data.items() if k not in {"geometry", "oneway"}}
@@ -111,7 +114,7 @@ def _read_graphml(path: Path) -> gpd.GeoDataFrame:
         rows.append(row)
         geometries.append(geometry)
     if not rows:
-        raise RoadDataError(f"{path}: the graph has no edge")
+        raise RoadDataError(located(path, gettext("the graph has no edge")))
     frame = gpd.GeoDataFrame(rows, geometry=geometries, crs=crs)
     return frame.to_crs(4326)
 
@@ -121,12 +124,13 @@ def _single_lines(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     checked to be a WGS84 position (naming the line as numbered in the file, from 0)."""
     types = set(frame.geom_type)
     if not types <= LINE_TYPES:
-        raise RoadDataError(f"{path}: expected lines, found {', '.join(sorted(types))}")
+        detail = format_template(gettext("expected lines, found {found}"), found=", ".join(sorted(types)))
+        raise RoadDataError(located(path, detail))
     coords, line_of_vertex = shapely.get_coordinates(frame.geometry.to_numpy(), return_index=True)
-    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", str(path))
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: line_text(line_of_vertex[k]), str(path))
     frame = frame.explode(index_parts=False, ignore_index=True)
     counts = shapely.get_num_coordinates(frame.geometry.to_numpy())
     frame = frame[counts >= 2].reset_index(drop=True)
     if len(frame) == 0:
-        raise RoadDataError(f"{path}: the layer holds no line with two or more points")
+        raise RoadDataError(located(path, gettext("the layer holds no line with two or more points")))
     return frame

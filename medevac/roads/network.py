@@ -21,8 +21,9 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, located
 from medevac.geo import WGS84, FloatArray
+from medevac.i18n import format_template, gettext
 from medevac.model import Season
 from medevac.roads.snapping import SegmentIndex
 from medevac.roads.speeds import LineSpeeds
@@ -148,11 +149,19 @@ def check_wgs84(lon_deg: FloatArray, lat_deg: FloatArray, where: Callable[[int],
         )
     if not good.all():
         k = int(np.flatnonzero(~good)[0])
-        raise RoadDataError(
-            f"{source}: {where(k)}: vertex at lon {float(lon_deg[k])}, lat {float(lat_deg[k])} is not "
-            "a WGS84 position in degrees (allowed: lon -180 to 180, lat -90 to 90); "
-            "is the layer's coordinate reference system right?"
+        template = gettext(
+            "{where}: vertex at lon {lon}, lat {lat} is not a WGS84 position in degrees (allowed: lon "
+            "-180 to 180, lat -90 to 90); is the layer's coordinate reference system right?"
         )
+        detail = format_template(
+            template, where=where(k), lon=str(float(lon_deg[k])), lat=str(float(lat_deg[k]))
+        )
+        raise RoadDataError(located(source, detail))
+
+
+def line_text(line: object) -> str:
+    """A line of a layer as messages name it (numbered from 0): ``line 12`` / ``ligne 12``."""
+    return format_template(gettext("line {line}"), line=line)
 
 
 def network_from_lines(
@@ -167,7 +176,7 @@ def network_from_lines(
     ``when`` column (``wet`` or ``always``) close every segment that intersects them.
     """
     coords, line_of_vertex = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
-    check_wgs84(coords[:, 0], coords[:, 1], lambda k: f"line {line_of_vertex[k]}", source)
+    check_wgs84(coords[:, 0], coords[:, 1], lambda k: line_text(line_of_vertex[k]), source)
     rounded = np.round(coords, NODE_DECIMALS)
     nodes, node_of_vertex = np.unique(rounded, axis=0, return_inverse=True)
     node_of_vertex = node_of_vertex.ravel()
@@ -177,7 +186,7 @@ def network_from_lines(
     keep = u != v
     u, v, line = u[keep], v[keep], line[keep]
     if len(u) == 0:
-        raise RoadDataError(f"{source}: no line has two distinct points")
+        raise RoadDataError(located(source, gettext("no line has two distinct points")))
     lon, lat = nodes[:, 0], nodes[:, 1]
     direction = speeds.direction[line]
     allowed_forward = direction >= 0
@@ -317,20 +326,20 @@ def from_networkx(graph: nx.MultiDiGraph | nx.DiGraph, source: str = "networkx g
         lat = np.array([float(graph.nodes[n]["y"]) for n in ids])
         lon = np.array([float(graph.nodes[n]["x"]) for n in ids])
     except (KeyError, TypeError, ValueError) as error:
-        raise RoadDataError(f"{source}: every node needs numeric 'y' (lat) and 'x' (lon)") from error
-    check_wgs84(lon, lat, lambda k: f"node {ids[k]!r}", source)
+        detail = gettext("every node needs numeric 'y' (lat) and 'x' (lon)")
+        raise RoadDataError(located(source, detail)) from error
+    check_wgs84(lon, lat, lambda k: format_template(gettext("node {node}"), node=repr(ids[k])), source)
     edges = list(graph.edges(data=True))
     if not edges:
-        raise RoadDataError(f"{source}: the graph has no edge")
+        raise RoadDataError(located(source, gettext("the graph has no edge")))
     u = np.array([position[e[0]] for e in edges], dtype=np.intp)
     v = np.array([position[e[1]] for e in edges], dtype=np.intp)
     try:
         dry = np.array([float(e[2]["dry_min"]) for e in edges])
         wet = np.array([float(e[2].get("wet_min", e[2]["dry_min"])) for e in edges])
     except (KeyError, TypeError, ValueError) as error:
-        raise RoadDataError(
-            f"{source}: every edge needs numeric 'dry_min' (and optionally 'wet_min')"
-        ) from error
+        detail = gettext("every edge needs numeric 'dry_min' (and optionally 'wet_min')")
+        raise RoadDataError(located(source, detail)) from error
     keep = u != v
     u, v, dry, wet = u[keep], v[keep], dry[keep], wet[keep]
     attributes = pd.DataFrame(

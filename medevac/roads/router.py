@@ -9,11 +9,14 @@ from typing import Literal
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, located
 from medevac.geo import FloatArray, distance_km
+from medevac.ground import AccessProblem
+from medevac.i18n import gettext
 from medevac.model import Ground, Scenario, Season
 from medevac.roads.io import read_closure_polygons, read_road_lines
 from medevac.roads.network import RoadNetwork, line_length_km, network_from_lines
@@ -61,7 +64,7 @@ def _load_cached(
         warnings.warn(message, RoadDataWarning, stacklevel=3)
     lines = lines[classes.drivable].reset_index(drop=True)
     if len(lines) == 0:
-        raise RoadDataError(f"{path}: the layer holds no drivable road")
+        raise RoadDataError(located(path, gettext("the layer holds no drivable road")))
     table = pd.DataFrame(lines.drop(columns=lines.geometry.name))
     speeds = line_speeds(table, settings, str(path))
     polygons = [read_closure_polygons(Path(p)) for p, _ in closures]
@@ -158,9 +161,33 @@ class RoadRouter:
         there is no route.
 
         Spec v1.1 lets two points within ``max_snap_km`` of each other go straight across;
-        a planner must see that such a time is a walk or a carry, not a drive.
+        a planner must see that such a time is a walk or a carry, not a drive. Only the
+        pairs that close are routed (a pair's route never depends on the others).
         """
-        return self._route(from_lat_deg, from_lon_deg, to_lat_deg, to_lon_deg, season, carry=True)[1]
+        from_lat, from_lon = np.asarray(from_lat_deg, float), np.asarray(from_lon_deg, float)
+        to_lat, to_lon = np.asarray(to_lat_deg, float), np.asarray(to_lon_deg, float)
+        carried_km = np.zeros((len(from_lat), len(to_lat)))
+        if not len(from_lat) or not len(to_lat):
+            return carried_km
+        near = _point_tree(to_lat.tobytes(), to_lon.tobytes()).query_ball_point(
+            unit_vectors(from_lat, from_lon), r=self._across_chord
+        )
+        rows = np.array([i for i, found in enumerate(near) if found], dtype=np.intp)
+        if not len(rows):
+            return carried_km
+        cols = np.unique(np.concatenate([near[i] for i in rows])).astype(np.intp)
+        carried = self._route(from_lat[rows], from_lon[rows], to_lat[cols], to_lon[cols], season, carry=True)[
+            1
+        ]
+        carried_km[np.ix_(rows, cols)] = carried
+        return carried_km
+
+    @property
+    def _across_chord(self) -> float:
+        """The unit-sphere chord within which two points may be near enough to go straight
+        across: the arc of ``max_snap_km`` on the mean sphere, 1 % over for the ellipsoid."""
+        limit_km = self.ground.max_snap_km
+        return float(2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2)))
 
     def _route(
         self,
@@ -214,9 +241,9 @@ class RoadRouter:
         write the km carried there into ``carried_km`` (unless it is empty)."""
         limit_km = self.ground.max_snap_km
         few_xyz = unit_vectors(few_lat, few_lon)
-        # Chord on the mean sphere is below the arc; 1 % covers the ellipsoid's difference.
-        limit_chord = 2 * np.sin(min(np.pi / 2, limit_km * 1.01 / EARTH_RADIUS_KM / 2))
-        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(few_xyz, r=limit_chord)
+        nearby = _point_tree(many_lat.tobytes(), many_lon.tobytes()).query_ball_point(
+            few_xyz, r=self._across_chord
+        )
         for j, near_list in enumerate(nearby):
             if not near_list:
                 continue
@@ -228,37 +255,60 @@ class RoadRouter:
             if carried_km.size:
                 carried_km[near[quicker], j] = across_km[quicker]
 
-    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> str | None:
+    def access_problem(self, lat_deg: float, lon_deg: float, season: Season) -> AccessProblem | None:
         """Why a point has no ground access: too far from any road, or cut off from facilities."""
-        point_snap = snap(self.network, np.array([lat_deg]), np.array([lon_deg]), self.ground.snap_to)
-        gap_km = float(point_snap.access_km[0])
-        limit = self.ground.max_snap_km
-        if gap_km > limit:
-            return f"no road within {limit:g} km (nearest {gap_km:.1f} km)"
-        if len(self.facility_lat_deg) == 0:
-            return None
+        return self.access_problems(np.array([lat_deg]), np.array([lon_deg]), season)[0]
+
+    def access_problems(
+        self, lat_deg: FloatArray, lon_deg: FloatArray, season: Season
+    ) -> list[AccessProblem | None]:
+        """Per point, why it has no ground access (``None`` when it has): too far from any
+        road, or cut off from the facilities. All points at once: one snap and one routing."""
+        lat, lon = np.asarray(lat_deg, dtype=np.float64), np.asarray(lon_deg, dtype=np.float64)
+        limit = float(self.ground.max_snap_km)
+        gap_km = snap(self.network, lat, lon, self.ground.snap_to).access_km
+        problems: list[AccessProblem | None] = [
+            AccessProblem("no_road_nearby", {"max_snap_km": limit, "nearest_km": km}) if km > limit else None
+            for km in gap_km.tolist()
+        ]
+        near = np.flatnonzero(gap_km <= limit)
+        if len(self.facility_lat_deg) == 0 or not len(near):
+            return problems
         facility_snap = snap(self.network, self.facility_lat_deg, self.facility_lon_deg, self.ground.snap_to)
         if not np.isfinite(self.access_min(facility_snap)).any():
-            return f"no facility is within {limit:g} km of a road"
-        here_lat, here_lon = np.array([lat_deg]), np.array([lon_deg])
-        there_lat, there_lon = self.facility_lat_deg, self.facility_lon_deg
-
-        def connected(in_season: Season) -> bool:
-            out = self.travel_min(here_lat, here_lon, there_lat, there_lon, in_season)
-            if np.isfinite(out).any():
-                return True  # the way back is not needed to know
-            back = self.travel_min(there_lat, there_lon, here_lat, here_lon, in_season)
-            return bool(np.isfinite(back).any())
-
-        if connected(season):
-            return None
+            for i in near:
+                problems[i] = AccessProblem("no_facility_near_road", {"max_snap_km": limit})
+            return problems
+        cut_off = near[~self._connected(lat[near], lon[near], season)]
+        if not len(cut_off):
+            return problems
         forward, backward = self.network.seg_min[season]
-        segment = int(point_snap.segment[0])
-        if np.isinf(forward[segment]) and np.isinf(backward[segment]):
-            return "its nearest road is closed" + (" in the wet season" if season == "wet" else "")
-        if season == "wet" and connected("dry"):
-            return "in the wet season its road does not connect to any facility (roads closed)"
-        return "its road does not connect to any facility"
+        segment = snap(self.network, lat[cut_off], lon[cut_off], self.ground.snap_to).segment
+        closed = np.isinf(forward[segment]) & np.isinf(backward[segment])
+        in_the_dry = (
+            self._connected(lat[cut_off], lon[cut_off], "dry")
+            if season == "wet"
+            else np.zeros(len(cut_off), dtype=bool)
+        )
+        for i, shut, dry in zip(cut_off.tolist(), closed.tolist(), in_the_dry.tolist(), strict=True):
+            if shut:
+                problems[i] = AccessProblem("road_closed_wet" if season == "wet" else "road_closed")
+            elif dry:
+                problems[i] = AccessProblem("road_cut_wet")
+            else:
+                problems[i] = AccessProblem("road_not_connected")
+        return problems
+
+    def _connected(self, lat: FloatArray, lon: FloatArray, season: Season) -> npt.NDArray[np.bool_]:
+        """Per point: a ground route to or from at least one facility in the season."""
+        there_lat, there_lon = self.facility_lat_deg, self.facility_lon_deg
+        out_min = self.travel_min(lat, lon, there_lat, there_lon, season)
+        connected: npt.NDArray[np.bool_] = np.asarray(np.isfinite(out_min).any(axis=1))
+        rest = np.flatnonzero(~connected)  # the way back is asked only where the way out is cut
+        if len(rest):
+            back = self.travel_min(there_lat, there_lon, lat[rest], lon[rest], season)
+            connected[rest] = np.isfinite(back).any(axis=0)
+        return connected
 
 
 def road_router(scenario: Scenario) -> RoadRouter:
@@ -268,7 +318,9 @@ def road_router(scenario: Scenario) -> RoadRouter:
     """
     ground = scenario.ground
     if not ground.roads:
-        raise RoadDataError(f"{scenario.name}: the scenario names no road layer (ground.roads)")
+        raise RoadDataError(
+            located(scenario.name, gettext("the scenario names no road layer (ground.roads)"))
+        )
     folder = scenario.source_dir
     network = load_network(
         folder / ground.roads,

@@ -21,8 +21,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from medevac.errors import RoadDataError
+from medevac.errors import RoadDataError, located
 from medevac.geo import FloatArray
+from medevac.i18n import format_template, gettext
 from medevac.model import MAX_KMH, MIN_KMH, Ground
 
 BoolArray = npt.NDArray[np.bool_]
@@ -257,10 +258,12 @@ def classify(table: pd.DataFrame, settings: SpeedSettings, source: str) -> RoadC
             {part for status, _, label in verdicts if status == "unknown" for part in label.split(";")}
         )
         if bad:
-            raise RoadDataError(
-                f"{source}: column 'class' has values {bad!r}; allowed: {sorted(base_kmh)} "
+            template = gettext(
+                "column 'class' has values {bad}; allowed: {allowed} "
                 "or OSM highway values (or add the class to ground.speeds_kmh)"
             )
+            detail = format_template(template, bad=repr(bad), allowed=sorted(base_kmh))
+            raise RoadDataError(located(source, detail))
         return RoadClasses([str(v[1]) for v in verdicts], np.ones(n, dtype=bool), nothing_unknown)
     if "highway" in table.columns:
         dropped = OSM_NOT_ROADS.difference(settings.named_classes)
@@ -281,10 +284,11 @@ def classify(table: pd.DataFrame, settings: SpeedSettings, source: str) -> RoadC
         )
     if "dry_kmh" in table.columns and given_dry.all():
         return RoadClasses(["unclassified"] * n, np.ones(n, dtype=bool), nothing_unknown)
-    raise RoadDataError(
-        f"{source}: a road layer needs a 'class' column (motorway ... path), an OSM 'highway' "
-        f"column, or 'dry_kmh' on every line (columns found: {list(table.columns)})"
+    template = gettext(
+        "a road layer needs a 'class' column (motorway ... path), an OSM 'highway' "
+        "column, or 'dry_kmh' on every line (columns found: {columns})"
     )
+    raise RoadDataError(located(source, format_template(template, columns=list(table.columns))))
 
 
 def _slowest(
@@ -456,11 +460,19 @@ def _speed_column(table: pd.DataFrame, name: str, source: str) -> FloatArray:
         bad = text_given | (values < MIN_KMH) | (values > MAX_KMH) | np.isinf(values)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise RoadDataError(
-            f"{source}: column {name!r}, line {row}: speeds must be numbers from {MIN_KMH:g} to "
-            f"{MAX_KMH:,.0f} km/h (got {table[name].iloc[row]!r}); close a road with 'closed_wet' or a "
-            "closure layer"
+        template = gettext(
+            "column {column}, line {row}: speeds must be numbers from {min_kmh:g} to {max_kmh:,.0f} km/h "
+            "(got {value}); close a road with 'closed_wet' or a closure layer"
         )
+        detail = format_template(
+            template,
+            column=repr(name),
+            row=row,
+            min_kmh=MIN_KMH,
+            max_kmh=MAX_KMH,
+            value=repr(table[name].iloc[row]),
+        )
+        raise RoadDataError(located(source, detail))
     return values
 
 
@@ -473,7 +485,8 @@ def _bool_column(table: pd.DataFrame, name: str, source: str) -> BoolArray:
     bad = ~np.isin(values, [*TRUE_TEXT, *FALSE_TEXT, "nan", "none"])
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
+        template = gettext("column {column}, line {row}: expected true/false or yes/no (got {value})")
         raise RoadDataError(
-            f"{source}: column {name!r}, line {row}: expected true/false or yes/no (got {values[row]!r})"
+            located(source, format_template(template, column=repr(name), row=row, value=repr(values[row])))
         )
     return np.asarray(np.isin(values, list(TRUE_TEXT)))

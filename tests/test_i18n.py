@@ -401,3 +401,23 @@ def test_validate_counts_each_kind_in_the_language_s_plural(tmp_path: Path) -> N
     assert re.fullmatch(
         r".* : valide \(\d+ installations médicales, \d+ aéronefs, \d+ sites, 2 patrouilles\)\n", out
     )
+
+
+def test_the_warning_for_roads_without_a_speed_is_said_in_the_language() -> None:
+    """Lines of an OSM class with no speed are left out with a warning a French planner reads
+    in French: counts by the plural rule, kilometres with a decimal comma, values as data."""
+    import numpy as np
+
+    from medevac.roads.speeds import NO_HIGHWAY, unknown_class_message
+
+    unknown, km = np.array(["trial", "trial", NO_HIGHWAY]), np.array([1.0, 2.5, 0.25])
+    with i18n.using("fr"):
+        french = unknown_class_message(unknown, km, "roads.gpkg")
+    assert french == (
+        "roads.gpkg : 3 lignes (3,8 km) hors du réseau : aucune vitesse pour leur valeur OSM highway : "
+        "'trial' (2 lignes, 3,5 km), (sans valeur highway) (1 ligne, 0,2 km) ; donnez une vitesse à "
+        "la valeur dans ground.speeds_kmh pour l'emprunter"
+    )
+    english = unknown_class_message(unknown, km, "roads.gpkg")
+    assert english.startswith("roads.gpkg: 3 lines (3.8 km) left out: no speed for their OSM highway value: ")
+    assert "(no highway value) (1 line, 0.2 km)" in english

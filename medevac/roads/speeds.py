@@ -23,7 +23,7 @@ import pandas as pd
 
 from medevac.errors import RoadDataError, located
 from medevac.geo import FloatArray
-from medevac.i18n import format_template, gettext
+from medevac.i18n import N_, format_template, gettext, ngettext
 from medevac.model import MAX_KMH, MIN_KMH, Ground
 
 BoolArray = npt.NDArray[np.bool_]
@@ -126,7 +126,7 @@ vehicles pass: such a road is driven no faster than a track."""
 TRUE_TEXT = frozenset({"yes", "true", "1", "y", "t"})
 FALSE_TEXT = frozenset({"no", "false", "0", "n", "f", ""})
 
-NO_HIGHWAY = "(no highway value)"
+NO_HIGHWAY = N_("(no highway value)")
 """How a line of an OSM layer without a ``highway`` value is named in the warning."""
 
 
@@ -358,16 +358,23 @@ def unknown_class_message(unknown: npt.NDArray[np.str_], length_km: FloatArray, 
     count = np.bincount(inverse.ravel(), minlength=len(values))
 
     def lines(k: int) -> str:
-        return f"{k} line" if k == 1 else f"{k} lines"
+        return format_template(ngettext("{n} line", "{n} lines", k), n=k)
 
     items = ", ".join(
-        f"{str(values[i]) if values[i] == NO_HIGHWAY else repr(str(values[i]))} "
-        f"({lines(int(count[i]))}, {km[i]:.1f} km)"
+        format_template(
+            gettext("{value} ({lines}, {km:.1f} km)"),
+            value=gettext(NO_HIGHWAY) if values[i] == NO_HIGHWAY else repr(str(values[i])),
+            lines=lines(int(count[i])),
+            km=float(km[i]),
+        )
         for i in np.argsort(-km, kind="stable")
     )
-    return (
-        f"{source}: {lines(len(unknown))} ({float(np.sum(length_km)):.1f} km) left out: no speed for "
-        f"their OSM highway value: {items}; give a value a speed in ground.speeds_kmh to route it"
+    template = gettext(
+        "{source}: {lines} ({km:.1f} km) left out: no speed for their OSM highway value: {items}; "
+        "give a value a speed in ground.speeds_kmh to route it"
+    )
+    return format_template(
+        template, source=source, lines=lines(len(unknown)), km=float(np.sum(length_km)), items=items
     )
 
 

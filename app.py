@@ -73,6 +73,7 @@ from medevac.mapdata import (
 from medevac.mapview import (
     PLACEMENT_ACCURACY_KM,
     ROAD_COLOUR,
+    JsonRecords,
     View,
     cell_view,
     coarse_cells,
@@ -181,19 +182,30 @@ def check_of(scenario: Scenario) -> CheckResult:
     return checked(content_key(scenario), scenario)
 
 
-@st.cache_data(show_spinner=False)
-def places_near(south: float, west: float, north: float, east: float) -> dict[str, Any]:
-    """Basemap and pickable places around a box: country outlines, towns, airfields, and the
-    coarse cells a first click picks (:func:`medevac.mapview.coarse_cells`)."""
+def bounds_key(bounds: Bounds) -> tuple[float, float, float, float]:
+    """A box as the arguments of the caches keyed by it: south, west, north, east."""
+    return bounds.south, bounds.west, bounds.north, bounds.east
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def places_near(south: float, west: float, north: float, east: float, language: str) -> dict[str, Any]:
+    """Basemap and pickable places around a box, their tooltips in ``language``: country
+    outlines, towns, airfields, and the coarse cells a first click picks
+    (:func:`medevac.mapview.coarse_cells`).
+
+    Shared, never copied: the same records go to the browser on every rerun, their JSON
+    made once (:class:`medevac.mapview.JsonRecords`; copying and encoding them again was a
+    tenth of a what-if). Never mutate them."""
     bounds = Bounds(south, west, north, east)
-    cells = coarse_cells(bounds)
-    return {
-        "countries": country_outlines(bounds),
-        "towns": towns(bounds),
-        "airfields": airfields(bounds),
-        "places": cells.records("coarse"),
-        "place_km": cells.cell_km,
-    }
+    with i18n.using(language):
+        cells = coarse_cells(bounds)
+        return {
+            "countries": JsonRecords(country_outlines(bounds)["features"]),
+            "towns": JsonRecords(place_tooltips(towns(bounds))),
+            "airfields": JsonRecords(place_tooltips(airfields(bounds))),
+            "places": JsonRecords(cells.records("coarse")),
+            "place_km": cells.cell_km,
+        }
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -956,7 +968,7 @@ def main() -> None:
     metrics(result, base_result, is_variant)
 
     bounds = scenario_bounds(shown)
-    near = places_near(bounds.south, bounds.west, bounds.north, bounds.east)
+    near = places_near(*bounds_key(bounds), i18n.current_language())
     layers = result_layers(result)
     surface_records: list[dict[str, Any]] = []
     surface_cell_km = 0.0
@@ -1003,14 +1015,13 @@ def main() -> None:
     refine = mission_state("refine")
     fine = fine_cells(*refine) if refine is not None else None
     roads = road_records(road_network(result.engine.router), result.season) if shown_layers["roads"] else []
-    near_towns, near_airfields = place_tooltips(near["towns"]), place_tooltips(near["airfields"])
     deck = build_deck(
         bounds=bounds,
         countries=near["countries"],
         layers=site_tooltips(layers, result),
-        towns=near_towns,
-        airfields=near_airfields,
-        places=near["places"] if i18n.current_language() == "en" else coarse_cells(bounds).records("coarse"),
+        towns=near["towns"],
+        airfields=near["airfields"],
+        places=near["places"],
         place_km=near["place_km"],
         fine_places=fine.records("fine") if fine is not None else (),
         fine_km=fine.cell_km if fine is not None else 0.0,
@@ -1154,9 +1165,7 @@ def remember_click(event: Any, bounds: Bounds) -> None:
             if isinstance(obj, dict) and "lat" in obj and "lon" in obj:
                 lat, lon = float(obj["lat"]), float(obj["lon"])
                 if layer == "places":
-                    coarse_km = float(
-                        places_near(bounds.south, bounds.west, bounds.north, bounds.east)["place_km"]
-                    )
+                    coarse_km = float(places_near(*bounds_key(bounds), i18n.current_language())["place_km"])
                     state = map_state()
                     state["refine"] = (lat, lon, coarse_km)
                     state["view"] = cell_view(lat, lon, coarse_km, MAP_HEIGHT_PX)

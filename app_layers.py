@@ -95,10 +95,17 @@ JSON writes it as below)."""
 _SPLICE_JSON = "\\u0000"
 
 
-def _countries_layer(countries: dict[str, Any], online_tiles: bool) -> pdk.Layer:
+def _data(records: Records) -> Any:
+    """Records as a layer's data: pre-encoded ones as they are (their JSON is spliced in
+    whole), others as a list."""
+    return records if isinstance(records, JsonRecords) else list(records)
+
+
+def _countries_layer(countries: Records | Mapping[str, Any], online_tiles: bool) -> pdk.Layer:
+    """Country outlines: GeoJSON features (or a FeatureCollection), filled, outlined."""
     return pdk.Layer(
         "GeoJsonLayer",
-        countries,
+        _data(countries) if isinstance(countries, Sequence) else countries,
         id="countries",
         stroked=True,
         filled=True,
@@ -113,7 +120,7 @@ def _dots_layer(records: Records, layer_id: str, size_px: int) -> pdk.Layer:
     """Sites: dots of a fixed size in pixels, each in its record's colour, outlined."""
     return pdk.Layer(
         "ScatterplotLayer",
-        list(records),
+        _data(records),
         id=layer_id,
         get_position=["lon", "lat"],
         get_radius=1,
@@ -130,7 +137,7 @@ def _dots_layer(records: Records, layer_id: str, size_px: int) -> pdk.Layer:
 def _labels_layer(records: Records, layer_id: str, below_px: int) -> pdk.Layer:
     return pdk.Layer(
         "TextLayer",
-        list(records),
+        _data(records),
         id=layer_id,
         get_position=["lon", "lat"],
         get_text="label",
@@ -144,7 +151,7 @@ def _paths_layer(records: Records, layer_id: str, width_px: int, *, pickable: bo
     """Lines (rings, patrol stretches, moves): each record's ``path`` in its ``colour``."""
     return pdk.Layer(
         "PathLayer",
-        list(records),
+        _data(records),
         id=layer_id,
         get_path="path",
         get_color="colour",
@@ -157,7 +164,7 @@ def _badges_layer(records: Records, layer_id: str, size: int, **style: Any) -> p
     """Facilities (and proposed assets): their label on a background of their colour."""
     return pdk.Layer(
         "TextLayer",
-        list(records),
+        _data(records),
         id=layer_id,
         get_position=["lon", "lat"],
         get_text="label",
@@ -238,7 +245,7 @@ def _cells_layer(
 ) -> pdk.Layer:
     return pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
         "ColumnLayer",
-        list(cells),
+        _data(cells),
         id=layer_id,
         get_position=["lon", "lat"],
         get_fill_color=fill,
@@ -258,7 +265,7 @@ def _cells_layer(
 def build_deck(
     *,
     bounds: Bounds,
-    countries: dict[str, Any],
+    countries: Records | Mapping[str, Any],
     layers: Mapping[str, Records],
     towns: Records,
     airfields: Records,
@@ -287,7 +294,7 @@ def build_deck(
         deck_layers.append(
             pdk.Layer(  # square cells: a 4-sided, unextruded column turned by 45 degrees
                 "ColumnLayer",
-                list(surface),
+                _data(surface),
                 id="coverage",
                 get_position=["lon", "lat"],
                 get_fill_color="colour",
@@ -302,7 +309,7 @@ def build_deck(
         deck_layers.append(
             pdk.Layer(
                 "PathLayer",
-                roads if isinstance(roads, JsonRecords) else list(roads),
+                _data(roads),
                 id="roads",
                 get_path="path",
                 get_color="colour",
@@ -323,7 +330,7 @@ def build_deck(
     deck_layers += [
         pdk.Layer(
             "ScatterplotLayer",
-            list(airfields),
+            _data(airfields),
             id="airfields",
             get_position=["lon", "lat"],
             get_radius=1,
@@ -334,7 +341,7 @@ def build_deck(
         ),
         pdk.Layer(
             "ScatterplotLayer",
-            list(towns),
+            _data(towns),
             id="towns",
             get_position=["lon", "lat"],
             get_radius=1,
@@ -412,7 +419,7 @@ def build_deck(
 def build_planning_deck(
     *,
     bounds: Bounds,
-    countries: dict[str, Any],
+    countries: Records | Mapping[str, Any],
     sites: Records,
     facilities: Records = (),
     badges: Records = (),

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import streamlit as st
 
-from app_layers import build_planning_deck
+from app_layers import Records, build_planning_deck
 from medevac import messages
 from medevac.errors import MedevacError, ScenarioError
 from medevac.ground import GroundRouter
@@ -42,7 +42,7 @@ DEFAULT_TIME_LIMIT_S = 60.0
 
 
 def optimise_tab(
-    shown: Scenario, router: GroundRouter, countries: dict[str, Any], *, online_tiles: bool = False
+    shown: Scenario, router: GroundRouter, countries: Records, *, online_tiles: bool = False
 ) -> None:
     """The question, the candidates, the solve, and the answer on a map."""
     working: tuple[Edit, ...] = tuple(st.session_state.get("edits", []))
@@ -194,9 +194,7 @@ def solve(
     st.session_state.op_kept = None
 
 
-def answer_view(
-    shown: Scenario, countries: dict[str, Any], online_tiles: bool, working: tuple[Edit, ...]
-) -> None:
+def answer_view(shown: Scenario, countries: Records, online_tiles: bool, working: tuple[Edit, ...]) -> None:
     kept = st.session_state.get("op_solution")
     if not kept:
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_layers import build_planning_deck
+from app_layers import Records, build_planning_deck
 from medevac import i18n, messages
 from medevac.errors import MedevacError, ScenarioError
 from medevac.ground import GroundRouter
@@ -96,7 +96,7 @@ def condition_words(name: str) -> str:
 def robustness_tab(
     shown: Scenario,
     router: GroundRouter,
-    countries: dict[str, Any],
+    countries: Records,
     *,
     online_tiles: bool = False,
 ) -> None:
@@ -259,7 +259,7 @@ def chance_section(
     router: GroundRouter,
     condition: Condition,
     bounds: Bounds,
-    countries: dict[str, Any],
+    countries: Records,
     online_tiles: bool,
 ) -> None:
     st.subheader(T["rb.p.head"])

@@ -34,7 +34,16 @@ from medevac.mapdata import (
     towns,
 )
 from medevac.mapdata_variants import variant_coverage_view
-from medevac.mapview import bounds_view, coarse_cells, label_records, road_records, scale_bar
+from medevac.mapview import (
+    JsonRecords,
+    bounds_view,
+    coarse_cells,
+    label_records,
+    place_tooltips,
+    road_records,
+    scale_bar,
+    site_tooltips,
+)
 from medevac.model import Scenario
 from medevac.scenario import load_scenario
 from medevac.whatif import (
@@ -73,13 +82,14 @@ def has_coverage() -> bool:
 
 @lru_cache(maxsize=64)
 def places_near(bounds: Bounds) -> dict[str, Any]:
-    """The basemap around a box, cached per box as the app's ``places_near`` is."""
+    """The basemap around a box, shared per box as the app's ``places_near`` is (records whose
+    JSON is made once, the tooltips in English)."""
     cells = coarse_cells(bounds)
     return {
-        "countries": country_outlines(bounds),
-        "towns": towns(bounds),
-        "airfields": airfields(bounds),
-        "places": cells.records("coarse"),
+        "countries": JsonRecords(country_outlines(bounds)["features"]),
+        "towns": JsonRecords(place_tooltips(towns(bounds))),
+        "airfields": JsonRecords(place_tooltips(airfields(bounds))),
+        "places": JsonRecords(cells.records("coarse")),
         "place_km": cells.cell_km,
     }
 
@@ -116,7 +126,7 @@ def one_whatif(
     map_view = bounds_view(bounds)
     deck = build_deck(
         bounds=bounds,
-        layers=layers,
+        layers=site_tooltips(layers, result),  # the tooltips in the page's language, as the app
         labels=label_records(layers, basemap["towns"]),
         roads=road_records(road_network(result.engine.router), result.season),
         surface=surface,

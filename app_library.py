@@ -20,7 +20,7 @@ from medevac.errors import LibraryError, MedevacError, ScenarioError, problem_li
 from medevac.library import Library, SavedVariant, compare_scenarios, default_path
 from medevac.model import Scenario
 from medevac.scenario import dump_scenario, scenario_to_mapping
-from medevac.whatif import Edit, apply_edits, content_key, describe_variant
+from medevac.whatif import Edit, apply_edits, content_key
 
 
 def text(key: str, **fields: object) -> str:
@@ -87,14 +87,8 @@ def of_this_mission(library: Library, variants: Sequence[SavedVariant], mission:
 
 
 def edits_text(library: Library | None, saved: SavedVariant) -> str:
-    """A saved variant's edits in the page's language, from the edits themselves (its stored
-    description is English data; it stands in when the edits cannot be read back)."""
-    if library is None or i18n.current_language() == i18n.DEFAULT_LANGUAGE:
-        return saved.description
-    try:
-        return describe_variant(library.edits(saved.id))
-    except (MedevacError, ScenarioError):
-        return saved.description
+    """A saved variant's edits in the page's language (:meth:`medevac.library.Library.edits_text`)."""
+    return saved.description if library is None else library.edits_text(saved)
 
 
 def variant_rows(

@@ -60,6 +60,7 @@ from medevac.check import check, make_router, reported_min
 from medevac.errors import (
     LibraryCorruptError,
     LibraryError,
+    MedevacError,
     ScenarioError,
     StaleVariantError,
     VariantNameError,
@@ -67,7 +68,7 @@ from medevac.errors import (
     problem_lines,
 )
 from medevac.files import write_atomic
-from medevac.i18n import DEFAULT_LANGUAGE, using
+from medevac.i18n import DEFAULT_LANGUAGE, current_language, using
 from medevac.model import Light, Scenario, Season
 from medevac.results import Results, condition_name
 from medevac.scenario import dump_scenario, relocated, scenario_from_mapping, scenario_to_mapping
@@ -733,6 +734,17 @@ class Library:
                 number=error.number,
                 detail=error.detail,
             ) from None
+
+    def edits_text(self, saved: SavedVariant) -> str:
+        """A saved variant's edits in words, in the current language, from the edits
+        themselves; its stored description (English data, written when saved) stands in
+        when this medevac cannot read them back."""
+        if current_language() == DEFAULT_LANGUAGE:
+            return saved.description
+        try:
+            return describe_variant(self.edits(saved.id))
+        except MedevacError:  # a stale or unreadable variant still shows what was saved
+            return saved.description
 
     def open(self, variant_id: int, *, source_dir: Path | None = None) -> Scenario:
         """The variant: its parent with its edits re-applied by this medevac.

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             out.write(json.dumps(dataclasses.asdict(variant), indent=2, ensure_ascii=False) + "\n")
         else:
-            out.write(messages.variant_details(variant))
+            out.write(messages.variant_details(variant, library.edits_text(variant)))
     elif args.action == "rename":
         old_name = library.get(args.id).name
         out.write(messages.renamed_text(library.rename(args.id, args.name), old_name))

@@ -967,10 +967,11 @@ def library_table(variants: Sequence[SavedVariant], path: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def variant_details(variant: SavedVariant) -> str:
-    """The ``medevac library show`` text of one saved variant (its edits as described when
-    saved, in the language of that moment; none: ``baseline`` in the current one)."""
-    description = gettext("baseline") if variant.edit_count == 0 else variant.description
+def variant_details(variant: SavedVariant, edits_text: str | None = None) -> str:
+    """The ``medevac library show`` text of one saved variant: ``edits_text`` its edits in
+    words (:meth:`medevac.library.Library.edits_text`; default the description stored when
+    it was saved; none: ``baseline`` in the current language)."""
+    description = gettext("baseline") if variant.edit_count == 0 else (edits_text or variant.description)
     lines = [
         format_template(gettext("variant {id}: {name}"), id=variant.id, name=variant.name),
         format_template(

@@ -40,7 +40,7 @@ SAME_IN_FRENCH = {
     "site", "sites", "personnel", "minutes", "min", "km", "km2", "s", "options", "variante",
     "condition", "format", "patrouille", "id", "type", "exact", "date", "base", "correction",
     "verdict", "verdicts", "arguments", "message", "mission", "locale", "civil", "zones",
-    "isochrones", "points", "variables", "CONDITIONS",
+    "isochrones", "points", "variables", "CONDITIONS", "position",
     # names and data the text quotes: the Monte Carlo method and the Wilson interval, the clock
     "Monte", "Carlo", "Wilson", "UTC", "medevac", "inf", "nodata",
 }  # fmt: skip
@@ -259,11 +259,16 @@ def test_library_list_and_show_speak_french(libraries: dict[str, Path], demo: Pa
     headline = english.split("headline:")[1]  # above it, medevac's version: data
     assert_same_numbers(headline, french.split("en bref :")[1])
     english, french = _library(libraries, demo, "show", "2")
-    edits = [line for line in english.splitlines() if line.startswith("edits (1): ")]
-    assert len(edits) == 1  # the edits as described when saved: stored text, left as it was
-    described = edits[0].removeprefix("edits (1): ")
-    assert f"modifications (1) : {described}\n" in french
-    assert_no_english_word(english, french, ours, _words(described))
+    from medevac import i18n
+    from medevac.whatif import RemoveFacility, describe_variant
+
+    removed = (RemoveFacility(load_scenario(demo).facilities[0].id),)
+    assert f"edits (1): {describe_variant(removed)}\n" in english  # as stored when saved
+    with i18n.using("fr"):
+        in_french = describe_variant(removed)  # described again from the edits, in French
+    assert in_french != describe_variant(removed)
+    assert f"modifications (1) : {in_french}\n" in french
+    assert_no_english_word(english, french, ours)
 
 
 def test_library_compare_speaks_french(libraries: dict[str, Path], demo: Path) -> None:

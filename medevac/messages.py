@@ -891,7 +891,7 @@ def library_error(code: str, **fields: object) -> str:
 
 def variant_source(path: object, variant_id: int) -> str:
     """How a saved variant's parent is named in its scenario errors."""
-    return f"{path}, variant {variant_id} (its parent scenario)"
+    return format_template(gettext("{path}, variant {id} (its parent scenario)"), path=path, id=variant_id)
 
 
 def edit_format_problem(code: str, **fields: object) -> str:

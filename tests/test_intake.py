@@ -297,6 +297,47 @@ def test_the_template_imports_with_its_example_and_without(
     assert run_cli(capsys, "validate", out)[0] == 0
 
 
+def test_a_french_template_speaks_french_and_imports_to_the_same_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``medevac template --lang fr``: the notes, lists' messages, help sheet and example names
+    in French; the sheets, columns, keys, codes and numbers (what the import reads) as in
+    English, so both import to the same scenario but for the examples' names."""
+    paths = {language: tmp_path / f"plan-{language}.xlsx" for language in ("en", "fr")}
+    for language, path in paths.items():
+        assert run_cli(capsys, "template", "--out", path, "--lang", language)[0] == 0
+    english, french = (openpyxl.load_workbook(path) for path in paths.values())
+    assert french.sheetnames == english.sheetnames
+    for role in ("sites", "facilities", "airframes", "settings"):
+        assert [c.value for c in french[role][1]] == [c.value for c in english[role][1]]
+    assert str(french["sites"]["C1"].comment.text) == (
+        "Unité : degrés. Permis : degrés décimaux, de -90 à 90. Obligatoire."
+    )
+    assert str(english["sites"]["C1"].comment.text) == (
+        "Unit: degrees. Allowed: decimal degrees, -90 to 90. Required."
+    )
+    assert french["sites"]["B2"].value == "Exemple de camp (remplacez ou supprimez cette ligne)"
+    assert [c.value for c in french["sites"][2]][2:] == [c.value for c in english["sites"][2]][2:]
+    assert _validations(french["sites"]) == _validations(english["sites"])  # the codes a cell takes
+    help_rows = list(french["help"].iter_rows(values_only=True))
+    assert help_rows[0] == ("feuille", "colonne ou clé", "unité", "permis", "si vide")
+    assert ("sites", "personnel", "personnes", "un nombre entier, 0 ou plus", "0") in help_rows
+    assert ("Cette feuille d'aide n'est pas lue par medevac import.",) in [r[:1] for r in help_rows]
+    imported = {}
+    for language, path in paths.items():
+        out = tmp_path / f"{language}.yaml"
+        assert run_cli(capsys, "import", path, "--out", out)[0] == 0
+        imported[language] = load_scenario(out)
+    en, fr = imported["en"], imported["fr"]
+    assert [s.model_copy(update={"name": None}) for s in fr.sites] == [
+        s.model_copy(update={"name": None}) for s in en.sites
+    ]
+    assert fr.facilities[0].model_copy(update={"name": None}) == en.facilities[0].model_copy(
+        update={"name": None}
+    )
+    assert fr.airframes[0].base == en.airframes[0].base and fr.timeline == en.timeline
+
+
 # -- workbooks, ODS and CSV written by another program --------------------------------------
 
 

@@ -55,7 +55,7 @@ def _version(value: object) -> object:
 
 
 def _minutes(key: str, default: str) -> Setting:
-    return Setting(key, number(N_("minutes")), "min", "0 or more", default)
+    return Setting(key, number(N_("minutes")), "min", N_("0 or more"), default)
 
 
 def _choices(key: str, options: Sequence[str], default: str = "") -> Setting:
@@ -63,38 +63,54 @@ def _choices(key: str, options: Sequence[str], default: str = "") -> Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("name", text, allowed="text", default="the workbook's (or sites file's) name"),
-    Setting("description", text, allowed="text"),
+    Setting("name", text, allowed=N_("text"), default=N_("the workbook's (or sites file's) name")),
+    Setting("description", text, allowed=N_("text")),
     _choices("standard", STANDARDS, "un-10-1-2"),
     _choices("conditions.light", ("day", "night"), "day"),
     _choices("conditions.season", ("dry", "wet"), "dry"),
-    Setting("thresholds.first_aid", number(N_("minutes")), "min", "more than 0; with standard custom"),
-    Setting("thresholds.resuscitation", number(N_("minutes")), "min", "more than 0; with standard custom"),
-    Setting("thresholds.surgery", number(N_("minutes")), "min", "more than 0; with standard custom"),
-    Setting("thresholds.primary_surgery", number(N_("minutes")), "min", "more than 0; optional fourth leg"),
+    Setting("thresholds.first_aid", number(N_("minutes")), "min", N_("more than 0; with standard custom")),
+    Setting(
+        "thresholds.resuscitation", number(N_("minutes")), "min", N_("more than 0; with standard custom")
+    ),
+    Setting("thresholds.surgery", number(N_("minutes")), "min", N_("more than 0; with standard custom")),
+    Setting(
+        "thresholds.primary_surgery", number(N_("minutes")), "min", N_("more than 0; optional fourth leg")
+    ),
     _minutes("timeline.request", "10"),
     _minutes("timeline.approval", "10"),
     _minutes("timeline.on_scene", "10"),
     _minutes("timeline.handover", "5"),
     _minutes("timeline.ground_departure", "15"),
     _minutes("timeline.first_aid_on_site", "5"),
-    Setting("ground.roads", text, allowed="a road layer file, relative to this file", file=True),
-    Setting("ground.detour_factor", number(""), "", "1 or more (without roads)", "1.4"),
-    Setting("ground.road_kmh", number("km/h"), "km/h", "more than 0 (without roads)", "40"),
-    Setting("ground.off_road_kmh", number("km/h"), "km/h", "more than 0", "5"),
-    Setting("ground.wet_season_factor", number(""), "", "more than 0, at most 1", "0.5"),
-    Setting("ground.convoy_factor", number(""), "", "more than 0, at most 1", "1"),
-    Setting("ground.max_snap_km", number("km"), "km", "more than 0", "10"),
+    Setting("ground.roads", text, allowed=N_("a road layer file, relative to this file"), file=True),
+    Setting("ground.detour_factor", number(""), "", N_("1 or more (without roads)"), "1.4"),
+    Setting("ground.road_kmh", number("km/h"), "km/h", N_("more than 0 (without roads)"), "40"),
+    Setting("ground.off_road_kmh", number("km/h"), "km/h", N_("more than 0"), "5"),
+    Setting("ground.wet_season_factor", number(""), "", N_("more than 0, at most 1"), "0.5"),
+    Setting("ground.convoy_factor", number(""), "", N_("more than 0, at most 1"), "1"),
+    Setting("ground.max_snap_km", number("km"), "km", N_("more than 0"), "10"),
     _choices("ground.snap_to", ("node", "segment"), "node"),
     Setting(
         "ground.closures",
         text,
-        allowed="a polygon layer file closing the roads it crosses; one row per file",
+        allowed=N_("a polygon layer file closing the roads it crosses; one row per file"),
         file=True,
         repeatable=True,
     ),
-    Setting("weather.dry", number(N_("probability")), "0 to 1", "probability helicopters are grounded", "0"),
-    Setting("weather.wet", number(N_("probability")), "0 to 1", "probability helicopters are grounded", "0"),
+    Setting(
+        "weather.dry",
+        number(N_("probability")),
+        N_("0 to 1"),
+        N_("probability helicopters are grounded"),
+        "0",
+    ),
+    Setting(
+        "weather.wet",
+        number(N_("probability")),
+        N_("0 to 1"),
+        N_("probability helicopters are grounded"),
+        "0",
+    ),
 )
 """Fixed keys, in the order the template lists them."""
 
@@ -102,19 +118,23 @@ FIXED = {setting.key: setting for setting in SETTINGS}
 VERSION = Setting("medevac", _version, allowed="1", default="1")
 
 TABLE_KEYS: dict[str, Setting] = {
-    "ground.speeds_kmh": Setting("ground.speeds_kmh.CLASS", number("km/h"), "km/h", "more than 0"),
+    "ground.speeds_kmh": Setting("ground.speeds_kmh.CLASS", number("km/h"), "km/h", N_("more than 0")),
     "ground.surface_factors": Setting(
         "ground.surface_factors.GROUP", number(""), "", "more than 0, at most 1"
     ),
-    "ground.wet_factors": Setting("ground.wet_factors.CLASS", number(""), "", "0 to 1 (0 closes the class)"),
+    "ground.wet_factors": Setting(
+        "ground.wet_factors.CLASS", number(""), "", N_("0 to 1 (0 closes the class)")
+    ),
 }
 """Keys that name an entry of a table: ``ground.speeds_kmh.track = 25``."""
 
 PATROL_FIELDS: dict[str, Setting] = {
-    "name": Setting("patrols.ID.name", text, allowed="text"),
-    "personnel": Setting("patrols.ID.personnel", whole, "people", "a whole number, 0 or more", "0"),
-    "file": Setting("patrols.ID.file", text, allowed="a line file (GeoJSON, GeoPackage...)", file=True),
-    "path": Setting("patrols.ID.path", path_points, "degrees", "lat,lon; lat,lon; ... (two points or more)"),
+    "name": Setting("patrols.ID.name", text, allowed=N_("text")),
+    "personnel": Setting("patrols.ID.personnel", whole, N_("people"), N_("a whole number, 0 or more"), "0"),
+    "file": Setting("patrols.ID.file", text, allowed=N_("a line file (GeoJSON, GeoPackage...)"), file=True),
+    "path": Setting(
+        "patrols.ID.path", path_points, N_("degrees"), N_("lat,lon; lat,lon; ... (two points or more)")
+    ),
 }
 
 KEYS_ALLOWED = (

@@ -360,8 +360,12 @@ def _c(
 
 
 _YES_NO = ("yes", "no")
-_LAT = _c("lat", degrees(-90, 90), required=True, unit="degrees", allowed="decimal degrees, -90 to 90")
-_LON = _c("lon", degrees(-180, 180), required=True, unit="degrees", allowed="decimal degrees, -180 to 180")
+_LAT = _c(
+    "lat", degrees(-90, 90), required=True, unit=N_("degrees"), allowed=N_("decimal degrees, -90 to 90")
+)
+_LON = _c(
+    "lon", degrees(-180, 180), required=True, unit=N_("degrees"), allowed=N_("decimal degrees, -180 to 180")
+)
 
 
 def _flag(name: str, default: bool) -> Column:
@@ -373,8 +377,8 @@ AIRFRAME_KINDS = ("helicopter", "fixed_wing")
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "sites": (
-        _c("id", text, required=True, allowed="text, unique across facilities, airframes and sites"),
-        _c("name", text, allowed="text"),
+        _c("id", text, required=True, allowed=N_("text, unique across facilities, airframes and sites")),
+        _c("name", text, allowed=N_("text")),
         _LAT,
         _LON,
         _c(
@@ -384,14 +388,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             default="other",
             choices=SITE_KINDS,
         ),
-        _c("personnel", whole, unit="people", allowed="a whole number, 0 or more", default="0"),
+        _c("personnel", whole, unit=N_("people"), allowed=N_("a whole number, 0 or more"), default="0"),
         _flag("first_responders", True),
         _flag("hls", True),
         _flag("airstrip", False),
     ),
     "facilities": (
-        _c("id", text, required=True, allowed="text, unique across facilities, airframes and sites"),
-        _c("name", text, allowed="text"),
+        _c("id", text, required=True, allowed=N_("text, unique across facilities, airframes and sites")),
+        _c("name", text, allowed=N_("text")),
         _c("level", level, required=True, allowed=", ".join(LEVELS), choices=LEVELS),
         _LAT,
         _LON,
@@ -400,8 +404,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _flag("ground_team", True),
     ),
     "airframes": (
-        _c("id", text, required=True, allowed="text, unique across facilities, airframes and sites"),
-        _c("type", text, allowed="text"),
+        _c("id", text, required=True, allowed=N_("text, unique across facilities, airframes and sites")),
+        _c("type", text, allowed=N_("text")),
         _c(
             "kind",
             choice(AIRFRAME_KINDS, loose=True),
@@ -409,29 +413,29 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             default="helicopter",
             choices=AIRFRAME_KINDS,
         ),
-        _c("base", base, required=True, allowed="a facility id, or lat,lon in one cell"),
-        _c("cruise_kmh", number("km/h"), required=True, unit="km/h", allowed="more than 0"),
-        _c("range_km", number("km"), required=True, unit="km", allowed="more than 0"),
+        _c("base", base, required=True, allowed=N_("a facility id, or lat,lon in one cell")),
+        _c("cruise_kmh", number("km/h"), required=True, unit="km/h", allowed=N_("more than 0")),
+        _c("range_km", number("km"), required=True, unit="km", allowed=N_("more than 0")),
         _c(
             "launch_day_min",
             number(N_("minutes")),
             path=("launch", "day"),
             required=True,
             unit="min",
-            allowed="0 or more",
+            allowed=N_("0 or more"),
         ),
         _c(
             "launch_night_min",
             number(N_("minutes")),
             path=("launch", "night"),
             unit="min",
-            allowed="0 or more",
+            allowed=N_("0 or more"),
             default="launch_day_min",
         ),
         _flag("night", False),
         _flag("medical_team", False),
         _flag("available", True),
-        _c("availability", number(N_("probability")), unit="0 to 1", allowed="0 to 1", default="1"),
+        _c("availability", number(N_("probability")), unit=N_("0 to 1"), allowed=N_("0 to 1"), default="1"),
     ),
 }
 """The columns of intake-v1, in the spec's order (the template writes them so)."""

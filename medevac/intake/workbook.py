@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medevac.i18n import N_, format_template, gettext
 from medevac.intake.settings import SETTINGS, TABLE_KEYS, Setting, settings_rows
 from medevac.intake.tables import BOOLEAN_WORDS, COLUMNS, Column
 from medevac.model import Scenario
@@ -29,7 +30,7 @@ Cell = str | int | float | None
 EXAMPLE: dict[str, dict[str, Cell]] = {
     "sites": {
         "id": "example-camp",
-        "name": "Example camp (replace or delete this row)",
+        "name": N_("Example camp (replace or delete this row)"),
         "lat": 16.44,
         "lon": 0.45,
         "kind": "camp",
@@ -40,7 +41,7 @@ EXAMPLE: dict[str, dict[str, Cell]] = {
     },
     "facilities": {
         "id": "example-l2",
-        "name": "Example Level 2 hospital (replace or delete this row)",
+        "name": N_("Example Level 2 hospital (replace or delete this row)"),
         "level": "2",
         "lat": 16.25,
         "lon": -0.01,
@@ -50,7 +51,7 @@ EXAMPLE: dict[str, dict[str, Cell]] = {
     },
     "airframes": {
         "id": "example-heli",
-        "type": "Example utility helicopter (replace or delete this row)",
+        "type": N_("Example utility helicopter (replace or delete this row)"),
         "kind": "helicopter",
         "base": "example-l2",
         "cruise_kmh": 230,
@@ -64,7 +65,8 @@ EXAMPLE: dict[str, dict[str, Cell]] = {
     },
 }
 """One example row per sheet; the three fit together (the airframe is based at the
-facility), so the template imports as it is to a valid scenario."""
+facility), so the template imports as it is to a valid scenario. Its names are words of the
+catalogue: the template is written in the reader's language."""
 
 _LAST_ROW = 1000
 """Drop-down lists and number checks reach down to this row."""
@@ -83,7 +85,7 @@ def template_workbook(scenario: Scenario | None = None, folder: Path | None = No
     document = scenario_to_mapping(scenario) if scenario is not None else {}
     for role in ("sites", "facilities", "airframes"):
         if scenario is None:
-            rows = [[EXAMPLE[role].get(column.name) for column in COLUMNS[role]]]
+            rows = [[_words(EXAMPLE[role].get(column.name)) for column in COLUMNS[role]]]
         else:
             rows = [_row(role, entry) for entry in document.get(role, [])]
         _table_sheet(book, role, COLUMNS[role], rows)
@@ -134,16 +136,23 @@ def _row(role: str, entry: Mapping[str, object]) -> list[Cell]:
     return cells
 
 
+def _words(value: Cell) -> Cell:
+    """A cell of the template in the reader's language where it is a phrase of the catalogue
+    (help, the examples' names); a single word or code is data (``helicopter``, ``yes``,
+    ``launch_day_min``: what the import reads) and stays as it is."""
+    return gettext(value) if isinstance(value, str) and " " in value else value
+
+
 def _note(column: Column | Setting) -> str:
     parts = []
     if column.unit:
-        parts.append(f"Unit: {column.unit}.")
+        parts.append(format_template(gettext("Unit: {unit}."), unit=gettext(column.unit)))
     if column.allowed:
-        parts.append(f"Allowed: {column.allowed}.")
+        parts.append(format_template(gettext("Allowed: {allowed}."), allowed=_words(column.allowed)))
     if isinstance(column, Column) and column.required:
-        parts.append("Required.")
+        parts.append(gettext("Required."))
     elif column.default:
-        parts.append(f"Empty: {column.default}.")
+        parts.append(format_template(gettext("Empty: {default}."), default=_words(column.default)))
     return " ".join(parts)
 
 
@@ -177,7 +186,7 @@ def _table_sheet(book: Workbook, role: str, columns: Sequence[Column], rows: lis
         sheet.column_dimensions[letter].width = max(wide, len(column.name) + 4)
         cells = f"{letter}2:{letter}{last}"
         if column.choices:
-            _list(sheet, column.choices, cells, f"{column.name}: {column.allowed}")
+            _list(sheet, column.choices, cells, f"{column.name}: {_words(column.allowed)}")
         elif column.name in ("lat", "lon"):
             limit = 90 if column.name == "lat" else 180
             check = DataValidation(
@@ -187,7 +196,11 @@ def _table_sheet(book: Workbook, role: str, columns: Sequence[Column], rows: lis
                 formula2=str(limit),
                 allow_blank=True,
                 showErrorMessage=True,
-                error=f"{column.name}: decimal degrees from -{limit} to {limit}, such as 12.5",
+                error=format_template(
+                    gettext("{column}: decimal degrees from -{limit} to {limit}, such as 12.5"),
+                    column=column.name,
+                    limit=limit,
+                ),
                 errorTitle="medevac",
             )
             check.add(cells)
@@ -218,7 +231,7 @@ def _settings_sheet(book: Workbook, rows: list[tuple[str, object]]) -> None:
             continue
         sheet.cell(row=number, column=1).comment = Comment(_note(setting), "medevac", width=320, height=90)
         if setting.choices:
-            _list(sheet, setting.choices, f"B{number}", f"{key}: {setting.allowed}")
+            _list(sheet, setting.choices, f"B{number}", f"{key}: {_words(setting.allowed)}")
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 60
 
@@ -226,33 +239,41 @@ def _settings_sheet(book: Workbook, rows: list[tuple[str, object]]) -> None:
 def _help_sheet(book: Workbook) -> None:
     """What each column and key means; the import does not read this sheet."""
     sheet: Worksheet = book.create_sheet("help")
-    _header(sheet, ["sheet", "column or key", "unit", "allowed", "when empty"])
+    headings = (N_("sheet"), N_("column or key"), N_("unit"), N_("allowed"), N_("when empty"))
+    _header(sheet, [gettext(heading) for heading in headings])
     for role in ("sites", "facilities", "airframes"):
         for column in COLUMNS[role]:
             sheet.append(
                 [
                     role,
                     column.name,
-                    column.unit,
-                    column.allowed,
-                    "required" if column.required else column.default,
+                    gettext(column.unit) if column.unit else "",
+                    _words(column.allowed),
+                    gettext("required") if column.required else _words(column.default),
                 ]
             )
     for setting in (*SETTINGS, *TABLE_KEYS.values()):
-        sheet.append(["settings", setting.key, setting.unit, setting.allowed, setting.default])
+        unit = gettext(setting.unit) if setting.unit else ""
+        sheet.append(["settings", setting.key, unit, _words(setting.allowed), _words(setting.default)])
     for key, allowed in (
-        ("patrols.ID.name", "text"),
-        ("patrols.ID.personnel", "a whole number, 0 or more"),
-        ("patrols.ID.path", "lat,lon; lat,lon; ... (two points or more)"),
-        ("patrols.ID.file", "a line file (GeoJSON, GeoPackage...), instead of path"),
+        ("patrols.ID.name", N_("text")),
+        ("patrols.ID.personnel", N_("a whole number, 0 or more")),
+        ("patrols.ID.path", N_("lat,lon; lat,lon; ... (two points or more)")),
+        ("patrols.ID.file", N_("a line file (GeoJSON, GeoPackage...), instead of path")),
     ):
-        sheet.append(["settings", key, "", allowed, ""])
+        sheet.append(["settings", key, "", gettext(allowed), ""])
     for line in (
         "",
-        f"Booleans: {BOOLEAN_WORDS}. Coordinates: decimal degrees (12.5, not 12°30'N or 12,5).",
-        "Columns in any order, names in any case; unknown columns are refused; empty cells take the default.",
-        "File names in settings are relative to this workbook.",
-        "This help sheet is not read by medevac import.",
+        format_template(
+            gettext("Booleans: {booleans}. Coordinates: decimal degrees (12.5, not 12°30'N or 12,5)."),
+            booleans=gettext(BOOLEAN_WORDS),
+        ),
+        gettext(
+            "Columns in any order, names in any case; unknown columns are refused; "
+            "empty cells take the default."
+        ),
+        gettext("File names in settings are relative to this workbook."),
+        gettext("This help sheet is not read by medevac import."),
     ):
         sheet.append([line])
     for letter, width in zip("ABCDE", (12, 30, 12, 60, 36), strict=True):

@@ -61,26 +61,21 @@ from medevac.mapdata import (
     SURFACE_ALPHA,
     Bounds,
     CoverageView,
-    airfields,
     band_legend,
-    country_outlines,
     coverage_view,
     layers_geojson,
     result_layers,
     scenario_bounds,
-    towns,
 )
 from medevac.mapview import (
     PLACEMENT_ACCURACY_KM,
     ROAD_COLOUR,
-    JsonRecords,
     View,
+    basemap,
     cell_view,
-    coarse_cells,
     fine_cells,
     focus_view,
     label_records,
-    place_tooltips,
     road_records,
     scale_bar,
     site_tooltips,
@@ -189,23 +184,14 @@ def bounds_key(bounds: Bounds) -> tuple[float, float, float, float]:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def places_near(south: float, west: float, north: float, east: float, language: str) -> dict[str, Any]:
-    """Basemap and pickable places around a box, their tooltips in ``language``: country
-    outlines, towns, airfields, and the coarse cells a first click picks
-    (:func:`medevac.mapview.coarse_cells`).
+    """Basemap and pickable places around a box, their tooltips in ``language``
+    (:func:`medevac.mapview.basemap`).
 
     Shared, never copied: the same records go to the browser on every rerun, their JSON
     made once (:class:`medevac.mapview.JsonRecords`; copying and encoding them again was a
     tenth of a what-if). Never mutate them."""
-    bounds = Bounds(south, west, north, east)
     with i18n.using(language):
-        cells = coarse_cells(bounds)
-        return {
-            "countries": JsonRecords(country_outlines(bounds)["features"]),
-            "towns": JsonRecords(place_tooltips(towns(bounds))),
-            "airfields": JsonRecords(place_tooltips(airfields(bounds))),
-            "places": JsonRecords(cells.records("coarse")),
-            "place_km": cells.cell_km,
-        }
+        return basemap(Bounds(south, west, north, east))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

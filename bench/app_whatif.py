@@ -26,20 +26,15 @@ from medevac.ground import road_network
 from medevac.mapdata import (
     Bounds,
     CoverageView,
-    airfields,
-    country_outlines,
     coverage_view,
     result_layers,
     scenario_bounds,
-    towns,
 )
 from medevac.mapdata_variants import variant_coverage_view
 from medevac.mapview import (
-    JsonRecords,
+    basemap,
     bounds_view,
-    coarse_cells,
     label_records,
-    place_tooltips,
     road_records,
     scale_bar,
     site_tooltips,
@@ -82,16 +77,8 @@ def has_coverage() -> bool:
 
 @lru_cache(maxsize=64)
 def places_near(bounds: Bounds) -> dict[str, Any]:
-    """The basemap around a box, shared per box as the app's ``places_near`` is (records whose
-    JSON is made once, the tooltips in English)."""
-    cells = coarse_cells(bounds)
-    return {
-        "countries": JsonRecords(country_outlines(bounds)["features"]),
-        "towns": JsonRecords(place_tooltips(towns(bounds))),
-        "airfields": JsonRecords(place_tooltips(airfields(bounds))),
-        "places": JsonRecords(cells.records("coarse")),
-        "place_km": cells.cell_km,
-    }
+    """The basemap around a box, shared per box as the app's ``places_near`` is."""
+    return basemap(bounds)
 
 
 def one_whatif(

@@ -39,7 +39,7 @@ import numpy as np
 
 from medevac.check import CheckResult, reported_min
 from medevac.geo import FloatArray
-from medevac.ground import AccessProblem
+from medevac.ground import AccessCode, AccessProblem
 from medevac.model import Light, Scenario, Season
 from medevac.standards import LEG_MIN_RANK, Leg
 from medevac.timeline import BoolArray, Engine, IntArray, PickupDistances, PointTables, WoundingPoints
@@ -58,12 +58,7 @@ ReasonCode = Literal[
     "out_of_range",
     "not_night_capable",
     "unavailable",
-    "no_road_nearby",
-    "no_facility_near_road",
-    "road_closed",
-    "road_closed_wet",
-    "road_cut_wet",
-    "road_not_connected",
+    AccessCode,  # the road router's own, as it gives them
     "launch_time",
     "approval_time",
     "wet_season",

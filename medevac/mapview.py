@@ -28,7 +28,7 @@ import numpy as np
 from medevac import messages
 from medevac.geo import WGS84
 from medevac.i18n import DEFAULT_LANGUAGE, N_, current_language, format_template, gettext
-from medevac.mapdata import Bounds, ascii_label, facility_label, map_label
+from medevac.mapdata import Bounds, airfields, ascii_label, country_outlines, facility_label, map_label, towns
 
 if TYPE_CHECKING:
     from medevac.check import CheckResult
@@ -464,6 +464,21 @@ AIRFIELD_TYPES = {
 """The airfield types of the bundled geodata (OurAirports' ``type``), as a tooltip says them."""
 
 
+def basemap(bounds: Bounds) -> dict[str, Any]:
+    """The basemap and pickable places around a box, tooltips in the current language: country
+    outlines (GeoJSON features), towns, airfields, and the coarse cells a first click picks
+    (:func:`coarse_cells`; ``place_km`` their size). Each as :class:`JsonRecords`: the app
+    sends them unchanged on every rerun and keeps one per box and language."""
+    cells = coarse_cells(bounds)
+    return {
+        "countries": JsonRecords(country_outlines(bounds)["features"]),
+        "towns": JsonRecords(place_tooltips(towns(bounds))),
+        "airfields": JsonRecords(place_tooltips(airfields(bounds))),
+        "places": JsonRecords(cells.records("coarse")),
+        "place_km": cells.cell_km,
+    }
+
+
 def place_tooltips(records: Sequence[Record]) -> list[Record]:
     """Towns and airfields of the basemap (:func:`medevac.mapdata.towns`, ``airfields``) with
     their tooltips in the current language (new records)."""
@@ -567,6 +582,7 @@ __all__ = [
     "JsonRecords",
     "ScaleBar",
     "View",
+    "basemap",
     "bounds_view",
     "cell_view",
     "coarse_cells",

@@ -60,16 +60,6 @@ TIMELINE_CONTEXT: dict[str, str] = {
     ),
 }
 
-TIMELINE_ITEM: dict[str, str] = {
-    "request": N_("request"),
-    "approval": N_("approval"),
-    "on_scene": N_("on scene"),
-    "handover": N_("handover"),
-    "ground_departure": N_("ground departure"),
-    "first_aid_on_site": N_("first aid on site"),
-}
-"""Each timeline step as the assumptions table names it."""
-
 WET_DRY_HOURS = (12.0, 4.0)
 """Rumbek-Yirol, South Sudan: 12 h in the rains instead of 4 (Logistics Cluster 2012-13)."""
 WALKING_KMH = (2.5, 5.0)
@@ -588,7 +578,7 @@ def assumptions(scenario: Scenario, network: RoadNetwork | None = None) -> list[
         rows.append(
             Assumption(
                 "timeline",
-                gettext(TIMELINE_ITEM[key]),
+                messages.timeline_text(key),
                 format_template("{minutes:g} min", minutes=minutes),
                 _origin(timeline, key),
                 timeline_source(key, minutes),

@@ -10,6 +10,7 @@ does not go through :mod:`medevac.geo`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from medevac.check import CheckResult
 from medevac.messages import column_title
 from medevac.model import Scenario
-from medevac.scenario import scenario_from_mapping
+from medevac.scenario import load_scenario, scenario_from_mapping
 from medevac.standards import LEG_LABEL
 
 GEOD = Geod(ellps="WGS84")
@@ -219,3 +220,23 @@ def cells_containing(
         if abs(east) <= side_km / 2 and abs(north) <= side_km / 2:
             found.append(cell)
     return found
+
+
+# -- the words of a text, for the tests that French carries no English word -----------------
+
+
+def words(text: str) -> set[str]:
+    """Words, quotes around them left out; a timestamp (``2026-12-02T21``) or a content key
+    is no word."""
+    found = {w.strip("'") for w in re.findall(r"[\w'-]+", text)}
+    data = re.compile(r"[\dT-]+|[\da-f]*\d[\da-f]*")
+    return {w for w in found if re.search(r"[^\W\d_]", w) and not data.fullmatch(w)}
+
+
+def scenario_words(path: Path) -> set[str]:
+    """A scenario's own words: its name, standard and every id (data, never translated)."""
+    scenario = load_scenario(path)
+    ids = {scenario.name, scenario.standard}
+    for items in (scenario.sites, scenario.facilities, scenario.airframes, scenario.patrols):
+        ids |= {item.id for item in items}
+    return {w for name in ids for w in words(name)}

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 from babel.numbers import get_group_symbol
+from conftest import scenario_words, words
 
 from medevac import i18n
 from medevac.cli import build_parser, main
@@ -45,22 +46,6 @@ SAME_IN_FRENCH = {
     "Monte", "Carlo", "Wilson", "UTC", "medevac", "inf", "nodata",
 }  # fmt: skip
 """Words French text shares with the English by right."""
-
-
-def _words(text: str) -> set[str]:
-    """Words, quotes around them left out; a timestamp (``2026-12-02T21``) is no word."""
-    found = {w.strip("'") for w in re.findall(r"[\w'-]+", text)}
-    data = re.compile(r"[\dT-]+|[\da-f]*\d[\da-f]*")  # a timestamp, a content key: no words
-    return {w for w in found if re.search(r"[^\W\d_]", w) and not data.fullmatch(w)}
-
-
-def _names(path: Path) -> set[str]:
-    """The scenario's own words: its name, standard and every id (data, never translated)."""
-    scenario = load_scenario(path)
-    ids = {scenario.name, scenario.standard}
-    for items in (scenario.sites, scenario.facilities, scenario.airframes, scenario.patrols):
-        ids |= {item.id for item in items}
-    return {w for name in ids for w in _words(name)}
 
 
 def _run(*argv: str, status: int = 0) -> tuple[str, str]:
@@ -96,7 +81,7 @@ def assert_same_numbers(english: str, french: str) -> None:
 
 
 def assert_no_english_word(english: str, french: str, *also: set[str]) -> None:
-    shared = (_words(french) & _words(english)) - SAME_IN_FRENCH - set().union(*also)
+    shared = (words(french) & words(english)) - SAME_IN_FRENCH - set().union(*also)
     assert shared == set()
 
 
@@ -124,7 +109,7 @@ def test_coverage_speaks_french(demo: Path, tmp_path: Path) -> None:
     assert "of site personnel" in english
     assert " des personnels des sites" in french
     assert "jour, saison sèche :" in french or "nuit, saison " in french
-    assert_no_english_word(english, french, _names(demo), _words(str(tmp_path)), {"gpkg", "tif"})
+    assert_no_english_word(english, french, scenario_words(demo), words(str(tmp_path)), {"gpkg", "tif"})
     assert_same_numbers(english, french)
 
 
@@ -165,7 +150,7 @@ def test_optimise_speaks_french(demo: Path) -> None:
         "jour, saison sèche ; nuit, saison des pluies\n"
     )
     assert "nouvelle installation de niveau 2 new-l2-1 -> " in french
-    assert_no_english_word(english, french, _names(demo), {"new-l2-1"})  # the id it takes: data
+    assert_no_english_word(english, french, scenario_words(demo), {"new-l2-1"})  # the id it takes: data
     # the place's coordinates are data (a decimal point), the solve time differs between runs
     keep = [line for line in english.splitlines() if "->" not in line and "solved in" not in line]
     french_keep = [line for line in french.splitlines() if "->" not in line and "résolu en" not in line]
@@ -189,7 +174,7 @@ def test_robustness_n_minus_1_speaks_french(demo: Path) -> None:
         "Chaque moyen perdu seul : sites (personnels) qui respectent toutes les étapes\n"
     )
     assert "\nrien " in french
-    assert_no_english_word(english, french, _names(demo))
+    assert_no_english_word(english, french, scenario_words(demo))
     assert_same_numbers(english, french)
 
 
@@ -198,7 +183,7 @@ def test_robustness_availability_speaks_french(demo: Path) -> None:
     english, french = _both(*args)
     assert french.startswith("Probabilité de respecter toutes les étapes (")
     assert "personnels attendus qui respectent toutes les étapes : " in french
-    assert_no_english_word(english, french, _names(demo))
+    assert_no_english_word(english, french, scenario_words(demo))
     assert_same_numbers(english, french)
 
 
@@ -213,7 +198,7 @@ def test_profile_speaks_french(demo: Path) -> None:
     assert len(hours_en) == 24
     assert hours_fr == [(h, s, p.replace(",", _GROUP)) for h, s, p in hours_en]
     assert any(_GROUP in p for _, _, p in hours_fr)
-    assert_no_english_word(english, french, _names(demo), {"mars"})
+    assert_no_english_word(english, french, scenario_words(demo), {"mars"})
 
 
 @pytest.mark.parametrize("command", [("robustness", "--n-1"), ("profile", "--date", "2027-03-15")])
@@ -246,7 +231,7 @@ def _library(libraries: dict[str, Path], demo: Path, *argv: str) -> tuple[str, s
 
 
 def test_library_list_and_show_speak_french(libraries: dict[str, Path], demo: Path) -> None:
-    ours = _names(demo) | _words(str(libraries[demo.name])) | {"as", "is", "one", "facility", "fewer"}
+    ours = scenario_words(demo) | words(str(libraries[demo.name])) | {"as", "is", "one", "facility", "fewer"}
     english, french = _library(libraries, demo, "list")
     assert french.startswith(f"2 variantes enregistrées dans {libraries[demo.name]}\n")
     assert_no_english_word(english, french, ours)
@@ -278,7 +263,7 @@ def test_library_compare_speaks_french(libraries: dict[str, Path], demo: Path) -
         "minutes depuis la blessure :\n"
     )
     assert re.search(r"^condition +site +étape +1 +2 +changement +verdict", french, re.M)
-    ours = _names(demo) | {"as", "is", "one", "facility", "fewer"}
+    ours = scenario_words(demo) | {"as", "is", "one", "facility", "fewer"}
     assert_no_english_word(english, french, ours)
     # every time and change, the French way (signed changes too: +12,3)
     times = re.findall(r"(?<![\w-])[+-]?\d+\.\d(?![\d%])", english)
@@ -380,13 +365,13 @@ def _commands() -> list[tuple[str, ...]]:
 def _syntax(parser: argparse.ArgumentParser) -> set[str]:
     """The command syntax a help shows in both languages: option names, choices, command
     names, and the literal values and file kinds its help texts quote."""
-    words = {"medevac", "h", "N", "ID", "A", "B", "KM", "H", "HOST", "PORT", "tcp", "local", "en", "fr"}
+    syntax = {"medevac", "h", "N", "ID", "A", "B", "KM", "H", "HOST", "PORT", "tcp", "local", "en", "fr"}
     for action in parser._actions:
         for option in action.option_strings:
-            words |= _words(option)
+            syntax |= words(option)
         if action.choices:
-            words |= {w for choice in action.choices for w in _words(str(choice))}
-    return words
+            syntax |= {w for choice in action.choices for w in words(str(choice))}
+    return syntax
 
 
 LITERALS = {
@@ -549,7 +534,7 @@ def test_qgis_style_labels_speak_french_and_fields_stay_english() -> None:
     for name, style in english.items():
         assert _data(style.qml) == _data(french[name].qml)  # filters, fields, values: data
         assert (
-            _words(" ".join(_labels(french[name].qml))) & _words(" ".join(_labels(style.qml)))
+            words(" ".join(_labels(french[name].qml))) & words(" ".join(_labels(style.qml)))
             <= {
                 "min",
                 "premiers",

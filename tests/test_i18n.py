@@ -23,10 +23,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from conftest import scenario_words, words
 
 from medevac import i18n, messages
 from medevac.cli import main
-from medevac.scenario import load_scenario
 from medevac.standards import LEG_LABEL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_the_limiting_factors_names_and_meanings_are_french_for_every_reason_cod
     for code in codes:
         for en, fr in zip(english[code], french[code], strict=True):
             assert fr != en, code
-            assert _words(fr) & _words(en) <= SAME_IN_FRENCH | {"service"}, code  # "remis en service"
+            assert words(fr) & words(en) <= SAME_IN_FRENCH | {"service"}, code  # "remis en service"
     assert french["out_of_reach"][0] == "hors de portée"
 
 
@@ -286,19 +286,6 @@ SAME_IN_FRENCH = {"site", "sites", "verdict", "personnel", "minutes", "route", "
 (``route``: a patrol's route in English, a road in French), and units."""
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[\w'-]+", text) if re.search(r"[^\W\d_]", w)}
-
-
-def _names(path: Path) -> set[str]:
-    """The scenario's own words: its name, standard and every id (data, never translated)."""
-    scenario = load_scenario(path)
-    ids = {scenario.name, scenario.standard}
-    for items in (scenario.sites, scenario.facilities, scenario.airframes, scenario.patrols):
-        ids |= {item.id for item in items}
-    return {w for name in ids for w in _words(name)}
-
-
 @pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.stem)
 @pytest.mark.parametrize(("light", "season"), CONDITIONS)
 def test_the_french_table_has_no_english_interface_word(
@@ -307,7 +294,7 @@ def test_the_french_table_has_no_english_interface_word(
     english = outputs[(path.name, light, season, "en")]
     french = outputs[(path.name, light, season, "fr")]
     assert "Why sites fail" in english  # the demos fail somewhere: the explanations are compared
-    shared = (_words(french) & _words(english)) - _names(path) - SAME_IN_FRENCH
+    shared = (words(french) & words(english)) - scenario_words(path) - SAME_IN_FRENCH
     assert shared == set()
     assert "Pourquoi des sites échouent" in french
     assert "Patrouilles (part de la longueur" in french

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,35 @@ pytestmark = [
         "(apt-get install chromium chromium-driver; .ci/run installs them)",
     ),
 ]
+
+
+# -- the page, as every test reads it ------------------------------------------------------
+
+
+def wait_for_rerun(driver: Any, wait: Any, drawn_s: float) -> None:
+    """Wait for the rerun a widget started to finish (the header's status widget goes), then
+    ``drawn_s`` more for the page to draw what it was sent."""
+    from selenium.webdriver.common.by import By
+
+    time.sleep(1.0)
+    wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+    time.sleep(drawn_s)
+
+
+def click_tab(driver: Any, label: str) -> None:
+    """Click the tab of this label, scrolled into view first (the map may cover the tab bar)."""
+    from selenium.webdriver.common.by import By
+
+    tab = next(t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == label)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+    tab.click()
+
+
+def main_text(driver: Any) -> str:
+    """The text of the page's main area, as shown."""
+    from selenium.webdriver.common.by import By
+
+    return str(driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text)
 
 
 def free_port() -> int:
@@ -211,17 +241,10 @@ def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser
         xpath = f"//*[@role='option'][normalize-space(.)='{option}']"
         wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
 
-    def settle() -> None:
-        """Wait for the rerun a widget started to finish (the header's status widget goes)."""
-        time.sleep(1.0)
-        running = (By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-        wait.until(lambda _: not driver.find_elements(*running))
-        time.sleep(1.0)
-
     def unrelated_click(leg: str) -> None:
         """Another rerun that touches no condition: change the coverage surface shown."""
         choose("Coverage surface of", leg)
-        settle()
+        wait_for_rerun(driver, wait, 1.0)
 
     minusma = load_scenario(DEMO).name
     wait.until(lambda _: state_line().startswith(minusma))
@@ -283,17 +306,9 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
         return ""
 
     def open_tab(name: str) -> None:
-        tab = next(
-            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == name
-        )
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
-        tab.click()
-        settle()  # switching tabs re-runs the page: find its tables once it has drawn them
-
-    def settle() -> None:
-        time.sleep(1.0)
-        wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
-        time.sleep(0.5)
+        """Switching tabs re-runs the page: find its tables once it has drawn them."""
+        click_tab(driver, name)
+        wait_for_rerun(driver, wait, 0.5)
 
     driver.get(server)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
@@ -303,7 +318,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
         ROOT / "scenarios" / "minusma-patrols.geojson",
     )
     boxes[1].send_keys("\n".join(str(path) for path in layers))  # the files it names, then the workbook
-    settle()
+    wait_for_rerun(driver, wait, 0.5)
     driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] input[type="file"]')[0].send_keys(
         str(book)
     )
@@ -315,7 +330,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
         return any(c.text.startswith("Loaded: mission.xlsx") for c in captions)
 
     wait.until(lambda _: loaded())
-    settle()
+    wait_for_rerun(driver, wait, 0.5)
     assert surgery_value() == expected_before
 
     # The level of kidal-l1 in the facilities table: select its id cell, two columns right, type.
@@ -337,7 +352,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
     time.sleep(0.5)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     wait.until(lambda _: surgery_value() == expected_after)
-    settle()
+    wait_for_rerun(driver, wait, 0.5)
     ARTIFACTS.mkdir(exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "app-tables.png"))
     top = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMetric"]')
@@ -348,7 +363,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
     open_tab("Library")
     name = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="Name"]')))
     name.send_keys("Kidal L2 (browser)", Keys.ENTER)
-    settle()
+    wait_for_rerun(driver, wait, 0.5)
     save = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Save to the library']]")))
     save.click()
     wait.until(lambda _: "Saved 'Kidal L2 (browser)' (id 1)." in driver.page_source)
@@ -358,7 +373,7 @@ def test_a_workbook_edited_in_its_table_saved_and_found_after_a_reload(
 
     driver.refresh()  # a new session: the page opens on the bundled demo
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stMetric"]')))
-    settle()
+    wait_for_rerun(driver, wait, 0.5)
     open_tab("Library")
 
     def library_names() -> list[str]:
@@ -498,20 +513,12 @@ def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: ob
     ARTIFACTS.mkdir(exist_ok=True)
 
     def open_tab(key: str) -> None:
-        label = messages.APP_TEXT[key]
-        tab = next(
-            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == label
-        )
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
-        tab.click()
+        click_tab(driver, messages.APP_TEXT[key])
 
     def maps_drawn() -> int:
         """Maps on the page with a canvas (deck.gl draws two per map)."""
         maps = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')
         return sum(1 for m in maps if m.find_elements(By.CSS_SELECTOR, "canvas"))
-
-    def page_text() -> str:
-        return str(driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text)
 
     def keep(element: WebElement, name: str) -> None:
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
@@ -522,7 +529,7 @@ def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: ob
     charts = '[data-testid="stVegaLiteChart"]'
     wait.until(lambda _: len(driver.find_elements(By.CSS_SELECTOR, f"{charts} .marks")) == 2)
     wait.until(lambda _: maps_drawn() == 2)
-    text = page_text()
+    text = main_text(driver)
     for heading in ("rb.n1.head", "rb.p.head", "rb.day.head"):
         assert messages.APP_TEXT[heading] in text
     assert "single points of failure (day, dry season): facility gao-l2" in text
@@ -550,9 +557,9 @@ def test_robustness_and_optimise_tabs_in_a_real_browser(server: str, browser: ob
     line = messages.placement_text(
         "facility", placement.id, f"{place.name} ({place.lat:.2f}, {place.lon:.2f})", level="2"
     )
-    wait.until(lambda _: line in page_text())
-    assert messages.app_text("op.gained", sites=", ".join(expected.sites_gained)) in page_text()
-    assert "Solved in " in page_text()
+    wait.until(lambda _: line in main_text(driver))
+    assert messages.app_text("op.gained", sites=", ".join(expected.sites_gained)) in main_text(driver)
+    assert "Solved in " in main_text(driver)
     wait.until(lambda _: maps_drawn() == 2)
     keep(driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"]')[1], "app-optimise.png")
 
@@ -577,9 +584,6 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def page_text() -> str:
-        return str(driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]').text)
-
     def keep(element: WebElement, name: str) -> None:
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         time.sleep(2.0)  # let Vega draw
@@ -587,7 +591,7 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
 
     charts = '[data-testid="stVegaLiteChart"]'
     wait.until(lambda _: len(driver.find_elements(By.CSS_SELECTOR, f"{charts} .marks")) == 1)
-    assert "Fastest: " in page_text() and "Next best, another kind of pathway: " in page_text()
+    assert "Fastest: " in main_text(driver) and "Next best, another kind of pathway: " in main_text(driver)
     keep(driver.find_element(By.CSS_SELECTOR, charts), "app-breakdown.png")
 
     tab = next(
@@ -607,7 +611,7 @@ def test_conditions_matrix_and_where_the_minutes_go_in_a_real_browser(server: st
 
     # The tab's click re-runs the page: tables found during the rerun may go stale.
     rerun = WebDriverWait(driver, 120, ignored_exceptions=(StaleElementReferenceException,))
-    rerun.until(lambda _: matrix() is not None and words["worst.head"] in page_text())
+    rerun.until(lambda _: matrix() is not None and words["worst.head"] in main_text(driver))
     time.sleep(2.0)
     found = rerun.until(lambda _: matrix())
     assert found is not None
@@ -668,11 +672,6 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
         main = driver.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
         return str(driver.execute_script("return arguments[0].textContent", main))
 
-    def settle() -> None:
-        time.sleep(1.0)
-        wait.until(lambda _: not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
-        time.sleep(1.0)
-
     def step(name: str, element: WebElement | None = None) -> None:
         """Keep a screenshot of a step: the window scrolled to the metrics, or to an element."""
         if element is None:
@@ -695,12 +694,8 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
         return ""
 
     def open_tab(name: str) -> None:
-        tab = next(
-            t for t in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stTab"]') if t.text == name
-        )
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
-        tab.click()
-        settle()
+        click_tab(driver, name)
+        wait_for_rerun(driver, wait, 1.0)
 
     def light(which: str) -> WebElement:
         return driver.find_element(By.XPATH, f"//label[.//p[text()='{which}']]")
@@ -723,7 +718,7 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
     driver.find_element(By.XPATH, "//*[@role='option'][normalize-space(.)='unmiss.yaml']").click()
     day = check(scenario)
     wait.until(lambda _: all_legs_value() == f"{int(day.meets_all.sum())}/{len(scenario.sites)}")
-    settle()
+    wait_for_rerun(driver, wait, 1.0)
     step("1-open")
 
     # 2. The night: the numbers are the night's check (cold, then warm after a day and back).
@@ -733,14 +728,14 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
     assert night_value != day_value  # the click must change the numbers to be timed
     timed_click("night (first time)", light("night"))
     wait.until(lambda _: all_legs_value() == night_value)
-    settle()
+    wait_for_rerun(driver, wait, 1.0)
     for turn in range(1, 4):  # warm: both checks cached; the best of three (the machine may be busy)
         timed_click(f"day (cached, {turn})", light("day"))
         wait.until(lambda _: all_legs_value() == day_value)
-        settle()
+        wait_for_rerun(driver, wait, 1.0)
         timed_click(f"night (cached, {turn})", light("night"))
         wait.until(lambda _: all_legs_value() == night_value)
-        settle()
+        wait_for_rerun(driver, wait, 1.0)
     step("2-night")
 
     # 3. The worst site's breakdown: the Gaps tab opens on the worst gap (the results table's
@@ -761,7 +756,7 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
         box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'input[aria-label="{label}"]')))
         box.send_keys(Keys.CONTROL, "a")
         box.send_keys(f"{value:.4f}", Keys.ENTER)
-        settle()
+        wait_for_rerun(driver, wait, 1.0)
     timed_click("a what-if (new variant)", wait.until(ec.element_to_be_clickable((By.XPATH, APPLY_BUTTON))))
     fixed = check(
         apply_edits(
@@ -769,7 +764,7 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
         )
     )
     wait.until(lambda _: all_legs_value() == f"{int(fixed.meets_all.sum())}/{len(scenario.sites)}")
-    settle()
+    wait_for_rerun(driver, wait, 1.0)
     head = words["delta.head"]
     delta = wait.until(ec.presence_of_element_located((By.XPATH, f"//*[normalize-space(text())='{head}']")))
     assert all(

@@ -69,6 +69,23 @@ def click_tab(driver: Any, label: str) -> None:
     tab.click()
 
 
+def choose(driver: Any, wait: Any, label: str, option: str) -> None:
+    """Pick an option of the select box of this label (its input clicked: the map's toolbar
+    may cover the arrow)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    box = next(
+        b
+        for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
+        if b.find_element(By.CSS_SELECTOR, "label").text == label
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.find_element(By.CSS_SELECTOR, "input").click()
+    xpath = f"//*[@role='option'][normalize-space(.)='{option}']"
+    wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+
+
 def main_text(driver: Any) -> str:
     """The text of the page's main area, as shown."""
     from selenium.webdriver.common.by import By
@@ -230,20 +247,9 @@ def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser
                 return str(caption.text)
         return ""
 
-    def choose(label: str, option: str) -> None:
-        box = next(
-            b
-            for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
-            if b.find_element(By.CSS_SELECTOR, "label").text == label
-        )
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
-        box.find_element(By.CSS_SELECTOR, "input").click()  # the map's toolbar may cover the arrow
-        xpath = f"//*[@role='option'][normalize-space(.)='{option}']"
-        wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
-
     def unrelated_click(leg: str) -> None:
         """Another rerun that touches no condition: change the coverage surface shown."""
-        choose("Coverage surface of", leg)
+        choose(driver, wait, "Coverage surface of", leg)
         wait_for_rerun(driver, wait, 1.0)
 
     minusma = load_scenario(DEMO).name
@@ -251,7 +257,7 @@ def test_a_new_demo_keeps_its_own_conditions_in_the_browser(server: str, browser
     driver.find_element(By.XPATH, "//label[.//p[text()='night']]").click()
     wait.until(lambda _: "night, dry season" in state_line())
 
-    choose("Bundled demo", "unmiss.yaml")
+    choose(driver, wait, "Bundled demo", "unmiss.yaml")
     unmiss = load_scenario(ROOT / "scenarios" / "unmiss.yaml").name
     wait.until(lambda _: state_line().startswith(unmiss))
     assert "· un-10-1-2 · day, dry season · baseline" in state_line()
@@ -706,16 +712,7 @@ def test_a_planners_day_in_a_real_browser(server: str, browser: object, tmp_path
     assert len(scenario.sites) > len(load_scenario(DEMO).sites)
     driver.get(server)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')))
-    demo_box = next(
-        b
-        for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
-        if b.find_element(By.CSS_SELECTOR, "label").text == "Bundled demo"
-    )
-    demo_box.find_element(By.CSS_SELECTOR, "input").click()
-    wait.until(
-        ec.element_to_be_clickable((By.XPATH, "//*[@role='option'][normalize-space(.)='unmiss.yaml']"))
-    )
-    driver.find_element(By.XPATH, "//*[@role='option'][normalize-space(.)='unmiss.yaml']").click()
+    choose(driver, wait, "Bundled demo", "unmiss.yaml")
     day = check(scenario)
     wait.until(lambda _: all_legs_value() == f"{int(day.meets_all.sum())}/{len(scenario.sites)}")
     wait_for_rerun(driver, wait, 1.0)
@@ -843,15 +840,7 @@ def test_the_app_in_french_in_a_real_browser(server: str, browser: object) -> No
     assert not re.search(r"\d+\.\d min", text)
     assert driver.save_screenshot(str(ARTIFACTS / "fr-1-open.png"))
 
-    box = next(
-        b
-        for b in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSelectbox"]')
-        if b.find_element(By.CSS_SELECTOR, "label").text == "Langue"
-    )
-    box.find_element(By.CSS_SELECTOR, "input").click()
-    wait.until(
-        ec.element_to_be_clickable((By.XPATH, "//*[@role='option'][normalize-space(.)='English']"))
-    ).click()
+    choose(driver, wait, "Langue", "English")
     wait.until(
         lambda _: driver.find_element(By.CSS_SELECTOR, "h1").text.startswith("medevac: 10-1-2 casualty")
     )
